@@ -1,0 +1,137 @@
+# vmxroot build rules. `make` builds build/vmxroot.elf and build/vmxroot.iso;
+# `make help` lists the other targets.
+
+BUILD      := build
+ELF        := $(BUILD)/vmxroot.elf
+ISO        := $(BUILD)/vmxroot.iso
+CC_KERNEL  ?= clang
+CC_HOST    ?= clang
+LD         := ld.lld
+NASM       := nasm
+PYTHON     ?= /usr/bin/python3
+SMP        ?= 4
+CMDLINE    ?=
+
+KERNEL_DIRS := arch core mm drivers
+KERNEL_C    := $(sort $(shell find $(KERNEL_DIRS) -name '*.c'))
+KERNEL_ASM  := $(sort $(shell find $(KERNEL_DIRS) -name '*.asm'))
+KERNEL_OBJS := $(KERNEL_ASM:%.asm=$(BUILD)/kernel/%.o) $(KERNEL_C:%.c=$(BUILD)/kernel/%.o)
+
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wno-unused-parameter
+KERNEL_CFLAGS := -target x86_64-unknown-none -std=c11 -O2 -g $(WARNINGS) -I. \
+                 -ffreestanding -fno-builtin -nostdinc -isystem $(shell $(CC_KERNEL) -print-resource-dir)/include \
+                 -mno-red-zone -mno-sse -mno-mmx -mno-80387 -mgeneral-regs-only \
+                 -fno-pic -fno-pie -mcmodel=small -fno-omit-frame-pointer \
+                 -fstack-protector-strong -fno-asynchronous-unwind-tables -MMD -MP
+NASM_FLAGS := -f elf64 -g -F dwarf -I arch/x86/
+LDFLAGS    := -nostdlib -static -z max-page-size=4096 --no-dynamic-linker -T arch/x86/boot/linker.ld
+
+.PHONY: all iso clean run run-qemu run-bochs debug test unit fuzz fuzz-smoke lint bench soak deps help
+all: $(ELF) $(ISO)
+iso: $(ISO)
+
+$(BUILD)/kernel/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC_KERNEL) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(BUILD)/kernel/%.o: %.asm
+	@mkdir -p $(dir $@)
+	$(NASM) $(NASM_FLAGS) -MD $(@:.o=.d) -MP $< -o $@
+
+$(ELF): $(KERNEL_OBJS) arch/x86/boot/linker.ld
+	$(LD) $(LDFLAGS) $(KERNEL_OBJS) -o $@
+	grub-file --is-x86-multiboot2 $@
+
+$(ISO): $(ELF) tools/grub.cfg
+	@rm -rf $(BUILD)/isodir && mkdir -p $(BUILD)/isodir/boot/grub
+	cp $(ELF) $(BUILD)/isodir/boot/vmxroot.elf
+	cp tools/grub.cfg $(BUILD)/isodir/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(BUILD)/isodir 2>$(BUILD)/grub-mkrescue.log || (cat $(BUILD)/grub-mkrescue.log; exit 1)
+
+-include $(KERNEL_OBJS:.o=.d)
+
+# --- host unit tests -------------------------------------------------------
+# Each tests/unit/test_NAME.c names the pure sources it links in one line:
+#   // host-sources: core/format.c mm/pmm.c
+HOST_CFLAGS := -std=c11 -g -O1 $(WARNINGS) -Wno-missing-prototypes -I. -DVMXROOT_HOST \
+               -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+UNIT_SRCS   := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS   := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/host/%)
+host_sources = $(shell sed -n 's|^// host-sources: ||p' $(1))
+
+.SECONDEXPANSION:
+$(BUILD)/host/test_%: tests/unit/test_%.c tests/unit/host_support.c tests/unit/check.h $$(call host_sources,tests/unit/test_%.c)
+	@mkdir -p $(dir $@)
+	$(CC_HOST) $(HOST_CFLAGS) $(filter %.c,$^) -o $@
+
+unit: $(UNIT_BINS)
+	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; $$t || fail=1; done; exit $$fail
+
+# --- fuzzing (libFuzzer) ---------------------------------------------------
+FUZZ_S     ?= 60
+FUZZ_SRCS  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS  := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_CFLAGS := -std=c11 -g -O1 -I. -DVMXROOT_HOST -DVMXROOT_FUZZ \
+               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/unit/host_support.c $$(call host_sources,tests/fuzz/fuzz_%.c)
+	@mkdir -p $(dir $@)
+	$(CC_HOST) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@
+
+# Runs every harness for FUZZ_S seconds on its corpus; crashes are kept in
+# tests/fuzz/NAME/crashes/ and replayed as regressions by fuzz-smoke.
+fuzz: $(FUZZ_BINS)
+	@for f in $(FUZZ_BINS); do n=$$(basename $$f); mkdir -p $(BUILD)/fuzz/corpus/$$n tests/fuzz/$$n/seeds tests/fuzz/$$n/crashes; \
+	  echo "== $$n for $(FUZZ_S) s"; \
+	  $$f -max_total_time=$(FUZZ_S) -print_final_stats=1 -artifact_prefix=tests/fuzz/$$n/crashes/ \
+	      $(BUILD)/fuzz/corpus/$$n tests/fuzz/$$n/seeds 2>&1 | grep -E 'stat::number_of_executed_units|ERROR|SUMMARY|Done' || exit 1; done
+
+fuzz-smoke: FUZZ_S := 3
+fuzz-smoke: fuzz
+	@for f in $(FUZZ_BINS); do n=$$(basename $$f); if ls tests/fuzz/$$n/crashes/* >/dev/null 2>&1; then \
+	  echo "== $$n regressions"; $$f tests/fuzz/$$n/crashes/* || exit 1; fi; done
+
+# --- everything -------------------------------------------------------------
+deps:
+	@tools/install-deps
+
+test: deps all unit fuzz-smoke lint
+	cd tests && $(PYTHON) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+lint: deps
+	@tools/lint
+
+bench: deps all
+	$(PYTHON) tools/bench.py $(if $(QUICK),--quick)
+
+soak: deps all
+	cd tests && $(PYTHON) -m pytest -q -p no:cacheprovider -m soak --soak
+
+run: deps all
+	$(PYTHON) tools/run.py --best $(if $(STAY),--stay) --cmdline "$(CMDLINE)"
+
+run-qemu: deps all
+	$(PYTHON) tools/run.py --emulator qemu --smp $(SMP) $(if $(STAY),--stay) --cmdline "$(CMDLINE)"
+
+run-bochs: deps all
+	$(PYTHON) tools/run.py --emulator bochs --smp $(SMP) $(if $(STAY),--stay) --cmdline "$(CMDLINE)"
+
+debug: deps all
+	$(PYTHON) tools/run.py --emulator qemu --smp $(SMP) --gdb --cmdline "$(CMDLINE)"
+
+clean:
+	rm -rf $(BUILD)
+
+help:
+	@echo "make            build build/vmxroot.elf and build/vmxroot.iso"
+	@echo "make run        boot in the best emulator with VMX (QEMU+KVM with vmx, else Bochs), SMP=$(SMP)"
+	@echo "make run-qemu   boot in QEMU (TCG, no VMX); SMP=n CMDLINE='...' STAY=1"
+	@echo "make run-bochs  boot in Bochs (VMX); SMP=n (at most 15)"
+	@echo "make debug      QEMU paused with its gdb stub on :1234; gdb build/vmxroot.elf"
+	@echo "make test       the whole suite: host unit tests, fuzz smoke, lint, boots"
+	@echo "make unit       host unit tests (ASan+UBSan)"
+	@echo "make fuzz       every libFuzzer harness for FUZZ_S seconds (default 60)"
+	@echo "make lint       clang-tidy, cppcheck, gcc -Werror build of host code, clang-format check"
+	@echo "make bench      benchmarks, table into BENCHMARKS.md (QUICK=1 for a short run)"
+	@echo "make soak       50 boots in a row under QEMU -smp 16"

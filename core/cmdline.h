@@ -1,0 +1,57 @@
+/*
+ * The kernel command line from GRUB ("console=com1 loglevel=info ..."),
+ * parsed once into struct boot_options. Every option is documented in
+ * README.md. An unknown or malformed option is named in a warning and the
+ * default is kept; parsing never fails as a whole.
+ */
+#ifndef CORE_CMDLINE_H
+#define CORE_CMDLINE_H
+
+#include "core/compiler.h"
+#include "core/log.h"
+
+enum smp_mode { SMP_PARALLEL = 0, SMP_SERIAL = 1, SMP_OFF = 2 };
+enum exit_mode { EXIT_NEVER = 0, EXIT_ON_READY = 1 };
+enum status_dump { STATUS_DUMP_OFF = 0, STATUS_DUMP_HEX = 1 };
+
+/* inject=<case>: deliberate faults for tests (docs in README.md). */
+enum inject_case {
+    INJECT_NONE = 0,
+    INJECT_VMPTRLD_VMXON,      /* VMPTRLD of the VMXON region: error 10 */
+    INJECT_WRONG_REVISION,     /* VMPTRLD of a VMCS with a wrong revision id: error 11 */
+    INJECT_UNALIGNED_VMCS,     /* VMPTRLD of an address not 4 KiB aligned: error 9 */
+    INJECT_BEYOND_PHYS_WIDTH,  /* VMPTRLD above the physical-address width: error 9 */
+    INJECT_VMCLEAR_VMXON,      /* VMCLEAR of the VMXON region: error 3 */
+    INJECT_POOL_EXHAUSTION,    /* acquire past the pool's end: refused, E_NOMEM */
+    INJECT_FEATURE_LOCKED_OFF, /* one CPU sees IA32_FEATURE_CONTROL locked, VMX off */
+    INJECT_AP_NO_ANSWER,       /* one AP is never sent its SIPI */
+    INJECT_AP_STALL,           /* one AP stops before online */
+    INJECT_STACK_OVERFLOW,     /* recurse past the stack's guard page: #DF */
+    INJECT_WRITE_TEXT,         /* write to kernel text: #PF */
+    INJECT_AP_PANIC,           /* an AP panics while the others are in VMX root */
+    INJECT_COUNT
+};
+
+#define CMDLINE_MAX_BYTES 1024
+
+struct boot_options {
+    uint16_t console_port;       /* console=com1..com4|0xNNN; 0x3F8 default */
+    enum log_level log_level;    /* loglevel=error|warn|info|debug; info default */
+    enum exit_mode exit;         /* exit=never|on-ready */
+    enum smp_mode smp;           /* smp=parallel|serial|off */
+    uint32_t max_cpus;           /* maxcpus=N (1..4096); 0 = no limit */
+    bool init_wait;              /* init_wait=on|off: the classic 10 ms INIT wait; off default */
+    uint32_t sipi_timeout_ms;    /* sipi_timeout_ms=N (1..10000); 100 default */
+    uint32_t vmcs_per_cpu;       /* vmcs_per_cpu=N (0..64); 4 default */
+    enum inject_case inject;     /* inject=<case>; none default */
+    uint32_t inject_cpu;         /* inject_cpu=N: the CPU an injected per-CPU fault hits; 1 default */
+    enum status_dump status_dump;/* status=dump prints the status page as hex at ready */
+    bool vmx;                    /* vmx=on|off; on default */
+};
+
+/* Fills *opts with the defaults, then applies each option in cmdline. */
+void cmdline_parse(const char *cmdline, struct boot_options *opts);
+void cmdline_defaults(struct boot_options *opts);
+const char *inject_case_name(enum inject_case c);
+
+#endif

@@ -1,0 +1,26 @@
+/* Compiler helpers shared by the kernel and the host-built tests. */
+#ifndef CORE_COMPILER_H
+#define CORE_COMPILER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define PACKED __attribute__((packed))
+#define ALIGNED(n) __attribute__((aligned(n)))
+#define NORETURN __attribute__((noreturn))
+#define COLD __attribute__((cold, noinline))
+#define PRINTF_LIKE(fmt_index, args_index) __attribute__((format(printf, fmt_index, args_index)))
+#define UNUSED __attribute__((unused))
+
+#define PAGE_SIZE_BYTES 4096u
+#define ALIGN_UP(x, a) (((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
+#define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))
+#define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
+
+#define KiB(n) ((uint64_t)(n) << 10)
+#define MiB(n) ((uint64_t)(n) << 20)
+#define GiB(n) ((uint64_t)(n) << 30)
+
+#endif

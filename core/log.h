@@ -1,0 +1,28 @@
+/*
+ * Kernel log. Each call prints one whole line, prefixed with the CPU that
+ * prints it ("cpu3: "); lines from several CPUs never interleave. Warnings and
+ * errors carry "warning: " / "error: " after the prefix.
+ *
+ * The kernel implementation is core/log.c; host tests link a capturing one.
+ */
+#ifndef CORE_LOG_H
+#define CORE_LOG_H
+
+#include "core/compiler.h"
+
+enum log_level {
+    LOG_ERROR = 0,
+    LOG_WARN = 1,
+    LOG_INFO = 2,
+    LOG_DEBUG = 3,
+};
+
+void log_printf(enum log_level level, const char *fmt, ...) PRINTF_LIKE(2, 3);
+bool log_enabled(enum log_level level);
+
+#define log_error(...) log_printf(LOG_ERROR, __VA_ARGS__)
+#define log_warn(...) log_printf(LOG_WARN, __VA_ARGS__)
+#define log_info(...) log_printf(LOG_INFO, __VA_ARGS__)
+#define log_debug(...) log_printf(LOG_DEBUG, __VA_ARGS__)
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * Ticket spinlock: CPUs get the lock in the order they asked for it, so a
+ * busy CPU cannot starve another one's log line. Plain C11 atomics, so the
+ * host tests can use it too.
+ */
+#ifndef CORE_SPINLOCK_H
+#define CORE_SPINLOCK_H
+
+#include "core/compiler.h"
+
+struct spinlock {
+    uint32_t next_ticket;
+    uint32_t now_serving;
+};
+
+#define SPINLOCK_INIT { 0, 0 }
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__)
+    __asm__ volatile("pause" ::: "memory");
+#endif
+}
+
+static inline void spin_lock(struct spinlock *lock)
+{
+    uint32_t ticket = __atomic_fetch_add(&lock->next_ticket, 1, __ATOMIC_RELAXED);
+    while (__atomic_load_n(&lock->now_serving, __ATOMIC_ACQUIRE) != ticket)
+        cpu_relax();
+}
+
+static inline void spin_unlock(struct spinlock *lock)
+{
+    __atomic_store_n(&lock->now_serving, lock->now_serving + 1, __ATOMIC_RELEASE);
+}
+
+#endif
