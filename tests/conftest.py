@@ -1,0 +1,39 @@
+"""Shared pytest set-up: one `make all` per session, the --soak switch, marker handling.
+
+The runner library is tests/emulators.py (import emulators); see its docstring.
+"""
+import subprocess
+
+import pytest
+
+import emulators
+
+
+def pytest_addoption(parser):
+    parser.addoption("--soak", action="store_true", default=False,
+                     help="run the tests marked soak (long repeated boots; make soak)")
+    parser.addoption("--no-build", action="store_true", default=False,
+                     help="do not run `make all` first; test the build/ that is there")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--soak"):
+        return
+    skip_soak = pytest.mark.skip(reason="soak test: run with --soak (make soak)")
+    for item in items:
+        if "soak" in item.keywords:
+            item.add_marker(skip_soak)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def kernel_build(request):
+    """Builds build/vmxroot.elf and build/vmxroot.iso once per session; a failed build fails
+    every test with the compiler's output instead of booting a stale kernel."""
+    if not request.config.getoption("--no-build"):
+        proc = subprocess.run(["make", "-C", str(emulators.REPO), "all"], stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+        if proc.returncode != 0:
+            pytest.fail("`make all` failed:\n" + proc.stdout[-20000:], pytrace=False)
+    if not emulators.ELF.exists():
+        pytest.fail("%s is missing: run `make`" % emulators.ELF, pytrace=False)
+    return emulators.ELF
