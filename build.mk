@@ -23,7 +23,7 @@ KERNEL_CFLAGS := -target x86_64-unknown-none -std=c11 -O2 -g $(WARNINGS) -I. \
                  -ffreestanding -fno-builtin -nostdinc -isystem $(shell $(CC_KERNEL) -print-resource-dir)/include \
                  -mno-red-zone -mno-sse -mno-mmx -mno-80387 -mgeneral-regs-only \
                  -fno-pic -fno-pie -mcmodel=small -fno-omit-frame-pointer \
-                 -fstack-protector-strong -fno-asynchronous-unwind-tables -MMD -MP
+                 -fstack-protector-strong -mstack-protector-guard=global -fno-asynchronous-unwind-tables -MMD -MP
 NASM_FLAGS := -f elf64 -g -F dwarf -I arch/x86/
 LDFLAGS    := -nostdlib -static -z max-page-size=4096 --no-dynamic-linker -T arch/x86/boot/linker.ld
 

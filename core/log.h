@@ -20,6 +20,14 @@ enum log_level {
 void log_printf(enum log_level level, const char *fmt, ...) PRINTF_LIKE(2, 3);
 bool log_enabled(enum log_level level);
 
+#ifndef VMXROOT_HOST
+void log_set_level(enum log_level level);
+/* Writes an already formatted line (ending in '\n') under the console lock. */
+void log_write_line(const char *line, size_t length_bytes);
+/* After a panic: never wait forever for a console lock another CPU holds. */
+void log_force_console(void);
+#endif
+
 #define log_error(...) log_printf(LOG_ERROR, __VA_ARGS__)
 #define log_warn(...) log_printf(LOG_WARN, __VA_ARGS__)
 #define log_info(...) log_printf(LOG_INFO, __VA_ARGS__)

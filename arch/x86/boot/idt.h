@@ -1,0 +1,40 @@
+/*
+ * The interrupt descriptor table (one, shared by every CPU: it is read-only
+ * after boot) and the dispatch of every vector. Exceptions end in a decoded
+ * panic; other vectors go to handlers registered by the layers that own them
+ * (IPIs by arch/x86/smp).
+ */
+#ifndef ARCH_X86_BOOT_IDT_H
+#define ARCH_X86_BOOT_IDT_H
+
+#include "core/compiler.h"
+
+/* What interrupt_stubs.asm pushes, lowest address first. */
+struct interrupt_frame {
+    uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+    uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    uint64_t vector, error_code;
+    uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU */
+};
+_Static_assert(sizeof(struct interrupt_frame) == 22 * 8, "matches interrupt_stubs.asm push order");
+
+#define VECTOR_NMI 2
+#define VECTOR_DOUBLE_FAULT 8
+#define VECTOR_MACHINE_CHECK 18
+#define VECTOR_FIRST_EXTERNAL 32
+
+typedef void (*interrupt_handler)(struct interrupt_frame *frame);
+
+void idt_init(void);       /* build the table once, on the boot CPU */
+void idt_load(void);       /* lidt on this CPU */
+/* Once every CPU that loads the IDT has a TSS: #DF, NMI and #MC switch to their IST stacks. */
+void idt_enable_ist(void);
+void idt_set_handler(uint8_t vector, interrupt_handler handler);
+/* NMIs go here first; returns true when the NMI was ours (panic stop, IPI). */
+void idt_set_nmi_hook(bool (*hook)(struct interrupt_frame *frame));
+const char *exception_name(uint64_t vector);
+
+void interrupt_dispatch(struct interrupt_frame *frame);
+NORETURN void stack_switch_call(uint64_t stack_top, void (*fn)(void));
+
+#endif

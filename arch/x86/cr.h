@@ -1,0 +1,42 @@
+/* Control registers: bit names and one accessor per register. */
+#ifndef ARCH_X86_CR_H
+#define ARCH_X86_CR_H
+
+#include <stdint.h>
+
+#define CR0_PE (1ull << 0)
+#define CR0_NE (1ull << 5)
+#define CR0_WP (1ull << 16)
+#define CR0_PG (1ull << 31)
+#define CR4_PAE (1ull << 5)
+#define CR4_PGE (1ull << 7)
+#define CR4_VMXE (1ull << 13)
+#define CR4_SMXE (1ull << 14)
+#define CR4_FSGSBASE (1ull << 16)
+#define CR4_SMEP (1ull << 20)
+#define CR4_SMAP (1ull << 21)
+
+#define DEFINE_CR_ACCESSORS(n)                                                  \
+    static inline uint64_t read_cr##n(void)                                     \
+    {                                                                           \
+        uint64_t value;                                                         \
+        __asm__ volatile("mov %%cr" #n ", %0" : "=r"(value));                   \
+        return value;                                                           \
+    }                                                                           \
+    static inline void write_cr##n(uint64_t value)                              \
+    {                                                                           \
+        __asm__ volatile("mov %0, %%cr" #n ::"r"(value) : "memory");            \
+    }
+
+DEFINE_CR_ACCESSORS(0)
+DEFINE_CR_ACCESSORS(3)
+DEFINE_CR_ACCESSORS(4)
+
+static inline uint64_t read_cr2(void)
+{
+    uint64_t value;
+    __asm__ volatile("mov %%cr2, %0" : "=r"(value));
+    return value;
+}
+
+#endif

@@ -1,0 +1,37 @@
+/* Model-specific registers: names for every MSR we touch, and RDMSR/WRMSR. */
+#ifndef ARCH_X86_MSR_H
+#define ARCH_X86_MSR_H
+
+#include <stdint.h>
+
+#define MSR_IA32_APIC_BASE 0x1B
+#define MSR_IA32_FEATURE_CONTROL 0x3A
+#define MSR_IA32_VMX_BASIC 0x480
+#define MSR_EFER 0xC0000080
+#define MSR_GS_BASE 0xC0000101
+
+#define APIC_BASE_BSP (1ull << 8)
+#define APIC_BASE_X2APIC_ENABLE (1ull << 10)
+#define APIC_BASE_XAPIC_ENABLE (1ull << 11)
+#define APIC_BASE_ADDRESS_MASK 0x000FFFFFFFFFF000ull
+
+#define FEATURE_CONTROL_LOCKED (1ull << 0)
+#define FEATURE_CONTROL_VMX_INSIDE_SMX (1ull << 1)
+#define FEATURE_CONTROL_VMX_OUTSIDE_SMX (1ull << 2)
+
+#define EFER_LME (1ull << 8)
+#define EFER_NXE (1ull << 11)
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+    uint32_t low, high;
+    __asm__ volatile("rdmsr" : "=a"(low), "=d"(high) : "c"(msr));
+    return ((uint64_t)high << 32) | low;
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t value)
+{
+    __asm__ volatile("wrmsr" ::"c"(msr), "a"((uint32_t)value), "d"((uint32_t)(value >> 32)) : "memory");
+}
+
+#endif

@@ -1,0 +1,25 @@
+/*
+ * Time from the TSC: calibrated once on the boot CPU, from CPUID leaf 0x15
+ * when it gives the crystal frequency, else against PIT channel 2 (polled,
+ * no interrupts). Delays are busy waits named with their units.
+ */
+#ifndef ARCH_X86_TSC_H
+#define ARCH_X86_TSC_H
+
+#include "core/compiler.h"
+
+static inline uint64_t rdtsc(void)
+{
+    uint32_t low, high;
+    __asm__ volatile("rdtsc" : "=a"(low), "=d"(high));
+    return ((uint64_t)high << 32) | low;
+}
+
+/* Returns the TSC frequency in kHz and prints how it was found. */
+uint64_t tsc_calibrate(void);
+uint64_t tsc_khz(void);
+uint64_t tsc_to_us(uint64_t ticks);
+uint64_t tsc_from_us(uint64_t us);
+void delay_us(uint64_t us);
+
+#endif

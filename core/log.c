@@ -1,0 +1,78 @@
+/*
+ * The kernel's log: each call formats one whole line on the caller's stack,
+ * then writes it under the console lock, so lines from several CPUs never
+ * interleave. Every line starts with the printing CPU ("cpu3: ").
+ */
+#include "core/log.h"
+#include "core/format.h"
+#include "core/spinlock.h"
+#include "core/string.h"
+#include "drivers/serial/uart16550.h"
+#include "arch/x86/smp/percpu.h"
+
+#define LOG_LINE_BYTES 320
+/* How long a panicking CPU waits for the console lock before taking it anyway. */
+#define PANIC_LOCK_SPINS 10000000u
+
+static struct spinlock console_lock = SPINLOCK_INIT;
+static enum log_level current_level = LOG_INFO;
+static volatile bool console_forced;
+
+void log_set_level(enum log_level level) { current_level = level; }
+
+bool log_enabled(enum log_level level) { return level <= current_level; }
+
+static bool try_lock_bounded(struct spinlock *lock, uint32_t spins)
+{
+    for (uint32_t i = 0; i < spins; i++) {
+        uint32_t serving = __atomic_load_n(&lock->now_serving, __ATOMIC_ACQUIRE);
+        uint32_t expected = serving;
+        if (__atomic_compare_exchange_n(&lock->next_ticket, &expected, serving + 1, false,
+                                        __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+            return true;
+        cpu_relax();
+    }
+    return false;
+}
+
+void log_write_line(const char *line, size_t length_bytes)
+{
+    if (console_forced) {
+        /* Panic mode: the lock may be held by a CPU that will never return. */
+        bool locked = try_lock_bounded(&console_lock, PANIC_LOCK_SPINS);
+        serial_write(line, length_bytes);
+        if (locked)
+            spin_unlock(&console_lock);
+        return;
+    }
+    spin_lock(&console_lock);
+    serial_write(line, length_bytes);
+    spin_unlock(&console_lock);
+}
+
+void log_force_console(void) { console_forced = true; }
+
+static void log_vprintf(enum log_level level, const char *fmt, va_list args)
+{
+    static const char *const labels[] = {
+        [LOG_ERROR] = "error: ", [LOG_WARN] = "warning: ", [LOG_INFO] = "", [LOG_DEBUG] = "",
+    };
+    char line[LOG_LINE_BYTES];
+    int prefix = format(line, sizeof line, "cpu%u: %s", this_cpu_index(), labels[level]);
+    int body = format_v(line + prefix, sizeof line - (size_t)prefix - 1, fmt, args);
+    size_t length = (size_t)prefix + (size_t)body;
+    if (length > sizeof line - 2)
+        length = sizeof line - 2; /* truncated: keep the newline */
+    line[length++] = '\n';
+    log_write_line(line, length);
+}
+
+void log_printf(enum log_level level, const char *fmt, ...)
+{
+    if (!log_enabled(level))
+        return;
+    va_list args;
+    va_start(args, fmt);
+    log_vprintf(level, fmt, args);
+    va_end(args);
+}

@@ -1,0 +1,81 @@
+#include "core/panic.h"
+#include "core/format.h"
+#include "core/log.h"
+#include "arch/x86/emulator_exit.h"
+#include "arch/x86/smp/percpu.h"
+
+#define NO_CPU 0xFFFFFFFFu
+
+static volatile uint32_t panicking_cpu = NO_CPU;
+static void (*hooks[PANIC_HOOKS_MAX])(void);
+static unsigned hook_count;
+static bool exit_emulator_on_panic;
+
+void panic_add_hook(void (*hook)(void))
+{
+    if (hook_count < PANIC_HOOKS_MAX)
+        hooks[hook_count++] = hook;
+}
+
+void panic_set_exit_emulator(bool exit_emulator) { exit_emulator_on_panic = exit_emulator; }
+
+bool panic_in_progress(void) { return panicking_cpu != NO_CPU; }
+
+static NORETURN void halt_forever(void)
+{
+    for (;;)
+        __asm__ volatile("cli; hlt");
+}
+
+/* The first CPU to panic owns the shutdown; a second one only reports and halts. */
+void panic_frame_begin(void)
+{
+    uint32_t me = this_cpu_index();
+    uint32_t expected = NO_CPU;
+    __asm__ volatile("cli");
+    log_force_console();
+    if (!__atomic_compare_exchange_n(&panicking_cpu, &expected, me, false, __ATOMIC_SEQ_CST,
+                                     __ATOMIC_SEQ_CST) &&
+        expected == me) {
+        log_error("PANIC: nested panic, halting");
+        halt_forever();
+    }
+}
+
+void panic_print(const char *fmt, ...)
+{
+    char line[256];
+    va_list args;
+    va_start(args, fmt);
+    format_v(line, sizeof line, fmt, args);
+    va_end(args);
+    log_error("PANIC: %s", line);
+}
+
+void panic(const char *fmt, ...)
+{
+    char line[256];
+    va_list args;
+    va_start(args, fmt);
+    format_v(line, sizeof line, fmt, args);
+    va_end(args);
+
+    panic_frame_begin();
+    log_error("PANIC: %s", line);
+    if (panicking_cpu != this_cpu_index()) /* someone else is already bringing the machine down */
+        halt_forever();
+    for (unsigned i = 0; i < hook_count; i++)
+        hooks[i]();
+    log_error("PANIC: system halted");
+    if (exit_emulator_on_panic)
+        emulator_exit(EMULATOR_EXIT_FAILURE);
+    halt_forever();
+}
+
+/* Called by code built with -fstack-protector-strong when a canary was overwritten. */
+NORETURN void __stack_chk_fail(void);
+void __stack_chk_fail(void)
+{
+    panic("stack smashing detected: a stack canary was overwritten (caller 0x%lx)",
+          (uint64_t)(uintptr_t)__builtin_return_address(0));
+}

@@ -1,0 +1,74 @@
+#include "drivers/serial/uart16550.h"
+#include "arch/x86/io.h"
+
+/* Register offsets from the base port (16550 data sheet). */
+enum {
+    UART_DATA = 0,         /* DLAB=0: THR/RBR; DLAB=1: divisor low */
+    UART_INT_ENABLE = 1,   /* DLAB=1: divisor high */
+    UART_FIFO_CONTROL = 2,
+    UART_LINE_CONTROL = 3,
+    UART_MODEM_CONTROL = 4,
+    UART_LINE_STATUS = 5,
+    UART_SCRATCH = 7,
+};
+
+#define LINE_CONTROL_8N1 0x03
+#define LINE_CONTROL_DLAB 0x80
+#define LINE_STATUS_THR_EMPTY 0x20
+#define UART_CLOCK_HZ 1843200
+#define BAUD_RATE 115200
+/* Bounded wait for the transmit register: ~1 ms of polling at worst per byte. */
+#define TX_POLL_LIMIT 100000
+
+static uint16_t console_port;
+static bool uart_present;
+
+static bool uart_answers(uint16_t io_port)
+{
+    /* A missing UART reads 0xFF on every register; a real one keeps the scratch value. */
+    outb(io_port + UART_SCRATCH, 0x5A);
+    if (inb(io_port + UART_SCRATCH) != 0x5A)
+        return false;
+    outb(io_port + UART_SCRATCH, 0xA5);
+    return inb(io_port + UART_SCRATCH) == 0xA5;
+}
+
+bool serial_init(uint16_t io_port)
+{
+    console_port = io_port;
+    uart_present = uart_answers(io_port);
+    if (!uart_present)
+        return false;
+    uint16_t divisor = UART_CLOCK_HZ / 16 / BAUD_RATE;
+    outb(io_port + UART_INT_ENABLE, 0);
+    outb(io_port + UART_LINE_CONTROL, LINE_CONTROL_DLAB);
+    outb(io_port + UART_DATA, divisor & 0xff);
+    outb(io_port + UART_INT_ENABLE, divisor >> 8);
+    outb(io_port + UART_LINE_CONTROL, LINE_CONTROL_8N1);
+    outb(io_port + UART_FIFO_CONTROL, 0xC7); /* enable and clear FIFOs, 14-byte threshold */
+    outb(io_port + UART_MODEM_CONTROL, 0x03); /* DTR, RTS */
+    return true;
+}
+
+uint16_t serial_port(void) { return uart_present ? console_port : DEBUG_CONSOLE_PORT; }
+
+static void uart_put_byte(uint8_t byte)
+{
+    for (unsigned i = 0; i < TX_POLL_LIMIT; i++)
+        if (inb(console_port + UART_LINE_STATUS) & LINE_STATUS_THR_EMPTY)
+            break;
+    outb(console_port + UART_DATA, byte);
+}
+
+void serial_write(const char *text, size_t length_bytes)
+{
+    for (size_t i = 0; i < length_bytes; i++) {
+        if (!uart_present) {
+            outb(DEBUG_CONSOLE_PORT, (uint8_t)text[i]);
+            continue;
+        }
+        if (text[i] == '\n')
+            uart_put_byte('\r');
+        uart_put_byte((uint8_t)text[i]);
+    }
+}
