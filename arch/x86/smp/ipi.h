@@ -1,0 +1,20 @@
+/*
+ * The one cross-CPU interface: run a function on another CPU and wait for it
+ * (bounded), and stop every other CPU on panic. Everything that must happen
+ * on a particular CPU (VMCLEAR of a VMCS active there) goes through here.
+ */
+#ifndef ARCH_X86_SMP_IPI_H
+#define ARCH_X86_SMP_IPI_H
+
+#include "core/compiler.h"
+
+#define IPI_CALL_TIMEOUT_MS 100
+
+void ipi_init(void);
+/* Runs fn(arg) on CPU index cpu (directly when it is this CPU). 0, E_TIMEOUT, E_INVAL (CPU not online). */
+int ipi_call(uint32_t cpu, void (*fn)(void *arg), void *arg);
+/* Panic: NMI every other CPU; each runs the stop hook (leave VMX) and halts. */
+void ipi_stop_other_cpus(void);
+void ipi_set_stop_hook(void (*hook)(void));
+
+#endif

@@ -1,0 +1,125 @@
+#include "arch/x86/smp/lapic.h"
+#include "arch/x86/cpuid.h"
+#include "arch/x86/msr.h"
+#include "arch/x86/tsc.h"
+#include "core/error.h"
+#include "core/log.h"
+
+/* Register offsets in the xAPIC page; x2APIC MSR = 0x800 + offset / 16 (SDM: "x2APIC Register Address Space"). */
+enum lapic_register {
+    LAPIC_ID = 0x20,
+    LAPIC_EOI = 0xB0,
+    LAPIC_SPURIOUS = 0xF0,
+    LAPIC_ICR_LOW = 0x300,
+    LAPIC_ICR_HIGH = 0x310,
+};
+
+#define X2APIC_MSR_BASE 0x800
+#define SPURIOUS_APIC_ENABLE (1u << 8)
+#define ICR_DELIVERY_FIXED (0u << 8)
+#define ICR_DELIVERY_NMI (4u << 8)
+#define ICR_DELIVERY_INIT (5u << 8)
+#define ICR_DELIVERY_STARTUP (6u << 8)
+#define ICR_SEND_PENDING (1u << 12) /* xAPIC only */
+#define ICR_LEVEL_ASSERT (1u << 14)
+#define ICR_TRIGGER_LEVEL (1u << 15)
+#define ICR_ALL_BUT_SELF (3u << 18)
+#define ICR_SEND_TIMEOUT_US 1000
+
+static volatile uint32_t *mmio;
+static bool x2apic;
+
+static uint32_t lapic_read(enum lapic_register reg)
+{
+    if (x2apic)
+        return (uint32_t)rdmsr(X2APIC_MSR_BASE + reg / 16);
+    return mmio[reg / 4];
+}
+
+static void lapic_write(enum lapic_register reg, uint32_t value)
+{
+    if (x2apic)
+        wrmsr(X2APIC_MSR_BASE + reg / 16, value);
+    else
+        mmio[reg / 4] = value;
+}
+
+static void enable_this_apic(void)
+{
+    uint64_t base = rdmsr(MSR_IA32_APIC_BASE) | APIC_BASE_XAPIC_ENABLE;
+    if (x2apic)
+        base |= APIC_BASE_X2APIC_ENABLE;
+    wrmsr(MSR_IA32_APIC_BASE, base);
+    lapic_write(LAPIC_SPURIOUS, SPURIOUS_APIC_ENABLE | VECTOR_SPURIOUS);
+}
+
+void lapic_init_boot_cpu(uint64_t mmio_phys, uint32_t max_apic_id)
+{
+    bool has_x2apic = cpuid(1, 0).ecx & CPUID1_ECX_X2APIC;
+    bool firmware_x2apic = rdmsr(MSR_IA32_APIC_BASE) & APIC_BASE_X2APIC_ENABLE;
+    x2apic = firmware_x2apic || (has_x2apic && max_apic_id > 254);
+    mmio = (volatile uint32_t *)(uintptr_t)mmio_phys;
+    if (!has_x2apic && max_apic_id > 254)
+        log_warn("lapic: APIC ids up to %u need x2APIC, which this CPU lacks: CPUs above 254 stay off",
+                 max_apic_id);
+    enable_this_apic();
+    log_info("lapic: %s mode%s, boot CPU apic id %u", x2apic ? "x2APIC" : "xAPIC",
+             firmware_x2apic ? " (left on by firmware)" : "", lapic_id());
+}
+
+void lapic_init_ap(void) { enable_this_apic(); }
+
+bool lapic_x2apic_mode(void) { return x2apic; }
+
+uint32_t lapic_id(void)
+{
+    return x2apic ? lapic_read(LAPIC_ID) : lapic_read(LAPIC_ID) >> 24;
+}
+
+void lapic_eoi(void) { lapic_write(LAPIC_EOI, 0); }
+
+static int send_ipi(uint32_t apic_id, uint32_t icr_low)
+{
+    if (x2apic) {
+        /* x2APIC ICR is one 64-bit MSR; the write is the send (no pending bit). */
+        wrmsr(X2APIC_MSR_BASE + LAPIC_ICR_LOW / 16, ((uint64_t)apic_id << 32) | icr_low);
+        return 0;
+    }
+    lapic_write(LAPIC_ICR_HIGH, apic_id << 24);
+    lapic_write(LAPIC_ICR_LOW, icr_low);
+    uint64_t deadline = rdtsc() + tsc_from_us(ICR_SEND_TIMEOUT_US);
+    while (lapic_read(LAPIC_ICR_LOW) & ICR_SEND_PENDING) {
+        if (rdtsc() > deadline)
+            return E_TIMEOUT;
+        __asm__ volatile("pause");
+    }
+    return 0;
+}
+
+int lapic_send_init(uint32_t apic_id)
+{
+    return send_ipi(apic_id, ICR_DELIVERY_INIT | ICR_LEVEL_ASSERT | ICR_TRIGGER_LEVEL);
+}
+
+/* Only old xAPICs need the deassert; x2APIC has no level-triggered INIT deassert. */
+int lapic_send_init_deassert(uint32_t apic_id)
+{
+    return x2apic ? 0 : send_ipi(apic_id, ICR_DELIVERY_INIT | ICR_TRIGGER_LEVEL);
+}
+
+int lapic_send_startup(uint32_t apic_id, uint8_t vector_page)
+{
+    return send_ipi(apic_id, ICR_DELIVERY_STARTUP | vector_page);
+}
+
+int lapic_send_fixed(uint32_t apic_id, uint8_t vector)
+{
+    return send_ipi(apic_id, ICR_DELIVERY_FIXED | ICR_LEVEL_ASSERT | vector);
+}
+
+int lapic_send_nmi(uint32_t apic_id) { return send_ipi(apic_id, ICR_DELIVERY_NMI | ICR_LEVEL_ASSERT); }
+
+int lapic_send_nmi_all_but_self(void)
+{
+    return send_ipi(0, ICR_DELIVERY_NMI | ICR_LEVEL_ASSERT | ICR_ALL_BUT_SELF);
+}

@@ -1,0 +1,31 @@
+/*
+ * The local APIC in xAPIC (MMIO) or x2APIC (MSR) mode. The mode is chosen
+ * once on the boot CPU: x2APIC when firmware left it on (it cannot be turned
+ * off without a reset of the APIC state) or when an APIC id above 254 needs
+ * it; xAPIC otherwise. Every AP then uses the same mode.
+ */
+#ifndef ARCH_X86_SMP_LAPIC_H
+#define ARCH_X86_SMP_LAPIC_H
+
+#include "core/compiler.h"
+
+#define VECTOR_IPI_CALL 0xF0  /* arch/x86/smp/ipi.c: run a function on a CPU */
+#define VECTOR_SPURIOUS 0xFF
+
+/* Picks the mode and enables the boot CPU's APIC; mmio_phys from the MADT. */
+void lapic_init_boot_cpu(uint64_t mmio_phys, uint32_t max_apic_id);
+/* Enables the calling AP's APIC in the chosen mode. */
+void lapic_init_ap(void);
+bool lapic_x2apic_mode(void);
+uint32_t lapic_id(void);
+void lapic_eoi(void);
+
+/* Each send waits (bounded) for the APIC to accept it; 0 or E_TIMEOUT. */
+int lapic_send_init(uint32_t apic_id);
+int lapic_send_init_deassert(uint32_t apic_id);
+int lapic_send_startup(uint32_t apic_id, uint8_t vector_page);
+int lapic_send_fixed(uint32_t apic_id, uint8_t vector);
+int lapic_send_nmi(uint32_t apic_id);
+int lapic_send_nmi_all_but_self(void);
+
+#endif

@@ -1,0 +1,99 @@
+/*
+ * Creating and loading per-CPU state: the structure, the stacks with their
+ * guard pages, and the GDT and TSS each CPU needs of its own (the TSS holds
+ * the CPU's IST stack pointers, so it cannot be shared).
+ */
+#include "arch/x86/smp/percpu.h"
+#include "arch/x86/boot/idt.h"
+#include "arch/x86/msr.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "core/string.h"
+#include "mm/frames.h"
+#include "mm/paging.h"
+
+struct percpu *cpu_table[MAX_CPUS];
+uint32_t cpu_count_found;
+bool percpu_ready;
+
+#define GDT_CODE64 0x00af9a000000ffffull /* present, DPL 0, long-mode code */
+#define GDT_DATA 0x00cf92000000ffffull   /* present, DPL 0, writable data */
+#define TSS_TYPE_AVAILABLE 0x89ull       /* present, 64-bit TSS (available) */
+
+static void gdt_set_tss(uint64_t gdt[GDT_ENTRY_COUNT], const struct tss64 *tss)
+{
+    uint64_t base = (uint64_t)(uintptr_t)tss, limit = sizeof *tss - 1;
+    gdt[GDT_TSS / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (TSS_TYPE_AVAILABLE << 40) |
+                       (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+    gdt[GDT_TSS / 8 + 1] = base >> 32;
+}
+
+int percpu_create(uint32_t index, uint32_t apic_id)
+{
+    uint64_t struct_phys, stacks_phys;
+    if (index >= MAX_CPUS)
+        return E_RANGE;
+    if (frames_alloc(1, 0, &struct_phys) < 0)
+        return E_NOMEM;
+    if (frames_alloc(CPU_STACK_AREA_BYTES / PAGE_SIZE_BYTES, 0, &stacks_phys) < 0) {
+        frames_free(struct_phys, 1);
+        return E_NOMEM;
+    }
+    struct percpu *cpu = (struct percpu *)(uintptr_t)struct_phys;
+    cpu->self = cpu;
+    cpu->index = index;
+    cpu->apic_id = apic_id;
+    cpu->state = CPU_STATE_FOUND;
+    cpu->stack_area_phys = stacks_phys;
+
+    /* [guard][kernel stack][guard][#DF][NMI][#MC], lowest address first. */
+    uint64_t kernel_stack_bottom = stacks_phys + GUARD_BYTES;
+    uint64_t ist_guard = kernel_stack_bottom + KERNEL_STACK_BYTES;
+    uint64_t ist_base = ist_guard + GUARD_BYTES;
+    cpu->kernel_stack_top = kernel_stack_bottom + KERNEL_STACK_BYTES;
+    cpu->tss.ist[IST_DOUBLE_FAULT] = ist_base + 1 * IST_STACK_BYTES;
+    cpu->tss.ist[IST_NMI] = ist_base + 2 * IST_STACK_BYTES;
+    cpu->tss.ist[IST_MACHINE_CHECK] = ist_base + 3 * IST_STACK_BYTES;
+    cpu->tss.iomap_base = sizeof cpu->tss; /* no I/O permission bitmap */
+    int err = paging_unmap_page(stacks_phys);
+    if (!err)
+        err = paging_unmap_page(ist_guard);
+    if (err)
+        return err;
+
+    cpu->gdt[0] = 0;
+    cpu->gdt[GDT_KERNEL_CODE / 8] = GDT_CODE64;
+    cpu->gdt[GDT_KERNEL_DATA / 8] = GDT_DATA;
+    gdt_set_tss(cpu->gdt, &cpu->tss);
+    cpu_table[index] = cpu;
+    return 0;
+}
+
+void percpu_load(struct percpu *cpu)
+{
+    struct {
+        uint16_t limit;
+        uint64_t base;
+    } PACKED gdt_pointer = { sizeof cpu->gdt - 1, (uint64_t)(uintptr_t)cpu->gdt };
+    __asm__ volatile("lgdt %0\n\t"
+                     "pushq %1\n\t"
+                     "leaq 1f(%%rip), %%rax\n\t"
+                     "pushq %%rax\n\t"
+                     "lretq\n"
+                     "1:\n\t"
+                     "movl %2, %%eax\n\t"
+                     "movl %%eax, %%ds\n\t"
+                     "movl %%eax, %%es\n\t"
+                     "movl %%eax, %%ss\n\t"
+                     "xorl %%eax, %%eax\n\t"
+                     "movl %%eax, %%fs\n\t"
+                     "movl %%eax, %%gs\n\t"
+                     "ltr %w3"
+                     :
+                     : "m"(gdt_pointer), "i"(GDT_KERNEL_CODE), "i"(GDT_KERNEL_DATA), "r"((uint16_t)GDT_TSS)
+                     : "rax", "memory");
+    /* Loading GS zeroed the base: set it after the segment reload. */
+    wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)cpu);
+    idt_load();
+    percpu_ready = true;
+}

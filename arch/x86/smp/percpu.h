@@ -1,0 +1,120 @@
+/*
+ * Per-CPU state: one page-aligned structure per CPU, reached through the GS
+ * base (gs:0 holds the structure's own address). The boot CPU is index 0;
+ * APs take the index of their MADT entry. The memory around each CPU's
+ * stacks is laid out by arch/x86/smp/percpu.c:
+ *
+ *   [guard][kernel stack 16 KiB][guard][#DF IST][NMI IST][#MC IST]
+ *
+ * Guards are unmapped, so an overflow faults instead of corrupting memory.
+ */
+#ifndef ARCH_X86_SMP_PERCPU_H
+#define ARCH_X86_SMP_PERCPU_H
+
+#include "core/compiler.h"
+#include "core/cpu_state.h"
+#include "core/spinlock.h"
+
+#define MAX_CPUS 256
+#define KERNEL_STACK_BYTES KiB(16)
+#define IST_STACK_BYTES KiB(4)
+#define GUARD_BYTES KiB(4)
+/* The run of frames holding one CPU's stacks and guards, as drawn above. */
+#define CPU_STACK_AREA_BYTES (2 * GUARD_BYTES + KERNEL_STACK_BYTES + 3 * IST_STACK_BYTES)
+
+/* Interrupt stack table slots (TSS.IST1..3), named by what runs on them. */
+enum ist_slot { IST_DOUBLE_FAULT = 1, IST_NMI = 2, IST_MACHINE_CHECK = 3 };
+
+/* GDT selectors, the same on every CPU. */
+#define GDT_KERNEL_CODE 0x08
+#define GDT_KERNEL_DATA 0x10
+#define GDT_TSS 0x18
+#define GDT_ENTRY_COUNT 5 /* null, code, data, TSS (two slots) */
+
+struct tss64 {
+    uint32_t reserved0;
+    uint64_t rsp[3];
+    uint64_t ist[8]; /* ist[0] is the reserved slot: IST numbers start at 1 */
+    uint64_t reserved2;
+    uint16_t reserved3;
+    uint16_t iomap_base;
+} PACKED;
+_Static_assert(sizeof(struct tss64) == 104, "TSS layout (SDM: 64-bit TSS)");
+
+/*
+ * Boot CPU <-> AP handshake. Each state says who writes it:
+ *   BSP: HANDSHAKE_SENT (INIT-SIPI-SIPI sent).
+ *   AP:  HANDSHAKE_ALIVE (reached C), HANDSHAKE_ONLINE (fully set up).
+ * The stage field is written by the AP as it goes, so a stall names where.
+ */
+enum ap_handshake {
+    HANDSHAKE_NONE = 0,
+    HANDSHAKE_SENT = 1,
+    HANDSHAKE_ALIVE = 2,
+    HANDSHAKE_ONLINE = 3,
+};
+
+enum ap_stage {
+    STAGE_NONE = 0,
+    STAGE_TRAMPOLINE,
+    STAGE_DESCRIPTORS,
+    STAGE_LAPIC,
+    STAGE_VMX,
+    STAGE_IDLE,
+};
+
+struct percpu {
+    struct percpu *self;           /* gs:0; read by this_cpu() */
+    uint32_t index;                /* gs:8; read by this_cpu_index() */
+    uint32_t apic_id;
+    enum cpu_state state;
+    enum cpu_reason reason;
+    volatile uint32_t handshake;   /* enum ap_handshake */
+    volatile uint32_t stage;       /* enum ap_stage */
+    uint64_t stack_area_phys;      /* first guard of the stack area */
+    uint64_t kernel_stack_top;
+    uint64_t online_tsc;           /* TSC when it reached online */
+    uint64_t vmxon_region_phys;    /* 0 until VMXON region allocated */
+    uint32_t vmx_revision_id;
+    bool in_vmx_root;
+    bool stall_injected;             /* inject=ap-stall picked this CPU */
+    volatile uint32_t ap_work_done;  /* AP: set after its post-online work (VMX) */
+    /* Cross-CPU call mailbox (arch/x86/smp/ipi.c): the caller holds call_lock. */
+    struct spinlock call_lock;
+    void (*volatile call_fn)(void *arg);
+    void *volatile call_arg;
+    volatile uint32_t call_done;
+    uint64_t gdt[GDT_ENTRY_COUNT] ALIGNED(16);
+    struct tss64 tss ALIGNED(16);
+} ALIGNED(4096);
+
+_Static_assert(__builtin_offsetof(struct percpu, self) == 0, "this_cpu() reads gs:0");
+_Static_assert(__builtin_offsetof(struct percpu, index) == 8, "this_cpu_index() reads gs:8");
+_Static_assert(sizeof(struct percpu) == 4096, "one page per CPU (memory-per-CPU budget)");
+
+extern struct percpu *cpu_table[MAX_CPUS];
+extern uint32_t cpu_count_found;  /* entries in cpu_table */
+extern bool percpu_ready;         /* the GS base points at a struct percpu */
+
+static inline struct percpu *this_cpu(void)
+{
+    struct percpu *p;
+    __asm__ volatile("mov %%gs:0, %0" : "=r"(p));
+    return p;
+}
+
+static inline uint32_t this_cpu_index(void)
+{
+    uint32_t index;
+    if (!percpu_ready)
+        return 0;
+    __asm__ volatile("movl %%gs:8, %0" : "=r"(index));
+    return index;
+}
+
+/* Allocates and fills the structure and stacks of CPU index; 0 or E_NOMEM. */
+int percpu_create(uint32_t index, uint32_t apic_id);
+/* Loads this CPU's GDT, TSS, IDT and GS base. */
+void percpu_load(struct percpu *cpu);
+
+#endif

@@ -1,0 +1,25 @@
+/*
+ * Starting the APs: every CPU in cpu_table (index 0 is the boot CPU) that is
+ * in state FOUND gets INIT-SIPI-SIPI. In parallel mode all APs are started
+ * at once and each finds its own slot; in serial mode one after another.
+ * Every wait is bounded; a CPU that never answers and one that answers but
+ * stalls are told apart in the log and in its state.
+ */
+#ifndef ARCH_X86_SMP_SMP_BOOT_H
+#define ARCH_X86_SMP_SMP_BOOT_H
+
+#include "core/cmdline.h"
+
+struct smp_result {
+    uint32_t online;           /* including the boot CPU */
+    uint64_t bringup_us;       /* first INIT to last AP online */
+};
+
+/* Work each AP does once online (VMX enable), before it idles. */
+void smp_set_ap_work(void (*work)(void));
+int smp_start_aps(const struct boot_options *opts, struct smp_result *result);
+/* Waits (bounded) until every online AP finished its work; returns how many did. */
+uint32_t smp_wait_ap_work(uint32_t timeout_ms);
+NORETURN void cpu_idle(void);
+
+#endif

@@ -1,0 +1,47 @@
+#include "arch/x86/smp/trampoline.h"
+#include "arch/x86/cr.h"
+#include "arch/x86/msr.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "core/string.h"
+#include "mm/frames.h"
+#include "mm/paging.h"
+
+#define SEL_CODE64 0x08
+#define SEL_CODE32 0x18
+
+int trampoline_install(uint64_t ap_entry_virt, const struct ap_boot_slot *slots, uint32_t slot_count,
+                       uint64_t *frame_phys_out)
+{
+    size_t code_bytes = (size_t)(trampoline_end - trampoline_start);
+    _Static_assert(sizeof(struct trampoline_params) == 64, "trampoline_defs.inc: TP_BYTES");
+    uint64_t frame;
+    int err = frames_alloc(1, FRAMES_BELOW_1MIB, &frame);
+    if (err) {
+        log_error("smp: no free frame below 1 MiB for the AP trampoline: APs stay off");
+        return err;
+    }
+    if (code_bytes > PAGE_SIZE_BYTES || ((uint64_t)(uintptr_t)slots >> 32) || (paging_root_phys() >> 32))
+        return E_RANGE;
+    /* The copy runs in real mode: make its frame executable in our tables too (it is in the direct map). */
+    paging_set_page_flags(frame, PTE_PRESENT | PTE_WRITABLE);
+    char *copy = (char *)(uintptr_t)frame;
+    memcpy(copy, trampoline_start, code_bytes);
+#define OFFSET(symbol) ((uint32_t)((symbol) - trampoline_start))
+    struct trampoline_params *p = (struct trampoline_params *)(copy + OFFSET(trampoline_params_label));
+    p->gdt_limit = (uint16_t)(trampoline_gdt_end - trampoline_gdt - 1);
+    p->gdt_base_phys = (uint32_t)frame + OFFSET(trampoline_gdt);
+    p->protected_mode_entry_phys = (uint32_t)frame + OFFSET(trampoline_protected_mode);
+    p->protected_mode_selector = SEL_CODE32;
+    p->long_mode_entry_phys = (uint32_t)frame + OFFSET(trampoline_long_mode);
+    p->long_mode_selector = SEL_CODE64;
+    p->cr3_phys = paging_root_phys();
+    p->cr4 = (uint32_t)(read_cr4() & (CR4_PAE | CR4_PGE));
+    p->efer = (uint32_t)(rdmsr(MSR_EFER) & (EFER_LME | EFER_NXE));
+    p->ap_entry_virt = ap_entry_virt;
+    p->slots_phys = (uint64_t)(uintptr_t)slots;
+    p->slot_count = slot_count;
+#undef OFFSET
+    *frame_phys_out = frame;
+    return 0;
+}
