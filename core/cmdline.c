@@ -1,0 +1,364 @@
+/*
+ * Parses the kernel command line GRUB hands over in the multiboot2 command
+ * line tag ("console=com1 maxcpus=4 ..."): tokens split by spaces and tabs,
+ * each "key=value". The options are one table below; adding one is one line
+ * there plus its field in struct boot_options. A bad token is named in a
+ * warning and skipped, so a typo never stops the boot.
+ */
+#include "core/cmdline.h"
+#include "core/format.h"
+#include "core/string.h"
+
+/* How many bytes of a bad token a warning quotes (escaped), before "...". */
+#define CMDLINE_QUOTE_CHARS 40
+
+enum cmdline_kind {
+    CMDLINE_NUMBER, /* decimal in [min, max] */
+    CMDLINE_NAMES,  /* one of names[], stored as its index */
+    CMDLINE_PORT,   /* com1..com4 or a hex I/O port 0xN in [min, max] */
+};
+
+struct cmdline_option {
+    const char *name;
+    enum cmdline_kind kind;
+    size_t offset;     /* of the field in struct boot_options */
+    size_t size_bytes; /* of that field: 1 (bool), 2 or 4 */
+    uint32_t min, max;
+    const char *const *names;
+    size_t name_count;
+};
+
+static const char *const log_level_names[] = { "error", "warn", "info", "debug" };
+static const char *const exit_names[] = { "never", "on-ready" };
+static const char *const smp_names[] = { "parallel", "serial", "off" };
+static const char *const on_off_names[] = { "off", "on" };
+static const char *const status_names[] = { "off", "dump" };
+static const char *const inject_names[INJECT_COUNT] = {
+    [INJECT_NONE] = "none",
+    [INJECT_VMPTRLD_VMXON] = "vmptrld-vmxon",
+    [INJECT_WRONG_REVISION] = "wrong-revision",
+    [INJECT_UNALIGNED_VMCS] = "unaligned-vmcs",
+    [INJECT_BEYOND_PHYS_WIDTH] = "beyond-phys-width",
+    [INJECT_VMCLEAR_VMXON] = "vmclear-vmxon",
+    [INJECT_POOL_EXHAUSTION] = "pool-exhaustion",
+    [INJECT_FEATURE_LOCKED_OFF] = "feature-locked-off",
+    [INJECT_AP_NO_ANSWER] = "ap-no-answer",
+    [INJECT_AP_STALL] = "ap-stall",
+    [INJECT_STACK_OVERFLOW] = "stack-overflow",
+    [INJECT_WRITE_TEXT] = "write-text",
+    [INJECT_AP_PANIC] = "ap-panic",
+};
+
+/* The legacy PC serial ports, in the order of their names com1..com4. */
+static const uint16_t com_ports[] = { 0x3F8, 0x2F8, 0x3E8, 0x2E8 };
+
+/* Each field's index-valued names must match the enum's numbering. */
+_Static_assert(LOG_ERROR == 0 && LOG_DEBUG == 3, "log_level_names order");
+_Static_assert(EXIT_NEVER == 0 && EXIT_ON_READY == 1, "exit_names order");
+_Static_assert(SMP_PARALLEL == 0 && SMP_SERIAL == 1 && SMP_OFF == 2, "smp_names order");
+_Static_assert(STATUS_DUMP_OFF == 0 && STATUS_DUMP_HEX == 1, "status_names order");
+_Static_assert(sizeof(enum inject_case) == 4 && sizeof(enum log_level) == 4, "enum fields are 4 bytes");
+
+#define FIELD(member) offsetof(struct boot_options, member), sizeof(((struct boot_options *)0)->member)
+#define NAMES(list) 0, 0, list, ARRAY_SIZE(list)
+#define RANGE(lo, hi) lo, hi, NULL, 0
+
+static const struct cmdline_option cmdline_options[] = {
+    { "console", CMDLINE_PORT, FIELD(console_port), 1, 0xFFFF, NULL, 0 },
+    { "loglevel", CMDLINE_NAMES, FIELD(log_level), NAMES(log_level_names) },
+    { "exit", CMDLINE_NAMES, FIELD(exit), NAMES(exit_names) },
+    { "smp", CMDLINE_NAMES, FIELD(smp), NAMES(smp_names) },
+    { "maxcpus", CMDLINE_NUMBER, FIELD(max_cpus), RANGE(1, 4096) },
+    { "init_wait", CMDLINE_NAMES, FIELD(init_wait), NAMES(on_off_names) },
+    { "sipi_timeout_ms", CMDLINE_NUMBER, FIELD(sipi_timeout_ms), RANGE(1, 10000) },
+    { "vmcs_per_cpu", CMDLINE_NUMBER, FIELD(vmcs_per_cpu), RANGE(0, 64) },
+    { "inject", CMDLINE_NAMES, FIELD(inject), NAMES(inject_names) },
+    { "inject_cpu", CMDLINE_NUMBER, FIELD(inject_cpu), RANGE(0, 4095) },
+    { "status", CMDLINE_NAMES, FIELD(status_dump), NAMES(status_names) },
+    { "vmx", CMDLINE_NAMES, FIELD(vmx), NAMES(on_off_names) },
+};
+
+/* A piece of the command line: not NUL-terminated, the line is read-only. */
+struct cmdline_span {
+    const char *text;
+    size_t length;
+};
+
+const char *inject_case_name(enum inject_case c)
+{
+    if ((unsigned)c >= ARRAY_SIZE(inject_names))
+        return "unknown";
+    return inject_names[c];
+}
+
+void cmdline_defaults(struct boot_options *opts)
+{
+    *opts = (struct boot_options){
+        .console_port = 0x3F8,
+        .log_level = LOG_INFO,
+        .exit = EXIT_NEVER,
+        .smp = SMP_PARALLEL,
+        .max_cpus = 0,
+        .init_wait = false,
+        .sipi_timeout_ms = 100,
+        .vmcs_per_cpu = 4,
+        .inject = INJECT_NONE,
+        .inject_cpu = 1,
+        .status_dump = STATUS_DUMP_OFF,
+        .vmx = true,
+    };
+}
+
+static bool span_equals(struct cmdline_span span, const char *word)
+{
+    size_t length = strlen(word);
+    return span.length == length && memcmp(span.text, word, length) == 0;
+}
+
+static bool span_ends_with(struct cmdline_span span, const char *suffix)
+{
+    size_t length = strlen(suffix);
+    return span.length >= length && memcmp(span.text + span.length - length, suffix, length) == 0;
+}
+
+/* Quotes span for a warning: printable ASCII as is, the rest as \xNN, cut at ~40 chars. */
+static void quote(struct cmdline_span span, char *out, size_t out_bytes)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t used = 0;
+    for (size_t i = 0; i < span.length; i++) {
+        unsigned char c = (unsigned char)span.text[i];
+        char piece[4];
+        size_t piece_length = 0;
+        if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
+            piece[piece_length++] = (char)c;
+        } else {
+            piece[piece_length++] = '\\';
+            piece[piece_length++] = 'x';
+            piece[piece_length++] = hex[c >> 4];
+            piece[piece_length++] = hex[c & 0xF];
+        }
+        if (used + piece_length > CMDLINE_QUOTE_CHARS || used + piece_length + 4 > out_bytes) {
+            memcpy(out + used, "...", 3);
+            used += 3;
+            break;
+        }
+        memcpy(out + used, piece, piece_length);
+        used += piece_length;
+    }
+    out[used] = '\0';
+}
+
+/* Decimal digits only, no sign; false on anything else or above max. */
+static bool parse_decimal(struct cmdline_span span, uint32_t max, uint32_t *value)
+{
+    uint64_t result = 0;
+    if (span.length == 0)
+        return false;
+    for (size_t i = 0; i < span.length; i++) {
+        char c = span.text[i];
+        if (c < '0' || c > '9')
+            return false;
+        result = result * 10 + (uint64_t)(c - '0');
+        if (result > max) /* stops long before uint64_t could overflow */
+            return false;
+    }
+    *value = (uint32_t)result;
+    return true;
+}
+
+/* "0x" then hex digits; false on anything else or above max. */
+static bool parse_hex(struct cmdline_span span, uint32_t max, uint32_t *value)
+{
+    uint64_t result = 0;
+    if (span.length < 3 || span.text[0] != '0' || (span.text[1] != 'x' && span.text[1] != 'X'))
+        return false;
+    for (size_t i = 2; i < span.length; i++) {
+        char c = span.text[i];
+        unsigned digit;
+        if (c >= '0' && c <= '9')
+            digit = (unsigned)(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            digit = (unsigned)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F')
+            digit = (unsigned)(c - 'A' + 10);
+        else
+            return false;
+        result = result * 16 + digit;
+        if (result > max)
+            return false;
+    }
+    *value = (uint32_t)result;
+    return true;
+}
+
+/* Turns a value into what the field stores; false if the value is not acceptable. */
+static bool option_value(const struct cmdline_option *opt, struct cmdline_span value, uint32_t *out)
+{
+    switch (opt->kind) {
+    case CMDLINE_NUMBER:
+        return parse_decimal(value, opt->max, out) && *out >= opt->min;
+    case CMDLINE_NAMES:
+        for (size_t i = 0; i < opt->name_count; i++) {
+            if (span_equals(value, opt->names[i])) {
+                *out = (uint32_t)i;
+                return true;
+            }
+        }
+        return false;
+    case CMDLINE_PORT: {
+        static const char *const com_names[] = { "com1", "com2", "com3", "com4" };
+        for (size_t i = 0; i < ARRAY_SIZE(com_names); i++) {
+            if (span_equals(value, com_names[i])) {
+                *out = com_ports[i];
+                return true;
+            }
+        }
+        return parse_hex(value, opt->max, out) && *out >= opt->min;
+    }
+    }
+    return false;
+}
+
+/* Fields are bool, uint16_t, uint32_t or a 4-byte enum; copy through memcpy to respect each type. */
+static void field_store(struct boot_options *opts, const struct cmdline_option *opt, uint32_t value)
+{
+    unsigned char *field = (unsigned char *)opts + opt->offset;
+    if (opt->size_bytes == sizeof(bool)) {
+        bool b = value != 0;
+        memcpy(field, &b, sizeof b);
+    } else if (opt->size_bytes == sizeof(uint16_t)) {
+        uint16_t v = (uint16_t)value;
+        memcpy(field, &v, sizeof v);
+    } else {
+        memcpy(field, &value, sizeof value);
+    }
+}
+
+static uint32_t field_load(const struct boot_options *opts, const struct cmdline_option *opt)
+{
+    const unsigned char *field = (const unsigned char *)opts + opt->offset;
+    if (opt->size_bytes == sizeof(bool)) {
+        bool b;
+        memcpy(&b, field, sizeof b);
+        return b;
+    }
+    if (opt->size_bytes == sizeof(uint16_t)) {
+        uint16_t v;
+        memcpy(&v, field, sizeof v);
+        return v;
+    }
+    uint32_t v;
+    memcpy(&v, field, sizeof v);
+    return v;
+}
+
+/* "1..4096", "never|on-ready", "com1..com4 or 0x1..0xffff": what the option accepts. */
+static void describe_wanted(const struct cmdline_option *opt, char *out, size_t out_bytes)
+{
+    size_t used = 0;
+    switch (opt->kind) {
+    case CMDLINE_NUMBER:
+        format(out, out_bytes, "%u..%u", opt->min, opt->max);
+        return;
+    case CMDLINE_PORT:
+        format(out, out_bytes, "com1..com4 or 0x%x..0x%x", opt->min, opt->max);
+        return;
+    case CMDLINE_NAMES:
+        out[0] = '\0';
+        for (size_t i = 0; i < opt->name_count && used < out_bytes; i++)
+            used += (size_t)format(out + used, out_bytes - used, "%s%s", i ? "|" : "", opt->names[i]);
+        return;
+    }
+}
+
+static void describe_current(const struct cmdline_option *opt, uint32_t value, char *out, size_t out_bytes)
+{
+    if (opt->kind == CMDLINE_PORT)
+        format(out, out_bytes, "0x%x", value);
+    else if (opt->kind == CMDLINE_NAMES && value < opt->name_count)
+        format(out, out_bytes, "%s", opt->names[value]);
+    else
+        format(out, out_bytes, "%u", value);
+}
+
+static const struct cmdline_option *option_find(struct cmdline_span key)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(cmdline_options); i++) {
+        if (span_equals(key, cmdline_options[i].name))
+            return &cmdline_options[i];
+    }
+    return NULL;
+}
+
+static void apply_token(struct cmdline_span token, bool first, struct boot_options *opts)
+{
+    char quoted[CMDLINE_QUOTE_CHARS + 4];
+    quote(token, quoted, sizeof quoted);
+    for (size_t i = 0; i < token.length; i++) {
+        unsigned char c = (unsigned char)token.text[i];
+        if (c < 0x21 || c > 0x7E) {
+            log_warn("cmdline: option \"%s\" has non-printable bytes, ignored; retype it in the GRUB entry",
+                     quoted);
+            return;
+        }
+    }
+    size_t eq = 0;
+    while (eq < token.length && token.text[eq] != '=')
+        eq++;
+    if (eq == token.length) {
+        /* Tolerate a boot loader that passes the kernel's own path first. */
+        if (first && span_ends_with(token, ".elf"))
+            return;
+        log_warn("cmdline: option \"%s\" has no value (want key=value), ignored", quoted);
+        return;
+    }
+    struct cmdline_span key = { token.text, eq };
+    struct cmdline_span value = { token.text + eq + 1, token.length - eq - 1 };
+    const struct cmdline_option *opt = option_find(key);
+    if (opt == NULL) {
+        log_warn("cmdline: unknown option \"%s\" ignored; README.md lists the options", quoted);
+        return;
+    }
+    uint32_t parsed;
+    if (!option_value(opt, value, &parsed)) {
+        char quoted_value[CMDLINE_QUOTE_CHARS + 4], wanted[256], current[32];
+        quote(value, quoted_value, sizeof quoted_value);
+        describe_wanted(opt, wanted, sizeof wanted);
+        describe_current(opt, field_load(opts, opt), current, sizeof current);
+        log_warn("cmdline: bad value \"%s\" for %s (want %s), keeping %s", quoted_value, opt->name, wanted,
+                 current);
+        return;
+    }
+    field_store(opts, opt, parsed);
+}
+
+void cmdline_parse(const char *cmdline, struct boot_options *opts)
+{
+    cmdline_defaults(opts);
+    if (cmdline == NULL)
+        return;
+    size_t length = 0;
+    while (length < CMDLINE_MAX_BYTES && cmdline[length] != '\0')
+        length++;
+    if (length == CMDLINE_MAX_BYTES && cmdline[length] != '\0') {
+        /* A token cut at the limit could change meaning (maxcpus=12 -> =1): drop it. */
+        while (length > 0 && cmdline[length - 1] != ' ' && cmdline[length - 1] != '\t')
+            length--;
+        log_warn("cmdline: longer than %u bytes; parsing only the first %zu, shorten the GRUB command line",
+                 (unsigned)CMDLINE_MAX_BYTES, length);
+    }
+    bool first = true;
+    size_t i = 0;
+    while (i < length) {
+        if (cmdline[i] == ' ' || cmdline[i] == '\t') {
+            i++;
+            continue;
+        }
+        size_t start = i;
+        while (i < length && cmdline[i] != ' ' && cmdline[i] != '\t')
+            i++;
+        apply_token((struct cmdline_span){ cmdline + start, i - start }, first, opts);
+        first = false;
+    }
+}
