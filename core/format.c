@@ -39,9 +39,9 @@ static void out_bytes(struct format_out *out, const char *s, size_t length)
 enum format_size { SIZE_INT, SIZE_LONG, SIZE_LONG_LONG, SIZE_SIZE_T };
 
 struct format_spec {
-    bool left;      /* '-': pad on the right */
-    bool zero;      /* '0': pad numbers with zeros after the sign/prefix */
-    int width;      /* minimum field width */
+    bool left; /* '-': pad on the right */
+    bool zero; /* '0': pad numbers with zeros after the sign/prefix */
+    int width; /* minimum field width */
     enum format_size size;
 };
 
@@ -98,20 +98,28 @@ static void out_number(struct format_out *out, const struct format_spec *spec, u
 static int64_t signed_arg(enum format_size size, va_list *args)
 {
     switch (size) {
-    case SIZE_LONG: return va_arg(*args, long);
-    case SIZE_LONG_LONG: return va_arg(*args, long long);
-    case SIZE_SIZE_T: return va_arg(*args, ptrdiff_t); /* the signed size_t ("ssize_t") */
-    default: return va_arg(*args, int);
+    case SIZE_LONG:
+        return va_arg(*args, long);
+    case SIZE_LONG_LONG:
+        return va_arg(*args, long long);
+    case SIZE_SIZE_T:
+        return va_arg(*args, ptrdiff_t); /* the signed size_t ("ssize_t") */
+    default:
+        return va_arg(*args, int);
     }
 }
 
 static uint64_t unsigned_arg(enum format_size size, va_list *args)
 {
     switch (size) {
-    case SIZE_LONG: return va_arg(*args, unsigned long);
-    case SIZE_LONG_LONG: return va_arg(*args, unsigned long long);
-    case SIZE_SIZE_T: return va_arg(*args, size_t);
-    default: return va_arg(*args, unsigned int);
+    case SIZE_LONG:
+        return va_arg(*args, unsigned long);
+    case SIZE_LONG_LONG:
+        return va_arg(*args, unsigned long long);
+    case SIZE_SIZE_T:
+        return va_arg(*args, size_t);
+    default:
+        return va_arg(*args, unsigned int);
     }
 }
 

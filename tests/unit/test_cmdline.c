@@ -69,8 +69,9 @@ TEST(cmdline_console)
     CHECK_EQ(parse("console=0xFFFF").console_port, 0xFFFF);
     CHECK_EQ(parse("console=0x0000ffff").console_port, 0xFFFF);
     CHECK_STR(log_captured(), "");
-    const char *bad[] = { "console=com5", "console=0x0", "console=0x10000", "console=0x", "console=3f8",
-                          "console=0x3g8", "console=", "console=COM1", "console=0xffffffffffffffffff" };
+    const char *bad[] = { "console=com5", "console=0x0",  "console=0x10000",
+                          "console=0x",   "console=3f8",  "console=0x3g8",
+                          "console=",     "console=COM1", "console=0xffffffffffffffffff" };
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         log_capture_reset();
         CHECK_EQ(parse(bad[i]).console_port, 0x3F8);
@@ -86,7 +87,8 @@ TEST(cmdline_loglevel)
     CHECK_EQ(parse("loglevel=debug").log_level, LOG_DEBUG);
     CHECK_STR(log_captured(), "");
     CHECK_EQ(parse("loglevel=verbose").log_level, LOG_INFO);
-    CHECK(log_contains("cmdline: bad value \"verbose\" for loglevel (want error|warn|info|debug), keeping info"));
+    CHECK(log_contains(
+        "cmdline: bad value \"verbose\" for loglevel (want error|warn|info|debug), keeping info"));
     log_capture_reset();
     CHECK_EQ(parse("loglevel=3").log_level, LOG_INFO);
     CHECK(log_contains("bad value \"3\" for loglevel"));
@@ -138,8 +140,11 @@ static void check_number(const char *key, uint32_t (*get)(const struct boot_opti
     CHECK_EQ(get_parsed(get, line), max);
     CHECK_STR(log_captured(), "");
 
-    const char *junk[] = { "", "-1", "+5", "1x", "x", "0x10", "1.5", "99999999999999999999999999", "4294967296",
-                           "18446744073709551617" };
+    const char *junk[] = { "",           "-1",
+                           "+5",         "1x",
+                           "x",          "0x10",
+                           "1.5",        "99999999999999999999999999",
+                           "4294967296", "18446744073709551617" };
     for (size_t i = 0; i < ARRAY_SIZE(junk); i++) {
         log_capture_reset();
         snprintf(line, sizeof line, "%s=%s", key, junk[i]);
@@ -150,8 +155,8 @@ static void check_number(const char *key, uint32_t (*get)(const struct boot_opti
     log_capture_reset();
     snprintf(line, sizeof line, "%s=%u", key, max + 1);
     CHECK_EQ(get_parsed(get, line), fallback);
-    snprintf(want, sizeof want, "cmdline: bad value \"%u\" for %s (want %u..%u), keeping %u", max + 1, key, min,
-             max, fallback);
+    snprintf(want, sizeof want, "cmdline: bad value \"%u\" for %s (want %u..%u), keeping %u", max + 1, key,
+             min, max, fallback);
     CHECK(log_contains(want));
     if (min > 0) {
         log_capture_reset();
@@ -196,7 +201,7 @@ TEST(cmdline_every_inject_case_round_trips)
     CHECK_STR(inject_case_name(INJECT_VMPTRLD_VMXON), "vmptrld-vmxon");
     CHECK_STR(inject_case_name(INJECT_AP_PANIC), "ap-panic");
     CHECK_STR(inject_case_name(INJECT_COUNT), "unknown");
-    CHECK_STR(inject_case_name((enum inject_case)-1), "unknown");
+    CHECK_STR(inject_case_name((enum inject_case) - 1), "unknown");
     CHECK_EQ(parse("inject=vmptrld").inject, INJECT_NONE);
     CHECK(log_contains("bad value \"vmptrld\" for inject (want none|vmptrld-vmxon|"));
     CHECK(log_contains("|ap-panic), keeping none"));
@@ -363,8 +368,10 @@ TEST(cmdline_random_garbage_never_crashes)
         for (int i = 0; i < 500; i++) {
             int pick = rand() % 8;
             /* Mix raw bytes with pieces of real syntax so the option paths get exercised too. */
-            line[i] = pick == 0 ? ' ' : pick == 1 ? '=' : pick == 2 ? (char)('0' + rand() % 10)
-                    : (char)(1 + rand() % 255);
+            line[i] = pick == 0   ? ' '
+                      : pick == 1 ? '='
+                      : pick == 2 ? (char)('0' + rand() % 10)
+                                  : (char)(1 + rand() % 255);
         }
         line[500] = '\0';
         struct boot_options o = parse(line);
