@@ -360,18 +360,36 @@ TEST(cmdline_never_reads_past_nul)
     }
 }
 
+/* A fixed xorshift sequence: the same "random" lines on every run, so a failure reproduces. */
+static uint32_t next_random(uint32_t *state)
+{
+    *state ^= *state << 13;
+    *state ^= *state >> 17;
+    *state ^= *state << 5;
+    return *state;
+}
+
 TEST(cmdline_random_garbage_never_crashes)
 {
-    srand(12345);
+    /* Raw bytes mixed with pieces of real syntax, so the option paths get exercised too. */
+    static const char *const pieces[] = { " ",    "=",  "maxcpus=", "console=0x", "inject=",
+                                          "smp=", "on", "ap-stall", "4096",       "99999999999",
+                                          "com",  "\t", ".elf" };
+    uint32_t state = 12345;
     for (int round = 0; round < 200; round++) {
         char *line = malloc(501);
-        for (int i = 0; i < 500; i++) {
-            int pick = rand() % 8;
-            /* Mix raw bytes with pieces of real syntax so the option paths get exercised too. */
-            line[i] = pick == 0   ? ' '
-                      : pick == 1 ? '='
-                      : pick == 2 ? (char)('0' + rand() % 10)
-                                  : (char)(1 + rand() % 255);
+        size_t used = 0;
+        while (used < 500) {
+            uint32_t pick = next_random(&state) % 16;
+            if (pick < ARRAY_SIZE(pieces)) {
+                size_t n = strlen(pieces[pick]);
+                if (used + n > 500)
+                    n = 500 - used;
+                memcpy(line + used, pieces[pick], n);
+                used += n;
+            } else {
+                line[used++] = (char)(unsigned char)(1 + next_random(&state) % 255);
+            }
         }
         line[500] = '\0';
         struct boot_options o = parse(line);
