@@ -9,7 +9,10 @@ firmware made them. How the dumps were made (QEMU 7.2 monitor, no boot disk):
   (sleep 3; echo 'pmemsave 0 0x2000000 "seabios_pc.bin"'; sleep 1; echo quit) |
     qemu-system-x86_64 -M pc -m 32 -smp 4 -display none -nodefaults -monitor stdio
 
-and likewise -M q35, and -bios /usr/share/ovmf/OVMF.fd (sleep 8) for OVMF.
+and likewise -M q35, and -bios /usr/share/ovmf/OVMF.fd (sleep 25) for OVMF.
+Bochs 2.7 (no boot device, `panic: action=report`, 4 CPUs): an rc file with
+`lb 0xf0c50` (the BIOS's "No bootable device" halt loop), `c`,
+`writemem "mem.bin" 0 33554432`, `quit`, run as bochs-bin -q -f BOCHSRC -rc RC.
 OVMF keeps an ACPI 1.0 RSDP and, 20 bytes after it, the 2.0 one it hands to
 UEFI loaders (only 4-byte aligned); pass --rsdp=0x... to take that one.
 Usage: repack_dump.py [--rsdp=PHYS] DUMP OUT_SEED [OUT_MADT]
