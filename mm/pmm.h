@@ -1,0 +1,113 @@
+/*
+ * Physical frame allocator: the frames of usable RAM minus reserved ranges,
+ * kept as a sorted array of free ranges with fixed storage inside struct
+ * pmm (no heap exists yet when it starts). Runs of 4 KiB frames are handed
+ * out lowest address first.
+ *
+ * Rules it keeps whatever the caller asks:
+ * - frame 0 is never managed (a null pointer must stay invalid);
+ * - memory below 1 MiB is only handed out with PMM_BELOW_1MIB, and then only
+ *   below 1 MiB: it is scarce and the AP trampoline needs it (real mode);
+ * - a free of frames that are not allocated (double free, reserved or never
+ *   usable memory) is refused with E_INVAL and changes nothing;
+ * - every failing call leaves the allocator exactly as it was.
+ *
+ * Not locked: pure code with no globals. The kernel's one instance lives in
+ * mm/frames.c, which holds its spinlock around every call here.
+ */
+#ifndef MM_PMM_H
+#define MM_PMM_H
+
+#include "core/compiler.h"
+
+struct boot_info;
+
+#define PMM_FRAME_BYTES 4096u
+#define PMM_MAX_RANGES 256 /* per list; a real map needs tens */
+
+#define PMM_BELOW_1MIB (1u << 0) /* the whole run below 1 MiB (AP trampoline) */
+#define PMM_BELOW_4GIB (1u << 1) /* the whole run below 4 GiB (CR3 loaded from 32-bit code) */
+#define PMM_FLAGS_ALL (PMM_BELOW_1MIB | PMM_BELOW_4GIB)
+
+/* A physical range as callers pass it: the kernel image, a module, the info block. */
+struct pmm_range {
+    uint64_t base_phys;
+    uint64_t length_bytes;
+};
+
+/* [base_phys, end_phys), 4 KiB aligned. */
+struct pmm_span {
+    uint64_t base_phys;
+    uint64_t end_phys;
+};
+
+/* Sorted, disjoint, never touching (touching spans are merged). */
+struct pmm_span_list {
+    uint32_t count;
+    struct pmm_span spans[PMM_MAX_RANGES];
+};
+
+struct pmm {
+    uint32_t capacity;          /* spans per list: PMM_MAX_RANGES, less in tests */
+    struct pmm_span_list free;  /* frames that can be handed out */
+    struct pmm_span_list owned; /* free + allocated: what pmm_free may take back */
+    uint64_t usable_bytes;      /* every frame ever added by pmm_add_usable */
+    uint64_t reserved_bytes;    /* of those, the ones pmm_reserve took away */
+    uint64_t free_bytes;
+};
+
+struct pmm_stats {
+    uint64_t usable_bytes;   /* usable RAM in the map (rounded inward to 4 KiB, frame 0 left out) */
+    uint64_t reserved_bytes; /* usable RAM withheld: kernel image, info block, modules, map overlaps */
+    uint64_t free_bytes;
+    uint64_t allocated_bytes; /* usable - reserved - free */
+    uint32_t free_ranges;
+};
+
+void pmm_init(struct pmm *p);
+/* For tests: lists of at most range_capacity spans (1..PMM_MAX_RANGES) to reach "table full" quickly. */
+void pmm_init_with_capacity(struct pmm *p, uint32_t range_capacity);
+
+/*
+ * Adds usable RAM, edges rounded inward to 4 KiB. Frames already owned
+ * (free or allocated) stay as they are. 0, or E_NOMEM when the span
+ * tables could overflow (nothing added).
+ */
+int pmm_add_usable(struct pmm *p, uint64_t base_phys, uint64_t length_bytes);
+
+/*
+ * Takes [base, base + length) away for good, edges rounded outward to 4 KiB:
+ * its frames are neither handed out nor accepted by pmm_free. Meant for
+ * start-up, after the usable ranges are added. 0, or E_NOMEM (nothing changed).
+ */
+int pmm_reserve(struct pmm *p, uint64_t base_phys, uint64_t length_bytes);
+
+/*
+ * A run of frame_count contiguous frames starting at a multiple of
+ * align_bytes (a power of two, at least 4096), lowest address first, within
+ * the limits flags set. 0 and *phys_out, or E_INVAL (bad argument) or
+ * E_NOMEM (no such run).
+ */
+int pmm_alloc(struct pmm *p, size_t frame_count, uint64_t align_bytes, unsigned flags, uint64_t *phys_out);
+
+/* Gives back frame_count frames at phys. 0, E_INVAL (not allocated: logged), E_NOMEM (span table full). */
+int pmm_free(struct pmm *p, uint64_t phys, size_t frame_count);
+
+/*
+ * Builds the allocator from a parsed memory map: every usable region, then
+ * every other region reserved (a stricter type wins an overlap), then the
+ * info block and the modules named in *info, then reserved[0..reserved_count)
+ * (the kernel image and anything else the caller keeps). 0 or E_NOMEM.
+ */
+int pmm_init_from_boot_info(struct pmm *p, const struct boot_info *info, const struct pmm_range *reserved,
+                            size_t reserved_count);
+
+void pmm_get_stats(const struct pmm *p, struct pmm_stats *out);
+static inline uint64_t pmm_free_bytes(const struct pmm *p) { return p->free_bytes; }
+static inline uint64_t pmm_usable_bytes(const struct pmm *p) { return p->usable_bytes; }
+static inline uint64_t pmm_reserved_bytes(const struct pmm *p) { return p->reserved_bytes; }
+
+/* One debug line per free span, for a boot log at loglevel=debug. */
+void pmm_log_free_spans(const struct pmm *p);
+
+#endif
