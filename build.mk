@@ -15,7 +15,7 @@ CMDLINE    ?=
 KERNEL_DIRS := arch core mm drivers
 KERNEL_C    := $(sort $(shell find $(KERNEL_DIRS) -name '*.c'))
 KERNEL_ASM  := $(sort $(shell find $(KERNEL_DIRS) -name '*.asm'))
-KERNEL_OBJS := $(KERNEL_ASM:%.asm=$(BUILD)/kernel/%.o) $(KERNEL_C:%.c=$(BUILD)/kernel/%.o)
+KERNEL_OBJS := $(KERNEL_ASM:%.asm=$(BUILD)/kernel/%.asm.o) $(KERNEL_C:%.c=$(BUILD)/kernel/%.o)
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wno-unused-parameter
@@ -35,7 +35,7 @@ $(BUILD)/kernel/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC_KERNEL) $(KERNEL_CFLAGS) -c $< -o $@
 
-$(BUILD)/kernel/%.o: %.asm
+$(BUILD)/kernel/%.asm.o: %.asm
 	@mkdir -p $(dir $@)
 	$(NASM) $(NASM_FLAGS) -MD $(@:.o=.d) -MP $< -o $@
 

@@ -3,20 +3,145 @@
  * call with a comment; a failing step says why and the boot goes on with
  * less (fewer CPUs, no VMX) wherever that is safe.
  */
+#include "core/boot.h"
+#include "core/cmdline.h"
+#include "core/error.h"
 #include "core/log.h"
 #include "core/panic.h"
+#include "core/string.h"
 #include "drivers/serial/uart16550.h"
 #include "arch/x86/boot/idt.h"
+#include "arch/x86/cpuid.h"
 #include "arch/x86/emulator_exit.h"
+#include "arch/x86/io.h"
+#include "arch/x86/tsc.h"
+#include "arch/x86/smp/cpu_discovery.h"
+#include "arch/x86/smp/ipi.h"
+#include "arch/x86/smp/lapic.h"
+#include "arch/x86/smp/percpu.h"
+#include "arch/x86/smp/smp_boot.h"
+#include "mm/frames.h"
+#include "mm/multiboot2.h"
+#include "mm/paging.h"
+#include "arch/x86/vmx/vmx_cpu.h"
+#include "arch/x86/vmx/vmcs_service.h"
 
-void kernel_main(uint32_t boot_magic, uint32_t boot_info_phys);
+/* Copied out of the multiboot2 block at once: low memory is reused later. */
+static struct boot_info boot_info;
+static struct boot_options options;
+static uint64_t ebda_phys;
+static uint64_t entry_tsc;
+
+static void mask_legacy_pic(void)
+{
+    /* The 8259s still deliver timer and keyboard interrupts unless masked (we use only the local APIC). */
+    outb(0x21, 0xff);
+    outb(0xa1, 0xff);
+}
+
+static void parse_boot_information(uint32_t boot_magic, uint32_t boot_info_phys)
+{
+    /* The block's size is in its first word; multiboot2_parse checks it against what we allow. */
+    int err = multiboot2_parse(boot_magic, (const void *)(uintptr_t)boot_info_phys, MULTIBOOT2_INFO_MAX_BYTES,
+                               &boot_info);
+    if (err)
+        panic("the boot information from the loader is unusable (%s): boot vmxroot with a Multiboot2 "
+              "loader such as GRUB 2 ('multiboot2' in grub.cfg)", error_name(err));
+    boot_info_normalize_regions(&boot_info);
+    /* The BIOS Data Area is in page 0, which paging_init unmaps: read the EBDA pointer now. */
+    if (!boot_info.efi_system_table_present)
+        ebda_phys = (uint64_t)(*(volatile uint16_t *)(uintptr_t)0x40E) << 4;
+}
+
+static void apply_options(void)
+{
+    cmdline_parse(boot_info.cmdline, &options);
+    log_set_level(options.log_level);
+    if (options.console_port != SERIAL_COM1_PORT && !serial_init(options.console_port))
+        log_warn("console: no UART answers at port 0x%x: writing to the 0xE9 debug port", options.console_port);
+    panic_set_exit_emulator(options.exit == EXIT_ON_READY);
+}
+
+static void memory_init(void)
+{
+    int err = frames_init(&boot_info);
+    if (err)
+        panic("no usable memory for the frame allocator (%s)", error_name(err));
+    err = paging_init(frames_ram_end_phys());
+    if (err)
+        panic("cannot build the kernel page tables (%s)", error_name(err));
+    log_info("mm: %lu MiB total usable RAM, %lu MiB free after boot reservations",
+             frames_total_usable_bytes() >> 20, frames_free_bytes() >> 20);
+}
+
+static void boot_cpu_percpu_init(void)
+{
+    uint32_t apic_id = cpuid(1, 0).ebx >> 24; /* lapic_id() needs the APIC mode: not chosen yet */
+    if (cpuid(0, 0).eax >= 0xB && cpuid(0xB, 0).ebx)
+        apic_id = cpuid(0xB, 0).edx;
+    int err = percpu_create(0, apic_id, true);
+    if (err)
+        panic("no memory for the boot CPU's per-CPU state (%s)", error_name(err));
+    percpu_load(cpu_table[0]);
+    idt_enable_ist();
+    cpu_table[0]->state = CPU_STATE_ONLINE;
+}
+
+static NORETURN void kernel_main_on_cpu_stack(void);
+
+/* An AP may take a while to enter VMX (Bochs emulates every step): wait this long for all of them. */
+#define AP_WORK_TIMEOUT_MS 2000
+
+static void ap_enable_vmx(void) { vmx_enable_this_cpu(); }
+
+static uint32_t cpus_in_vmx_root(void)
+{
+    uint32_t count = 0;
+    for (uint32_t i = 0; i < cpu_count_found; i++)
+        if (cpu_table[i] && cpu_table[i]->in_vmx_root)
+            count++;
+    return count;
+}
 
 void kernel_main(uint32_t boot_magic, uint32_t boot_info_phys)
 {
+    entry_tsc = rdtsc();
     serial_init(SERIAL_COM1_PORT);              /* COM1 until the command line names another */
     idt_init();                                 /* exceptions print a decoded panic from here on */
     idt_load();
-    log_info("vmxroot: booting (magic 0x%x, info at 0x%x)", boot_magic, boot_info_phys);
-    log_info("vmxroot: ready cpus=1/1 vmx=0 vmcs=0/0 status=0x0");
-    emulator_exit(EMULATOR_EXIT_SUCCESS);
+    mask_legacy_pic();
+    parse_boot_information(boot_magic, boot_info_phys); /* before anything touches low memory */
+    apply_options();                            /* console=, loglevel=, exit= ... */
+    log_info("vmxroot: booting from %s (%s), command line \"%s\"", boot_info.loader_name,
+             boot_info.efi_system_table_present ? "UEFI" : "BIOS", boot_info.cmdline);
+    tsc_calibrate();                            /* every delay and timing below needs it */
+    memory_init();                              /* frame allocator, then W^X page tables */
+    boot_cpu_percpu_init();                     /* GDT, TSS with IST stacks, GS base */
+    stack_switch_call(cpu_table[0]->kernel_stack_top, kernel_main_on_cpu_stack); /* onto the guarded stack */
+}
+
+static NORETURN void kernel_main_on_cpu_stack(void)
+{
+    struct cpu_discovery cpus;
+    struct smp_result smp;
+    cpu_discovery_run(&boot_info, ebda_phys, &options, &cpus); /* ACPI MADT -> cpu_table */
+    lapic_init_boot_cpu(cpus.lapic_phys, cpus.max_apic_id);    /* xAPIC or x2APIC */
+    ipi_init();                                                /* cross-CPU calls, panic stop */
+    ipi_set_stop_hook(vmx_leave_this_cpu);                     /* a stopped CPU leaves VMX first */
+    panic_add_hook(ipi_stop_other_cpus);
+    panic_add_hook(vmx_leave_this_cpu);
+    vmx_boot_cpu_init(&options);                               /* capabilities every AP is checked against */
+    vmx_enable_this_cpu();                                     /* the boot CPU into VMX root */
+    smp_set_ap_work(ap_enable_vmx);
+    smp_start_aps(&options, &smp);                             /* INIT-SIPI-SIPI, parallel or serial */
+    smp_wait_ap_work(AP_WORK_TIMEOUT_MS);                      /* each AP's VMX enable */
+    uint32_t in_vmx = cpus_in_vmx_root();
+    vmcs_service_init(&options, in_vmx);                       /* the VMCS pool, each VMCS VMCLEARed */
+
+    uint64_t ready_us = tsc_to_us(rdtsc() - entry_tsc);
+    log_info("vmxroot: ready cpus=%u/%u vmx=%u vmcs=%u/%u status=0x%lx bringup_us=%lu boot_us=%lu", smp.online,
+             cpus.found, in_vmx, vmcs_service_free(), vmcs_service_total(), 0ul, smp.bringup_us, ready_us);
+    if (options.exit == EXIT_ON_READY)
+        boot_shutdown(EMULATOR_EXIT_SUCCESS);
+    cpu_idle();                                                 /* the boot CPU idles; APs already do */
 }

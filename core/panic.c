@@ -52,15 +52,8 @@ void panic_print(const char *fmt, ...)
     log_error("PANIC: %s", line);
 }
 
-void panic(const char *fmt, ...)
+static NORETURN void panic_finish(const char *line)
 {
-    char line[256];
-    va_list args;
-    va_start(args, fmt);
-    format_v(line, sizeof line, fmt, args);
-    va_end(args);
-
-    panic_frame_begin();
     log_error("PANIC: %s", line);
     if (panicking_cpu != this_cpu_index()) /* someone else is already bringing the machine down */
         halt_forever();
@@ -70,6 +63,27 @@ void panic(const char *fmt, ...)
     if (exit_emulator_on_panic)
         emulator_exit(EMULATOR_EXIT_FAILURE);
     halt_forever();
+}
+
+void panic_end(const char *fmt, ...)
+{
+    char line[256];
+    va_list args;
+    va_start(args, fmt);
+    format_v(line, sizeof line, fmt, args);
+    va_end(args);
+    panic_finish(line);
+}
+
+void panic(const char *fmt, ...)
+{
+    char line[256];
+    va_list args;
+    va_start(args, fmt);
+    format_v(line, sizeof line, fmt, args);
+    va_end(args);
+    panic_frame_begin();
+    panic_finish(line);
 }
 
 /* Called by code built with -fstack-protector-strong when a canary was overwritten. */

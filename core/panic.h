@@ -11,9 +11,10 @@
 
 NORETURN void panic(const char *fmt, ...) PRINTF_LIKE(1, 2);
 
-/* For multi-line panic reports (exceptions): begin, print lines, then panic(). */
+/* For multi-line panic reports (exceptions): begin, print lines, then panic_end(). */
 void panic_frame_begin(void);
 void panic_print(const char *fmt, ...) PRINTF_LIKE(1, 2);
+NORETURN void panic_end(const char *fmt, ...) PRINTF_LIKE(1, 2);
 
 /* Run in order by the panicking CPU before it stops; at most PANIC_HOOKS_MAX. */
 #define PANIC_HOOKS_MAX 4

@@ -13,7 +13,7 @@ struct boot_info;
 #define FRAMES_BELOW_1MIB (1u << 0) /* the AP trampoline: real mode reaches it */
 #define FRAMES_BELOW_4GIB (1u << 1) /* page tables: CR3 loaded in 32-bit code */
 
-int frames_init(const struct boot_info *info, uint64_t info_phys, uint64_t info_size_bytes);
+int frames_init(const struct boot_info *info);
 int frames_alloc(size_t frame_count, unsigned flags, uint64_t *phys_out);
 int frames_free(uint64_t phys, size_t frame_count);
 uint64_t frames_total_usable_bytes(void);

@@ -90,7 +90,7 @@ static NORETURN void exception_panic(struct interrupt_frame *f)
     panic_print("rsi=0x%016lx rdi=0x%016lx rbp=0x%016lx r8 =0x%016lx", f->rsi, f->rdi, f->rbp, f->r8);
     panic_print("r9 =0x%016lx r10=0x%016lx r11=0x%016lx r12=0x%016lx", f->r9, f->r10, f->r11, f->r12);
     panic_print("r13=0x%016lx r14=0x%016lx r15=0x%016lx cr3=0x%016lx", f->r13, f->r14, f->r15, read_cr3());
-    panic("unhandled %s on cpu%u at rip 0x%lx", exception_name(f->vector), this_cpu_index(), f->rip);
+    panic_end("unhandled %s on cpu%u at rip 0x%lx", exception_name(f->vector), this_cpu_index(), f->rip);
 }
 
 void interrupt_dispatch(struct interrupt_frame *frame)

@@ -28,22 +28,26 @@ static void gdt_set_tss(uint64_t gdt[GDT_ENTRY_COUNT], const struct tss64 *tss)
     gdt[GDT_TSS / 8 + 1] = base >> 32;
 }
 
-int percpu_create(uint32_t index, uint32_t apic_id)
+int percpu_create(uint32_t index, uint32_t apic_id, bool startable)
 {
     uint64_t struct_phys, stacks_phys;
     if (index >= MAX_CPUS)
         return E_RANGE;
     if (frames_alloc(1, 0, &struct_phys) < 0)
         return E_NOMEM;
-    if (frames_alloc(CPU_STACK_AREA_BYTES / PAGE_SIZE_BYTES, 0, &stacks_phys) < 0) {
-        frames_free(struct_phys, 1);
-        return E_NOMEM;
-    }
     struct percpu *cpu = (struct percpu *)(uintptr_t)struct_phys;
     cpu->self = cpu;
     cpu->index = index;
     cpu->apic_id = apic_id;
     cpu->state = CPU_STATE_FOUND;
+    if (!startable) {
+        cpu_table[index] = cpu;
+        return 0;
+    }
+    if (frames_alloc(CPU_STACK_AREA_BYTES / PAGE_SIZE_BYTES, 0, &stacks_phys) < 0) {
+        frames_free(struct_phys, 1);
+        return E_NOMEM;
+    }
     cpu->stack_area_phys = stacks_phys;
 
     /* [guard][kernel stack][guard][#DF][NMI][#MC], lowest address first. */

@@ -112,8 +112,12 @@ static inline uint32_t this_cpu_index(void)
     return index;
 }
 
-/* Allocates and fills the structure and stacks of CPU index; 0 or E_NOMEM. */
-int percpu_create(uint32_t index, uint32_t apic_id);
+/*
+ * Allocates and fills the structure of CPU index, and its stacks when it is
+ * to be started (a CPU left out by maxcpus= only gets the structure, so it
+ * still has a record). 0 or E_NOMEM.
+ */
+int percpu_create(uint32_t index, uint32_t apic_id, bool startable);
 /* Loads this CPU's GDT, TSS, IDT and GS base. */
 void percpu_load(struct percpu *cpu);
 

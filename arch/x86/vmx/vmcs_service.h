@@ -1,0 +1,20 @@
+/*
+ * The kernel's VMCS pool: arch/x86/vmx/vmcs_pool.c's state machine bound to
+ * the real instructions (vmx_insn.h) and the IPI layer, sized at boot as
+ * vmcs_per_cpu= times the CPUs in VMX root operation.
+ */
+#ifndef ARCH_X86_VMX_VMCS_SERVICE_H
+#define ARCH_X86_VMX_VMCS_SERVICE_H
+
+#include "core/cmdline.h"
+
+/* Called by each CPU right after VMXON: the VMXON-pointer guard learns its region. */
+void vmcs_service_cpu_entered_vmx(uint32_t cpu, uint64_t vmxon_region_phys);
+/* On the boot CPU once every AP is done: allocate, write revision ids, VMCLEAR each. */
+int vmcs_service_init(const struct boot_options *opts, uint32_t cpus_in_vmx_root);
+/* VMCLEAR every VMCS active on this CPU (shutdown, panic). */
+void vmcs_service_clear_this_cpu(void);
+uint32_t vmcs_service_total(void);
+uint32_t vmcs_service_free(void);
+
+#endif

@@ -1,0 +1,157 @@
+#include "arch/x86/vmx/vmx_cpu.h"
+#include "arch/x86/vmx/vmx_insn.h"
+#include "arch/x86/vmx/vmcs_service.h"
+#include "arch/x86/cpuid.h"
+#include "arch/x86/cr.h"
+#include "arch/x86/msr.h"
+#include "arch/x86/smp/percpu.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "mm/frames.h"
+
+static struct vmx_caps boot_caps;
+static bool boot_caps_read;
+static const struct boot_options *options;
+
+static int kernel_rdmsr(void *ctx, uint32_t msr, uint64_t *value)
+{
+    *value = rdmsr(msr); /* vmx_caps_read only asks for MSRs the SDM says exist */
+    return 0;
+}
+
+const struct vmx_caps *vmx_boot_caps(void) { return &boot_caps; }
+bool vmx_boot_caps_valid(void) { return boot_caps_read; }
+uint32_t vmx_revision_id(void) { return vmx_basic_revision_id(boot_caps.basic); }
+
+void vmx_boot_cpu_init(const struct boot_options *opts)
+{
+    options = opts;
+    if (!opts->vmx) {
+        log_info("vmx: vmx=off on the command line: no CPU enters VMX operation");
+        return;
+    }
+    if (!cpu_has_vmx())
+        return; /* each CPU reports it in vmx_enable_this_cpu */
+    if (vmx_caps_read(&boot_caps, kernel_rdmsr, NULL) < 0)
+        return;
+    boot_caps_read = true;
+    log_info("vmx: revision id 0x%x, EPT %s, VPID %s, unrestricted guest %s, TRUE controls %s",
+             vmx_revision_id(), boot_caps.ept ? "yes" : "no", boot_caps.vpid ? "yes" : "no",
+             boot_caps.unrestricted_guest ? "yes" : "no", boot_caps.have_true_controls ? "yes" : "no");
+    if (log_enabled(LOG_DEBUG))
+        vmx_caps_report(&boot_caps);
+}
+
+static int refuse(struct percpu *cpu, enum cpu_reason reason, int err)
+{
+    cpu->reason = reason;
+    return err;
+}
+
+/* SDM "Enabling and Entering VMX Operation": IA32_FEATURE_CONTROL must be locked with VMX on. */
+static int feature_control_enable(struct percpu *cpu)
+{
+    uint64_t value = rdmsr(MSR_IA32_FEATURE_CONTROL);
+    if (options->inject == INJECT_FEATURE_LOCKED_OFF && cpu->index == options->inject_cpu) {
+        log_info("inject: simulating IA32_FEATURE_CONTROL locked with VMX off on this CPU");
+        value = FEATURE_CONTROL_LOCKED;
+    }
+    if (value & FEATURE_CONTROL_LOCKED) {
+        if (value & FEATURE_CONTROL_VMX_OUTSIDE_SMX)
+            return 0;
+        log_warn("VMX disabled by firmware (IA32_FEATURE_CONTROL=0x%lx): enable VT-x in the firmware setup",
+                 value);
+        return refuse(cpu, REASON_VMX_LOCKED_OFF, E_DENIED);
+    }
+    value |= FEATURE_CONTROL_VMX_OUTSIDE_SMX | FEATURE_CONTROL_LOCKED;
+    if (cpuid(1, 0).ecx & CPUID1_ECX_SMX)
+        value |= FEATURE_CONTROL_VMX_INSIDE_SMX;
+    wrmsr(MSR_IA32_FEATURE_CONTROL, value);
+    return 0;
+}
+
+static int check_capabilities(struct percpu *cpu)
+{
+    char why[160];
+    if (!boot_caps_read) {
+        log_warn("vmx: the boot CPU's VMX capabilities could not be read: leaving VMX off");
+        return refuse(cpu, REASON_VMX_BASIC, E_NOTSUP);
+    }
+    if (cpu->index != 0) {
+        struct vmx_caps mine;
+        if (vmx_caps_read(&mine, kernel_rdmsr, NULL) < 0 || vmx_caps_compare(&boot_caps, &mine, (int)cpu->index))
+            return refuse(cpu, REASON_CAPS_MISMATCH, E_INVAL);
+    }
+    if (vmx_caps_check_basic(&boot_caps, why, sizeof why) < 0) {
+        log_warn("vmx: IA32_VMX_BASIC (0x%lx) is unusable: %s", boot_caps.basic, why);
+        return refuse(cpu, REASON_VMX_BASIC, E_NOTSUP);
+    }
+    return 0;
+}
+
+int vmx_enable_this_cpu(void)
+{
+    struct percpu *cpu = this_cpu();
+    char why[200];
+    int err;
+    if (!options || !options->vmx)
+        return E_DENIED;
+    if (!cpu_has_vmx()) {
+        log_warn("VMX not available (CPUID.1:ECX.VMX=0): this CPU (or emulator) has no VT-x; going on without it");
+        return refuse(cpu, REASON_NO_VMX, E_NOTSUP);
+    }
+    if (read_cr4() & CR4_VMXE) {
+        log_warn("CR4.VMXE is already set: another hypervisor owns this CPU; not touching it");
+        return refuse(cpu, REASON_VMXE_ALREADY_SET, E_BUSY);
+    }
+    if ((err = feature_control_enable(cpu)) || (err = check_capabilities(cpu)))
+        return err;
+
+    uint64_t cr0, cr4;
+    if (vmx_cr_check(read_cr0(), read_cr4() | CR4_VMXE, &boot_caps, &cr0, &cr4, why, sizeof why) < 0) {
+        log_warn("vmx: CR0/CR4 cannot meet the VMX fixed bits: %s", why);
+        return refuse(cpu, REASON_FIXED_BITS, E_NOTSUP);
+    }
+    /* The VMXON region: zeroed, 4 KiB aligned, below 4 GiB when VMX_BASIC bit 48 says so. */
+    uint64_t region;
+    unsigned where = vmx_basic_phys_width_32(boot_caps.basic) ? FRAMES_BELOW_4GIB : 0;
+    if (frames_alloc(1, where, &region) < 0) {
+        log_warn("vmx: no frame for the VMXON region: going on without VMX");
+        return refuse(cpu, REASON_NO_MEMORY, E_NOMEM);
+    }
+    *(volatile uint32_t *)(uintptr_t)region = vmx_revision_id(); /* the CPU never writes it */
+    write_cr0(cr0);
+    write_cr4(cr4);
+    struct vmx_outcome outcome = vmx_vmxon(region);
+    if (!vmx_succeeded(outcome)) {
+        char text[VMX_OUTCOME_TEXT_BYTES];
+        vmx_outcome_format(outcome, text, sizeof text);
+        log_warn("vmx: VMXON of 0x%lx failed: %s; going on without VMX", region, text);
+        write_cr4(read_cr4() & ~CR4_VMXE);
+        frames_free(region, 1);
+        return refuse(cpu, REASON_VMXON_FAILED, E_VMX);
+    }
+    cpu->vmxon_region_phys = region;
+    cpu->vmx_revision_id = vmx_revision_id();
+    cpu->in_vmx_root = true;
+    vmcs_service_cpu_entered_vmx(cpu->index, region);
+    log_info("vmx: in VMX root operation (VMXON region 0x%lx, revision 0x%x)", region, cpu->vmx_revision_id);
+    return 0;
+}
+
+void vmx_leave_this_cpu(void)
+{
+    struct percpu *cpu = this_cpu();
+    if (!cpu->in_vmx_root)
+        return;
+    vmcs_service_clear_this_cpu(); /* SDM: VMCLEAR each active VMCS before VMXOFF, so its data reaches memory */
+    struct vmx_outcome outcome = vmx_vmxoff();
+    if (!vmx_succeeded(outcome)) {
+        char text[VMX_OUTCOME_TEXT_BYTES];
+        vmx_outcome_format(outcome, text, sizeof text);
+        log_error("vmx: VMXOFF failed: %s", text);
+        return;
+    }
+    write_cr4(read_cr4() & ~CR4_VMXE);
+    cpu->in_vmx_root = false;
+}

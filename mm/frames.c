@@ -1,0 +1,61 @@
+/*
+ * The kernel's frame allocator instance: mm/pmm.c's logic under one lock,
+ * built from the boot memory map with the kernel image kept out. Frames are
+ * zeroed on the way out (the direct map makes every frame reachable).
+ */
+#include "mm/frames.h"
+#include "mm/multiboot2.h"
+#include "mm/pmm.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "core/spinlock.h"
+#include "core/string.h"
+
+extern char kernel_image_start[], kernel_image_end[];
+
+static struct pmm frame_pool;
+static struct spinlock frame_lock = SPINLOCK_INIT;
+static uint64_t ram_end_phys;
+
+int frames_init(const struct boot_info *info)
+{
+    struct pmm_range kernel_image = {
+        .base_phys = (uint64_t)(uintptr_t)kernel_image_start,
+        .length_bytes = (uint64_t)(kernel_image_end - kernel_image_start),
+    };
+    pmm_init(&frame_pool);
+    int err = pmm_init_from_boot_info(&frame_pool, info, &kernel_image, 1);
+    if (err)
+        return err;
+    ram_end_phys = boot_info_ram_end_phys(info);
+    if (log_enabled(LOG_DEBUG))
+        pmm_log_free_spans(&frame_pool);
+    return pmm_free_bytes(&frame_pool) ? 0 : E_NOMEM;
+}
+
+int frames_alloc(size_t frame_count, unsigned flags, uint64_t *phys_out)
+{
+    unsigned pmm_flags = 0;
+    if (flags & FRAMES_BELOW_1MIB)
+        pmm_flags |= PMM_BELOW_1MIB;
+    if (flags & FRAMES_BELOW_4GIB)
+        pmm_flags |= PMM_BELOW_4GIB;
+    spin_lock(&frame_lock);
+    int err = pmm_alloc(&frame_pool, frame_count, PMM_FRAME_BYTES, pmm_flags, phys_out);
+    spin_unlock(&frame_lock);
+    if (!err)
+        memset((void *)(uintptr_t)*phys_out, 0, frame_count * PMM_FRAME_BYTES);
+    return err;
+}
+
+int frames_free(uint64_t phys, size_t frame_count)
+{
+    spin_lock(&frame_lock);
+    int err = pmm_free(&frame_pool, phys, frame_count);
+    spin_unlock(&frame_lock);
+    return err;
+}
+
+uint64_t frames_total_usable_bytes(void) { return pmm_usable_bytes(&frame_pool); }
+uint64_t frames_free_bytes(void) { return pmm_free_bytes(&frame_pool); }
+uint64_t frames_ram_end_phys(void) { return ram_end_phys; }
