@@ -284,7 +284,7 @@ TEST(find_rsdp_in_buffer)
 {
     uint64_t phys = 0;
     reset_memory();
-    build_rsdp(memory + 0x108, 0, RSDT_PHYS, 0);  /* not 16-byte aligned: not found */
+    build_rsdp(memory + 0x108, 0, RSDT_PHYS, 0); /* not 16-byte aligned: not found */
     CHECK_EQ(acpi_find_rsdp_in(memory, 0x400, 0, &phys), E_NOENT);
     build_rsdp(memory + 0x120, 0, RSDT_PHYS, 0);
     CHECK_EQ(acpi_find_rsdp_in(memory, 0x400, 0, &phys), E_OK);
@@ -302,9 +302,9 @@ TEST(find_rsdp_skips_bad_candidates)
     uint64_t phys = 0;
     reset_memory();
     build_rsdp(memory + 0x100, 0, RSDT_PHYS, 0);
-    memory[0x100 + 8] ^= 1;                        /* bad checksum */
+    memory[0x100 + 8] ^= 1; /* bad checksum */
     build_rsdp(memory + 0x140, 2, RSDT_PHYS, XSDT_PHYS);
-    memory[0x140 + 33] ^= 1;                       /* bad extended checksum */
+    memory[0x140 + 33] ^= 1; /* bad extended checksum */
     build_rsdp(memory + 0x180, 2, RSDT_PHYS, XSDT_PHYS);
     CHECK_EQ(acpi_find_rsdp_in(memory, 0x400, 0, &phys), E_OK);
     CHECK_EQ(phys, 0x180);

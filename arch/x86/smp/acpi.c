@@ -28,8 +28,11 @@ uint8_t acpi_checksum(const void *bytes, size_t length_bytes)
 /* A signature as printable text: firmware bytes may be anything. */
 static void signature_text(const char *sig, size_t n, char *out)
 {
-    for (size_t i = 0; i < n; i++)
-        out[i] = (sig[i] >= 0x20 && sig[i] < 0x7F) ? sig[i] : '?';
+    for (size_t i = 0; i < n; i++) {
+        out[i] = sig[i];
+        if (sig[i] < 0x20 || sig[i] >= 0x7F)
+            out[i] = '?';
+    }
     out[n] = 0;
 }
 
@@ -160,7 +163,8 @@ static int map_whole_table(const struct acpi_mapper *m, uint64_t phys, const str
 }
 
 /* Checks the XSDT or RSDT at phys; a warning names what is wrong. */
-static int root_check(const struct acpi_mapper *m, uint64_t phys, const char *sig, const struct acpi_header **out)
+static int root_check(const struct acpi_mapper *m, uint64_t phys, const char *sig,
+                      const struct acpi_header **out)
 {
     const char *why = "is not readable";
     const struct acpi_header *hdr = m->map(m->ctx, phys, ACPI_HEADER_BYTES);
@@ -186,7 +190,8 @@ int acpi_init(struct acpi *a, const struct acpi_mapper *m, const void *rsdp, siz
     int err = rsdp ? rsdp_check(rsdp, rsdp_len, true, &has_v2, &why) : E_INVAL;
     if (err) {
         log_error("acpi: the RSDP %s; without ACPI no CPU but this one can be found: "
-                  "check the firmware's ACPI setting", rsdp ? why : "is missing");
+                  "check the firmware's ACPI setting",
+                  rsdp ? why : "is missing");
         return err;
     }
     memset(&r, 0, sizeof r);

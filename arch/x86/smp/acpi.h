@@ -17,18 +17,18 @@
 #define ACPI_TABLE_MAX_BYTES MiB(1)
 
 /* ACPI spec, "Finding the RSDP on IA-PC Systems". */
-#define ACPI_BDA_EBDA_SEGMENT_PHYS 0x40Eu  /* 16-bit real-mode segment of the EBDA */
-#define ACPI_EBDA_SCAN_BYTES 1024u         /* the first 1 KiB of the EBDA */
-#define ACPI_BIOS_AREA_PHYS 0xE0000u       /* read-only BIOS space 0xE0000-0xFFFFF */
+#define ACPI_BDA_EBDA_SEGMENT_PHYS 0x40Eu /* 16-bit real-mode segment of the EBDA */
+#define ACPI_EBDA_SCAN_BYTES 1024u        /* the first 1 KiB of the EBDA */
+#define ACPI_BIOS_AREA_PHYS 0xE0000u      /* read-only BIOS space 0xE0000-0xFFFFF */
 #define ACPI_BIOS_AREA_BYTES 0x20000u
 
 struct acpi_rsdp {
     char signature[8]; /* "RSD PTR " */
     uint8_t checksum;  /* over the first 20 bytes (the ACPI 1.0 part) */
     char oem_id[6];
-    uint8_t revision;  /* 0 for ACPI 1.0; 2 and later have the fields below */
+    uint8_t revision; /* 0 for ACPI 1.0; 2 and later have the fields below */
     uint32_t rsdt_phys;
-    uint32_t length;   /* of the whole RSDP, ACPI 2.0+ */
+    uint32_t length; /* of the whole RSDP, ACPI 2.0+ */
     uint64_t xsdt_phys;
     uint8_t extended_checksum; /* over all `length` bytes */
     uint8_t reserved[3];
@@ -68,9 +68,9 @@ struct acpi {
     const struct acpi_header *root; /* the XSDT or the RSDT, checked */
     uint64_t root_phys;
     bool root_is_xsdt;
-    uint32_t entry_count;   /* table pointers in the root */
+    uint32_t entry_count; /* table pointers in the root */
     uint8_t rsdp_revision;
-    char oem_id[7];         /* from the RSDP, NUL-terminated */
+    char oem_id[7]; /* from the RSDP, NUL-terminated */
 };
 
 /* Sum of the bytes, mod 256: a valid table sums to 0. */

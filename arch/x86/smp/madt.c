@@ -37,8 +37,8 @@ static const struct madt_cpu *find_apic_id(const struct madt_info *out, uint32_t
 }
 
 /* One Processor Local APIC (type 0) or Processor Local x2APIC (type 9) entry. */
-static void add_cpu(struct madt_info *out, uint32_t offset, uint32_t apic_id, uint32_t acpi_uid, uint32_t flags,
-                    bool x2apic_entry)
+static void add_cpu(struct madt_info *out, uint32_t offset, uint32_t apic_id, uint32_t acpi_uid,
+                    uint32_t flags, bool x2apic_entry)
 {
     unsigned type = x2apic_entry ? MADT_TYPE_LOCAL_X2APIC : MADT_TYPE_LOCAL_APIC;
     out->found++;
@@ -89,8 +89,8 @@ static void lapic_override(struct madt_info *out, uint32_t offset, uint64_t lapi
     if (out->lapic_overridden) {
         if (lapic_phys != out->lapic_phys)
             log_warn("madt: entry at offset 0x%x overrides the local APIC address again (0x%llx), ignored; "
-                     "keeping 0x%llx", offset, (unsigned long long)lapic_phys,
-                     (unsigned long long)out->lapic_phys);
+                     "keeping 0x%llx",
+                     offset, (unsigned long long)lapic_phys, (unsigned long long)out->lapic_phys);
         return;
     }
     out->lapic_phys = lapic_phys;
@@ -117,8 +117,8 @@ static void parse_entry(struct madt_info *out, const uint8_t *e, uint32_t offset
     uint8_t type = e[0], length = e[1];
     uint32_t min = entry_min_bytes(type);
     if (length < min) {
-        log_warn("madt: entry at offset 0x%x (type %u, length %u) is shorter than %u bytes, ignored",
-                 offset, type, length, min);
+        log_warn("madt: entry at offset 0x%x (type %u, length %u) is shorter than %u bytes, ignored", offset,
+                 type, length, min);
         out->ignored++;
         return;
     }
@@ -148,7 +148,8 @@ int madt_parse(const struct acpi_header *madt, struct madt_info *out)
     uint32_t length = madt->length;
     if (length < MADT_FIXED_BYTES) {
         log_error("madt: the MADT is %u bytes, shorter than its 44-byte fixed part; "
-                  "no CPU but this one can be found: update the firmware", length);
+                  "no CPU but this one can be found: update the firmware",
+                  length);
         return E_INVAL;
     }
     if (length > ACPI_TABLE_MAX_BYTES) {
@@ -166,14 +167,15 @@ int madt_parse(const struct acpi_header *madt, struct madt_info *out)
     while (offset < length) {
         const uint8_t *e = table + offset;
         if (length - offset < 2) {
-            log_warn("madt: entry at offset 0x%x (type %u) is cut off by the table end, stopping",
-                     offset, e[0]);
+            log_warn("madt: entry at offset 0x%x (type %u) is cut off by the table end, stopping", offset,
+                     e[0]);
             out->truncated = true;
             break;
         }
         if (e[1] < 2 || e[1] > length - offset) {
             log_warn("madt: entry at offset 0x%x (type %u, length %u) is malformed, stopping; "
-                     "CPUs listed after it are not started: update the firmware", offset, e[0], e[1]);
+                     "CPUs listed after it are not started: update the firmware",
+                     offset, e[0], e[1]);
             out->truncated = true;
             break;
         }
@@ -181,7 +183,8 @@ int madt_parse(const struct acpi_header *madt, struct madt_info *out)
         offset += e[1];
     }
     log_info("madt: %u CPUs usable (%u enabled, %u online capable), %u disabled, %u duplicate; "
-             "local APIC at 0x%llx%s", out->cpu_count, out->enabled, out->online_capable, out->disabled,
-             out->duplicates, (unsigned long long)out->lapic_phys, out->lapic_overridden ? " (override)" : "");
+             "local APIC at 0x%llx%s",
+             out->cpu_count, out->enabled, out->online_capable, out->disabled, out->duplicates,
+             (unsigned long long)out->lapic_phys, out->lapic_overridden ? " (override)" : "");
     return E_OK;
 }

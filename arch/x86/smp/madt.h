@@ -36,25 +36,25 @@ enum madt_entry_type {
 struct madt_cpu {
     uint32_t apic_id;
     uint32_t acpi_uid;
-    uint32_t entry_offset;  /* of its MADT entry, for messages */
-    bool enabled;           /* usable now */
-    bool online_capable;    /* may be hot-added later: listed, not started now */
-    bool x2apic_entry;      /* from a Processor Local x2APIC entry (type 9) */
+    uint32_t entry_offset; /* of its MADT entry, for messages */
+    bool enabled;          /* usable now */
+    bool online_capable;   /* may be hot-added later: listed, not started now */
+    bool x2apic_entry;     /* from a Processor Local x2APIC entry (type 9) */
 };
 
 struct madt_info {
-    uint64_t lapic_phys;     /* the 32-bit field, or the type 5 override */
+    uint64_t lapic_phys; /* the 32-bit field, or the type 5 override */
     bool lapic_overridden;
     bool pcat_compat;
-    bool truncated;          /* a malformed entry stopped the walk early */
-    uint32_t cpu_count;      /* entries in cpus[]: usable ones (enabled or online capable) */
-    uint32_t found;          /* processor entries (types 0 and 9) seen */
+    bool truncated;     /* a malformed entry stopped the walk early */
+    uint32_t cpu_count; /* entries in cpus[]: usable ones (enabled or online capable) */
+    uint32_t found;     /* processor entries (types 0 and 9) seen */
     uint32_t enabled;
     uint32_t online_capable;
-    uint32_t disabled;       /* neither enabled nor online capable: never used */
-    uint32_t ignored;        /* APIC id 0xFF / 0xFFFFFFFF, or an entry too short for its type */
-    uint32_t duplicates;     /* a usable CPU whose APIC id an earlier entry already has */
-    uint32_t dropped;        /* usable CPUs past MADT_MAX_CPUS */
+    uint32_t disabled;   /* neither enabled nor online capable: never used */
+    uint32_t ignored;    /* APIC id 0xFF / 0xFFFFFFFF, or an entry too short for its type */
+    uint32_t duplicates; /* a usable CPU whose APIC id an earlier entry already has */
+    uint32_t dropped;    /* usable CPUs past MADT_MAX_CPUS */
     struct madt_cpu cpus[MADT_MAX_CPUS];
 };
 
