@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/log.h"
 #include "core/panic.h"
+#include "core/status.h"
 #include "core/string.h"
 #include "drivers/serial/uart16550.h"
 #include "arch/x86/boot/idt.h"
@@ -125,22 +126,34 @@ static NORETURN void kernel_main_on_cpu_stack(void)
     struct cpu_discovery cpus;
     struct smp_result smp;
     cpu_discovery_run(&boot_info, ebda_phys, &options, &cpus); /* ACPI MADT -> cpu_table */
+    status_publish_init(cpu_count_found, &options);            /* the status page, one record per CPU */
+    status_publish_sync();
+    status_publish_phase(STATUS_PHASE_SMP);
     lapic_init_boot_cpu(cpus.lapic_phys, cpus.max_apic_id);    /* xAPIC or x2APIC */
     ipi_init();                                                /* cross-CPU calls, panic stop */
     ipi_set_stop_hook(vmx_leave_this_cpu);                     /* a stopped CPU leaves VMX first */
     panic_add_hook(ipi_stop_other_cpus);
     panic_add_hook(vmx_leave_this_cpu);
     vmx_boot_cpu_init(&options);                               /* capabilities every AP is checked against */
+    vmcs_service_prepare(cpu_count_found);                     /* pool records, VMXON-pointer guard */
     vmx_enable_this_cpu();                                     /* the boot CPU into VMX root */
     smp_set_ap_work(ap_enable_vmx);
     smp_start_aps(&options, &smp);                             /* INIT-SIPI-SIPI, parallel or serial */
     smp_wait_ap_work(AP_WORK_TIMEOUT_MS);                      /* each AP's VMX enable */
+    status_publish_phase(STATUS_PHASE_VMX);
     uint32_t in_vmx = cpus_in_vmx_root();
     vmcs_service_init(&options, in_vmx);                       /* the VMCS pool, each VMCS VMCLEARed */
+    status_publish_sync();
 
     uint64_t ready_us = tsc_to_us(rdtsc() - entry_tsc);
+    status_publish_times(tsc_khz(), smp.bringup_us, ready_us);
+    status_publish_sync();
+    status_publish_phase(STATUS_PHASE_READY);
+    if (options.status_dump == STATUS_DUMP_HEX)
+        status_publish_dump();                                  /* the way out of Bochs for the status page */
     log_info("vmxroot: ready cpus=%u/%u vmx=%u vmcs=%u/%u status=0x%lx bringup_us=%lu boot_us=%lu", smp.online,
-             cpus.found, in_vmx, vmcs_service_free(), vmcs_service_total(), 0ul, smp.bringup_us, ready_us);
+             cpus.found, in_vmx, vmcs_service_free(), vmcs_service_total(), status_publish_phys(), smp.bringup_us,
+             ready_us);
     if (options.exit == EXIT_ON_READY)
         boot_shutdown(EMULATOR_EXIT_SUCCESS);
     cpu_idle();                                                 /* the boot CPU idles; APs already do */

@@ -88,6 +88,20 @@ int paging_set_page_flags(uint64_t virt, uint64_t flags)
     return pte ? 0 : E_NOMEM;
 }
 
+int paging_map_alias(uint64_t virt, uint64_t phys, uint64_t flags)
+{
+    spin_lock(&paging_lock);
+    uint64_t *pte = walk(virt, 1, true);
+    if (pte) {
+        *pte = (phys & PTE_ADDRESS_MASK) | flags;
+        flush_page(virt);
+    }
+    spin_unlock(&paging_lock);
+    return pte ? 0 : E_NOMEM;
+}
+
+uint64_t paging_no_execute_flag(void) { return no_execute; }
+
 int paging_unmap_page(uint64_t virt) { return paging_set_page_flags(virt, 0); }
 
 uint64_t paging_lookup_flags(uint64_t virt)

@@ -40,6 +40,7 @@ int percpu_create(uint32_t index, uint32_t apic_id, bool startable)
     cpu->index = index;
     cpu->apic_id = apic_id;
     cpu->state = CPU_STATE_FOUND;
+    cpu->memory_bytes = PAGE_SIZE_BYTES;
     if (!startable) {
         cpu_table[index] = cpu;
         return 0;
@@ -49,6 +50,7 @@ int percpu_create(uint32_t index, uint32_t apic_id, bool startable)
         return E_NOMEM;
     }
     cpu->stack_area_phys = stacks_phys;
+    cpu->memory_bytes += CPU_STACK_AREA_BYTES;
 
     /* [guard][kernel stack][guard][#DF][NMI][#MC], lowest address first. */
     uint64_t kernel_stack_bottom = stacks_phys + GUARD_BYTES;

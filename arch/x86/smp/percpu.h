@@ -72,6 +72,7 @@ struct percpu {
     volatile uint32_t handshake;   /* enum ap_handshake */
     volatile uint32_t stage;       /* enum ap_stage */
     uint64_t stack_area_phys;      /* first guard of the stack area */
+    uint32_t memory_bytes;         /* every frame this CPU holds: structure, stacks, guards, VMXON region */
     uint64_t kernel_stack_top;
     uint64_t online_tsc;           /* TSC when it reached online */
     uint64_t vmxon_region_phys;    /* 0 until VMXON region allocated */

@@ -8,6 +8,11 @@
 
 #include "core/cmdline.h"
 
+struct vmcs_pool;
+
+/* Before the boot CPU's VMXON: the pool's records, for cpu_count CPUs. */
+int vmcs_service_prepare(uint32_t cpu_count);
+struct vmcs_pool *vmcs_service_pool(void);
 /* Called by each CPU right after VMXON: the VMXON-pointer guard learns its region. */
 void vmcs_service_cpu_entered_vmx(uint32_t cpu, uint64_t vmxon_region_phys);
 /* On the boot CPU once every AP is done: allocate, write revision ids, VMCLEAR each. */

@@ -132,6 +132,7 @@ int vmx_enable_this_cpu(void)
         return refuse(cpu, REASON_VMXON_FAILED, E_VMX);
     }
     cpu->vmxon_region_phys = region;
+    cpu->memory_bytes += PAGE_SIZE_BYTES;
     cpu->vmx_revision_id = vmx_revision_id();
     cpu->in_vmx_root = true;
     vmcs_service_cpu_entered_vmx(cpu->index, region);

@@ -1,0 +1,116 @@
+/*
+ * The kernel's VMCS pool: vmcs_pool.c's state machine bound to the real
+ * VMCLEAR/VMPTRLD (vmx_insn.h) and to ipi_call() for work that must run on
+ * the CPU where a VMCS is active. The pool's bookkeeping (~90 KiB for 256
+ * CPUs and 1024 VMCSs) comes from frames, not the kernel image.
+ */
+#include "arch/x86/vmx/vmcs_service.h"
+#include "arch/x86/vmx/vmcs_pool.h"
+#include "arch/x86/vmx/vmx_cpu.h"
+#include "arch/x86/vmx/vmx_insn.h"
+#include "arch/x86/cpuid.h"
+#include "arch/x86/smp/ipi.h"
+#include "arch/x86/smp/percpu.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "core/panic.h"
+#include "mm/frames.h"
+
+static struct vmcs_pool *pool;
+
+static struct vmx_outcome op_vmclear(void *ctx, uint64_t phys) { return vmx_vmclear(phys); }
+static struct vmx_outcome op_vmptrld(void *ctx, uint64_t phys) { return vmx_vmptrld(phys); }
+static int op_this_cpu(void *ctx) { return (int)this_cpu_index(); }
+static int op_run_on_cpu(void *ctx, int cpu, void (*fn)(void *arg), void *arg)
+{
+    return ipi_call((uint32_t)cpu, fn, arg);
+}
+
+struct vmcs_pool *vmcs_service_pool(void) { return pool; }
+
+int vmcs_service_prepare(uint32_t cpu_count)
+{
+    size_t frames = (sizeof *pool + PAGE_SIZE_BYTES - 1) / PAGE_SIZE_BYTES;
+    uint64_t phys;
+    int err = frames_alloc(frames, 0, &phys);
+    if (err) {
+        log_error("vmx: no memory for the VMCS pool's records (%lu KiB)", (uint64_t)(sizeof *pool >> 10));
+        return err;
+    }
+    pool = (struct vmcs_pool *)(uintptr_t)phys;
+    static const struct vmcs_ops ops = {
+        .vmclear = op_vmclear, .vmptrld = op_vmptrld, .run_on_cpu = op_run_on_cpu, .this_cpu = op_this_cpu,
+    };
+    uint32_t width = vmx_boot_caps_valid() ? vmx_caps_vmcs_phys_width_bits(vmx_boot_caps(), cpu_phys_addr_bits())
+                                           : cpu_phys_addr_bits();
+    vmcs_pool_prepare(pool, &ops, (int)cpu_count, width);
+    return 0;
+}
+
+void vmcs_service_cpu_entered_vmx(uint32_t cpu, uint64_t vmxon_region_phys)
+{
+    if (pool)
+        vmcs_pool_set_vmxon_region(pool, (int)cpu, vmxon_region_phys);
+}
+
+int vmcs_service_init(const struct boot_options *opts, uint32_t cpus_in_vmx_root)
+{
+    if (!pool || !cpus_in_vmx_root || !this_cpu()->in_vmx_root || !opts->vmcs_per_cpu)
+        return 0;
+    uint32_t count = opts->vmcs_per_cpu * cpus_in_vmx_root;
+    if (count > VMCS_POOL_MAX_VMCS) {
+        log_warn("vmx: vmcs_per_cpu=%u for %u CPUs is %u VMCSs; the pool holds at most %u", opts->vmcs_per_cpu,
+                 cpus_in_vmx_root, count, VMCS_POOL_MAX_VMCS);
+        count = VMCS_POOL_MAX_VMCS;
+    }
+    /* The region list itself is temporary: the pool copies the addresses. */
+    uint64_t list_phys;
+    size_t list_frames = (count * sizeof(uint64_t) + PAGE_SIZE_BYTES - 1) / PAGE_SIZE_BYTES;
+    if (frames_alloc(list_frames, 0, &list_phys) < 0)
+        return E_NOMEM;
+    uint64_t *regions = (uint64_t *)(uintptr_t)list_phys;
+    unsigned where = vmx_basic_phys_width_32(vmx_boot_caps()->basic) ? FRAMES_BELOW_4GIB : 0;
+    uint32_t made = 0;
+    for (; made < count; made++) {
+        if (frames_alloc(1, where, &regions[made]) < 0) {
+            log_warn("vmx: memory ran out after %u of %u VMCS regions: the pool is smaller", made, count);
+            break;
+        }
+        /* SDM: software writes the revision id before VMCLEAR/VMPTRLD; the CPU never does. */
+        *(volatile uint32_t *)(uintptr_t)regions[made] = vmx_revision_id();
+    }
+    int err = vmcs_pool_init(pool, regions, (int)made);
+    frames_free(list_phys, list_frames);
+    if (err) {
+        log_error("vmx: the VMCS pool could not be set up (%s)", error_name(err));
+        return err;
+    }
+    log_info("vmx: VMCS pool of %u (%u per CPU in VMX root), each VMCLEARed before first use", made,
+             opts->vmcs_per_cpu);
+    return 0;
+}
+
+void vmcs_service_clear_this_cpu(void)
+{
+    if (!pool)
+        return;
+    if (panic_in_progress())
+        vmcs_pool_panic_clear_this_cpu(pool); /* the pool's lock may be held by a CPU that died */
+    else
+        vmcs_pool_clear_all_on_this_cpu(pool);
+    vmcs_pool_forget_vmxon_region(pool, (int)this_cpu_index());
+}
+
+uint32_t vmcs_service_total(void)
+{
+    return pool ? (uint32_t)pool->vmcs_count : 0;
+}
+
+uint32_t vmcs_service_free(void)
+{
+    if (!pool)
+        return 0;
+    struct vmcs_pool_snapshot snapshot;
+    vmcs_pool_snapshot(pool, &snapshot);
+    return snapshot.by_state[VMCS_STATE_FREE];
+}

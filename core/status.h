@@ -1,0 +1,25 @@
+/*
+ * Publishing the status page (core/status_page.c holds its layout and the
+ * seqlock writer). The page lives in frames of its own: the identity map
+ * shows it read-only and never executable - as a guest will see it - and
+ * only the writer's alias at STATUS_WRITER_VIRT may change it.
+ */
+#ifndef CORE_STATUS_H
+#define CORE_STATUS_H
+
+#include "core/cmdline.h"
+#include "core/status_page.h"
+
+#define STATUS_WRITER_VIRT 0xFFFFC00000000000ull
+
+/* Allocates and maps the page(s) for cpu_count CPU records; 0 or E_NOMEM (then the boot goes on without). */
+int status_publish_init(uint32_t cpu_count, const struct boot_options *opts);
+uint64_t status_publish_phys(void);
+/* Copies the per-CPU state, VMX and VMCS pool records into the page under its seqlock. */
+void status_publish_sync(void);
+void status_publish_phase(enum status_boot_phase phase);
+void status_publish_times(uint64_t tsc_khz, uint64_t bringup_us, uint64_t entry_to_ready_us);
+/* status=dump: the page as hex lines between markers, for tools/vmxroot-status --serial-log. */
+void status_publish_dump(void);
+
+#endif
