@@ -13,6 +13,8 @@
 enum smp_mode { SMP_PARALLEL = 0, SMP_SERIAL = 1, SMP_OFF = 2 };
 enum exit_mode { EXIT_NEVER = 0, EXIT_ON_READY = 1 };
 enum status_dump { STATUS_DUMP_OFF = 0, STATUS_DUMP_HEX = 1 };
+/* selftest=vmcs: after ready-to-be, drive the VMCS pool across CPUs and check its counters. */
+enum selftest { SELFTEST_NONE = 0, SELFTEST_VMCS = 1 };
 
 /* inject=<case>: deliberate faults for tests (docs in README.md). */
 enum inject_case {
@@ -47,6 +49,7 @@ struct boot_options {
     uint32_t inject_cpu;         /* inject_cpu=N: the CPU an injected per-CPU fault hits; 1 default */
     enum status_dump status_dump;/* status=dump prints the status page as hex at ready */
     bool vmx;                    /* vmx=on|off; on default */
+    enum selftest selftest;      /* selftest=none|vmcs */
 };
 
 /* Fills *opts with the defaults, then applies each option in cmdline. */

@@ -26,6 +26,8 @@
 #include "mm/paging.h"
 #include "arch/x86/vmx/vmx_cpu.h"
 #include "arch/x86/vmx/vmcs_service.h"
+#include "arch/x86/vmx/vmcs_selftest.h"
+#include "arch/x86/vmx/vmx_inject.h"
 
 /* Copied out of the multiboot2 block at once: low memory is reused later. */
 static struct boot_info boot_info;
@@ -144,6 +146,9 @@ static NORETURN void kernel_main_on_cpu_stack(void)
     uint32_t in_vmx = cpus_in_vmx_root();
     vmcs_service_init(&options, in_vmx);                       /* the VMCS pool, each VMCS VMCLEARed */
     status_publish_sync();
+    vmx_inject_run(&options);                                  /* inject=<VMX case>: a deliberate VMX failure */
+    if (options.selftest == SELFTEST_VMCS)
+        vmcs_selftest_run();                                   /* the pool's lifecycle across two CPUs */
 
     uint64_t ready_us = tsc_to_us(rdtsc() - entry_tsc);
     status_publish_times(tsc_khz(), smp.bringup_us, ready_us);

@@ -7,6 +7,7 @@
 #define ARCH_X86_VMX_VMCS_SERVICE_H
 
 #include "core/cmdline.h"
+#include "arch/x86/vmx/vmx_outcome.h"
 
 struct vmcs_pool;
 
@@ -19,6 +20,8 @@ void vmcs_service_cpu_entered_vmx(uint32_t cpu, uint64_t vmxon_region_phys);
 int vmcs_service_init(const struct boot_options *opts, uint32_t cpus_in_vmx_root);
 /* VMCLEAR every VMCS active on this CPU (shutdown, panic). */
 void vmcs_service_clear_this_cpu(void);
+/* Counts a VMCLEAR/VMPTRLD issued outside the pool (fault injection) in this CPU's counters. */
+void vmcs_service_count_outcome(bool is_vmclear, struct vmx_outcome outcome);
 uint32_t vmcs_service_total(void);
 uint32_t vmcs_service_free(void);
 
