@@ -1,0 +1,404 @@
+/*
+ * The status page writer: a seqlock over one page (or a run of pages), with
+ * a CRC-32 recomputed at the end of every write. docs/status-page.md is the
+ * reader's side of the contract.
+ *
+ * Why a seqlock and not a lock readers take: the readers are outside the
+ * hypervisor (a host tool copying guest memory, a guest with a read-only
+ * mapping) and can take no lock. They read the generation, copy, read it
+ * again, and retry when it was odd or moved.
+ */
+#include "core/status_page.h"
+#include "core/error.h"
+#include "core/format.h"
+#include "core/spinlock.h"
+#include "core/string.h"
+
+/* One status area per system: its writers on every CPU share this lock. */
+static struct spinlock status_lock = SPINLOCK_INIT;
+
+static uint32_t area_bytes(const struct status_page *page)
+{
+    return page->header.page_count * PAGE_SIZE_BYTES;
+}
+
+uint32_t status_cpu_capacity(const struct status_page *page)
+{
+    if (!page || page->header.page_count == 0)
+        return 0;
+    return (area_bytes(page) - STATUS_HEADER_BYTES) / STATUS_CPU_RECORD_BYTES;
+}
+
+int status_init_pages(struct status_page *page, uint64_t page_phys, uint32_t page_count)
+{
+    if (!page || !IS_ALIGNED((uintptr_t)page, PAGE_SIZE_BYTES) || !IS_ALIGNED(page_phys, PAGE_SIZE_BYTES) ||
+        page_count == 0 || page_count > STATUS_MAX_PAGES)
+        return E_INVAL;
+    spin_lock(&status_lock);
+    memset(page, 0, (size_t)page_count * PAGE_SIZE_BYTES);
+    struct status_header *header = &page->header;
+    header->magic = STATUS_MAGIC;
+    header->version_major = STATUS_VERSION_MAJOR;
+    header->version_minor = STATUS_VERSION_MINOR;
+    header->header_size_bytes = STATUS_HEADER_BYTES;
+    header->record_size_bytes = STATUS_CPU_RECORD_BYTES;
+    header->page_count = page_count;
+    header->page_phys = page_phys;
+    header->boot_phase = STATUS_PHASE_EARLY;
+    header->checksum_bytes = STATUS_HEADER_BYTES;
+    header->checksum = status_checksum(page);
+    /* Generation 0, even: the page is consistent from here on. */
+    __atomic_store_n(&header->generation, 0, __ATOMIC_RELEASE);
+    spin_unlock(&status_lock);
+    return 0;
+}
+
+void status_init(struct status_page *page, uint64_t page_phys)
+{
+    (void)status_init_pages(page, page_phys, 1);
+}
+
+void status_write_begin(struct status_page *page)
+{
+    spin_lock(&status_lock);
+    uint32_t generation = page->header.generation;
+    __atomic_store_n(&page->header.generation, generation + 1, __ATOMIC_RELAXED);
+    /* The odd generation must be visible before any field changes (Linux: write_seqcount_begin). */
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+/* The bytes the checksum covers: the header, the records in use, any per-VM records. */
+static uint32_t covered_bytes(const struct status_page *page)
+{
+    const struct status_header *header = &page->header;
+    uint64_t end = STATUS_HEADER_BYTES + (uint64_t)header->record_count * STATUS_CPU_RECORD_BYTES;
+    if (header->vm_area_offset) {
+        uint64_t vm_end =
+            header->vm_area_offset + (uint64_t)header->vm_record_count * header->vm_record_size_bytes;
+        if (vm_end > end)
+            end = vm_end;
+    }
+    return end > area_bytes(page) ? area_bytes(page) : (uint32_t)end;
+}
+
+void status_write_end(struct status_page *page)
+{
+    struct status_header *header = &page->header;
+    header->checksum_bytes = covered_bytes(page);
+    header->checksum = status_checksum(page);
+    /* Every field, checksum included, before the even generation (Linux: write_seqcount_end). */
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    __atomic_store_n(&header->generation, header->generation + 1, __ATOMIC_RELEASE);
+    spin_unlock(&status_lock);
+}
+
+struct status_cpu_record *status_cpu_record(struct status_page *page, uint32_t index)
+{
+    if (!page || index >= status_cpu_capacity(page))
+        return NULL;
+    /* Records beyond the first page go on into the following pages of the same area. */
+    uint8_t *base = (uint8_t *)page + STATUS_HEADER_BYTES;
+    return (struct status_cpu_record *)(base + (size_t)index * STATUS_CPU_RECORD_BYTES);
+}
+
+static uint16_t saturate_u16(uint64_t value) { return value > 0xffff ? 0xffff : (uint16_t)value; }
+static uint32_t saturate_u32(uint64_t value) { return value > 0xffffffffu ? 0xffffffffu : (uint32_t)value; }
+
+/* A NULL page (not set up yet) is ignored, so early callers need no check. */
+static bool header_write_begin(struct status_page *page)
+{
+    if (!page)
+        return false;
+    status_write_begin(page);
+    return true;
+}
+
+void status_set_boot_phase(struct status_page *page, enum status_boot_phase phase)
+{
+    if (!header_write_begin(page))
+        return;
+    page->header.boot_phase = (uint32_t)phase;
+    status_write_end(page);
+}
+
+void status_set_boot_flags(struct status_page *page, uint32_t flags)
+{
+    if (!header_write_begin(page))
+        return;
+    page->header.boot_flags = flags;
+    status_write_end(page);
+}
+
+void status_set_cpu_totals(struct status_page *page, uint32_t found, uint32_t online, uint32_t vmx_root)
+{
+    if (!header_write_begin(page))
+        return;
+    page->header.cpus_found = found;
+    page->header.cpus_online = online;
+    page->header.cpus_vmx_root = vmx_root;
+    status_write_end(page);
+}
+
+void status_set_tsc_khz(struct status_page *page, uint32_t tsc_khz)
+{
+    if (!header_write_begin(page))
+        return;
+    page->header.tsc_khz = tsc_khz;
+    status_write_end(page);
+}
+
+void status_set_bringup_time_us(struct status_page *page, uint64_t bringup_time_us)
+{
+    if (!header_write_begin(page))
+        return;
+    page->header.bringup_time_us = bringup_time_us;
+    status_write_end(page);
+}
+
+void status_set_entry_to_ready_us(struct status_page *page, uint64_t entry_to_ready_us)
+{
+    if (!header_write_begin(page))
+        return;
+    page->header.entry_to_ready_us = entry_to_ready_us;
+    status_write_end(page);
+}
+
+void status_set_vmx_summary(struct status_page *page, const struct status_vmx_summary *summary)
+{
+    if (!header_write_begin(page))
+        return;
+    page->header.vmx_revision_id = summary->revision_id;
+    page->header.vmx_features = summary->features;
+    page->header.vmx_basic_msr = summary->basic_msr;
+    page->header.vmx_ept_vpid_cap_msr = summary->ept_vpid_cap_msr;
+    status_write_end(page);
+}
+
+void status_set_vmcs_pool(struct status_page *page, uint32_t total, uint32_t free, uint32_t per_cpu)
+{
+    if (!header_write_begin(page))
+        return;
+    page->header.vmcs_pool_total = total;
+    page->header.vmcs_pool_free = free;
+    page->header.vmcs_per_cpu = per_cpu;
+    status_write_end(page);
+}
+
+void status_set_memory_per_cpu(struct status_page *page, uint64_t memory_per_cpu_bytes)
+{
+    if (!header_write_begin(page))
+        return;
+    page->header.memory_per_cpu_bytes = memory_per_cpu_bytes;
+    status_write_end(page);
+}
+
+/* The range check comes before the lock, so a refused call writes nothing. */
+static struct status_cpu_record *cpu_write_begin(struct status_page *page, uint32_t index)
+{
+    struct status_cpu_record *record = status_cpu_record(page, index);
+    if (record)
+        status_write_begin(page);
+    return record;
+}
+
+int status_cpu_found(struct status_page *page, uint32_t index, uint32_t apic_id, bool boot_cpu)
+{
+    struct status_cpu_record *record = cpu_write_begin(page, index);
+    if (!record)
+        return E_RANGE;
+    record->index = (uint16_t)index;
+    record->apic_id = apic_id;
+    record->state = CPU_STATE_FOUND;
+    record->reason = REASON_NONE;
+    record->flags = (uint16_t)((record->flags & ~STATUS_CPU_BOOT) | (boot_cpu ? STATUS_CPU_BOOT : 0));
+    if (page->header.record_count < index + 1)
+        page->header.record_count = index + 1;
+    status_write_end(page);
+    return 0;
+}
+
+int status_set_cpu_state(struct status_page *page, uint32_t index, enum cpu_state state,
+                         enum cpu_reason reason)
+{
+    struct status_cpu_record *record = cpu_write_begin(page, index);
+    if (!record)
+        return E_RANGE;
+    record->state = (uint8_t)state;
+    record->reason = (uint8_t)reason;
+    status_write_end(page);
+    return 0;
+}
+
+int status_set_cpu_vmx(struct status_page *page, uint32_t index, uint32_t revision_id, bool vmx_capable,
+                       bool in_vmx_root)
+{
+    struct status_cpu_record *record = cpu_write_begin(page, index);
+    if (!record)
+        return E_RANGE;
+    uint16_t flags = record->flags & (uint16_t)~(STATUS_CPU_VMX_CAPABLE | STATUS_CPU_VMX_ROOT);
+    record->vmx_revision_id = revision_id;
+    record->flags = (uint16_t)(flags | (vmx_capable ? STATUS_CPU_VMX_CAPABLE : 0) |
+                               (in_vmx_root ? STATUS_CPU_VMX_ROOT : 0));
+    status_write_end(page);
+    return 0;
+}
+
+int status_set_cpu_vmcs_counts(struct status_page *page, uint32_t index, const struct status_vmcs_counts *counts)
+{
+    struct status_cpu_record *record = cpu_write_begin(page, index);
+    if (!record)
+        return E_RANGE;
+    record->vmcs_free = saturate_u16(counts->free);
+    record->vmcs_clear = saturate_u16(counts->clear);
+    record->vmcs_active_current = saturate_u16(counts->active_current);
+    record->vmcs_active_not_current = saturate_u16(counts->active_not_current);
+    record->vmcs_launched = saturate_u16(counts->launched);
+    status_write_end(page);
+    return 0;
+}
+
+static void set_error_count(struct status_cpu_record *record, uint32_t error_number, uint64_t count)
+{
+    uint8_t nibble = count > STATUS_VM_ERROR_COUNT_MAX ? STATUS_VM_ERROR_COUNT_MAX : (uint8_t)count;
+    uint8_t *byte = &record->vmfail_valid_by_error[error_number / 2];
+    if (error_number % 2)
+        *byte = (uint8_t)((*byte & 0x0f) | (nibble << 4));
+    else
+        *byte = (uint8_t)((*byte & 0xf0) | nibble);
+}
+
+uint32_t status_vm_error_count(const struct status_cpu_record *record, uint32_t error_number)
+{
+    if (error_number > STATUS_VM_ERROR_MAX)
+        return 0;
+    uint8_t byte = record->vmfail_valid_by_error[error_number / 2];
+    return error_number % 2 ? byte >> 4 : byte & 0x0f;
+}
+
+int status_set_cpu_counters(struct status_page *page, uint32_t index, const struct status_cpu_counters *counters)
+{
+    struct status_cpu_record *record = cpu_write_begin(page, index);
+    if (!record)
+        return E_RANGE;
+    uint64_t valid_total = 0;
+    record->vmclear_count = saturate_u32(counters->vmclear);
+    record->vmptrld_count = saturate_u32(counters->vmptrld);
+    record->vmptrld_skipped_count = saturate_u32(counters->vmptrld_skipped);
+    record->vmfail_invalid_count = saturate_u16(counters->vmfail_invalid);
+    for (uint32_t error = 0; error <= STATUS_VM_ERROR_MAX; error++) {
+        set_error_count(record, error, counters->vmfail_valid_by_error[error]);
+        valid_total += counters->vmfail_valid_by_error[error];
+    }
+    record->vmfail_valid_count = saturate_u16(valid_total);
+    status_write_end(page);
+    return 0;
+}
+
+int status_count_vmclear(struct status_page *page, uint32_t index)
+{
+    struct status_cpu_record *record = cpu_write_begin(page, index);
+    if (!record)
+        return E_RANGE;
+    record->vmclear_count = saturate_u32((uint64_t)record->vmclear_count + 1);
+    status_write_end(page);
+    return 0;
+}
+
+int status_count_vmptrld(struct status_page *page, uint32_t index, bool skipped)
+{
+    struct status_cpu_record *record = cpu_write_begin(page, index);
+    if (!record)
+        return E_RANGE;
+    if (skipped)
+        record->vmptrld_skipped_count = saturate_u32((uint64_t)record->vmptrld_skipped_count + 1);
+    else
+        record->vmptrld_count = saturate_u32((uint64_t)record->vmptrld_count + 1);
+    status_write_end(page);
+    return 0;
+}
+
+int status_count_vmfail_invalid(struct status_page *page, uint32_t index)
+{
+    struct status_cpu_record *record = cpu_write_begin(page, index);
+    if (!record)
+        return E_RANGE;
+    record->vmfail_invalid_count = saturate_u16((uint64_t)record->vmfail_invalid_count + 1);
+    status_write_end(page);
+    return 0;
+}
+
+int status_count_vmfail_valid(struct status_page *page, uint32_t index, uint32_t error_number)
+{
+    /* Numbers the SDM does not define (0, above 28) are counted together in slot 0. */
+    uint32_t slot = error_number >= 1 && error_number <= STATUS_VM_ERROR_MAX ? error_number : 0;
+    struct status_cpu_record *record = cpu_write_begin(page, index);
+    if (!record)
+        return E_RANGE;
+    set_error_count(record, slot, (uint64_t)status_vm_error_count(record, slot) + 1);
+    record->vmfail_valid_count = saturate_u16((uint64_t)record->vmfail_valid_count + 1);
+    status_write_end(page);
+    return 0;
+}
+
+/* CRC-32 a nibble at a time: a 64-byte table, fast enough for the few hundred bytes in use. */
+static const uint32_t crc32_nibble_table[16] = {
+    0x00000000, 0x1db71064, 0x3b6e20c8, 0x26d930ac, 0x76dc4190, 0x6b6b51f4, 0x4db26158, 0x5005713c,
+    0xedb88320, 0xf00f9344, 0xd6d6a3e8, 0xcb61b38c, 0x9b64c2b0, 0x86d3d2d4, 0xa00ae278, 0xbdbdf21c,
+};
+
+uint32_t status_crc32(uint32_t crc, const void *data, size_t size_bytes)
+{
+    const uint8_t *bytes = data;
+    crc = ~crc;
+    for (size_t i = 0; i < size_bytes; i++) {
+        crc = (crc >> 4) ^ crc32_nibble_table[(crc ^ bytes[i]) & 0x0f];
+        crc = (crc >> 4) ^ crc32_nibble_table[(crc ^ (bytes[i] >> 4)) & 0x0f];
+    }
+    return ~crc;
+}
+
+uint32_t status_checksum(const struct status_page *page)
+{
+    static const uint8_t zeros[8];
+    const uint8_t *bytes = (const uint8_t *)page;
+    uint32_t length = page->header.checksum_bytes;
+    uint32_t generation_at = (uint32_t)offsetof(struct status_header, generation);
+    uint32_t after_checksum = (uint32_t)offsetof(struct status_header, checksum) + 4;
+    _Static_assert(offsetof(struct status_header, checksum) == offsetof(struct status_header, generation) + 4,
+                   "generation and checksum are the 8 bytes read as zero");
+    if (length < after_checksum || length > area_bytes(page))
+        length = STATUS_HEADER_BYTES;
+    uint32_t crc = status_crc32(0, bytes, generation_at);
+    crc = status_crc32(crc, zeros, sizeof zeros);
+    return status_crc32(crc, bytes + after_checksum, length - after_checksum);
+}
+
+#define HEXDUMP_BYTES_PER_LINE 16u
+
+void status_hexdump(struct status_page *page, status_line_fn emit, void *context)
+{
+    char line[128];
+    spin_lock(&status_lock);
+    const uint8_t *bytes = (const uint8_t *)page;
+    uint32_t size_bytes = area_bytes(page);
+    uint32_t lines = 0;
+    format(line, sizeof line, "status-dump begin phys=0x%llx size=%u pages=%u",
+           (unsigned long long)page->header.page_phys, size_bytes, page->header.page_count);
+    emit(line, context);
+    for (uint32_t offset = 0; offset < size_bytes; offset += HEXDUMP_BYTES_PER_LINE) {
+        bool all_zero = true;
+        for (uint32_t i = 0; i < HEXDUMP_BYTES_PER_LINE; i++)
+            all_zero = all_zero && bytes[offset + i] == 0;
+        if (all_zero)
+            continue; /* the reader fills gaps with zeros; lines= says how many were printed */
+        int length = format(line, sizeof line, "status: %04x:", offset);
+        for (uint32_t i = 0; i < HEXDUMP_BYTES_PER_LINE; i++)
+            length += format(line + length, sizeof line - (size_t)length, " %02x", bytes[offset + i]);
+        emit(line, context);
+        lines++;
+    }
+    format(line, sizeof line, "status-dump end lines=%u crc32=0x%08x", lines,
+           status_crc32(0, bytes, size_bytes));
+    emit(line, context);
+    spin_unlock(&status_lock);
+}
