@@ -235,7 +235,7 @@ int status_set_cpu_vmx(struct status_page *page, uint32_t index, uint32_t revisi
     struct status_cpu_record *record = cpu_write_begin(page, index);
     if (!record)
         return E_RANGE;
-    uint16_t flags = record->flags & (uint16_t)~(STATUS_CPU_VMX_CAPABLE | STATUS_CPU_VMX_ROOT);
+    uint16_t flags = record->flags & (uint16_t) ~(STATUS_CPU_VMX_CAPABLE | STATUS_CPU_VMX_ROOT);
     record->vmx_revision_id = revision_id;
     record->flags = (uint16_t)(flags | (vmx_capable ? STATUS_CPU_VMX_CAPABLE : 0) |
                                (in_vmx_root ? STATUS_CPU_VMX_ROOT : 0));
@@ -243,7 +243,8 @@ int status_set_cpu_vmx(struct status_page *page, uint32_t index, uint32_t revisi
     return 0;
 }
 
-int status_set_cpu_vmcs_counts(struct status_page *page, uint32_t index, const struct status_vmcs_counts *counts)
+int status_set_cpu_vmcs_counts(struct status_page *page, uint32_t index,
+                               const struct status_vmcs_counts *counts)
 {
     struct status_cpu_record *record = cpu_write_begin(page, index);
     if (!record)
@@ -275,7 +276,8 @@ uint32_t status_vm_error_count(const struct status_cpu_record *record, uint32_t 
     return error_number % 2 ? byte >> 4 : byte & 0x0f;
 }
 
-int status_set_cpu_counters(struct status_page *page, uint32_t index, const struct status_cpu_counters *counters)
+int status_set_cpu_counters(struct status_page *page, uint32_t index,
+                            const struct status_cpu_counters *counters)
 {
     struct status_cpu_record *record = cpu_write_begin(page, index);
     if (!record)

@@ -30,7 +30,7 @@
 #define STATUS_MAX_PAGES 64u
 /* Contiguous pages needed for cpu_count records. */
 #define STATUS_PAGES_FOR_CPUS(cpu_count)                                                                     \
-    (((uint64_t)STATUS_HEADER_BYTES + (uint64_t)(cpu_count) * STATUS_CPU_RECORD_BYTES + PAGE_SIZE_BYTES - 1) / \
+    (((uint64_t)STATUS_HEADER_BYTES + (uint64_t)(cpu_count)*STATUS_CPU_RECORD_BYTES + PAGE_SIZE_BYTES - 1) / \
      PAGE_SIZE_BYTES)
 /* VM-instruction error numbers 1..28 (SDM: "VM Instruction Error Numbers"). */
 #define STATUS_VM_ERROR_MAX 28u
@@ -38,20 +38,20 @@
 #define STATUS_VM_ERROR_COUNT_MAX 15u
 
 /* header.boot_flags */
-#define STATUS_BOOT_UEFI (1u << 0)      /* booted by UEFI firmware (else BIOS) */
-#define STATUS_BOOT_X2APIC (1u << 1)    /* local APICs run in x2APIC mode */
-#define STATUS_BOOT_SMP_SERIAL (1u << 2)/* smp=serial: APs started one at a time */
-#define STATUS_BOOT_SMP_OFF (1u << 3)   /* smp=off: boot CPU only */
-#define STATUS_BOOT_INIT_WAIT (1u << 4) /* init_wait=on: the 10 ms INIT wait */
-#define STATUS_BOOT_VMX_OFF (1u << 5)   /* vmx=off on the command line */
-#define STATUS_BOOT_DUMP (1u << 6)      /* status=dump: page printed as hex at ready */
+#define STATUS_BOOT_UEFI (1u << 0)       /* booted by UEFI firmware (else BIOS) */
+#define STATUS_BOOT_X2APIC (1u << 1)     /* local APICs run in x2APIC mode */
+#define STATUS_BOOT_SMP_SERIAL (1u << 2) /* smp=serial: APs started one at a time */
+#define STATUS_BOOT_SMP_OFF (1u << 3)    /* smp=off: boot CPU only */
+#define STATUS_BOOT_INIT_WAIT (1u << 4)  /* init_wait=on: the 10 ms INIT wait */
+#define STATUS_BOOT_VMX_OFF (1u << 5)    /* vmx=off on the command line */
+#define STATUS_BOOT_DUMP (1u << 6)       /* status=dump: page printed as hex at ready */
 
 /* header.vmx_features: what the boot CPU offers (IA32_VMX_* MSRs). */
-#define STATUS_VMX_SUPPORTED (1u << 0)   /* CPUID.1:ECX.VMX */
-#define STATUS_VMX_EPT (1u << 1)         /* secondary control "enable EPT" allowed-1 */
-#define STATUS_VMX_VPID (1u << 2)        /* secondary control "enable VPID" allowed-1 */
-#define STATUS_VMX_UNRESTRICTED (1u << 3)/* secondary control "unrestricted guest" allowed-1 */
-#define STATUS_VMX_TRUE_CONTROLS (1u << 4)/* IA32_VMX_BASIC bit 55: IA32_VMX_TRUE_* MSRs exist */
+#define STATUS_VMX_SUPPORTED (1u << 0)     /* CPUID.1:ECX.VMX */
+#define STATUS_VMX_EPT (1u << 1)           /* secondary control "enable EPT" allowed-1 */
+#define STATUS_VMX_VPID (1u << 2)          /* secondary control "enable VPID" allowed-1 */
+#define STATUS_VMX_UNRESTRICTED (1u << 3)  /* secondary control "unrestricted guest" allowed-1 */
+#define STATUS_VMX_TRUE_CONTROLS (1u << 4) /* IA32_VMX_BASIC bit 55: IA32_VMX_TRUE_* MSRs exist */
 
 /* cpu record flags */
 #define STATUS_CPU_BOOT (1u << 0)        /* the boot CPU */
@@ -103,23 +103,23 @@ struct status_header {
 };
 
 struct status_cpu_record {
-    uint16_t index;                   /* CPU index (0 = boot CPU) */
-    uint8_t state;                    /* enum cpu_state */
-    uint8_t reason;                   /* enum cpu_reason */
-    uint32_t apic_id;                 /* local APIC id (x2APIC ids too) */
-    uint32_t vmx_revision_id;         /* this CPU's IA32_VMX_BASIC bits 30:0 */
-    uint16_t flags;                   /* STATUS_CPU_* */
-    uint16_t vmcs_free;               /* VMCS counts by pool state */
+    uint16_t index;           /* CPU index (0 = boot CPU) */
+    uint8_t state;            /* enum cpu_state */
+    uint8_t reason;           /* enum cpu_reason */
+    uint32_t apic_id;         /* local APIC id (x2APIC ids too) */
+    uint32_t vmx_revision_id; /* this CPU's IA32_VMX_BASIC bits 30:0 */
+    uint16_t flags;           /* STATUS_CPU_* */
+    uint16_t vmcs_free;       /* VMCS counts by pool state */
     uint16_t vmcs_clear;
     uint16_t vmcs_active_current;
     uint16_t vmcs_active_not_current;
     uint16_t vmcs_launched;
-    uint32_t vmclear_count;           /* VMCLEARs issued on this CPU */
-    uint32_t vmptrld_count;           /* VMPTRLDs issued */
-    uint32_t vmptrld_skipped_count;   /* VMPTRLDs skipped: already current */
-    uint16_t vmfail_invalid_count;    /* VMfailInvalid outcomes (saturating) */
-    uint16_t vmfail_valid_count;      /* VMfailValid outcomes (saturating) */
-    uint8_t vmfail_valid_by_error[16];/* 4-bit saturating count per error number */
+    uint32_t vmclear_count;            /* VMCLEARs issued on this CPU */
+    uint32_t vmptrld_count;            /* VMPTRLDs issued */
+    uint32_t vmptrld_skipped_count;    /* VMPTRLDs skipped: already current */
+    uint16_t vmfail_invalid_count;     /* VMfailInvalid outcomes (saturating) */
+    uint16_t vmfail_valid_count;       /* VMfailValid outcomes (saturating) */
+    uint8_t vmfail_valid_by_error[16]; /* 4-bit saturating count per error number */
 };
 
 struct status_page {
@@ -251,8 +251,10 @@ int status_set_cpu_state(struct status_page *page, uint32_t index, enum cpu_stat
                          enum cpu_reason reason);
 int status_set_cpu_vmx(struct status_page *page, uint32_t index, uint32_t revision_id, bool vmx_capable,
                        bool in_vmx_root);
-int status_set_cpu_vmcs_counts(struct status_page *page, uint32_t index, const struct status_vmcs_counts *counts);
-int status_set_cpu_counters(struct status_page *page, uint32_t index, const struct status_cpu_counters *counters);
+int status_set_cpu_vmcs_counts(struct status_page *page, uint32_t index,
+                               const struct status_vmcs_counts *counts);
+int status_set_cpu_counters(struct status_page *page, uint32_t index,
+                            const struct status_cpu_counters *counters);
 /* One-step counters, for callers that do not keep their own. */
 int status_count_vmclear(struct status_page *page, uint32_t index);
 int status_count_vmptrld(struct status_page *page, uint32_t index, bool skipped);

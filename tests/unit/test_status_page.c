@@ -27,27 +27,65 @@ struct layout_field {
     size_t size;
 };
 
-#define HEADER_FIELD(name) { "header", #name, offsetof(struct status_header, name), \
-                             sizeof(((struct status_header *)0)->name) }
-#define CPU_FIELD(name) { "cpu", #name, offsetof(struct status_cpu_record, name), \
-                          sizeof(((struct status_cpu_record *)0)->name) }
+#define HEADER_FIELD(name)                                                                                   \
+    {                                                                                                        \
+        "header", #name, offsetof(struct status_header, name), sizeof(((struct status_header *)0)->name)     \
+    }
+#define CPU_FIELD(name)                                                                                      \
+    {                                                                                                        \
+        "cpu", #name, offsetof(struct status_cpu_record, name),                                              \
+            sizeof(((struct status_cpu_record *)0)->name)                                                    \
+    }
 
 static const struct layout_field c_layout[] = {
-    HEADER_FIELD(magic), HEADER_FIELD(version_major), HEADER_FIELD(version_minor),
-    HEADER_FIELD(header_size_bytes), HEADER_FIELD(record_size_bytes), HEADER_FIELD(record_count),
-    HEADER_FIELD(page_count), HEADER_FIELD(generation), HEADER_FIELD(checksum), HEADER_FIELD(checksum_bytes),
-    HEADER_FIELD(boot_phase), HEADER_FIELD(page_phys), HEADER_FIELD(boot_flags), HEADER_FIELD(cpus_found),
-    HEADER_FIELD(cpus_online), HEADER_FIELD(cpus_vmx_root), HEADER_FIELD(tsc_khz), HEADER_FIELD(vmcs_per_cpu),
-    HEADER_FIELD(bringup_time_us), HEADER_FIELD(entry_to_ready_us), HEADER_FIELD(memory_per_cpu_bytes),
-    HEADER_FIELD(vmx_revision_id), HEADER_FIELD(vmx_features), HEADER_FIELD(vmx_basic_msr),
-    HEADER_FIELD(vmx_ept_vpid_cap_msr), HEADER_FIELD(vmcs_pool_total), HEADER_FIELD(vmcs_pool_free),
-    HEADER_FIELD(vm_area_offset), HEADER_FIELD(vm_record_size_bytes), HEADER_FIELD(vm_record_count),
+    HEADER_FIELD(magic),
+    HEADER_FIELD(version_major),
+    HEADER_FIELD(version_minor),
+    HEADER_FIELD(header_size_bytes),
+    HEADER_FIELD(record_size_bytes),
+    HEADER_FIELD(record_count),
+    HEADER_FIELD(page_count),
+    HEADER_FIELD(generation),
+    HEADER_FIELD(checksum),
+    HEADER_FIELD(checksum_bytes),
+    HEADER_FIELD(boot_phase),
+    HEADER_FIELD(page_phys),
+    HEADER_FIELD(boot_flags),
+    HEADER_FIELD(cpus_found),
+    HEADER_FIELD(cpus_online),
+    HEADER_FIELD(cpus_vmx_root),
+    HEADER_FIELD(tsc_khz),
+    HEADER_FIELD(vmcs_per_cpu),
+    HEADER_FIELD(bringup_time_us),
+    HEADER_FIELD(entry_to_ready_us),
+    HEADER_FIELD(memory_per_cpu_bytes),
+    HEADER_FIELD(vmx_revision_id),
+    HEADER_FIELD(vmx_features),
+    HEADER_FIELD(vmx_basic_msr),
+    HEADER_FIELD(vmx_ept_vpid_cap_msr),
+    HEADER_FIELD(vmcs_pool_total),
+    HEADER_FIELD(vmcs_pool_free),
+    HEADER_FIELD(vm_area_offset),
+    HEADER_FIELD(vm_record_size_bytes),
+    HEADER_FIELD(vm_record_count),
     HEADER_FIELD(reserved),
-    CPU_FIELD(index), CPU_FIELD(state), CPU_FIELD(reason), CPU_FIELD(apic_id), CPU_FIELD(vmx_revision_id),
-    CPU_FIELD(flags), CPU_FIELD(vmcs_free), CPU_FIELD(vmcs_clear), CPU_FIELD(vmcs_active_current),
-    CPU_FIELD(vmcs_active_not_current), CPU_FIELD(vmcs_launched), CPU_FIELD(vmclear_count),
-    CPU_FIELD(vmptrld_count), CPU_FIELD(vmptrld_skipped_count), CPU_FIELD(vmfail_invalid_count),
-    CPU_FIELD(vmfail_valid_count), CPU_FIELD(vmfail_valid_by_error),
+    CPU_FIELD(index),
+    CPU_FIELD(state),
+    CPU_FIELD(reason),
+    CPU_FIELD(apic_id),
+    CPU_FIELD(vmx_revision_id),
+    CPU_FIELD(flags),
+    CPU_FIELD(vmcs_free),
+    CPU_FIELD(vmcs_clear),
+    CPU_FIELD(vmcs_active_current),
+    CPU_FIELD(vmcs_active_not_current),
+    CPU_FIELD(vmcs_launched),
+    CPU_FIELD(vmclear_count),
+    CPU_FIELD(vmptrld_count),
+    CPU_FIELD(vmptrld_skipped_count),
+    CPU_FIELD(vmfail_invalid_count),
+    CPU_FIELD(vmfail_valid_count),
+    CPU_FIELD(vmfail_valid_by_error),
 };
 
 /* Runs from the repository root (make unit); the doc is the one statement of the layout. */
@@ -98,7 +136,10 @@ TEST(layout_matches_the_doc_table)
 
 /* --- set-up, generation, checksum ---------------------------------------- */
 
-static bool checksum_ok(const struct status_page *page) { return status_checksum(page) == page->header.checksum; }
+static bool checksum_ok(const struct status_page *page)
+{
+    return status_checksum(page) == page->header.checksum;
+}
 
 TEST(crc32_is_zlibs)
 {
@@ -156,7 +197,8 @@ TEST(every_write_moves_the_generation_by_two)
     status_set_memory_per_cpu(&one_page, 45056);
     status_set_boot_flags(&one_page, STATUS_BOOT_UEFI | STATUS_BOOT_X2APIC);
     status_set_vmcs_pool(&one_page, 16, 12, 4);
-    struct status_vmx_summary summary = { 0x2b, STATUS_VMX_SUPPORTED | STATUS_VMX_EPT, 0xda04000000002bull, 0 };
+    struct status_vmx_summary summary = { 0x2b, STATUS_VMX_SUPPORTED | STATUS_VMX_EPT, 0xda04000000002bull,
+                                          0 };
     status_set_vmx_summary(&one_page, &summary);
     CHECK_EQ(one_page.header.generation, 20);
     CHECK(checksum_ok(&one_page));
@@ -268,8 +310,9 @@ TEST(counters_snapshot)
 {
     status_init(&one_page, 0x1f000);
     status_cpu_found(&one_page, 2, 4, false);
-    struct status_cpu_counters counters = { .vmclear = 5, .vmptrld = 7, .vmptrld_skipped = 0x100000000ull,
-                                            .vmfail_invalid = 2 };
+    struct status_cpu_counters counters = {
+        .vmclear = 5, .vmptrld = 7, .vmptrld_skipped = 0x100000000ull, .vmfail_invalid = 2
+    };
     counters.vmfail_valid_by_error[9] = 2;
     counters.vmfail_valid_by_error[11] = 100;
     CHECK_EQ(status_set_cpu_counters(&one_page, 2, &counters), 0);
@@ -316,8 +359,8 @@ struct dump_capture {
 static void capture_line(const char *line, void *context)
 {
     struct dump_capture *capture = context;
-    capture->length += (size_t)snprintf(capture->text + capture->length, sizeof capture->text - capture->length,
-                                        "%s\n", line);
+    capture->length += (size_t)snprintf(capture->text + capture->length,
+                                        sizeof capture->text - capture->length, "%s\n", line);
     capture->lines++;
 }
 
