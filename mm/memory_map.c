@@ -122,6 +122,8 @@ size_t mem_regions_normalize(struct mem_region *regions, size_t count, size_t ca
             if (a->length_bytes == 0) {
                 remove_at(regions, &count, i);
                 from = i;
+                if (i > 0)
+                    i--; /* b now follows regions[i - 1]: it may continue it */
             }
             if (rest.length_bytes != 0 && !insert_sorted(regions, &count, capacity, from, rest))
                 *overflow = true;

@@ -540,3 +540,16 @@ TEST(boot_info_normalize)
     CHECK_STR(mem_type_name(MEM_ACPI_NVS), "acpi-nvs");
     CHECK_STR(mem_type_name(42), "?");
 }
+
+TEST(normalize_merges_after_a_region_is_swallowed)
+{
+    /* Found by fuzz_multiboot2: usable [1M, 8M) lost its start to a reserved region beginning at 1M. */
+    r[0] = (struct mem_region){ 0xa0000, 0x60000, MEM_RESERVED };
+    r[1] = (struct mem_region){ 0x100000, 0x700000, MEM_USABLE };
+    r[2] = (struct mem_region){ 0x100000, 0x400000, MEM_RESERVED };
+    bool overflow = false;
+    size_t n = mem_regions_normalize(r, 3, 16, &overflow);
+    CHECK_EQ(n, 2);
+    check_region(0, 0xa0000, 0x460000, MEM_RESERVED);
+    check_region(1, 0x500000, 0x300000, MEM_USABLE);
+}
