@@ -25,7 +25,7 @@ static bool same_as_defaults(const struct boot_options *opts)
            opts->init_wait == defaults.init_wait && opts->sipi_timeout_ms == defaults.sipi_timeout_ms &&
            opts->vmcs_per_cpu == defaults.vmcs_per_cpu && opts->inject == defaults.inject &&
            opts->inject_cpu == defaults.inject_cpu && opts->status_dump == defaults.status_dump &&
-           opts->vmx == defaults.vmx;
+           opts->vmx == defaults.vmx && opts->selftest == defaults.selftest;
 }
 
 TEST(cmdline_defaults_are_documented_values)
@@ -44,6 +44,16 @@ TEST(cmdline_defaults_are_documented_values)
     CHECK_EQ(o.inject_cpu, 1);
     CHECK_EQ(o.status_dump, STATUS_DUMP_OFF);
     CHECK(o.vmx);
+    CHECK_EQ(o.selftest, SELFTEST_NONE);
+}
+
+TEST(cmdline_selftest)
+{
+    CHECK_EQ(parse("selftest=vmcs").selftest, SELFTEST_VMCS);
+    CHECK_EQ(parse("selftest=none").selftest, SELFTEST_NONE);
+    CHECK_STR(log_captured(), "");
+    CHECK_EQ(parse("selftest=vmx").selftest, SELFTEST_NONE);
+    CHECK(log_contains("bad value \"vmx\" for selftest (want none|vmcs), keeping none"));
 }
 
 TEST(cmdline_empty_and_null_give_defaults_quietly)
