@@ -6,6 +6,7 @@
 #include "core/boot.h"
 #include "core/cmdline.h"
 #include "core/error.h"
+#include "core/fault_inject.h"
 #include "core/log.h"
 #include "core/panic.h"
 #include "core/status.h"
@@ -136,6 +137,7 @@ static NORETURN void kernel_main_on_cpu_stack(void)
     ipi_set_stop_hook(vmx_leave_this_cpu);                     /* a stopped CPU leaves VMX first */
     panic_add_hook(ipi_stop_other_cpus);
     panic_add_hook(vmx_leave_this_cpu);
+    panic_add_hook(status_publish_panic);                      /* what the page held before stays; dump it */
     vmx_boot_cpu_init(&options);                               /* capabilities every AP is checked against */
     vmcs_service_prepare(cpu_count_found);                     /* pool records, VMXON-pointer guard */
     vmx_enable_this_cpu();                                     /* the boot CPU into VMX root */
@@ -156,6 +158,7 @@ static NORETURN void kernel_main_on_cpu_stack(void)
     status_publish_phase(STATUS_PHASE_READY);
     if (options.status_dump == STATUS_DUMP_HEX)
         status_publish_dump();                                  /* the way out of Bochs for the status page */
+    fault_inject_run(&options);                                 /* inject=<fatal case>: ends here on purpose */
     log_info("vmxroot: ready cpus=%u/%u vmx=%u vmcs=%u/%u status=0x%lx bringup_us=%lu boot_us=%lu", smp.online,
              cpus.found, in_vmx, vmcs_service_free(), vmcs_service_total(), status_publish_phys(), smp.bringup_us,
              ready_us);

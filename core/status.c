@@ -161,3 +161,16 @@ void status_publish_dump(void)
     if (page)
         status_hexdump(page, emit_line, NULL);
 }
+
+void status_publish_panic(void)
+{
+    if (!page)
+        return;
+    struct percpu *cpu = this_cpu();
+    cpu->state = CPU_STATE_HALTED;
+    cpu->reason = REASON_PANIC;
+    status_publish_sync();
+    status_publish_phase(STATUS_PHASE_PANIC);
+    if (options->status_dump == STATUS_DUMP_HEX)
+        status_publish_dump();
+}

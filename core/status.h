@@ -19,6 +19,8 @@ uint64_t status_publish_phys(void);
 void status_publish_sync(void);
 void status_publish_phase(enum status_boot_phase phase);
 void status_publish_times(uint64_t tsc_khz, uint64_t bringup_us, uint64_t entry_to_ready_us);
+/* Panic hook: marks this CPU halted by a panic, the phase PANIC, and dumps the page when status=dump. */
+void status_publish_panic(void);
 /* status=dump: the page as hex lines between markers, for tools/vmxroot-status --serial-log. */
 void status_publish_dump(void);
 

@@ -83,8 +83,14 @@ static NORETURN void exception_panic(struct interrupt_frame *f)
                 f->error_code);
     panic_print("rip=0x%016lx cs=0x%lx rflags=0x%lx rsp=0x%016lx ss=0x%lx", f->rip, f->cs, f->rflags,
                 f->rsp, f->ss);
+    uint64_t cr2 = read_cr2();
+    struct percpu *cpu = percpu_ready ? this_cpu() : NULL;
+    /* A #DF after a #PF keeps the #PF's address in CR2: both name a hit guard page. */
+    if ((f->vector == 14 || f->vector == VECTOR_DOUBLE_FAULT) && cpu && cpu->stack_area_phys &&
+        cr2 >= cpu->stack_area_phys && cr2 < cpu->stack_area_phys + CPU_STACK_AREA_BYTES)
+        panic_print("kernel stack overflow on cpu%u: 0x%lx is in a stack guard page", cpu->index, cr2);
     if (f->vector == 14)
-        panic_print("cr2=0x%016lx (%s, %s, %s)", read_cr2(), f->error_code & 1 ? "protection" : "not present",
+        panic_print("cr2=0x%016lx (%s, %s, %s)", cr2, f->error_code & 1 ? "protection" : "not present",
                     f->error_code & 2 ? "write" : "read", f->error_code & 16 ? "instruction fetch" : "data");
     panic_print("rax=0x%016lx rbx=0x%016lx rcx=0x%016lx rdx=0x%016lx", f->rax, f->rbx, f->rcx, f->rdx);
     panic_print("rsi=0x%016lx rdi=0x%016lx rbp=0x%016lx r8 =0x%016lx", f->rsi, f->rdi, f->rbp, f->r8);

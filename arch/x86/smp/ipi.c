@@ -7,6 +7,9 @@
 #include "core/log.h"
 #include "core/panic.h"
 
+/* How long the panicking CPU waits for the others to leave VMX and halt. */
+#define STOP_TIMEOUT_MS 100
+
 static void (*stop_hook)(void);
 static volatile bool stopping;
 
@@ -30,9 +33,11 @@ static bool stop_nmi(struct interrupt_frame *frame)
     if (!stopping)
         return false;
     struct percpu *cpu = this_cpu();
+    bool was_in_vmx = cpu->in_vmx_root;
     if (stop_hook)
         stop_hook();
-    cpu->state = CPU_STATE_HALTED;
+    log_error("stopped by the panic%s", !was_in_vmx ? "" : cpu->in_vmx_root ? " (VMXOFF failed)" : ", left VMX operation");
+    __atomic_store_n(&cpu->state, CPU_STATE_HALTED, __ATOMIC_RELEASE);
     for (;;)
         __asm__ volatile("cli; hlt");
 }
@@ -81,6 +86,19 @@ void ipi_stop_other_cpus(void)
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     if (percpu_ready)
         lapic_send_nmi_all_but_self();
-    /* Give them a moment to leave VMX and halt before this CPU ends the machine. */
-    delay_us(10000);
+    /* Wait (bounded) for them to leave VMX and halt before this CPU ends the machine. */
+    uint64_t deadline = rdtsc() + tsc_from_us(STOP_TIMEOUT_MS * 1000ull);
+    uint32_t me = this_cpu_index(), running, still_in_vmx;
+    do {
+        running = still_in_vmx = 0;
+        for (uint32_t i = 0; i < cpu_count_found; i++) {
+            struct percpu *cpu = cpu_table[i];
+            if (i == me || !cpu || __atomic_load_n(&cpu->state, __ATOMIC_ACQUIRE) != CPU_STATE_ONLINE)
+                continue;
+            running++;
+            still_in_vmx += cpu->in_vmx_root;
+        }
+    } while (running && rdtsc() < deadline);
+    log_error("PANIC: other CPUs stopped; %u did not answer the NMI (%u of them still in VMX operation)", running,
+              still_in_vmx);
 }

@@ -6,6 +6,8 @@
 #include "arch/x86/smp/percpu.h"
 #include "arch/x86/boot/idt.h"
 #include "arch/x86/msr.h"
+#include "arch/x86/cr.h"
+#include "arch/x86/cpuid.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "core/string.h"
@@ -75,8 +77,27 @@ int percpu_create(uint32_t index, uint32_t apic_id, bool startable)
     return 0;
 }
 
+/*
+ * Supervisor protections every CPU turns on: CR0.WP (read-only pages hold
+ * for the kernel too; entry.asm and the trampoline set it), and SMEP/SMAP
+ * where the CPU has them, so the kernel can neither run nor touch a page a
+ * guest or user could map (the kernel maps none today: they guard the future).
+ */
+static void enable_protections(void)
+{
+    struct cpuid_regs leaf7 = cpuid(0, 0).eax >= 7 ? cpuid(7, 0) : (struct cpuid_regs){ 0 };
+    uint64_t cr4 = read_cr4();
+    if (leaf7.ebx & CPUID7_EBX_SMEP)
+        cr4 |= CR4_SMEP;
+    if (leaf7.ebx & CPUID7_EBX_SMAP)
+        cr4 |= CR4_SMAP;
+    write_cr4(cr4);
+    write_cr0(read_cr0() | CR0_WP);
+}
+
 void percpu_load(struct percpu *cpu)
 {
+    enable_protections();
     struct {
         uint16_t limit;
         uint64_t base;

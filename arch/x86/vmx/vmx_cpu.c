@@ -7,6 +7,7 @@
 #include "arch/x86/smp/percpu.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "core/panic.h"
 #include "mm/frames.h"
 
 static struct vmx_caps boot_caps;
@@ -155,4 +156,8 @@ void vmx_leave_this_cpu(void)
     }
     write_cr4(read_cr4() & ~CR4_VMXE);
     cpu->in_vmx_root = false;
+    if (panic_in_progress())
+        log_error("PANIC: left VMX operation on the panicking CPU");
+    else
+        log_debug("vmx: left VMX operation (VMXOFF)");
 }
