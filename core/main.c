@@ -124,6 +124,18 @@ void kernel_main(uint32_t boot_magic, uint32_t boot_info_phys)
     stack_switch_call(cpu_table[0]->kernel_stack_top, kernel_main_on_cpu_stack); /* onto the guarded stack */
 }
 
+/* What one CPU costs, as allocated (percpu->memory_bytes counts every frame given to it). */
+static void report_memory_per_cpu(void)
+{
+    uint32_t largest = 0;
+    for (uint32_t i = 0; i < cpu_count_found; i++)
+        if (cpu_table[i] && cpu_table[i]->memory_bytes > largest)
+            largest = cpu_table[i]->memory_bytes;
+    log_info("mm: memory per CPU: %u bytes fixed (structure, stacks with guard pages, VMXON region) + %u bytes "
+             "per VMCS x %u; %lu KiB free", largest, (uint32_t)PAGE_SIZE_BYTES, options.vmcs_per_cpu,
+             frames_free_bytes() >> 10);
+}
+
 static NORETURN void kernel_main_on_cpu_stack(void)
 {
     struct cpu_discovery cpus;
@@ -158,6 +170,7 @@ static NORETURN void kernel_main_on_cpu_stack(void)
     status_publish_phase(STATUS_PHASE_READY);
     if (options.status_dump == STATUS_DUMP_HEX)
         status_publish_dump();                                  /* the way out of Bochs for the status page */
+    report_memory_per_cpu();
     fault_inject_run(&options);                                 /* inject=<fatal case>: ends here on purpose */
     log_info("vmxroot: ready cpus=%u/%u vmx=%u vmcs=%u/%u status=0x%lx bringup_us=%lu boot_us=%lu", smp.online,
              cpus.found, in_vmx, vmcs_service_free(), vmcs_service_total(), status_publish_phys(), smp.bringup_us,
