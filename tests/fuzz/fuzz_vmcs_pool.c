@@ -184,7 +184,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     setup();
-    for (size_t i = 0; i + 3 <= size && i < 3 * 400; i += 3) {
+    for (size_t i = 0; i + 3 <= size && i < (size_t)3 * 400; i += 3) {
         int step = (int)(i / 3);
         uint8_t op = data[i], a = data[i + 1], b = data[i + 2];
         int cpu = a % CPUS, to = (a >> 2) % CPUS, v = b % (VMCS + 1);

@@ -138,7 +138,7 @@ static void became_current(struct vmcs_pool *pool, int vmcs, int cpu)
     if (pool->slots[vmcs].owner == VMCS_NONE)
         active_add(pool, vmcs, cpu);
     /* While a remote VMPTRLD to this CPU is in progress, what is current here is not known. */
-    pool->cpus[cpu].current = pool->cpus[cpu].remote_loads_pending ? VMCS_NONE : (int16_t)vmcs;
+    pool->cpus[cpu].current = (int16_t)(pool->cpus[cpu].remote_loads_pending ? VMCS_NONE : vmcs);
 }
 
 /* Lock held: why op may not touch vmcs now (E_INVAL, E_STATE, E_BUSY), or 0. */
