@@ -74,7 +74,12 @@ static void memory_init(void)
     err = paging_init(frames_ram_end_phys());
     if (err)
         panic("cannot build the kernel page tables (%s)", error_name(err));
-    log_info("mm: %lu MiB total usable RAM, %lu MiB free after boot reservations",
+    uint64_t ram_bytes = 0; /* RAM of every kind the map names; reserved ranges are mostly not RAM */
+    for (uint32_t i = 0; i < boot_info.region_count; i++)
+        if (boot_info.regions[i].type != MEM_RESERVED)
+            ram_bytes += boot_info.regions[i].length_bytes;
+    log_info("mm: %lu MiB RAM in the %s memory map, %lu MiB usable, %lu MiB free after boot reservations",
+             ram_bytes >> 20, boot_info.memory_map_source == BOOT_MMAP_EFI ? "UEFI" : "BIOS",
              frames_total_usable_bytes() >> 20, frames_free_bytes() >> 20);
 }
 
