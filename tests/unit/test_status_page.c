@@ -5,8 +5,9 @@
  * dump, and writers on several threads against a lock-free reader.
  *
  * With VMXROOT_STATUS_SAMPLE=FILE in the environment, the test
- * sample_page_for_the_tool also writes a 2-page sample area to FILE, which
- * tests/test_status_tool.py decodes with tools/vmxroot-status.
+ * sample_page_for_the_tool also writes a 2-page sample area to FILE, and
+ * with VMXROOT_STATUS_SAMPLE_LOG=FILE its hex dump as a serial log; both are
+ * decoded by tools/vmxroot-status in tests/test_status_tool.py.
  */
 #include <pthread.h>
 #include <sched.h>
@@ -464,6 +465,9 @@ TEST(concurrent_writers_keep_the_page_consistent)
 
 /* --- a sample area for tests/test_status_tool.py ------------------------------ */
 
+/* As the kernel's log prints a line: the "cpu0: " prefix first. */
+static void write_log_line(const char *line, void *context) { fprintf(context, "cpu0: %s\n", line); }
+
 TEST(sample_page_for_the_tool)
 {
     const char *path = getenv("VMXROOT_STATUS_SAMPLE");
@@ -493,6 +497,16 @@ TEST(sample_page_for_the_tool)
     status_count_vmfail_invalid(page, 67);
     status_set_boot_phase(page, STATUS_PHASE_READY);
     CHECK(checksum_ok(page));
+    const char *log_path = getenv("VMXROOT_STATUS_SAMPLE_LOG");
+    if (log_path) {
+        FILE *log = fopen(log_path, "w");
+        CHECK(log != NULL);
+        if (log) {
+            fprintf(log, "cpu0: vmxroot: ready cpus=69/70 vmx=68 vmcs=270/280 status=0x7f000\n");
+            status_hexdump(page, write_log_line, log);
+            fclose(log);
+        }
+    }
     if (!path)
         return;
     FILE *out = fopen(path, "wb");
