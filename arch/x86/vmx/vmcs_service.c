@@ -94,10 +94,11 @@ void vmcs_service_clear_this_cpu(void)
 {
     if (!pool)
         return;
-    if (panic_in_progress())
+    if (panic_in_progress()) {
         vmcs_pool_panic_clear_this_cpu(pool); /* the pool's lock may be held by a CPU that died */
-    else
-        vmcs_pool_clear_all_on_this_cpu(pool);
+        return;
+    }
+    vmcs_pool_clear_all_on_this_cpu(pool);
     vmcs_pool_forget_vmxon_region(pool, (int)this_cpu_index());
 }
 
