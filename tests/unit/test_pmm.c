@@ -21,7 +21,17 @@ static uint64_t alloc1(size_t n, uint64_t align, unsigned flags)
     return err == E_OK ? phys : (uint64_t)(int64_t)err;
 }
 
-static bool same_pmm(const struct pmm *a, const struct pmm *b) { return memcmp(a, b, sizeof *a) == 0; }
+static bool same_spans(const struct pmm_span_list *a, const struct pmm_span_list *b)
+{
+    return a->count == b->count && memcmp(a->spans, b->spans, a->count * sizeof a->spans[0]) == 0;
+}
+
+static bool same_pmm(const struct pmm *a, const struct pmm *b)
+{
+    return a->capacity == b->capacity && same_spans(&a->free, &b->free) && same_spans(&a->owned, &b->owned) &&
+           a->usable_bytes == b->usable_bytes && a->reserved_bytes == b->reserved_bytes &&
+           a->free_bytes == b->free_bytes;
+}
 
 TEST(add_usable_rounds_inward_and_skips_frame_0)
 {
