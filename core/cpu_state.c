@@ -2,10 +2,9 @@
 #include "core/compiler.h"
 
 static const char *const state_names[] = {
-    [CPU_STATE_ABSENT] = "absent",       [CPU_STATE_FOUND] = "found",
-    [CPU_STATE_STARTING] = "starting",   [CPU_STATE_ONLINE] = "online",
-    [CPU_STATE_NO_ANSWER] = "no-answer", [CPU_STATE_STALLED] = "stalled",
-    [CPU_STATE_EXCLUDED] = "excluded",   [CPU_STATE_HALTED] = "halted",
+    [CPU_STATE_ABSENT] = "absent",     [CPU_STATE_FOUND] = "found",         [CPU_STATE_STARTING] = "starting",
+    [CPU_STATE_ONLINE] = "online",     [CPU_STATE_NO_ANSWER] = "no-answer", [CPU_STATE_STALLED] = "stalled",
+    [CPU_STATE_EXCLUDED] = "excluded", [CPU_STATE_HALTED] = "halted",
 };
 
 static const char *const reason_names[] = {

@@ -2,10 +2,9 @@
 #include "core/compiler.h"
 
 static const char *const error_names[] = {
-    [0] = "E_OK",           [-E_INVAL] = "E_INVAL",   [-E_NOMEM] = "E_NOMEM",
-    [-E_NOENT] = "E_NOENT", [-E_RANGE] = "E_RANGE",   [-E_CHECKSUM] = "E_CHECKSUM",
-    [-E_TIMEOUT] = "E_TIMEOUT", [-E_STATE] = "E_STATE", [-E_BUSY] = "E_BUSY",
-    [-E_NOTSUP] = "E_NOTSUP", [-E_DENIED] = "E_DENIED", [-E_VMX] = "E_VMX",
+    [0] = "E_OK",           [-E_INVAL] = "E_INVAL",       [-E_NOMEM] = "E_NOMEM",     [-E_NOENT] = "E_NOENT",
+    [-E_RANGE] = "E_RANGE", [-E_CHECKSUM] = "E_CHECKSUM", [-E_TIMEOUT] = "E_TIMEOUT", [-E_STATE] = "E_STATE",
+    [-E_BUSY] = "E_BUSY",   [-E_NOTSUP] = "E_NOTSUP",     [-E_DENIED] = "E_DENIED",   [-E_VMX] = "E_VMX",
     [-E_FAULT] = "E_FAULT",
 };
 

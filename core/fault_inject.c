@@ -28,7 +28,8 @@ void fault_inject_run(const struct boot_options *opts)
         overflow_stack(0);
         panic("inject=stack-overflow: the recursion came back: no guard page below the stack");
     case INJECT_WRITE_TEXT: {
-        log_info("inject: case=write-text: writing to kernel text at 0x%lx", (uint64_t)(uintptr_t)fault_inject_run);
+        log_info("inject: case=write-text: writing to kernel text at 0x%lx",
+                 (uint64_t)(uintptr_t)fault_inject_run);
         *(volatile uint8_t *)(uintptr_t)fault_inject_run = 0xCC;
         panic("inject=write-text: a write to kernel text did not fault: W^X is not in force");
     }
@@ -36,7 +37,9 @@ void fault_inject_run(const struct boot_options *opts)
         uint32_t target = opts->inject_cpu;
         if (target == 0 || target >= cpu_count_found || !cpu_table[target] ||
             cpu_table[target]->state != CPU_STATE_ONLINE) {
-            log_warn("inject: case=ap-panic needs inject_cpu=N naming an online AP (cpu%u is not): result=SKIP", target);
+            log_warn(
+                "inject: case=ap-panic needs inject_cpu=N naming an online AP (cpu%u is not): result=SKIP",
+                target);
             return;
         }
         log_info("inject: case=ap-panic on cpu%u", target);

@@ -27,8 +27,8 @@ static bool try_lock_bounded(struct spinlock *lock, uint32_t spins)
     for (uint32_t i = 0; i < spins; i++) {
         uint32_t serving = __atomic_load_n(&lock->now_serving, __ATOMIC_ACQUIRE);
         uint32_t expected = serving;
-        if (__atomic_compare_exchange_n(&lock->next_ticket, &expected, serving + 1, false,
-                                        __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+        if (__atomic_compare_exchange_n(&lock->next_ticket, &expected, serving + 1, false, __ATOMIC_ACQUIRE,
+                                        __ATOMIC_RELAXED))
             return true;
         cpu_relax();
     }
@@ -55,7 +55,10 @@ void log_force_console(void) { console_forced = true; }
 static void log_vprintf(enum log_level level, const char *fmt, va_list args)
 {
     static const char *const labels[] = {
-        [LOG_ERROR] = "error: ", [LOG_WARN] = "warning: ", [LOG_INFO] = "", [LOG_DEBUG] = "",
+        [LOG_ERROR] = "error: ",
+        [LOG_WARN] = "warning: ",
+        [LOG_INFO] = "",
+        [LOG_DEBUG] = "",
     };
     char line[LOG_LINE_BYTES];
     int prefix = format(line, sizeof line, "cpu%u: %s", this_cpu_index(), labels[level]);

@@ -50,7 +50,8 @@ static void parse_boot_information(uint32_t boot_magic, uint32_t boot_info_phys)
                                &boot_info);
     if (err)
         panic("the boot information from the loader is unusable (%s): boot vmxroot with a Multiboot2 "
-              "loader such as GRUB 2 ('multiboot2' in grub.cfg)", error_name(err));
+              "loader such as GRUB 2 ('multiboot2' in grub.cfg)",
+              error_name(err));
     boot_info_normalize_regions(&boot_info);
     /* The BIOS Data Area is in page 0, which paging_init unmaps: read the EBDA pointer now. */
     if (!boot_info.efi_system_table_present)
@@ -62,7 +63,8 @@ static void apply_options(void)
     cmdline_parse(boot_info.cmdline, &options);
     log_set_level(options.log_level);
     if (options.console_port != SERIAL_COM1_PORT && !serial_init(options.console_port))
-        log_warn("console: no UART answers at port 0x%x: writing to the 0xE9 debug port", options.console_port);
+        log_warn("console: no UART answers at port 0x%x: writing to the 0xE9 debug port",
+                 options.console_port);
     panic_set_exit_emulator(options.exit == EXIT_ON_READY);
 }
 
@@ -115,17 +117,17 @@ static uint32_t cpus_in_vmx_root(void)
 void kernel_main(uint32_t boot_magic, uint32_t boot_info_phys)
 {
     entry_tsc = rdtsc();
-    serial_init(SERIAL_COM1_PORT);              /* COM1 until the command line names another */
-    idt_init();                                 /* exceptions print a decoded panic from here on */
+    serial_init(SERIAL_COM1_PORT); /* COM1 until the command line names another */
+    idt_init();                    /* exceptions print a decoded panic from here on */
     idt_load();
     mask_legacy_pic();
     parse_boot_information(boot_magic, boot_info_phys); /* before anything touches low memory */
-    apply_options();                            /* console=, loglevel=, exit= ... */
+    apply_options();                                    /* console=, loglevel=, exit= ... */
     log_info("vmxroot: booting from %s (%s), command line \"%s\"", boot_info.loader_name,
              boot_info.efi_system_table_present ? "UEFI" : "BIOS", boot_info.cmdline);
-    tsc_calibrate();                            /* every delay and timing below needs it */
-    memory_init();                              /* frame allocator, then W^X page tables */
-    boot_cpu_percpu_init();                     /* GDT, TSS with IST stacks, GS base */
+    tsc_calibrate();        /* every delay and timing below needs it */
+    memory_init();          /* frame allocator, then W^X page tables */
+    boot_cpu_percpu_init(); /* GDT, TSS with IST stacks, GS base */
     stack_switch_call(cpu_table[0]->kernel_stack_top, kernel_main_on_cpu_stack); /* onto the guarded stack */
 }
 
@@ -136,9 +138,10 @@ static void report_memory_per_cpu(void)
     for (uint32_t i = 0; i < cpu_count_found; i++)
         if (cpu_table[i] && cpu_table[i]->memory_bytes > largest)
             largest = cpu_table[i]->memory_bytes;
-    log_info("mm: memory per CPU: %u bytes fixed (structure, stacks with guard pages, VMXON region) + %u bytes "
-             "per VMCS x %u; %lu KiB free", largest, (uint32_t)PAGE_SIZE_BYTES, options.vmcs_per_cpu,
-             frames_free_bytes() >> 10);
+    log_info(
+        "mm: memory per CPU: %u bytes fixed (structure, stacks with guard pages, VMXON region) + %u bytes "
+        "per VMCS x %u; %lu KiB free",
+        largest, (uint32_t)PAGE_SIZE_BYTES, options.vmcs_per_cpu, frames_free_bytes() >> 10);
 }
 
 static NORETURN void kernel_main_on_cpu_stack(void)
@@ -149,38 +152,38 @@ static NORETURN void kernel_main_on_cpu_stack(void)
     status_publish_init(cpu_count_found, &options);            /* the status page, one record per CPU */
     status_publish_sync();
     status_publish_phase(STATUS_PHASE_SMP);
-    lapic_init_boot_cpu(cpus.lapic_phys, cpus.max_apic_id);    /* xAPIC or x2APIC */
-    ipi_init();                                                /* cross-CPU calls, panic stop */
-    ipi_set_stop_hook(vmx_leave_this_cpu);                     /* a stopped CPU leaves VMX first */
+    lapic_init_boot_cpu(cpus.lapic_phys, cpus.max_apic_id); /* xAPIC or x2APIC */
+    ipi_init();                                             /* cross-CPU calls, panic stop */
+    ipi_set_stop_hook(vmx_leave_this_cpu);                  /* a stopped CPU leaves VMX first */
     panic_add_hook(ipi_stop_other_cpus);
     panic_add_hook(vmx_leave_this_cpu);
-    panic_add_hook(status_publish_panic);                      /* what the page held before stays; dump it */
-    vmx_boot_cpu_init(&options);                               /* capabilities every AP is checked against */
-    vmcs_service_prepare(cpu_count_found);                     /* pool records, VMXON-pointer guard */
-    vmx_enable_this_cpu();                                     /* the boot CPU into VMX root */
+    panic_add_hook(status_publish_panic);  /* what the page held before stays; dump it */
+    vmx_boot_cpu_init(&options);           /* capabilities every AP is checked against */
+    vmcs_service_prepare(cpu_count_found); /* pool records, VMXON-pointer guard */
+    vmx_enable_this_cpu();                 /* the boot CPU into VMX root */
     smp_set_ap_work(ap_enable_vmx);
-    smp_start_aps(&options, &smp);                             /* INIT-SIPI-SIPI, parallel or serial */
-    smp_wait_ap_work(AP_WORK_TIMEOUT_MS);                      /* each AP's VMX enable */
+    smp_start_aps(&options, &smp);        /* INIT-SIPI-SIPI, parallel or serial */
+    smp_wait_ap_work(AP_WORK_TIMEOUT_MS); /* each AP's VMX enable */
     status_publish_phase(STATUS_PHASE_VMX);
     uint32_t in_vmx = cpus_in_vmx_root();
-    vmcs_service_init(&options, in_vmx);                       /* the VMCS pool, each VMCS VMCLEARed */
+    vmcs_service_init(&options, in_vmx); /* the VMCS pool, each VMCS VMCLEARed */
     status_publish_sync();
-    vmx_inject_run(&options);                                  /* inject=<VMX case>: a deliberate VMX failure */
+    vmx_inject_run(&options); /* inject=<VMX case>: a deliberate VMX failure */
     if (options.selftest == SELFTEST_VMCS)
-        vmcs_selftest_run();                                   /* the pool's lifecycle across two CPUs */
+        vmcs_selftest_run(); /* the pool's lifecycle across two CPUs */
 
     uint64_t ready_us = tsc_to_us(rdtsc() - entry_tsc);
     status_publish_times(tsc_khz(), smp.bringup_us, ready_us);
     status_publish_sync();
     status_publish_phase(STATUS_PHASE_READY);
     if (options.status_dump == STATUS_DUMP_HEX)
-        status_publish_dump();                                  /* the way out of Bochs for the status page */
+        status_publish_dump(); /* the way out of Bochs for the status page */
     report_memory_per_cpu();
-    fault_inject_run(&options);                                 /* inject=<fatal case>: ends here on purpose */
-    log_info("vmxroot: ready cpus=%u/%u vmx=%u vmcs=%u/%u status=0x%lx bringup_us=%lu boot_us=%lu", smp.online,
-             cpus.found, in_vmx, vmcs_service_free(), vmcs_service_total(), status_publish_phys(), smp.bringup_us,
-             ready_us);
+    fault_inject_run(&options); /* inject=<fatal case>: ends here on purpose */
+    log_info("vmxroot: ready cpus=%u/%u vmx=%u vmcs=%u/%u status=0x%lx bringup_us=%lu boot_us=%lu",
+             smp.online, cpus.found, in_vmx, vmcs_service_free(), vmcs_service_total(), status_publish_phys(),
+             smp.bringup_us, ready_us);
     if (options.exit == EXIT_ON_READY)
         boot_shutdown(EMULATOR_EXIT_SUCCESS);
-    cpu_idle();                                                 /* the boot CPU idles; APs already do */
+    cpu_idle(); /* the boot CPU idles; APs already do */
 }

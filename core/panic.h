@@ -22,10 +22,10 @@ void panic_add_hook(void (*hook)(void));
 void panic_set_exit_emulator(bool exit_emulator);
 bool panic_in_progress(void);
 
-#define ASSERT(cond)                                                                  \
-    do {                                                                              \
-        if (!(cond))                                                                  \
-            panic("assertion failed: %s (%s:%d)", #cond, __FILE__, __LINE__);         \
+#define ASSERT(cond)                                                                                         \
+    do {                                                                                                     \
+        if (!(cond))                                                                                         \
+            panic("assertion failed: %s (%s:%d)", #cond, __FILE__, __LINE__);                                \
     } while (0)
 
 #endif

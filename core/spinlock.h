@@ -13,7 +13,10 @@ struct spinlock {
     uint32_t now_serving;
 };
 
-#define SPINLOCK_INIT { 0, 0 }
+#define SPINLOCK_INIT                                                                                        \
+    {                                                                                                        \
+        0, 0                                                                                                 \
+    }
 
 static inline void cpu_relax(void)
 {

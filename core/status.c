@@ -29,8 +29,8 @@ int status_publish_init(uint32_t cpu_count, const struct boot_options *opts)
         return err;
     }
     for (uint32_t i = 0; i < page_count; i++) {
-        uint64_t phys = page_phys + i * PAGE_SIZE_BYTES;
-        err = paging_map_alias(STATUS_WRITER_VIRT + i * PAGE_SIZE_BYTES, phys,
+        uint64_t offset = (uint64_t)i * PAGE_SIZE_BYTES, phys = page_phys + offset;
+        err = paging_map_alias(STATUS_WRITER_VIRT + offset, phys,
                                PTE_PRESENT | PTE_WRITABLE | paging_no_execute_flag());
         if (!err)
             err = paging_set_page_flags(phys, PTE_PRESENT | paging_no_execute_flag());
@@ -90,7 +90,8 @@ static void sync_cpu(uint32_t index, struct vmcs_pool *pool)
     struct percpu *cpu = cpu_table[index];
     status_cpu_found(page, index, cpu->apic_id, index == 0);
     status_set_cpu_state(page, index, cpu->state, cpu->reason);
-    bool capable = cpu->reason != REASON_NO_VMX && (index == 0 ? cpu_has_vmx() : cpu->state == CPU_STATE_ONLINE);
+    bool capable =
+        cpu->reason != REASON_NO_VMX && (index == 0 ? cpu_has_vmx() : cpu->state == CPU_STATE_ONLINE);
     status_set_cpu_vmx(page, index, cpu->vmx_revision_id, capable && cpu_has_vmx(), cpu->in_vmx_root);
     if (!pool || index >= (uint32_t)pool->cpu_count)
         return;
@@ -151,10 +152,7 @@ void status_publish_times(uint64_t tsc_khz, uint64_t bringup_us, uint64_t entry_
     status_set_entry_to_ready_us(page, entry_to_ready_us);
 }
 
-static void emit_line(const char *line, void *context)
-{
-    log_info("%s", line);
-}
+static void emit_line(const char *line, void *context) { log_info("%s", line); }
 
 void status_publish_dump(void)
 {

@@ -67,8 +67,5 @@ int strncmp(const char *a, const char *b, size_t max_bytes)
     return 0;
 }
 
-int strcmp(const char *a, const char *b)
-{
-    return strncmp(a, b, (size_t)-1);
-}
+int strcmp(const char *a, const char *b) { return strncmp(a, b, (size_t)-1); }
 #endif

@@ -12,7 +12,7 @@ extern char kernel_image_start[], kernel_text_end[], kernel_rodata_end[], kernel
 
 #define ENTRIES_PER_TABLE 512
 #define LARGE_PAGE_BYTES MiB(2)
-#define LEVEL_SHIFT(level) (12 + 9 * ((level) - 1)) /* level 1 = page table ... 4 = PML4 */
+#define LEVEL_SHIFT(level) (12 + 9 * ((level)-1)) /* level 1 = page table ... 4 = PML4 */
 #define TABLE_INDEX(virt, level) (((virt) >> LEVEL_SHIFT(level)) & (ENTRIES_PER_TABLE - 1))
 
 static uint64_t *root_table;
@@ -64,7 +64,7 @@ static int split_large_page(uint64_t virt)
     uint64_t base = *pd_entry & PTE_ADDRESS_MASK & ~(LARGE_PAGE_BYTES - 1);
     uint64_t flags = *pd_entry & ~PTE_ADDRESS_MASK & ~PTE_LARGE;
     for (unsigned i = 0; i < ENTRIES_PER_TABLE; i++)
-        table[i] = (base + i * PAGE_SIZE_BYTES) | flags;
+        table[i] = (base + (uint64_t)i * PAGE_SIZE_BYTES) | flags;
     *pd_entry = (uint64_t)(uintptr_t)table | PTE_PRESENT | PTE_WRITABLE;
     return 0;
 }

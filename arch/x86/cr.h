@@ -16,16 +16,16 @@
 #define CR4_SMEP (1ull << 20)
 #define CR4_SMAP (1ull << 21)
 
-#define DEFINE_CR_ACCESSORS(n)                                                  \
-    static inline uint64_t read_cr##n(void)                                     \
-    {                                                                           \
-        uint64_t value;                                                         \
-        __asm__ volatile("mov %%cr" #n ", %0" : "=r"(value));                   \
-        return value;                                                           \
-    }                                                                           \
-    static inline void write_cr##n(uint64_t value)                              \
-    {                                                                           \
-        __asm__ volatile("mov %0, %%cr" #n ::"r"(value) : "memory");            \
+#define DEFINE_CR_ACCESSORS(n)                                                                               \
+    static inline uint64_t read_cr##n(void)                                                                  \
+    {                                                                                                        \
+        uint64_t value;                                                                                      \
+        __asm__ volatile("mov %%cr" #n ", %0" : "=r"(value));                                                \
+        return value;                                                                                        \
+    }                                                                                                        \
+    static inline void write_cr##n(uint64_t value)                                                           \
+    {                                                                                                        \
+        __asm__ volatile("mov %0, %%cr" #n ::"r"(value) : "memory");                                         \
     }
 
 DEFINE_CR_ACCESSORS(0)

@@ -7,14 +7,14 @@
 #define PIT_CHANNEL2_DATA 0x42
 #define PIT_COMMAND 0x43
 #define PIT_CH2_LOBYTE_HIBYTE_MODE0 0xB0
-#define PORT_B 0x61             /* system control port B */
+#define PORT_B 0x61 /* system control port B */
 #define PORT_B_CH2_GATE 0x01
 #define PORT_B_SPEAKER 0x02
 #define PORT_B_CH2_OUTPUT 0x20
 #define CALIBRATION_MS 10
 /* A PIT that never counts down (absent on some machines): stop waiting after this many reads. */
 #define PIT_POLL_LIMIT 50000000u
-#define FALLBACK_KHZ 1000000u   /* 1 GHz: only when no clock could be read */
+#define FALLBACK_KHZ 1000000u /* 1 GHz: only when no clock could be read */
 
 static uint64_t khz;
 

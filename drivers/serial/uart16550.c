@@ -3,8 +3,8 @@
 
 /* Register offsets from the base port (16550 data sheet). */
 enum {
-    UART_DATA = 0,         /* DLAB=0: THR/RBR; DLAB=1: divisor low */
-    UART_INT_ENABLE = 1,   /* DLAB=1: divisor high */
+    UART_DATA = 0,       /* DLAB=0: THR/RBR; DLAB=1: divisor low */
+    UART_INT_ENABLE = 1, /* DLAB=1: divisor high */
     UART_FIFO_CONTROL = 2,
     UART_LINE_CONTROL = 3,
     UART_MODEM_CONTROL = 4,
@@ -45,7 +45,7 @@ bool serial_init(uint16_t io_port)
     outb(io_port + UART_DATA, divisor & 0xff);
     outb(io_port + UART_INT_ENABLE, divisor >> 8);
     outb(io_port + UART_LINE_CONTROL, LINE_CONTROL_8N1);
-    outb(io_port + UART_FIFO_CONTROL, 0xC7); /* enable and clear FIFOs, 14-byte threshold */
+    outb(io_port + UART_FIFO_CONTROL, 0xC7);  /* enable and clear FIFOs, 14-byte threshold */
     outb(io_port + UART_MODEM_CONTROL, 0x03); /* DTR, RTS */
     return true;
 }

@@ -17,7 +17,7 @@
 #define CPUS 4
 #define VMCS 8
 #define REVISION 0x2b
-#define PHYS(i) (0x200000ull + (uint64_t)(i) * 0x1000)
+#define PHYS(i) (0x200000ull + (uint64_t)(i)*0x1000)
 
 struct model {
     bool acquired[VMCS];
@@ -151,7 +151,8 @@ static void check(int step)
         if (m.current[cpu] >= 0 && fake.current[cpu] != PHYS(m.current[cpu]))
             fail("current VMCS differs from the fake processor", step);
         const struct vmcs_cpu_counters *c = &pool.cpus[cpu].counters;
-        if (c->vmclear != m.vmclear[cpu] || c->vmptrld != m.vmptrld[cpu] || c->vmptrld_skipped != m.skipped[cpu])
+        if (c->vmclear != m.vmclear[cpu] || c->vmptrld != m.vmptrld[cpu] ||
+            c->vmptrld_skipped != m.skipped[cpu])
             fail("instruction counts differ from the model", step);
     }
 }
@@ -223,7 +224,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         case 5:
             got = vmcs_pool_mark_launched(&pool, v);
-            want = v >= VMCS ? E_INVAL : !m.acquired[v] ? E_STATE : (m.owner[v] == cpu && m.current[cpu] == v) ? 0 : E_STATE;
+            want = v >= VMCS                                    ? E_INVAL
+                   : !m.acquired[v]                             ? E_STATE
+                   : (m.owner[v] == cpu && m.current[cpu] == v) ? 0
+                                                                : E_STATE;
             if (!want)
                 m.launched[v] = true;
             break;
@@ -245,7 +249,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         if (got != want) {
             char what[96];
-            snprintf(what, sizeof what, "op %d cpu %d vmcs %d to %d: got %d, model says %d", op % 7, cpu, v, to, got, want);
+            snprintf(what, sizeof what, "op %d cpu %d vmcs %d to %d: got %d, model says %d", op % 7, cpu, v,
+                     to, got, want);
             fail(what, step);
         }
         check(step);

@@ -24,40 +24,37 @@ const char *log_captured(void);
 void log_capture_reset(void);
 bool log_contains(const char *needle);
 
-#define TEST(name)                                                          \
-    static void test_##name(void);                                          \
-    __attribute__((constructor)) static void register_##name(void)          \
-    {                                                                       \
-        check_register(#name, test_##name);                                 \
-    }                                                                       \
+#define TEST(name)                                                                                           \
+    static void test_##name(void);                                                                           \
+    __attribute__((constructor)) static void register_##name(void) { check_register(#name, test_##name); }   \
     static void test_##name(void)
 
-#define CHECK(cond)                                                         \
-    do {                                                                    \
-        if (!(cond)) {                                                      \
-            printf("  %s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond); \
-            check_failures_in_test++;                                       \
-        }                                                                   \
+#define CHECK(cond)                                                                                          \
+    do {                                                                                                     \
+        if (!(cond)) {                                                                                       \
+            printf("  %s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond);                                \
+            check_failures_in_test++;                                                                        \
+        }                                                                                                    \
     } while (0)
 
-#define CHECK_EQ(a, b)                                                      \
-    do {                                                                    \
-        long long check_a_ = (long long)(a), check_b_ = (long long)(b);     \
-        if (check_a_ != check_b_) {                                         \
-            printf("  %s:%d: CHECK_EQ(%s, %s) failed: %lld != %lld\n",      \
-                   __FILE__, __LINE__, #a, #b, check_a_, check_b_);         \
-            check_failures_in_test++;                                       \
-        }                                                                   \
+#define CHECK_EQ(a, b)                                                                                       \
+    do {                                                                                                     \
+        long long check_a_ = (long long)(a), check_b_ = (long long)(b);                                      \
+        if (check_a_ != check_b_) {                                                                          \
+            printf("  %s:%d: CHECK_EQ(%s, %s) failed: %lld != %lld\n", __FILE__, __LINE__, #a, #b, check_a_, \
+                   check_b_);                                                                                \
+            check_failures_in_test++;                                                                        \
+        }                                                                                                    \
     } while (0)
 
-#define CHECK_STR(a, b)                                                     \
-    do {                                                                    \
-        const char *check_a_ = (a), *check_b_ = (b);                        \
-        if (strcmp(check_a_, check_b_) != 0) {                              \
-            printf("  %s:%d: CHECK_STR(%s, %s) failed: \"%s\" != \"%s\"\n", \
-                   __FILE__, __LINE__, #a, #b, check_a_, check_b_);         \
-            check_failures_in_test++;                                       \
-        }                                                                   \
+#define CHECK_STR(a, b)                                                                                      \
+    do {                                                                                                     \
+        const char *check_a_ = (a), *check_b_ = (b);                                                         \
+        if (strcmp(check_a_, check_b_) != 0) {                                                               \
+            printf("  %s:%d: CHECK_STR(%s, %s) failed: \"%s\" != \"%s\"\n", __FILE__, __LINE__, #a, #b,      \
+                   check_a_, check_b_);                                                                      \
+            check_failures_in_test++;                                                                        \
+        }                                                                                                    \
     } while (0)
 
 #endif

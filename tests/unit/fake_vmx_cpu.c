@@ -52,7 +52,8 @@ int fake_vmx_active_on(struct fake_vmx_cpu *fake, uint64_t phys)
 /* SDM "Conventions": VMfailValid needs a current VMCS to hold the number. */
 static struct vmx_outcome vmfail(struct fake_vmx_cpu *fake, uint32_t number)
 {
-    return fake->current[fake->this_cpu] != FAKE_NO_VMCS ? vmx_outcome_fail_valid(number) : vmx_outcome_fail_invalid();
+    return fake->current[fake->this_cpu] != FAKE_NO_VMCS ? vmx_outcome_fail_valid(number)
+                                                         : vmx_outcome_fail_invalid();
 }
 
 static bool bad_address(struct fake_vmx_cpu *fake, uint64_t phys)

@@ -39,7 +39,7 @@ struct fake_vmx_cpu {
     int violations;
     char last_violation[160];
     int run_on_cpu_calls;
-    int fail_next_run_on_cpu; /* negative E_*: the next run_on_cpu returns it without running */
+    int fail_next_run_on_cpu;     /* negative E_*: the next run_on_cpu returns it without running */
     int misroute_next_run_on_cpu; /* >= 0: the next call runs on this CPU instead */
 };
 

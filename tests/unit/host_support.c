@@ -38,7 +38,11 @@ void log_printf(enum log_level level, const char *fmt, ...)
 }
 
 const char *log_captured(void) { return captured; }
-void log_capture_reset(void) { captured_len = 0; captured[0] = 0; }
+void log_capture_reset(void)
+{
+    captured_len = 0;
+    captured[0] = 0;
+}
 bool log_contains(const char *needle) { return strstr(captured, needle) != NULL; }
 
 #ifndef VMXROOT_FUZZ

@@ -13,7 +13,7 @@
 #include "tests/unit/fake_vmx_cpu.h"
 
 #define REVISION 0x2b
-#define VMCS_PHYS(i) (0x200000ull + (uint64_t)(i) * 0x1000)
+#define VMCS_PHYS(i) (0x200000ull + (uint64_t)(i)*0x1000)
 
 static struct fake_vmx_cpu fake;
 static struct vmcs_pool pool, before;
@@ -108,13 +108,15 @@ TEST(pool_init_refusals_leave_it_empty)
 
     phys[1] = VMCS_PHYS(1) + 8;
     CHECK_EQ(vmcs_pool_init(&pool, phys, 3), E_FAULT);
-    CHECK(log_contains("not 4 KiB aligned (SDM: VMCLEAR with invalid physical address is VM-instruction error 2)"));
+    CHECK(log_contains(
+        "not 4 KiB aligned (SDM: VMCLEAR with invalid physical address is VM-instruction error 2)"));
     phys[1] = phys[0];
     CHECK_EQ(vmcs_pool_init(&pool, phys, 3), E_FAULT);
     CHECK(log_contains("region 1 (0x200000) is also region 0"));
     phys[1] = fake.vmxon[1];
     CHECK_EQ(vmcs_pool_init(&pool, phys, 3), E_FAULT);
-    CHECK(log_contains("refusing VMCLEAR of 0x101000: it is cpu1's VMXON region (SDM: VMCLEAR with VMXON pointer is VM-instruction error 3)"));
+    CHECK(log_contains("refusing VMCLEAR of 0x101000: it is cpu1's VMXON region (SDM: VMCLEAR with VMXON "
+                       "pointer is VM-instruction error 3)"));
     phys[1] = 1ull << 40;
     CHECK_EQ(vmcs_pool_init(&pool, phys, 3), E_FAULT);
     CHECK(log_contains("beyond the physical-address width"));
@@ -380,7 +382,8 @@ TEST(pool_vmptrld_wrong_revision_counts_error_11_and_changes_nothing)
     /* With a current VMCS the number arrives. */
     CHECK_EQ(vmcs_pool_load(&pool, a), 0);
     CHECK_EQ(vmcs_pool_load(&pool, b), E_VMX);
-    CHECK(log_contains("VMPTRLD of VMCS 1 (0x201000) failed: VMfailValid error 11 (VMPTRLD with incorrect VMCS revision identifier)"));
+    CHECK(log_contains("VMPTRLD of VMCS 1 (0x201000) failed: VMfailValid error 11 (VMPTRLD with incorrect "
+                       "VMCS revision identifier)"));
     CHECK_EQ(counters(0)->failures_by_error[11], 1);
     CHECK_EQ(state_of(b, NULL), VMCS_STATE_CLEAR);
     CHECK_EQ(state_of(a, NULL), VMCS_STATE_ACTIVE_CURRENT);
@@ -406,7 +409,8 @@ TEST(pool_vmptrld_of_a_vmxon_region_counts_error_10)
     CHECK_EQ(vmcs_pool_load(&pool, a), 0);
     on_cpu(0);
     CHECK_EQ(vmcs_pool_migrate(&pool, x, 1), E_VMX);
-    CHECK(log_contains("cpu1: VMPTRLD of VMCS 1 (0x101000) failed: VMfailValid error 10 (VMPTRLD with VMXON pointer)"));
+    CHECK(log_contains(
+        "cpu1: VMPTRLD of VMCS 1 (0x101000) failed: VMfailValid error 10 (VMPTRLD with VMXON pointer)"));
     CHECK_EQ(counters(1)->failures_by_error[10], 1);
     CHECK_EQ(state_of(x, NULL), VMCS_STATE_CLEAR);
     CHECK_EQ(vmcs_pool_current(&pool, 1), VMCS_NONE);
@@ -422,7 +426,8 @@ TEST(pool_vmclear_of_a_vmxon_region_counts_error_3)
     fake.vmxon[0] = VMCS_PHYS(a); /* the processor's VMXON pointer now is a's page */
     remember();
     CHECK_EQ(vmcs_pool_release(&pool, a), E_VMX);
-    CHECK(log_contains("VMCLEAR of VMCS 0 (0x200000) failed: VMfailValid error 3 (VMCLEAR with VMXON pointer)"));
+    CHECK(log_contains(
+        "VMCLEAR of VMCS 0 (0x200000) failed: VMfailValid error 3 (VMCLEAR with VMXON pointer)"));
     CHECK_EQ(counters(0)->failures_by_error[3], 1);
     CHECK_EQ(state_of(a, NULL), VMCS_STATE_ACTIVE_NOT_CURRENT);
     before.cpus[0].counters = pool.cpus[0].counters;
@@ -434,11 +439,14 @@ TEST(pool_guard_names_the_rule)
     setup(3, 2);
     CHECK_EQ(vmcs_guard_check(&pool, VMCS_PHYS(0), "VMPTRLD"), 0);
     CHECK_EQ(vmcs_guard_check(&pool, fake.vmxon[2], "VMPTRLD"), E_FAULT);
-    CHECK(log_contains("refusing VMPTRLD of 0x102000: it is cpu2's VMXON region (SDM: VMPTRLD with VMXON pointer is VM-instruction error 10)"));
+    CHECK(log_contains("refusing VMPTRLD of 0x102000: it is cpu2's VMXON region (SDM: VMPTRLD with VMXON "
+                       "pointer is VM-instruction error 10)"));
     CHECK_EQ(vmcs_guard_check(&pool, fake.vmxon[0], "VMCLEAR"), E_FAULT);
-    CHECK(log_contains("refusing VMCLEAR of 0x100000: it is cpu0's VMXON region (SDM: VMCLEAR with VMXON pointer is VM-instruction error 3)"));
+    CHECK(log_contains("refusing VMCLEAR of 0x100000: it is cpu0's VMXON region (SDM: VMCLEAR with VMXON "
+                       "pointer is VM-instruction error 3)"));
     CHECK_EQ(vmcs_guard_check(&pool, 0x1234, "VMPTRLD"), E_FAULT);
-    CHECK(log_contains("refusing VMPTRLD of 0x1234: not 4 KiB aligned (SDM: VMPTRLD with invalid physical address is VM-instruction error 9)"));
+    CHECK(log_contains("refusing VMPTRLD of 0x1234: not 4 KiB aligned (SDM: VMPTRLD with invalid physical "
+                       "address is VM-instruction error 9)"));
     CHECK_EQ(vmcs_guard_check(&pool, 1ull << 39, "VMPTRLD"), E_FAULT);
     CHECK(log_contains("beyond the physical-address width"));
     CHECK_EQ(vmcs_guard_check(&pool, (1ull << 39) - 0x1000, "VMPTRLD"), 0);

@@ -126,7 +126,8 @@ TEST(caps_read_skips_msrs_that_do_not_exist)
     CHECK(!was_read(&cpu, MSR_IA32_VMX_EPT_VPID_CAP));
     CHECK(!was_read(&cpu, MSR_IA32_VMX_TRUE_PINBASED_CTLS));
     CHECK(!was_read(&cpu, MSR_IA32_VMX_VMFUNC));
-    CHECK(!caps.have_procbased_ctls2 && !caps.have_ept_vpid_cap && !caps.have_true_controls && !caps.have_vmfunc);
+    CHECK(!caps.have_procbased_ctls2 && !caps.have_ept_vpid_cap && !caps.have_true_controls &&
+          !caps.have_vmfunc);
     CHECK(!caps.ept && !caps.vpid && !caps.unrestricted_guest);
 
     /* Secondary controls with neither EPT nor VPID nor VM functions (like sandy bridge without EPT). */
@@ -198,7 +199,8 @@ TEST(caps_compare_names_msr_and_bits)
     set_msr(&cpu, MSR_IA32_VMX_CR4_FIXED1, 0x003767ffull & ~(1ull << 20));
     struct vmx_caps ap = read_caps(cpu);
     CHECK_EQ(vmx_caps_compare(&boot, &ap, 3), E_INVAL);
-    CHECK(log_contains("VMX capabilities differ from cpu0: IA32_VMX_PROCBASED_CTLS (0x482) bits 0x0000000400000000 differ (allowed-1 interrupt-window exiting)"));
+    CHECK(log_contains("VMX capabilities differ from cpu0: IA32_VMX_PROCBASED_CTLS (0x482) bits "
+                       "0x0000000400000000 differ (allowed-1 interrupt-window exiting)"));
     CHECK(log_contains("IA32_VMX_CR4_FIXED1 (0x489) bits 0x0000000000100000 differ\n"));
     CHECK(log_contains("cpu3: 2 VMX capability MSR(s) differ from cpu0's"));
     CHECK(!log_contains("IA32_VMX_BASIC"));
@@ -212,19 +214,22 @@ TEST(caps_compare_unnamed_bits_and_allowed_0)
     set_msr(&cpu, MSR_IA32_VMX_PINBASED_CTLS, 0x0000007f00000016ull ^ (1ull << 1) ^ (1ull << 33));
     struct vmx_caps ap = read_caps(cpu);
     CHECK_EQ(vmx_caps_compare(&boot, &ap, 1), E_INVAL);
-    CHECK(log_contains("IA32_VMX_PINBASED_CTLS (0x481) bits 0x0000000200000002 differ (allowed-0 bit 1, allowed-1 bit 1)"));
+    CHECK(log_contains(
+        "IA32_VMX_PINBASED_CTLS (0x481) bits 0x0000000200000002 differ (allowed-0 bit 1, allowed-1 bit 1)"));
 }
 
 TEST(caps_compare_missing_msr_on_ap)
 {
     struct fake_cpu_msrs cpu = skylake();
     struct vmx_caps boot = read_caps(cpu);
-    set_msr(&cpu, MSR_IA32_VMX_PROCBASED_CTLS2, 0x0000000100000000ull); /* no EPT/VPID/VMFUNC: no 0x48C, 0x491 */
+    set_msr(&cpu, MSR_IA32_VMX_PROCBASED_CTLS2,
+            0x0000000100000000ull); /* no EPT/VPID/VMFUNC: no 0x48C, 0x491 */
     struct vmx_caps ap = read_caps(cpu);
     CHECK_EQ(vmx_caps_compare(&boot, &ap, 2), E_INVAL);
     CHECK(log_contains("IA32_VMX_EPT_VPID_CAP (0x48C) exists on cpu0 but not on cpu2"));
     CHECK(log_contains("IA32_VMX_VMFUNC (0x491) exists on cpu0 but not on cpu2"));
-    CHECK(log_contains("IA32_VMX_PROCBASED_CTLS2 (0x48B) bits 0x000033fe00000000 differ (allowed-1 enable EPT"));
+    CHECK(log_contains(
+        "IA32_VMX_PROCBASED_CTLS2 (0x48B) bits 0x000033fe00000000 differ (allowed-1 enable EPT"));
     CHECK(log_contains(", ...)\n"));
     CHECK(log_contains("cpu2: 3 VMX capability MSR(s) differ"));
 }
@@ -261,7 +266,8 @@ TEST(cr_check_refuses_other_changes_naming_bits)
     /* An unnamed bit prints by number. */
     caps = read_caps(skylake());
     caps.cr4_fixed1 &= ~(1ull << 15);
-    CHECK_EQ(vmx_cr_check(0x80000031ull, 0xa0ull | (1ull << 15), &caps, &cr0, &cr4, why, sizeof why), E_NOTSUP);
+    CHECK_EQ(vmx_cr_check(0x80000031ull, 0xa0ull | (1ull << 15), &caps, &cr0, &cr4, why, sizeof why),
+             E_NOTSUP);
     CHECK(strstr(why, "CR4 bit 15 must be 0 in VMX operation but is 1") != NULL);
     /* VMXE fixed to 0 cannot be set. */
     caps = read_caps(skylake());
@@ -301,8 +307,10 @@ TEST(caps_report_lines_name_controls_and_fit_the_log)
     struct vmx_caps caps = read_caps(skylake());
     log_capture_reset();
     vmx_caps_report(&caps);
-    CHECK(log_contains("vmx: IA32_VMX_BASIC 0x00d810000000002b: revision 0x2b, regions 4096 bytes, memory type 6 (write-back)"));
-    CHECK(log_contains("vmx: pin-based controls (true): external-interrupt exiting [allowed], bit 1 [required], bit 2 [required], NMI exiting [allowed]"));
+    CHECK(log_contains("vmx: IA32_VMX_BASIC 0x00d810000000002b: revision 0x2b, regions 4096 bytes, memory "
+                       "type 6 (write-back)"));
+    CHECK(log_contains("vmx: pin-based controls (true): external-interrupt exiting [allowed], bit 1 "
+                       "[required], bit 2 [required], NMI exiting [allowed]"));
     CHECK(log_contains("vmx: primary processor-based controls (true):"));
     CHECK(log_contains("HLT exiting [allowed]"));
     CHECK(log_contains("vmx: secondary processor-based controls:"));
@@ -310,7 +318,8 @@ TEST(caps_report_lines_name_controls_and_fit_the_log)
     CHECK(log_contains("enable PML [unavailable]"));
     CHECK(log_contains("(cont.)"));
     CHECK(log_contains("vmx: EPT/VPID capabilities: execute-only [yes]"));
-    CHECK(log_contains("vmx: summary: EPT yes, VPID yes, unrestricted guest yes, TRUE controls yes, VM functions yes"));
+    CHECK(log_contains(
+        "vmx: summary: EPT yes, VPID yes, unrestricted guest yes, TRUE controls yes, VM functions yes"));
     /* Every line fits core/log.c's 320-byte lines with its prefix. */
     const char *text = log_captured();
     size_t longest = 0;

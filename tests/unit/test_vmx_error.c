@@ -54,7 +54,8 @@ TEST(vmx_error_named_constants_match_the_table)
 {
     CHECK_STR(vmx_error_name(VMX_ERROR_VMCLEAR_VMXON_POINTER), "VMCLEAR with VMXON pointer");
     CHECK_STR(vmx_error_name(VMX_ERROR_VMPTRLD_VMXON_POINTER), "VMPTRLD with VMXON pointer");
-    CHECK_STR(vmx_error_name(VMX_ERROR_VMPTRLD_BAD_REVISION), "VMPTRLD with incorrect VMCS revision identifier");
+    CHECK_STR(vmx_error_name(VMX_ERROR_VMPTRLD_BAD_REVISION),
+              "VMPTRLD with incorrect VMCS revision identifier");
     CHECK_STR(vmx_error_name(VMX_ERROR_VMPTRLD_INVALID_ADDRESS), "VMPTRLD with invalid physical address");
     CHECK_STR(vmx_error_name(VMX_ERROR_VMCLEAR_INVALID_ADDRESS), "VMCLEAR with invalid physical address");
     CHECK_STR(vmx_error_name(VMX_ERROR_VMWRITE_READ_ONLY), "VMWRITE to read-only VMCS component");
@@ -85,7 +86,8 @@ TEST(vmx_outcome_format_text)
     for (uint32_t n = 0; n <= VMX_ERROR_MAX + 1; n++)
         CHECK(vmx_outcome_format(vmx_outcome_fail_valid(n), buf, sizeof buf) < (int)sizeof buf);
     char tiny[8];
-    CHECK_EQ(vmx_outcome_format(vmx_outcome_fail_valid(3), tiny, sizeof tiny), (int)strlen("VMfailValid error 3 (VMCLEAR with VMXON pointer)"));
+    CHECK_EQ(vmx_outcome_format(vmx_outcome_fail_valid(3), tiny, sizeof tiny),
+             (int)strlen("VMfailValid error 3 (VMCLEAR with VMXON pointer)"));
     CHECK_STR(tiny, "VMfailV");
 }
 

@@ -23,13 +23,38 @@ static interrupt_handler handlers[256];
 static bool (*nmi_hook)(struct interrupt_frame *frame);
 
 static const char *const exception_names[32] = {
-    "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow", "#BR bound range",
-    "#UD invalid opcode", "#NM device not available", "#DF double fault", "coprocessor segment overrun",
-    "#TS invalid TSS", "#NP segment not present", "#SS stack-segment fault", "#GP general protection",
-    "#PF page fault", "reserved (15)", "#MF x87 floating-point", "#AC alignment check", "#MC machine check",
-    "#XM SIMD floating-point", "#VE virtualization", "#CP control protection", "reserved (22)",
-    "reserved (23)", "reserved (24)", "reserved (25)", "reserved (26)", "reserved (27)",
-    "#HV hypervisor injection", "#VC VMM communication", "#SX security", "reserved (31)",
+    "#DE divide error",
+    "#DB debug",
+    "NMI",
+    "#BP breakpoint",
+    "#OF overflow",
+    "#BR bound range",
+    "#UD invalid opcode",
+    "#NM device not available",
+    "#DF double fault",
+    "coprocessor segment overrun",
+    "#TS invalid TSS",
+    "#NP segment not present",
+    "#SS stack-segment fault",
+    "#GP general protection",
+    "#PF page fault",
+    "reserved (15)",
+    "#MF x87 floating-point",
+    "#AC alignment check",
+    "#MC machine check",
+    "#XM SIMD floating-point",
+    "#VE virtualization",
+    "#CP control protection",
+    "reserved (22)",
+    "reserved (23)",
+    "reserved (24)",
+    "reserved (25)",
+    "reserved (26)",
+    "reserved (27)",
+    "#HV hypervisor injection",
+    "#VC VMM communication",
+    "#SX security",
+    "reserved (31)",
 };
 
 const char *exception_name(uint64_t vector)
@@ -81,8 +106,8 @@ static NORETURN void exception_panic(struct interrupt_frame *f)
     panic_frame_begin();
     panic_print("exception %s (vector %lu), error code 0x%lx", exception_name(f->vector), f->vector,
                 f->error_code);
-    panic_print("rip=0x%016lx cs=0x%lx rflags=0x%lx rsp=0x%016lx ss=0x%lx", f->rip, f->cs, f->rflags,
-                f->rsp, f->ss);
+    panic_print("rip=0x%016lx cs=0x%lx rflags=0x%lx rsp=0x%016lx ss=0x%lx", f->rip, f->cs, f->rflags, f->rsp,
+                f->ss);
     uint64_t cr2 = read_cr2();
     struct percpu *cpu = percpu_ready ? this_cpu() : NULL;
     /* A #DF after a #PF keeps the #PF's address in CR2: both name a hit guard page. */

@@ -25,8 +25,8 @@ _Static_assert(sizeof(struct interrupt_frame) == 22 * 8, "matches interrupt_stub
 
 typedef void (*interrupt_handler)(struct interrupt_frame *frame);
 
-void idt_init(void);       /* build the table once, on the boot CPU */
-void idt_load(void);       /* lidt on this CPU */
+void idt_init(void); /* build the table once, on the boot CPU */
+void idt_load(void); /* lidt on this CPU */
 /* Once every CPU that loads the IDT has a TSS: #DF, NMI and #MC switch to their IST stacks. */
 void idt_enable_ist(void);
 void idt_set_handler(uint8_t vector, interrupt_handler handler);

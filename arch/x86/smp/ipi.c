@@ -36,7 +36,9 @@ static bool stop_nmi(struct interrupt_frame *frame)
     bool was_in_vmx = cpu->in_vmx_root;
     if (stop_hook)
         stop_hook();
-    log_error("stopped by the panic%s", !was_in_vmx ? "" : cpu->in_vmx_root ? " (VMXOFF failed)" : ", left VMX operation");
+    log_error("stopped by the panic%s", !was_in_vmx        ? ""
+                                        : cpu->in_vmx_root ? " (VMXOFF failed)"
+                                                           : ", left VMX operation");
     __atomic_store_n(&cpu->state, CPU_STATE_HALTED, __ATOMIC_RELEASE);
     for (;;)
         __asm__ volatile("cli; hlt");
@@ -99,6 +101,6 @@ void ipi_stop_other_cpus(void)
             still_in_vmx += cpu->in_vmx_root;
         }
     } while (running && rdtsc() < deadline);
-    log_error("PANIC: other CPUs stopped; %u did not answer the NMI (%u of them still in VMX operation)", running,
-              still_in_vmx);
+    log_error("PANIC: other CPUs stopped; %u did not answer the NMI (%u of them still in VMX operation)",
+              running, still_in_vmx);
 }

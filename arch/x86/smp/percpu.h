@@ -64,22 +64,22 @@ enum ap_stage {
 };
 
 struct percpu {
-    struct percpu *self;           /* gs:0; read by this_cpu() */
-    uint32_t index;                /* gs:8; read by this_cpu_index() */
+    struct percpu *self; /* gs:0; read by this_cpu() */
+    uint32_t index;      /* gs:8; read by this_cpu_index() */
     uint32_t apic_id;
     enum cpu_state state;
     enum cpu_reason reason;
-    volatile uint32_t handshake;   /* enum ap_handshake */
-    volatile uint32_t stage;       /* enum ap_stage */
-    uint64_t stack_area_phys;      /* first guard of the stack area */
-    uint32_t memory_bytes;         /* every frame this CPU holds: structure, stacks, guards, VMXON region */
+    volatile uint32_t handshake; /* enum ap_handshake */
+    volatile uint32_t stage;     /* enum ap_stage */
+    uint64_t stack_area_phys;    /* first guard of the stack area */
+    uint32_t memory_bytes;       /* every frame this CPU holds: structure, stacks, guards, VMXON region */
     uint64_t kernel_stack_top;
-    uint64_t online_tsc;           /* TSC when it reached online */
-    uint64_t vmxon_region_phys;    /* 0 until VMXON region allocated */
+    uint64_t online_tsc;        /* TSC when it reached online */
+    uint64_t vmxon_region_phys; /* 0 until VMXON region allocated */
     uint32_t vmx_revision_id;
     bool in_vmx_root;
-    bool stall_injected;             /* inject=ap-stall picked this CPU */
-    volatile uint32_t ap_work_done;  /* AP: set after its post-online work (VMX) */
+    bool stall_injected;            /* inject=ap-stall picked this CPU */
+    volatile uint32_t ap_work_done; /* AP: set after its post-online work (VMX) */
     /* Cross-CPU call mailbox (arch/x86/smp/ipi.c): the caller holds call_lock. */
     struct spinlock call_lock;
     void (*volatile call_fn)(void *arg);
@@ -94,8 +94,8 @@ _Static_assert(__builtin_offsetof(struct percpu, index) == 8, "this_cpu_index() 
 _Static_assert(sizeof(struct percpu) == 4096, "one page per CPU (memory-per-CPU budget)");
 
 extern struct percpu *cpu_table[MAX_CPUS];
-extern uint32_t cpu_count_found;  /* entries in cpu_table */
-extern bool percpu_ready;         /* the GS base points at a struct percpu */
+extern uint32_t cpu_count_found; /* entries in cpu_table */
+extern bool percpu_ready;        /* the GS base points at a struct percpu */
 
 static inline struct percpu *this_cpu(void)
 {

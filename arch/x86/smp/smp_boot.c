@@ -1,3 +1,24 @@
+/*
+ * Starting the APs (SDM: "MP Initialization Protocol Algorithm"). The boot
+ * CPU (BSP) sends INIT-SIPI-SIPI to every AP at once (or one after another
+ * with smp=serial) and waits, bounded, for each to answer and come online.
+ *
+ * Who writes what (struct percpu):
+ *   handshake  BSP: SENT, then ABANDONED if it gives up on the AP;
+ *              AP:  ALIVE (reached C), ONLINE (set up). Every step is a
+ *              compare-and-swap, so an AP that comes too late and a BSP
+ *              that gives up cannot both win: the count in the ready line
+ *              and each CPU's state always agree.
+ *   state      BSP only, from the handshake once the wait is over.
+ *   stage      AP only, as it goes, so that a stall names where.
+ *
+ * After bring-up each AP runs its work (VMX enable) when the BSP gives it
+ * its turn, one AP at a time, and sleeps in HLT until then. Run all at once,
+ * the APs' log lines queue on the console lock: under QEMU's multi-threaded
+ * TCG with hundreds of vCPUs on a few host cores, that queue took seconds
+ * and slowed the bring-up it overlapped. One at a time costs a few
+ * microseconds per AP on hardware.
+ */
 #include "arch/x86/smp/smp_boot.h"
 #include "arch/x86/smp/lapic.h"
 #include "arch/x86/smp/percpu.h"
@@ -12,8 +33,14 @@
 #define SIPI_GAP_US 200
 /* After answering, an AP has this long to get from its first C line to online. */
 #define STALL_TIMEOUT_MS 100
+/* BSP: gave up on the AP; it must not come online (enum ap_handshake in percpu.h should carry this value). */
+#define HANDSHAKE_ABANDONED (HANDSHAKE_ONLINE + 1)
+/* The vector that wakes an AP for its turn: the IPI-call vector, whose handler only acknowledges an empty call. */
+#define VECTOR_WAKE VECTOR_IPI_CALL
 
 static void (*ap_work)(void);
+/* BSP: the index of the AP whose turn it is to run ap_work; 0 = nobody's. */
+static volatile uint32_t work_turn;
 
 void smp_set_ap_work(void (*work)(void)) { ap_work = work; }
 
@@ -33,20 +60,46 @@ NORETURN void cpu_idle(void)
         __asm__ volatile("sti; hlt; cli" ::: "memory");
 }
 
+static NORETURN void halt_forever(void)
+{
+    for (;;)
+        __asm__ volatile("cli; hlt");
+}
+
+/* One step of the handshake; false if the other side moved it first. */
+static bool handshake_move(struct percpu *cpu, uint32_t from, uint32_t to)
+{
+    uint32_t expected = from;
+    return __atomic_compare_exchange_n(&cpu->handshake, &expected, to, false, __ATOMIC_ACQ_REL,
+                                       __ATOMIC_ACQUIRE);
+}
+
+static uint32_t handshake_of(const struct percpu *cpu)
+{
+    return __atomic_load_n(&cpu->handshake, __ATOMIC_ACQUIRE);
+}
+
 /* First C code of every AP, on its own stack (arch/x86/smp/trampoline.asm). */
 NORETURN void ap_entry(struct percpu *cpu);
 void ap_entry(struct percpu *cpu)
 {
+    cpu->stage = STAGE_DESCRIPTORS;
+    if (!handshake_move(cpu, HANDSHAKE_SENT, HANDSHAKE_ALIVE))
+        halt_forever(); /* too late: the BSP logged this CPU as not answering (no GS base yet to log with) */
     percpu_load(cpu);
-    __atomic_store_n(&cpu->handshake, HANDSHAKE_ALIVE, __ATOMIC_RELEASE);
     cpu->stage = STAGE_LAPIC;
     if (cpu->stall_injected)
-        for (;;) /* inject=ap-stall: answer the SIPI, never come online */
-            __asm__ volatile("cli; hlt");
+        halt_forever(); /* inject=ap-stall: answer the SIPI, never come online */
     lapic_init_ap();
     cpu->online_tsc = rdtsc();
-    cpu->state = CPU_STATE_ONLINE;
-    __atomic_store_n(&cpu->handshake, HANDSHAKE_ONLINE, __ATOMIC_RELEASE);
+    if (!handshake_move(cpu, HANDSHAKE_ALIVE, HANDSHAKE_ONLINE)) {
+        log_warn("came up after the boot CPU gave up on it (stalled): halting");
+        halt_forever();
+    }
+    /* Wait for our turn asleep: an IPI wakes us (sti; hlt takes a pending one without a lost wake-up). */
+    cpu->stage = STAGE_IDLE;
+    while (__atomic_load_n(&work_turn, __ATOMIC_ACQUIRE) != cpu->index)
+        __asm__ volatile("sti; hlt; cli" ::: "memory");
     cpu->stage = STAGE_VMX;
     if (ap_work)
         ap_work();
@@ -55,88 +108,147 @@ void ap_entry(struct percpu *cpu)
     cpu_idle();
 }
 
-static int send_init(struct percpu *cpu)
+static bool is_injected(const struct boot_options *opts, uint32_t index, enum inject_case c)
+{
+    return opts->inject == c && index == opts->inject_cpu;
+}
+
+static void send_init(uint32_t index, struct percpu *cpu)
 {
     int err = lapic_send_init(cpu->apic_id);
     if (!err)
         err = lapic_send_init_deassert(cpu->apic_id);
-    return err;
+    if (err)
+        log_warn("cpu%u (apic %u): the local APIC did not accept INIT (%s)", index, cpu->apic_id, error_name(err));
 }
 
-static void mark_sent(struct percpu *cpu)
-{
-    cpu->state = CPU_STATE_STARTING;
-    __atomic_store_n(&cpu->handshake, HANDSHAKE_SENT, __ATOMIC_RELEASE);
-}
-
-static bool answered(const struct percpu *cpu)
-{
-    return __atomic_load_n(&cpu->handshake, __ATOMIC_ACQUIRE) >= HANDSHAKE_ALIVE;
-}
-
-static bool came_online(const struct percpu *cpu)
-{
-    return __atomic_load_n(&cpu->handshake, __ATOMIC_ACQUIRE) == HANDSHAKE_ONLINE;
-}
-
-/* Waits for cpus [first, last] in STARTING until each is online or its time is up. */
-static void wait_online(uint32_t first, uint32_t last, uint64_t start_tsc, const struct boot_options *opts)
-{
-    uint64_t answer_deadline = start_tsc + tsc_from_us(opts->sipi_timeout_ms * 1000ull);
-    uint64_t stall_deadline = answer_deadline + tsc_from_us(STALL_TIMEOUT_MS * 1000ull);
-    for (;;) {
-        bool waiting = false;
-        uint64_t now = rdtsc();
-        for (uint32_t i = first; i <= last; i++) {
-            struct percpu *cpu = cpu_table[i];
-            if (!cpu || cpu->state != CPU_STATE_STARTING || came_online(cpu))
-                continue;
-            if (!answered(cpu) && now > answer_deadline) {
-                cpu->state = CPU_STATE_NO_ANSWER;
-                cpu->reason = REASON_NO_SIPI_ANSWER;
-                log_warn("cpu%u (apic %u): no answer to SIPI after %u ms", i, cpu->apic_id,
-                         opts->sipi_timeout_ms);
-            } else if (answered(cpu) && now > stall_deadline) {
-                cpu->state = CPU_STATE_STALLED;
-                cpu->reason = REASON_STALLED;
-                log_warn("cpu%u (apic %u): stalled in %s", i, cpu->apic_id, stage_name(cpu->stage));
-            } else {
-                waiting = true;
-            }
-        }
-        if (!waiting)
-            return;
-        cpu_relax();
-    }
-}
-
-static void start_one_group(uint32_t first, uint32_t last, uint8_t sipi_page, const struct boot_options *opts)
+/* INIT to every AP in [first, last] still FOUND, then SIPI, 200 us, SIPI to those not yet in C. */
+static void start_group(uint32_t first, uint32_t last, uint8_t sipi_page, const struct boot_options *opts)
 {
     for (uint32_t i = first; i <= last; i++) {
         struct percpu *cpu = cpu_table[i];
         if (!cpu || cpu->state != CPU_STATE_FOUND)
             continue;
-        mark_sent(cpu);
-        if (opts->inject == INJECT_AP_NO_ANSWER && i == opts->inject_cpu)
-            continue; /* injected: this one is never sent anything */
-        if (send_init(cpu))
-            log_warn("cpu%u (apic %u): the local APIC did not accept INIT", i, cpu->apic_id);
+        cpu->state = CPU_STATE_STARTING;
+        __atomic_store_n(&cpu->handshake, HANDSHAKE_SENT, __ATOMIC_RELEASE);
+        if (!is_injected(opts, i, INJECT_AP_NO_ANSWER)) /* injected: this one is never sent anything */
+            send_init(i, cpu);
     }
     if (opts->init_wait)
         delay_us(INIT_WAIT_US);
     for (int round = 0; round < 2; round++) {
         for (uint32_t i = first; i <= last; i++) {
             struct percpu *cpu = cpu_table[i];
-            if (!cpu || cpu->state != CPU_STATE_STARTING || answered(cpu))
+            if (!cpu || cpu->state != CPU_STATE_STARTING || handshake_of(cpu) != HANDSHAKE_SENT ||
+                is_injected(opts, i, INJECT_AP_NO_ANSWER))
                 continue;
-            if (opts->inject == INJECT_AP_NO_ANSWER && i == opts->inject_cpu)
-                continue;
-            if (lapic_send_startup(cpu->apic_id, sipi_page))
-                log_warn("cpu%u (apic %u): the local APIC did not accept SIPI", i, cpu->apic_id);
+            int err = lapic_send_startup(cpu->apic_id, sipi_page);
+            if (err)
+                log_warn("cpu%u (apic %u): the local APIC did not accept SIPI (%s)", i, cpu->apic_id,
+                         error_name(err));
         }
         if (round == 0)
             delay_us(SIPI_GAP_US);
     }
+}
+
+/* Gives up on an AP that has not moved past `from` in time; false if it just did. */
+static bool give_up(uint32_t index, struct percpu *cpu, uint32_t from, uint64_t sent_tsc)
+{
+    if (!handshake_move(cpu, from, HANDSHAKE_ABANDONED))
+        return false;
+    uint64_t waited_ms = tsc_to_us(rdtsc() - sent_tsc) / 1000;
+    if (from == HANDSHAKE_SENT) {
+        cpu->state = CPU_STATE_NO_ANSWER;
+        cpu->reason = REASON_NO_SIPI_ANSWER;
+        log_warn("cpu%u (apic %u): no answer to SIPI after %lu ms: left out; check the MADT entry or try smp=serial "
+                 "init_wait=on", index, cpu->apic_id, waited_ms);
+    } else {
+        cpu->state = CPU_STATE_STALLED;
+        cpu->reason = REASON_STALLED;
+        log_warn("cpu%u (apic %u): stalled in %s (answered the SIPI, not online after %lu ms): left out", index,
+                 cpu->apic_id, stage_name(cpu->stage), waited_ms);
+    }
+    return true;
+}
+
+/* How far the AP itself moved the handshake (0, 1 or 2): the BSP's own give-ups are no progress. */
+static uint32_t ap_moves(const struct percpu *cpu, uint32_t handshake)
+{
+    if (handshake == HANDSHAKE_ONLINE)
+        return 2;
+    return handshake == HANDSHAKE_ALIVE || cpu->state == CPU_STATE_STALLED;
+}
+
+/*
+ * Waits for the APs in [first, last] that are STARTING until each is online
+ * or given up. An AP has sipi_timeout_ms to reach C and STALL_TIMEOUT_MS more
+ * to come online, counted from the SIPI or from the last time any AP of the
+ * group moved, whichever is later: an emulator on a busy host runs its vCPUs
+ * a few at a time, and an AP still queued behind others is slow, not dead.
+ * Each AP moves at most twice, so the wait stays bounded.
+ */
+static void wait_online(uint32_t first, uint32_t last, uint64_t sent_tsc, const struct boot_options *opts)
+{
+    uint64_t answer_ticks = tsc_from_us(opts->sipi_timeout_ms * 1000ull);
+    uint64_t stall_ticks = answer_ticks + tsc_from_us(STALL_TIMEOUT_MS * 1000ull);
+    uint64_t progress_tsc = sent_tsc;
+    uint32_t last_moves = ~0u;
+    for (;;) {
+        uint32_t waiting = 0, moves = 0;
+        uint64_t now = rdtsc();
+        for (uint32_t i = first; i <= last; i++) {
+            struct percpu *cpu = cpu_table[i];
+            if (!cpu)
+                continue;
+            uint32_t handshake = handshake_of(cpu);
+            moves += ap_moves(cpu, handshake);
+            if (cpu->state != CPU_STATE_STARTING)
+                continue;
+            if (handshake == HANDSHAKE_ONLINE) {
+                cpu->state = CPU_STATE_ONLINE;
+            } else if (handshake == HANDSHAKE_SENT && now - progress_tsc > answer_ticks) {
+                waiting += !give_up(i, cpu, HANDSHAKE_SENT, sent_tsc);
+            } else if (handshake == HANDSHAKE_ALIVE && now - progress_tsc > stall_ticks) {
+                waiting += !give_up(i, cpu, HANDSHAKE_ALIVE, sent_tsc);
+            } else {
+                waiting++;
+            }
+        }
+        if (!waiting)
+            return;
+        if (moves != last_moves) {
+            last_moves = moves;
+            progress_tsc = now > progress_tsc ? now : progress_tsc;
+        }
+        cpu_relax(); /* once per pass: under multi-threaded TCG every PAUSE takes QEMU's global lock */
+    }
+}
+
+/* The table the trampoline searches by APIC id: one slot per AP to start, below 4 GiB. */
+static int build_slots(const struct boot_options *opts, struct ap_boot_slot **slots_out, uint32_t *count_out)
+{
+    size_t slots_bytes = cpu_count_found * sizeof(struct ap_boot_slot);
+    uint64_t slots_phys;
+    int err = frames_alloc((slots_bytes + PAGE_SIZE_BYTES - 1) / PAGE_SIZE_BYTES, FRAMES_BELOW_4GIB, &slots_phys);
+    if (err) {
+        log_error("smp: no memory for the AP start table (%s): APs stay off", error_name(err));
+        return err;
+    }
+    struct ap_boot_slot *slots = (struct ap_boot_slot *)(uintptr_t)slots_phys;
+    uint32_t count = 0;
+    for (uint32_t i = 1; i < cpu_count_found; i++) {
+        struct percpu *cpu = cpu_table[i];
+        if (!cpu || cpu->state != CPU_STATE_FOUND)
+            continue;
+        cpu->stall_injected = is_injected(opts, i, INJECT_AP_STALL);
+        slots[count++] = (struct ap_boot_slot){
+            .apic_id = cpu->apic_id, .percpu_virt = (uint64_t)(uintptr_t)cpu, .stack_top = cpu->kernel_stack_top,
+        };
+    }
+    *slots_out = slots;
+    *count_out = count;
+    return 0;
 }
 
 int smp_start_aps(const struct boot_options *opts, struct smp_result *result)
@@ -146,39 +258,30 @@ int smp_start_aps(const struct boot_options *opts, struct smp_result *result)
     if (cpu_count_found <= 1)
         return 0;
 
-    /* The trampoline finds its slot by APIC id: one array, below 4 GiB, read by every AP. */
-    size_t slots_bytes = cpu_count_found * sizeof(struct ap_boot_slot);
-    uint64_t slots_phys;
-    int err = frames_alloc((slots_bytes + PAGE_SIZE_BYTES - 1) / PAGE_SIZE_BYTES, FRAMES_BELOW_4GIB, &slots_phys);
-    if (err) {
-        log_error("smp: no memory for the AP start table: APs stay off");
-        return err;
-    }
-    struct ap_boot_slot *slots = (struct ap_boot_slot *)(uintptr_t)slots_phys;
-    uint32_t slot_count = 0;
-    for (uint32_t i = 1; i < cpu_count_found; i++) {
-        struct percpu *cpu = cpu_table[i];
-        if (!cpu || cpu->state != CPU_STATE_FOUND)
-            continue;
-        cpu->stall_injected = opts->inject == INJECT_AP_STALL && i == opts->inject_cpu;
-        slots[slot_count++] = (struct ap_boot_slot){
-            .apic_id = cpu->apic_id, .percpu_virt = (uint64_t)(uintptr_t)cpu, .stack_top = cpu->kernel_stack_top,
-        };
-    }
-    uint64_t trampoline_phys;
-    err = trampoline_install((uint64_t)(uintptr_t)ap_entry, slots, slot_count, &trampoline_phys);
+    struct ap_boot_slot *slots;
+    uint32_t slot_count;
+    int err = build_slots(opts, &slots, &slot_count);
     if (err)
         return err;
+    if (slot_count == 0)
+        return 0; /* smp=off, maxcpus=1: nothing to start */
+    uint64_t trampoline_phys;
+    err = trampoline_install((uint64_t)(uintptr_t)ap_entry, slots, slot_count, &trampoline_phys);
+    if (err) {
+        log_error("smp: cannot install the AP trampoline (%s): APs stay off", error_name(err));
+        return err;
+    }
     uint8_t sipi_page = (uint8_t)(trampoline_phys >> 12);
 
     uint64_t start_tsc = rdtsc();
     if (opts->smp == SMP_SERIAL) {
         for (uint32_t i = 1; i < cpu_count_found; i++) {
-            start_one_group(i, i, sipi_page, opts);
-            wait_online(i, i, rdtsc(), opts);
+            uint64_t sent_tsc = rdtsc();
+            start_group(i, i, sipi_page, opts);
+            wait_online(i, i, sent_tsc, opts);
         }
     } else {
-        start_one_group(1, cpu_count_found - 1, sipi_page, opts);
+        start_group(1, cpu_count_found - 1, sipi_page, opts);
         wait_online(1, cpu_count_found - 1, start_tsc, opts);
     }
     uint64_t last_online_tsc = start_tsc;
@@ -191,26 +294,38 @@ int smp_start_aps(const struct boot_options *opts, struct smp_result *result)
         }
     }
     result->bringup_us = tsc_to_us(last_online_tsc - start_tsc);
-    log_info("smp: %u of %u CPUs online, bring-up %lu us (%s%s)", result->online, cpu_count_found,
+    log_info("smp: %u of %u CPUs online, bring-up %lu us (%s%s, %s)", result->online, cpu_count_found,
              result->bringup_us, opts->smp == SMP_SERIAL ? "serial" : "parallel",
-             opts->init_wait ? ", 10 ms INIT wait" : "");
+             opts->init_wait ? ", 10 ms INIT wait" : "", lapic_x2apic_mode() ? "x2APIC" : "xAPIC");
     return 0;
 }
 
+/*
+ * Gives each online AP its turn to run ap_work, in index order, and waits
+ * up to timeout_ms for each. An AP that does not finish is named with the
+ * stage it is in; the others still get their turn.
+ */
 uint32_t smp_wait_ap_work(uint32_t timeout_ms)
 {
-    uint64_t deadline = rdtsc() + tsc_from_us(timeout_ms * 1000ull);
     uint32_t done = 0;
     for (uint32_t i = 1; i < cpu_count_found; i++) {
         struct percpu *cpu = cpu_table[i];
         if (!cpu || cpu->state != CPU_STATE_ONLINE)
             continue;
-        while (!__atomic_load_n(&cpu->ap_work_done, __ATOMIC_ACQUIRE) && rdtsc() < deadline)
+        __atomic_store_n(&work_turn, i, __ATOMIC_RELEASE);
+        int err = lapic_send_fixed(cpu->apic_id, VECTOR_WAKE);
+        uint64_t deadline = rdtsc() + tsc_from_us(timeout_ms * 1000ull);
+        while (!err && !__atomic_load_n(&cpu->ap_work_done, __ATOMIC_ACQUIRE) && rdtsc() < deadline)
             cpu_relax();
-        if (cpu->ap_work_done)
+        if (__atomic_load_n(&cpu->ap_work_done, __ATOMIC_ACQUIRE))
             done++;
+        else if (err)
+            log_warn("cpu%u (apic %u): the local APIC did not accept the wake-up IPI (%s)", i, cpu->apic_id,
+                     error_name(err));
         else
-            log_warn("cpu%u (apic %u): stalled in %s", i, cpu->apic_id, stage_name(cpu->stage));
+            log_warn("cpu%u (apic %u): stalled in %s (its post-online work took over %u ms)", i, cpu->apic_id,
+                     stage_name(cpu->stage), timeout_ms);
     }
+    __atomic_store_n(&work_turn, 0, __ATOMIC_RELEASE);
     return done;
 }

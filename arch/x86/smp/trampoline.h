@@ -20,20 +20,20 @@ _Static_assert(__builtin_offsetof(struct ap_boot_slot, percpu_virt) == 8, "tramp
 _Static_assert(__builtin_offsetof(struct ap_boot_slot, stack_top) == 16, "trampoline.asm: AP_SLOT_STACK");
 
 struct trampoline_params {
-    uint16_t gdt_limit;          /* lgdt operand: limit, then 32-bit base */
+    uint16_t gdt_limit; /* lgdt operand: limit, then 32-bit base */
     uint32_t gdt_base_phys;
     uint16_t reserved0;
     uint32_t protected_mode_entry_phys; /* 16:32 far pointer to the 32-bit code */
     uint16_t protected_mode_selector;
     uint16_t reserved1;
-    uint32_t long_mode_entry_phys;      /* 16:32 far pointer to the 64-bit code */
+    uint32_t long_mode_entry_phys; /* 16:32 far pointer to the 64-bit code */
     uint16_t long_mode_selector;
     uint16_t reserved2;
-    uint64_t cr3_phys;           /* below 4 GiB: loaded in 32-bit mode */
+    uint64_t cr3_phys; /* below 4 GiB: loaded in 32-bit mode */
     uint32_t cr4;
-    uint32_t efer;               /* bits to set: LME, and NXE when the boot CPU uses NX */
-    uint64_t ap_entry_virt;      /* void ap_entry(struct percpu *) */
-    uint64_t slots_phys;         /* struct ap_boot_slot[slot_count] */
+    uint32_t efer;          /* bits to set: LME, and NXE when the boot CPU uses NX */
+    uint64_t ap_entry_virt; /* void ap_entry(struct percpu *) */
+    uint64_t slots_phys;    /* struct ap_boot_slot[slot_count] */
     uint32_t slot_count;
     uint32_t reserved3;
 } PACKED;
@@ -47,15 +47,20 @@ struct trampoline_params {
 #define TP_AP_ENTRY 40
 #define TP_SLOTS 48
 #define TP_SLOT_COUNT 56
-_Static_assert(__builtin_offsetof(struct trampoline_params, gdt_limit) == TP_GDT_LIMIT, "trampoline_defs.inc");
-_Static_assert(__builtin_offsetof(struct trampoline_params, protected_mode_entry_phys) == TP_PM_ENTRY, "trampoline_defs.inc");
-_Static_assert(__builtin_offsetof(struct trampoline_params, long_mode_entry_phys) == TP_LM_ENTRY, "trampoline_defs.inc");
+_Static_assert(__builtin_offsetof(struct trampoline_params, gdt_limit) == TP_GDT_LIMIT,
+               "trampoline_defs.inc");
+_Static_assert(__builtin_offsetof(struct trampoline_params, protected_mode_entry_phys) == TP_PM_ENTRY,
+               "trampoline_defs.inc");
+_Static_assert(__builtin_offsetof(struct trampoline_params, long_mode_entry_phys) == TP_LM_ENTRY,
+               "trampoline_defs.inc");
 _Static_assert(__builtin_offsetof(struct trampoline_params, cr3_phys) == TP_CR3, "trampoline_defs.inc");
 _Static_assert(__builtin_offsetof(struct trampoline_params, cr4) == TP_CR4, "trampoline_defs.inc");
 _Static_assert(__builtin_offsetof(struct trampoline_params, efer) == TP_EFER, "trampoline_defs.inc");
-_Static_assert(__builtin_offsetof(struct trampoline_params, ap_entry_virt) == TP_AP_ENTRY, "trampoline_defs.inc");
+_Static_assert(__builtin_offsetof(struct trampoline_params, ap_entry_virt) == TP_AP_ENTRY,
+               "trampoline_defs.inc");
 _Static_assert(__builtin_offsetof(struct trampoline_params, slots_phys) == TP_SLOTS, "trampoline_defs.inc");
-_Static_assert(__builtin_offsetof(struct trampoline_params, slot_count) == TP_SLOT_COUNT, "trampoline_defs.inc");
+_Static_assert(__builtin_offsetof(struct trampoline_params, slot_count) == TP_SLOT_COUNT,
+               "trampoline_defs.inc");
 
 /* Symbols of trampoline.asm: the code to copy, and where in it things are. */
 extern const char trampoline_start[], trampoline_end[], trampoline_params_label[], trampoline_gdt[],

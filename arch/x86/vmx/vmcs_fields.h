@@ -18,7 +18,7 @@
 
 #include "arch/x86/vmx/vmx_outcome.h"
 
-#define VMCS_FIELD_ACCESS_HIGH(enc) ((enc) & 1)
+#define VMCS_FIELD_ACCESS_HIGH(enc) ((enc)&1)
 #define VMCS_FIELD_INDEX(enc) (((enc) >> 1) & 0x1ff)
 #define VMCS_FIELD_TYPE(enc) (((enc) >> 10) & 3)
 #define VMCS_FIELD_WIDTH(enc) (((enc) >> 13) & 3)
@@ -174,31 +174,46 @@
  * Compile-time checks, usable inside an expression: a struct holding a
  * _Static_assert is a C11 struct-declaration, and sizeof evaluates nothing.
  */
-#define VMCS_ASSERT(cond, message) ((void)sizeof(struct { _Static_assert(cond, message); int unused_; }))
+#define VMCS_ASSERT(cond, message)                                                                           \
+    ((void)sizeof(struct {                                                                                   \
+        _Static_assert(cond, message);                                                                       \
+        int unused_;                                                                                         \
+    }))
 /* A 32-bit access is a 32-bit field, or the high half of a 64-bit field (access type 1). */
-#define VMCS_IS_32_BIT_ACCESS(field) \
-    (VMCS_FIELD_WIDTH(field) == VMCS_WIDTH_32 || (VMCS_FIELD_WIDTH(field) == VMCS_WIDTH_64 && VMCS_FIELD_ACCESS_HIGH(field)))
-#define VMCS_IS_FULL_ACCESS_OF(field, width) (VMCS_FIELD_WIDTH(field) == (width) && !VMCS_FIELD_ACCESS_HIGH(field))
-#define VMCS_ASSERT_WRITABLE(field, name) \
-    VMCS_ASSERT(VMCS_FIELD_TYPE(field) != VMCS_TYPE_EXIT_INFO, name " is a read-only VM-exit information field")
+#define VMCS_IS_32_BIT_ACCESS(field)                                                                         \
+    (VMCS_FIELD_WIDTH(field) == VMCS_WIDTH_32 ||                                                             \
+     (VMCS_FIELD_WIDTH(field) == VMCS_WIDTH_64 && VMCS_FIELD_ACCESS_HIGH(field)))
+#define VMCS_IS_FULL_ACCESS_OF(field, width)                                                                 \
+    (VMCS_FIELD_WIDTH(field) == (width) && !VMCS_FIELD_ACCESS_HIGH(field))
+#define VMCS_ASSERT_WRITABLE(field, name)                                                                    \
+    VMCS_ASSERT(VMCS_FIELD_TYPE(field) != VMCS_TYPE_EXIT_INFO,                                               \
+                name " is a read-only VM-exit information field")
 
-#define vmcs_read16(field, value_ptr) \
-    (VMCS_ASSERT(VMCS_IS_FULL_ACCESS_OF(field, VMCS_WIDTH_16), #field " is not a 16-bit field"), vmcs_read16_unchecked((field), (value_ptr)))
-#define vmcs_read32(field, value_ptr) \
-    (VMCS_ASSERT(VMCS_IS_32_BIT_ACCESS(field), #field " is not a 32-bit field"), vmcs_read32_unchecked((field), (value_ptr)))
-#define vmcs_read64(field, value_ptr) \
-    (VMCS_ASSERT(VMCS_IS_FULL_ACCESS_OF(field, VMCS_WIDTH_64), #field " is not a 64-bit field"), vmx_vmread((field), (value_ptr)))
-#define vmcs_read_natural(field, value_ptr) \
-    (VMCS_ASSERT(VMCS_IS_FULL_ACCESS_OF(field, VMCS_WIDTH_NATURAL), #field " is not a natural-width field"), vmx_vmread((field), (value_ptr)))
+#define vmcs_read16(field, value_ptr)                                                                        \
+    (VMCS_ASSERT(VMCS_IS_FULL_ACCESS_OF(field, VMCS_WIDTH_16), #field " is not a 16-bit field"),             \
+     vmcs_read16_unchecked((field), (value_ptr)))
+#define vmcs_read32(field, value_ptr)                                                                        \
+    (VMCS_ASSERT(VMCS_IS_32_BIT_ACCESS(field), #field " is not a 32-bit field"),                             \
+     vmcs_read32_unchecked((field), (value_ptr)))
+#define vmcs_read64(field, value_ptr)                                                                        \
+    (VMCS_ASSERT(VMCS_IS_FULL_ACCESS_OF(field, VMCS_WIDTH_64), #field " is not a 64-bit field"),             \
+     vmx_vmread((field), (value_ptr)))
+#define vmcs_read_natural(field, value_ptr)                                                                  \
+    (VMCS_ASSERT(VMCS_IS_FULL_ACCESS_OF(field, VMCS_WIDTH_NATURAL), #field " is not a natural-width field"), \
+     vmx_vmread((field), (value_ptr)))
 
-#define vmcs_write16(field, value) \
-    (VMCS_ASSERT(VMCS_IS_FULL_ACCESS_OF(field, VMCS_WIDTH_16), #field " is not a 16-bit field"), VMCS_ASSERT_WRITABLE(field, #field), vmx_vmwrite((field), (uint16_t)(value)))
-#define vmcs_write32(field, value) \
-    (VMCS_ASSERT(VMCS_IS_32_BIT_ACCESS(field), #field " is not a 32-bit field"), VMCS_ASSERT_WRITABLE(field, #field), vmx_vmwrite((field), (uint32_t)(value)))
-#define vmcs_write64(field, value) \
-    (VMCS_ASSERT(VMCS_IS_FULL_ACCESS_OF(field, VMCS_WIDTH_64), #field " is not a 64-bit field"), VMCS_ASSERT_WRITABLE(field, #field), vmx_vmwrite((field), (uint64_t)(value)))
-#define vmcs_write_natural(field, value) \
-    (VMCS_ASSERT(VMCS_IS_FULL_ACCESS_OF(field, VMCS_WIDTH_NATURAL), #field " is not a natural-width field"), VMCS_ASSERT_WRITABLE(field, #field), vmx_vmwrite((field), (uint64_t)(value)))
+#define vmcs_write16(field, value)                                                                           \
+    (VMCS_ASSERT(VMCS_IS_FULL_ACCESS_OF(field, VMCS_WIDTH_16), #field " is not a 16-bit field"),             \
+     VMCS_ASSERT_WRITABLE(field, #field), vmx_vmwrite((field), (uint16_t)(value)))
+#define vmcs_write32(field, value)                                                                           \
+    (VMCS_ASSERT(VMCS_IS_32_BIT_ACCESS(field), #field " is not a 32-bit field"),                             \
+     VMCS_ASSERT_WRITABLE(field, #field), vmx_vmwrite((field), (uint32_t)(value)))
+#define vmcs_write64(field, value)                                                                           \
+    (VMCS_ASSERT(VMCS_IS_FULL_ACCESS_OF(field, VMCS_WIDTH_64), #field " is not a 64-bit field"),             \
+     VMCS_ASSERT_WRITABLE(field, #field), vmx_vmwrite((field), (uint64_t)(value)))
+#define vmcs_write_natural(field, value)                                                                     \
+    (VMCS_ASSERT(VMCS_IS_FULL_ACCESS_OF(field, VMCS_WIDTH_NATURAL), #field " is not a natural-width field"), \
+     VMCS_ASSERT_WRITABLE(field, #field), vmx_vmwrite((field), (uint64_t)(value)))
 
 /* Narrowing reads behind the checked macros: *value is written only on VMsucceed. */
 static inline struct vmx_outcome vmcs_read16_unchecked(uint64_t field, uint16_t *value)

@@ -18,12 +18,14 @@ static void sdm_rule(char *buf, size_t size_bytes, const char *insn, bool vmxon_
 {
     bool vmclear = strcmp(insn, "VMCLEAR") == 0, vmptrld = strcmp(insn, "VMPTRLD") == 0;
     if (!vmclear && !vmptrld) {
-        format(buf, size_bytes, "(SDM: a VMCS pointer must be 4 KiB aligned, within the physical-address width, "
-                                "and never a VMXON region)");
+        format(buf, size_bytes,
+               "(SDM: a VMCS pointer must be 4 KiB aligned, within the physical-address width, "
+               "and never a VMXON region)");
         return;
     }
-    int number = vmxon_pointer ? (vmclear ? VMX_ERROR_VMCLEAR_VMXON_POINTER : VMX_ERROR_VMPTRLD_VMXON_POINTER)
-                               : (vmclear ? VMX_ERROR_VMCLEAR_INVALID_ADDRESS : VMX_ERROR_VMPTRLD_INVALID_ADDRESS);
+    int number = vmxon_pointer
+                     ? (vmclear ? VMX_ERROR_VMCLEAR_VMXON_POINTER : VMX_ERROR_VMPTRLD_VMXON_POINTER)
+                     : (vmclear ? VMX_ERROR_VMCLEAR_INVALID_ADDRESS : VMX_ERROR_VMPTRLD_INVALID_ADDRESS);
     format(buf, size_bytes, "(SDM: %s is VM-instruction error %d)", vmx_error_name((uint32_t)number), number);
 }
 
@@ -40,14 +42,16 @@ int vmcs_guard_check(const struct vmcs_pool *pool, uint64_t phys, const char *in
     if (!IS_ALIGNED(phys, (uint64_t)PAGE_SIZE_BYTES) || beyond_width(pool, phys)) {
         sdm_rule(rule, sizeof rule, insn, false);
         log_error("refusing %s of 0x%llx: %s %s", insn, (unsigned long long)phys,
-                  IS_ALIGNED(phys, (uint64_t)PAGE_SIZE_BYTES) ? "beyond the physical-address width" : "not 4 KiB aligned",
+                  IS_ALIGNED(phys, (uint64_t)PAGE_SIZE_BYTES) ? "beyond the physical-address width"
+                                                              : "not 4 KiB aligned",
                   rule);
         return E_FAULT;
     }
     for (int cpu = 0; cpu < pool->cpu_count; cpu++) {
         if (vmcs_cpu_vmxon_region(pool, cpu) == phys) {
             sdm_rule(rule, sizeof rule, insn, true);
-            log_error("refusing %s of 0x%llx: it is cpu%d's VMXON region %s", insn, (unsigned long long)phys, cpu, rule);
+            log_error("refusing %s of 0x%llx: it is cpu%d's VMXON region %s", insn, (unsigned long long)phys,
+                      cpu, rule);
             return E_FAULT;
         }
     }
@@ -70,16 +74,18 @@ int vmcs_pool_set_vmxon_region(struct vmcs_pool *pool, int cpu, uint64_t region_
     for (int vmcs = 0; vmcs < pool->vmcs_count; vmcs++) {
         if (pool->slots[vmcs].phys == region_phys) {
             spin_unlock(&pool->lock);
-            log_error("refusing cpu%d's VMXON region 0x%llx: it is VMCS %d of the pool (SDM: VMPTRLD with VMXON "
-                      "pointer is VM-instruction error 10)",
-                      cpu, (unsigned long long)region_phys, vmcs);
+            log_error(
+                "refusing cpu%d's VMXON region 0x%llx: it is VMCS %d of the pool (SDM: VMPTRLD with VMXON "
+                "pointer is VM-instruction error 10)",
+                cpu, (unsigned long long)region_phys, vmcs);
             return E_FAULT;
         }
     }
     for (int other = 0; other < pool->cpu_count; other++) {
         if (other != cpu && vmcs_cpu_vmxon_region(pool, other) == region_phys) {
             spin_unlock(&pool->lock);
-            log_error("refusing cpu%d's VMXON region 0x%llx: it is cpu%d's VMXON region too; each CPU needs its own",
+            log_error("refusing cpu%d's VMXON region 0x%llx: it is cpu%d's VMXON region too; each CPU needs "
+                      "its own",
                       cpu, (unsigned long long)region_phys, other);
             return E_FAULT;
         }
@@ -97,8 +103,9 @@ int vmcs_pool_forget_vmxon_region(struct vmcs_pool *pool, int cpu)
     int active = pool->cpus[cpu].active_count;
     if (active) {
         spin_unlock(&pool->lock);
-        log_error("cpu%d: %d VMCS still active there; VMCLEAR them (vmcs_pool_clear_all_on_this_cpu) before VMXOFF",
-                  cpu, active);
+        log_error(
+            "cpu%d: %d VMCS still active there; VMCLEAR them (vmcs_pool_clear_all_on_this_cpu) before VMXOFF",
+            cpu, active);
         return E_BUSY;
     }
     __atomic_store_n(&pool->cpus[cpu].vmxon_region_phys, VMCS_POOL_NO_REGION, __ATOMIC_RELEASE);

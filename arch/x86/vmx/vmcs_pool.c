@@ -19,7 +19,8 @@ static const char *insn_name(int insn) { return insn == INSN_VMCLEAR ? "VMCLEAR"
 static int calling_cpu(struct vmcs_pool *pool) { return pool->ops.this_cpu(pool->ops.ctx); }
 static unsigned long long phys_of(const struct vmcs_pool *pool, int vmcs) { return pool->slots[vmcs].phys; }
 
-void vmcs_pool_prepare(struct vmcs_pool *pool, const struct vmcs_ops *ops, int cpu_count, uint32_t phys_width_bits)
+void vmcs_pool_prepare(struct vmcs_pool *pool, const struct vmcs_ops *ops, int cpu_count,
+                       uint32_t phys_width_bits)
 {
     memset(pool, 0, sizeof *pool);
     pool->ops = *ops;
@@ -80,12 +81,14 @@ static int run_remote(struct vmcs_pool *pool, int cpu, int insn, int vmcs, struc
     call->outcome = vmx_outcome_fail_invalid();
     int err = pool->ops.run_on_cpu(pool->ops.ctx, cpu, remote_instruction, call);
     if (err < 0) {
-        log_error("could not run %s of VMCS %d (0x%llx) on cpu%d: %s; its state is unchanged (is cpu%d alive?)",
-                  insn_name(insn), vmcs, phys_of(pool, vmcs), cpu, error_name(err), cpu);
+        log_error(
+            "could not run %s of VMCS %d (0x%llx) on cpu%d: %s; its state is unchanged (is cpu%d alive?)",
+            insn_name(insn), vmcs, phys_of(pool, vmcs), cpu, error_name(err), cpu);
         return err;
     }
     if (call->ran_on_cpu != cpu) {
-        log_error("%s of VMCS %d (0x%llx) meant for cpu%d ran on cpu%d: the cross-CPU call is broken; state unchanged",
+        log_error("%s of VMCS %d (0x%llx) meant for cpu%d ran on cpu%d: the cross-CPU call is broken; state "
+                  "unchanged",
                   insn_name(insn), vmcs, phys_of(pool, vmcs), cpu, call->ran_on_cpu);
         return E_FAULT;
     }
@@ -93,15 +96,15 @@ static int run_remote(struct vmcs_pool *pool, int cpu, int insn, int vmcs, struc
     return 0;
 }
 
-static void log_failure(struct vmcs_pool *pool, int cpu, int caller, int insn, int vmcs, struct vmx_outcome outcome,
-                        const char *consequence)
+static void log_failure(struct vmcs_pool *pool, int cpu, int caller, int insn, int vmcs,
+                        struct vmx_outcome outcome, const char *consequence)
 {
     char text[VMX_OUTCOME_TEXT_BYTES], who[16] = "";
     vmx_outcome_format(outcome, text, sizeof text);
     if (cpu != caller)
         format(who, sizeof who, "cpu%d: ", cpu);
-    log_error("%s%s of VMCS %d (0x%llx) failed: %s; %s", who, insn_name(insn), vmcs, phys_of(pool, vmcs), text,
-              consequence);
+    log_error("%s%s of VMCS %d (0x%llx) failed: %s; %s", who, insn_name(insn), vmcs, phys_of(pool, vmcs),
+              text, consequence);
 }
 
 static void active_add(struct vmcs_pool *pool, int vmcs, int cpu)
@@ -145,7 +148,8 @@ static void became_current(struct vmcs_pool *pool, int vmcs, int cpu)
 static int check_acquired(struct vmcs_pool *pool, int vmcs, const char *op, char *why)
 {
     if (!vmcs_index_valid(pool, vmcs)) {
-        format(why, WHY_BYTES, "refusing to %s VMCS %d: no such VMCS (the pool has %d)", op, vmcs, pool->vmcs_count);
+        format(why, WHY_BYTES, "refusing to %s VMCS %d: no such VMCS (the pool has %d)", op, vmcs,
+               pool->vmcs_count);
         return E_INVAL;
     }
     enum vmcs_state state = vmcs_slot_state(pool, vmcs);
@@ -155,8 +159,10 @@ static int check_acquired(struct vmcs_pool *pool, int vmcs, const char *op, char
         return E_STATE;
     }
     if (state == VMCS_STATE_MIGRATING || state == VMCS_STATE_RELEASING) {
-        format(why, WHY_BYTES, "refusing to %s VMCS %d (0x%llx): it is %s through another CPU; retry when that is done",
-               op, vmcs, phys_of(pool, vmcs), state == VMCS_STATE_MIGRATING ? "being migrated" : "being released");
+        format(why, WHY_BYTES,
+               "refusing to %s VMCS %d (0x%llx): it is %s through another CPU; retry when that is done", op,
+               vmcs, phys_of(pool, vmcs),
+               state == VMCS_STATE_MIGRATING ? "being migrated" : "being released");
         return E_BUSY;
     }
     return 0;
@@ -166,8 +172,9 @@ static int check_in_vmx(struct vmcs_pool *pool, int cpu, int vmcs, const char *o
 {
     if (vmcs_cpu_in_vmx(pool, cpu))
         return 0;
-    format(why, WHY_BYTES, "refusing to %s VMCS %d (0x%llx): cpu%d is not in VMX operation (no VMXON region registered)",
-           op, vmcs, phys_of(pool, vmcs), cpu);
+    format(why, WHY_BYTES,
+           "refusing to %s VMCS %d (0x%llx): cpu%d is not in VMX operation (no VMXON region registered)", op,
+           vmcs, phys_of(pool, vmcs), cpu);
     return vmcs_cpu_valid(pool, cpu) ? E_STATE : E_INVAL;
 }
 
@@ -191,7 +198,9 @@ int vmcs_pool_init(struct vmcs_pool *pool, const uint64_t *region_phys, int regi
         return E_INVAL;
     }
     if (!vmcs_cpu_in_vmx(pool, cpu)) {
-        log_error("vmcs pool: cpu%d is not in VMX operation; register its VMXON region after VMXON, before the pool", cpu);
+        log_error("vmcs pool: cpu%d is not in VMX operation; register its VMXON region after VMXON, before "
+                  "the pool",
+                  cpu);
         return E_STATE;
     }
     for (int i = 0; i < region_count; i++) {
@@ -240,7 +249,8 @@ int vmcs_pool_acquire(struct vmcs_pool *pool, int *vmcs_out)
     }
     int in_use = pool->acquired_count, total = pool->vmcs_count;
     spin_unlock(&pool->lock);
-    log_warn("VMCS pool empty (%d of %d in use); release one first, or boot with a larger vmcs_per_cpu=", in_use, total);
+    log_warn("VMCS pool empty (%d of %d in use); release one first, or boot with a larger vmcs_per_cpu=",
+             in_use, total);
     return E_NOMEM;
 }
 
@@ -365,8 +375,9 @@ int vmcs_pool_migrate(struct vmcs_pool *pool, int vmcs, int to_cpu)
     if (err)
         return err;
     if (!vmx_succeeded(outcome)) {
-        log_failure(pool, to_cpu, cpu, INSN_VMPTRLD, vmcs, outcome,
-                    "the VMCLEAR before it succeeded, so the VMCS is now clear and active nowhere; load it again");
+        log_failure(
+            pool, to_cpu, cpu, INSN_VMPTRLD, vmcs, outcome,
+            "the VMCLEAR before it succeeded, so the VMCS is now clear and active nowhere; load it again");
         return E_VMX;
     }
     return 0;
@@ -379,7 +390,8 @@ int vmcs_pool_mark_launched(struct vmcs_pool *pool, int vmcs)
     spin_lock(&pool->lock);
     int err = check_acquired(pool, vmcs, "mark launched", why);
     if (!err && (pool->slots[vmcs].owner != cpu || pool->cpus[cpu].current != vmcs)) {
-        format(why, WHY_BYTES, "refusing to mark VMCS %d (0x%llx) launched: it is not current on this CPU (%s)", vmcs,
+        format(why, WHY_BYTES,
+               "refusing to mark VMCS %d (0x%llx) launched: it is not current on this CPU (%s)", vmcs,
                phys_of(pool, vmcs), vmcs_state_name(vmcs_slot_state(pool, vmcs)));
         err = E_STATE;
     }

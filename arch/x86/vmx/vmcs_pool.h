@@ -76,8 +76,8 @@ struct vmcs_ops {
 struct vmcs_cpu_counters {
     uint32_t vmclear;
     uint32_t vmptrld;
-    uint32_t vmptrld_skipped; /* load of the VMCS already current here: no instruction */
-    uint32_t fail_invalid;    /* VMfailInvalid */
+    uint32_t vmptrld_skipped;                      /* load of the VMCS already current here: no instruction */
+    uint32_t fail_invalid;                         /* VMfailInvalid */
     uint32_t failures_by_error[VMX_ERROR_MAX + 1]; /* VMfailValid by error number; [0]: out of range */
 };
 
@@ -101,9 +101,9 @@ struct vmcs_slot {
 };
 
 struct vmcs_pool_cpu {
-    uint64_t vmxon_region_phys;    /* VMCS_POOL_NO_REGION until registered */
-    int16_t current;               /* VMCS index, VMCS_NONE when none or unknown */
-    int16_t active_head;           /* VMCSs active here, linked through next_active */
+    uint64_t vmxon_region_phys; /* VMCS_POOL_NO_REGION until registered */
+    int16_t current;            /* VMCS index, VMCS_NONE when none or unknown */
+    int16_t active_head;        /* VMCSs active here, linked through next_active */
     uint16_t active_count;
     uint16_t remote_loads_pending; /* remote VMPTRLDs to this CPU in progress */
     struct vmcs_cpu_counters counters;
@@ -125,7 +125,8 @@ struct vmcs_pool {
 /* --- setup (boot CPU) --- */
 
 /* Empties the pool. phys_width_bits: VMCS/VMXON address width (vmx_caps_vmcs_phys_width_bits); 0 means 52. */
-void vmcs_pool_prepare(struct vmcs_pool *pool, const struct vmcs_ops *ops, int cpu_count, uint32_t phys_width_bits);
+void vmcs_pool_prepare(struct vmcs_pool *pool, const struct vmcs_ops *ops, int cpu_count,
+                       uint32_t phys_width_bits);
 /*
  * After VMXON on cpu: records its VMXON region for the guard and marks the CPU
  * as in VMX operation. E_FAULT if the region is a pool VMCS or another CPU's

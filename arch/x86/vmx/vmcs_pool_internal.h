@@ -8,8 +8,14 @@
 
 #include "arch/x86/vmx/vmcs_pool.h"
 
-static inline bool vmcs_cpu_valid(const struct vmcs_pool *pool, int cpu) { return cpu >= 0 && cpu < pool->cpu_count; }
-static inline bool vmcs_index_valid(const struct vmcs_pool *pool, int vmcs) { return vmcs >= 0 && vmcs < pool->vmcs_count; }
+static inline bool vmcs_cpu_valid(const struct vmcs_pool *pool, int cpu)
+{
+    return cpu >= 0 && cpu < pool->cpu_count;
+}
+static inline bool vmcs_index_valid(const struct vmcs_pool *pool, int vmcs)
+{
+    return vmcs >= 0 && vmcs < pool->vmcs_count;
+}
 
 static inline uint64_t vmcs_cpu_vmxon_region(const struct vmcs_pool *pool, int cpu)
 {
@@ -33,7 +39,8 @@ static inline enum vmcs_state vmcs_slot_state(const struct vmcs_pool *pool, int 
         return VMCS_STATE_CLEAR;
     if (slot->launched)
         return VMCS_STATE_LAUNCHED;
-    return pool->cpus[slot->owner].current == vmcs ? VMCS_STATE_ACTIVE_CURRENT : VMCS_STATE_ACTIVE_NOT_CURRENT;
+    return pool->cpus[slot->owner].current == vmcs ? VMCS_STATE_ACTIVE_CURRENT
+                                                   : VMCS_STATE_ACTIVE_NOT_CURRENT;
 }
 
 #endif

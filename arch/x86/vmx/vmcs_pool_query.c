@@ -8,14 +8,22 @@
 const char *vmcs_state_name(enum vmcs_state state)
 {
     switch (state) {
-    case VMCS_STATE_FREE: return "free";
-    case VMCS_STATE_CLEAR: return "clear";
-    case VMCS_STATE_ACTIVE_CURRENT: return "active, current";
-    case VMCS_STATE_ACTIVE_NOT_CURRENT: return "active, not current";
-    case VMCS_STATE_LAUNCHED: return "launched";
-    case VMCS_STATE_MIGRATING: return "migrating";
-    case VMCS_STATE_RELEASING: return "releasing";
-    case VMCS_STATE_COUNT: break;
+    case VMCS_STATE_FREE:
+        return "free";
+    case VMCS_STATE_CLEAR:
+        return "clear";
+    case VMCS_STATE_ACTIVE_CURRENT:
+        return "active, current";
+    case VMCS_STATE_ACTIVE_NOT_CURRENT:
+        return "active, not current";
+    case VMCS_STATE_LAUNCHED:
+        return "launched";
+    case VMCS_STATE_MIGRATING:
+        return "migrating";
+    case VMCS_STATE_RELEASING:
+        return "releasing";
+    case VMCS_STATE_COUNT:
+        break;
     }
     return "no such VMCS";
 }
@@ -73,12 +81,21 @@ void vmcs_pool_cpu_snapshot(struct vmcs_pool *pool, int cpu, struct vmcs_pool_cp
     out->counters = c->counters;
     for (int vmcs = c->active_head; vmcs != VMCS_NONE; vmcs = pool->slots[vmcs].next_active) {
         switch (vmcs_slot_state(pool, vmcs)) {
-        case VMCS_STATE_ACTIVE_CURRENT: out->active_current++; break;
-        case VMCS_STATE_ACTIVE_NOT_CURRENT: out->active_not_current++; break;
-        case VMCS_STATE_LAUNCHED: out->launched++; break;
+        case VMCS_STATE_ACTIVE_CURRENT:
+            out->active_current++;
+            break;
+        case VMCS_STATE_ACTIVE_NOT_CURRENT:
+            out->active_not_current++;
+            break;
+        case VMCS_STATE_LAUNCHED:
+            out->launched++;
+            break;
         case VMCS_STATE_MIGRATING:
-        case VMCS_STATE_RELEASING: out->in_flight++; break;
-        default: break;
+        case VMCS_STATE_RELEASING:
+            out->in_flight++;
+            break;
+        default:
+            break;
         }
     }
     spin_unlock(&pool->lock);
@@ -107,7 +124,8 @@ static int check_locked(struct vmcs_pool *pool, char *why, size_t why_bytes)
             format(why, why_bytes, "cpu%d: active_count %d, list holds %d", cpu, c->active_count, length);
             return E_STATE;
         }
-        if (c->current != VMCS_NONE && (!vmcs_index_valid(pool, c->current) || pool->slots[c->current].owner != cpu)) {
+        if (c->current != VMCS_NONE &&
+            (!vmcs_index_valid(pool, c->current) || pool->slots[c->current].owner != cpu)) {
             format(why, why_bytes, "cpu%d: current VMCS %d is not active there", cpu, c->current);
             return E_STATE;
         }
@@ -115,8 +133,10 @@ static int check_locked(struct vmcs_pool *pool, char *why, size_t why_bytes)
     for (int vmcs = 0; vmcs < pool->vmcs_count; vmcs++) {
         const struct vmcs_slot *slot = &pool->slots[vmcs];
         acquired += slot->acquired;
-        if (slot->owner != VMCS_NONE && (!vmcs_cpu_valid(pool, slot->owner) || !listed[vmcs] || !slot->acquired)) {
-            format(why, why_bytes, "VMCS %d owned by cpu%d but not on its list, or not acquired", vmcs, slot->owner);
+        if (slot->owner != VMCS_NONE &&
+            (!vmcs_cpu_valid(pool, slot->owner) || !listed[vmcs] || !slot->acquired)) {
+            format(why, why_bytes, "VMCS %d owned by cpu%d but not on its list, or not acquired", vmcs,
+                   slot->owner);
             return E_STATE;
         }
         if (slot->launched && slot->owner == VMCS_NONE) {

@@ -80,7 +80,8 @@ int vmcs_selftest_run(void)
     expect(vmcs_pool_load(pool, a) == 0 && vmcs_pool_load(pool, b) == 0, "switch back to A, then B");
     expect(vmcs_pool_load(pool, b) == 0, "load B again");
     struct vmcs_cpu_counters switched = counters_of(pool, me);
-    uint32_t switch_vmptrld = switched.vmptrld - start.vmptrld, switch_vmclear = switched.vmclear - start.vmclear;
+    uint32_t switch_vmptrld = switched.vmptrld - start.vmptrld,
+             switch_vmclear = switched.vmclear - start.vmclear;
     uint32_t switch_skipped = switched.vmptrld_skipped - start.vmptrld_skipped;
     expect(switch_vmptrld == 4 && switch_vmclear == 0 && switch_skipped == 1,
            "four switches cost four VMPTRLDs, no VMCLEAR, and a reload of the current VMCS is skipped");
@@ -95,11 +96,14 @@ int vmcs_selftest_run(void)
     struct vmcs_cpu_counters after_old = counters_of(pool, me), after_new = counters_of(pool, other);
     uint32_t migrate_vmclear_old = after_old.vmclear - before_old.vmclear;
     uint32_t migrate_vmclear_new = after_new.vmclear - before_new.vmclear;
-    expect(migrate_vmclear_old == 1 && migrate_vmclear_new == 0, "a migration costs exactly one VMCLEAR, on the old CPU");
-    expect(vmcs_pool_load(pool, a) == E_BUSY, "loading A here while it is active on the other CPU is refused");
+    expect(migrate_vmclear_old == 1 && migrate_vmclear_new == 0,
+           "a migration costs exactly one VMCLEAR, on the old CPU");
+    expect(vmcs_pool_load(pool, a) == E_BUSY,
+           "loading A here while it is active on the other CPU is refused");
 
     struct remote_check check = { .pool = pool, .vmcs = a };
-    expect(ipi_call((uint32_t)other, load_and_read, &check) == 0 && check.load_err == 0, "load A on the other CPU");
+    expect(ipi_call((uint32_t)other, load_and_read, &check) == 0 && check.load_err == 0,
+           "load A on the other CPU");
     expect(check.read_ok && check.guest_rip == TEST_GUEST_RIP && check.es_selector == TEST_GUEST_ES_SELECTOR,
            "fields read back after the migration are the ones written");
 
@@ -107,7 +111,7 @@ int vmcs_selftest_run(void)
     expect(vmcs_service_free() == free_before, "every VMCS is back in the pool");
     log_info("selftest: vmcs-lifecycle cpus=%d,%d switch_vmptrld=%u switch_vmclear=%u switch_skipped=%u "
              "migrate_vmclear_old=%u migrate_vmclear_new=%u readback_rip=0x%lx result=%s",
-             me, other, switch_vmptrld, switch_vmclear, switch_skipped, migrate_vmclear_old, migrate_vmclear_new,
-             check.guest_rip, failures ? "FAIL" : "PASS");
+             me, other, switch_vmptrld, switch_vmclear, switch_skipped, migrate_vmclear_old,
+             migrate_vmclear_new, check.guest_rip, failures ? "FAIL" : "PASS");
     return failures ? E_STATE : 0;
 }

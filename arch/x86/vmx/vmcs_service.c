@@ -39,10 +39,14 @@ int vmcs_service_prepare(uint32_t cpu_count)
     }
     pool = (struct vmcs_pool *)(uintptr_t)phys;
     static const struct vmcs_ops ops = {
-        .vmclear = op_vmclear, .vmptrld = op_vmptrld, .run_on_cpu = op_run_on_cpu, .this_cpu = op_this_cpu,
+        .vmclear = op_vmclear,
+        .vmptrld = op_vmptrld,
+        .run_on_cpu = op_run_on_cpu,
+        .this_cpu = op_this_cpu,
     };
-    uint32_t width = vmx_boot_caps_valid() ? vmx_caps_vmcs_phys_width_bits(vmx_boot_caps(), cpu_phys_addr_bits())
-                                           : cpu_phys_addr_bits();
+    uint32_t width = vmx_boot_caps_valid()
+                         ? vmx_caps_vmcs_phys_width_bits(vmx_boot_caps(), cpu_phys_addr_bits())
+                         : cpu_phys_addr_bits();
     vmcs_pool_prepare(pool, &ops, (int)cpu_count, width);
     return 0;
 }
@@ -59,8 +63,8 @@ int vmcs_service_init(const struct boot_options *opts, uint32_t cpus_in_vmx_root
         return 0;
     uint32_t count = opts->vmcs_per_cpu * cpus_in_vmx_root;
     if (count > VMCS_POOL_MAX_VMCS) {
-        log_warn("vmx: vmcs_per_cpu=%u for %u CPUs is %u VMCSs; the pool holds at most %u", opts->vmcs_per_cpu,
-                 cpus_in_vmx_root, count, VMCS_POOL_MAX_VMCS);
+        log_warn("vmx: vmcs_per_cpu=%u for %u CPUs is %u VMCSs; the pool holds at most %u",
+                 opts->vmcs_per_cpu, cpus_in_vmx_root, count, VMCS_POOL_MAX_VMCS);
         count = VMCS_POOL_MAX_VMCS;
     }
     /* The region list itself is temporary: the pool copies the addresses. */
@@ -119,10 +123,7 @@ void vmcs_service_count_outcome(bool is_vmclear, struct vmx_outcome outcome)
     spin_unlock(&pool->lock);
 }
 
-uint32_t vmcs_service_total(void)
-{
-    return pool ? (uint32_t)pool->vmcs_count : 0;
-}
+uint32_t vmcs_service_total(void) { return pool ? (uint32_t)pool->vmcs_count : 0; }
 
 uint32_t vmcs_service_free(void)
 {

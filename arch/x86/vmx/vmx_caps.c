@@ -29,8 +29,10 @@ struct caps_msr {
 };
 
 /* "MSR_IA32_VMX_BASIC" + 4 is the SDM's name "IA32_VMX_BASIC". */
-#define CAPS_MSR(msr_, field_, presence_, names_) \
-    { msr_, &#msr_[4], offsetof(struct vmx_caps, field_), presence_, names_ }
+#define CAPS_MSR(msr_, field_, presence_, names_)                                                            \
+    {                                                                                                        \
+        msr_, &#msr_[4], offsetof(struct vmx_caps, field_), presence_, names_                                \
+    }
 
 /* In SDM order, which is also the order the conditions depend on each other. */
 static const struct caps_msr caps_msrs[] = {
@@ -48,7 +50,8 @@ static const struct caps_msr caps_msrs[] = {
     CAPS_MSR(MSR_IA32_VMX_PROCBASED_CTLS2, procbased_ctls2, PRESENT_IF_SECONDARY, vmx_secondary_control_name),
     CAPS_MSR(MSR_IA32_VMX_EPT_VPID_CAP, ept_vpid_cap, PRESENT_IF_EPT_VPID, NULL),
     CAPS_MSR(MSR_IA32_VMX_TRUE_PINBASED_CTLS, true_pinbased_ctls, PRESENT_IF_TRUE, vmx_pinbased_control_name),
-    CAPS_MSR(MSR_IA32_VMX_TRUE_PROCBASED_CTLS, true_procbased_ctls, PRESENT_IF_TRUE, vmx_procbased_control_name),
+    CAPS_MSR(MSR_IA32_VMX_TRUE_PROCBASED_CTLS, true_procbased_ctls, PRESENT_IF_TRUE,
+             vmx_procbased_control_name),
     CAPS_MSR(MSR_IA32_VMX_TRUE_EXIT_CTLS, true_exit_ctls, PRESENT_IF_TRUE, vmx_exit_control_name),
     CAPS_MSR(MSR_IA32_VMX_TRUE_ENTRY_CTLS, true_entry_ctls, PRESENT_IF_TRUE, vmx_entry_control_name),
     CAPS_MSR(MSR_IA32_VMX_VMFUNC, vmfunc, PRESENT_IF_VMFUNC, NULL),
@@ -67,11 +70,16 @@ static uint64_t caps_value(const struct vmx_caps *caps, const struct caps_msr *m
 static bool caps_present(const struct vmx_caps *caps, enum caps_presence presence)
 {
     switch (presence) {
-    case PRESENT_ALWAYS: return true;
-    case PRESENT_IF_SECONDARY: return caps->have_procbased_ctls2;
-    case PRESENT_IF_EPT_VPID: return caps->have_ept_vpid_cap;
-    case PRESENT_IF_TRUE: return caps->have_true_controls;
-    case PRESENT_IF_VMFUNC: return caps->have_vmfunc;
+    case PRESENT_ALWAYS:
+        return true;
+    case PRESENT_IF_SECONDARY:
+        return caps->have_procbased_ctls2;
+    case PRESENT_IF_EPT_VPID:
+        return caps->have_ept_vpid_cap;
+    case PRESENT_IF_TRUE:
+        return caps->have_true_controls;
+    case PRESENT_IF_VMFUNC:
+        return caps->have_vmfunc;
     }
     return false;
 }
@@ -80,7 +88,8 @@ static bool caps_present(const struct vmx_caps *caps, enum caps_presence presenc
 static void caps_derive(struct vmx_caps *caps, enum caps_presence upto)
 {
     if (upto == PRESENT_IF_SECONDARY)
-        caps->have_procbased_ctls2 = vmx_control_may_be_1(caps->procbased_ctls, VMX_PROCBASED_ACTIVATE_SECONDARY);
+        caps->have_procbased_ctls2 =
+            vmx_control_may_be_1(caps->procbased_ctls, VMX_PROCBASED_ACTIVATE_SECONDARY);
     if (upto == PRESENT_IF_EPT_VPID)
         caps->have_ept_vpid_cap = caps->have_procbased_ctls2 &&
                                   (vmx_control_may_be_1(caps->procbased_ctls2, VMX_SECONDARY_ENABLE_EPT) ||
@@ -110,7 +119,8 @@ int vmx_caps_read(struct vmx_caps *caps, vmx_rdmsr_fn rdmsr, void *ctx)
     bool secondary = caps->have_procbased_ctls2;
     caps->ept = secondary && vmx_control_may_be_1(caps->procbased_ctls2, VMX_SECONDARY_ENABLE_EPT);
     caps->vpid = secondary && vmx_control_may_be_1(caps->procbased_ctls2, VMX_SECONDARY_ENABLE_VPID);
-    caps->unrestricted_guest = secondary && vmx_control_may_be_1(caps->procbased_ctls2, VMX_SECONDARY_UNRESTRICTED_GUEST);
+    caps->unrestricted_guest =
+        secondary && vmx_control_may_be_1(caps->procbased_ctls2, VMX_SECONDARY_UNRESTRICTED_GUEST);
     return 0;
 }
 
@@ -133,13 +143,15 @@ int vmx_caps_check_basic(const struct vmx_caps *caps, char *why, size_t why_byte
     uint32_t type = vmx_basic_memory_type(caps->basic);
     if (size_bytes == 0 || size_bytes > PAGE_SIZE_BYTES) {
         format(why, why_bytes,
-               "IA32_VMX_BASIC says VMXON/VMCS regions are %u bytes; this hypervisor allocates one 4096-byte page each",
+               "IA32_VMX_BASIC says VMXON/VMCS regions are %u bytes; this hypervisor allocates one 4096-byte "
+               "page each",
                size_bytes);
         return E_NOTSUP;
     }
     if (type != VMX_MEMORY_TYPE_WRITE_BACK) {
         format(why, why_bytes,
-               "IA32_VMX_BASIC says the VMCS memory type is %u (%s), not 6 (write-back); this hypervisor maps VMCS regions write-back",
+               "IA32_VMX_BASIC says the VMCS memory type is %u (%s), not 6 (write-back); this hypervisor "
+               "maps VMCS regions write-back",
                type, type == VMX_MEMORY_TYPE_UNCACHEABLE ? "uncacheable" : "reserved");
         return E_NOTSUP;
     }
@@ -177,8 +189,8 @@ int vmx_caps_compare(const struct vmx_caps *boot, const struct vmx_caps *ap, int
         if (!on_boot && !on_ap)
             continue;
         if (on_boot != on_ap) {
-            log_error("VMX capabilities differ from cpu0: %s (0x%X) exists on cpu%d but not on cpu%d", m->name,
-                      m->msr, on_boot ? 0 : ap_cpu, on_boot ? ap_cpu : 0);
+            log_error("VMX capabilities differ from cpu0: %s (0x%X) exists on cpu%d but not on cpu%d",
+                      m->name, m->msr, on_boot ? 0 : ap_cpu, on_boot ? ap_cpu : 0);
             differing++;
             continue;
         }
@@ -190,14 +202,16 @@ int vmx_caps_compare(const struct vmx_caps *boot, const struct vmx_caps *ap, int
             name_control_bits(names, sizeof names, 0, differ, m->control_name);
         /* name_control_bits starts each name with ", "; show them as " (a, b)". */
         log_error("VMX capabilities differ from cpu0: %s (0x%X) bits 0x%016llx differ%s%s%s", m->name, m->msr,
-                  (unsigned long long)differ, names[0] ? " (" : "", names[0] ? names + 2 : "", names[0] ? ")" : "");
+                  (unsigned long long)differ, names[0] ? " (" : "", names[0] ? names + 2 : "",
+                  names[0] ? ")" : "");
         differing++;
     }
     if (!differing)
         return 0;
-    log_error("cpu%d: %d VMX capability MSR(s) differ from cpu0's, so VMX stays off here; give every CPU the same "
-              "microcode and firmware VMX settings",
-              ap_cpu, differing);
+    log_error(
+        "cpu%d: %d VMX capability MSR(s) differ from cpu0's, so VMX stays off here; give every CPU the same "
+        "microcode and firmware VMX settings",
+        ap_cpu, differing);
     return E_INVAL;
 }
 
@@ -223,9 +237,11 @@ static size_t name_cr_bits(char *why, size_t why_bytes, size_t used, uint64_t ma
         unsigned want = (unsigned)((required >> bit) & 1);
         const char *sep = used ? "; " : "";
         if (note == CR_NOTE_CONTRADICTS)
-            used = vmx_text_append(why, why_bytes, used, "%s%s must be 1 (%s_FIXED0) and 0 (%s_FIXED1)", sep, name, reg, reg);
+            used = vmx_text_append(why, why_bytes, used, "%s%s must be 1 (%s_FIXED0) and 0 (%s_FIXED1)", sep,
+                                   name, reg, reg);
         else if (note == CR_NOTE_REFUSED)
-            used = vmx_text_append(why, why_bytes, used, "%s%s must be %u in VMX operation but is %u", sep, name, want, !want);
+            used = vmx_text_append(why, why_bytes, used, "%s%s must be %u in VMX operation but is %u", sep,
+                                   name, want, !want);
         else
             used = vmx_text_append(why, why_bytes, used, "%sset %s (VMX operation requires it)", sep, name);
     }
@@ -250,9 +266,12 @@ int vmx_cr_check(uint64_t cr0, uint64_t cr4_with_vmxe, const struct vmx_caps *ca
     uint64_t cr0_contradict = caps->cr0_fixed0 & ~caps->cr0_fixed1;
     uint64_t cr4_contradict = caps->cr4_fixed0 & ~caps->cr4_fixed1;
     if (cr0_contradict || cr4_contradict) {
-        used = name_cr_bits(why, why_bytes, used, cr0_contradict, 1, "CR0", vmx_cr0_bit_name, CR_NOTE_CONTRADICTS);
-        used = name_cr_bits(why, why_bytes, used, cr4_contradict, 1, "CR4", vmx_cr4_bit_name, CR_NOTE_CONTRADICTS);
-        vmx_text_append(why, why_bytes, used, ": the VMX fixed-bit MSRs contradict; the firmware or emulator is broken");
+        used = name_cr_bits(why, why_bytes, used, cr0_contradict, 1, "CR0", vmx_cr0_bit_name,
+                            CR_NOTE_CONTRADICTS);
+        used = name_cr_bits(why, why_bytes, used, cr4_contradict, 1, "CR4", vmx_cr4_bit_name,
+                            CR_NOTE_CONTRADICTS);
+        vmx_text_append(why, why_bytes, used,
+                        ": the VMX fixed-bit MSRs contradict; the firmware or emulator is broken");
         return E_NOTSUP;
     }
 
@@ -261,12 +280,17 @@ int vmx_cr_check(uint64_t cr0, uint64_t cr4_with_vmxe, const struct vmx_caps *ca
     uint64_t cr0_refused = cr0_changed & ~(CR0_NE_BIT & cr0_required);
     uint64_t cr4_refused = cr4_changed & ~(CR4_VMXE_BIT & cr4_required);
     if (cr0_refused || cr4_refused) {
-        used = name_cr_bits(why, why_bytes, used, cr0_refused, cr0_required, "CR0", vmx_cr0_bit_name, CR_NOTE_REFUSED);
-        used = name_cr_bits(why, why_bytes, used, cr4_refused, cr4_required, "CR4", vmx_cr4_bit_name, CR_NOTE_REFUSED);
-        vmx_text_append(why, why_bytes, used, " (IA32_VMX_CR0/CR4_FIXED0/1); only CR0.NE and CR4.VMXE are set here, so fix the boot path");
+        used = name_cr_bits(why, why_bytes, used, cr0_refused, cr0_required, "CR0", vmx_cr0_bit_name,
+                            CR_NOTE_REFUSED);
+        used = name_cr_bits(why, why_bytes, used, cr4_refused, cr4_required, "CR4", vmx_cr4_bit_name,
+                            CR_NOTE_REFUSED);
+        vmx_text_append(
+            why, why_bytes, used,
+            " (IA32_VMX_CR0/CR4_FIXED0/1); only CR0.NE and CR4.VMXE are set here, so fix the boot path");
         return E_NOTSUP;
     }
-    used = name_cr_bits(why, why_bytes, used, cr0_changed, cr0_required, "CR0", vmx_cr0_bit_name, CR_NOTE_SET);
+    used =
+        name_cr_bits(why, why_bytes, used, cr0_changed, cr0_required, "CR0", vmx_cr0_bit_name, CR_NOTE_SET);
     name_cr_bits(why, why_bytes, used, cr4_changed, cr4_required, "CR4", vmx_cr4_bit_name, CR_NOTE_SET);
     return 0;
 }

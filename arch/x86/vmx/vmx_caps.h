@@ -31,7 +31,7 @@
 #define MSR_IA32_VMX_VMFUNC 0x491
 
 /* IA32_VMX_BASIC fields (SDM: "Basic VMX Information"). */
-#define VMX_BASIC_PHYS_WIDTH_32 (1ull << 48)  /* VMXON/VMCS addresses limited to 32 bits */
+#define VMX_BASIC_PHYS_WIDTH_32 (1ull << 48) /* VMXON/VMCS addresses limited to 32 bits */
 #define VMX_BASIC_INS_OUTS_INFO (1ull << 54)
 #define VMX_BASIC_TRUE_CONTROLS (1ull << 55)
 #define VMX_MEMORY_TYPE_UNCACHEABLE 0
@@ -82,13 +82,19 @@ int vmx_caps_read(struct vmx_caps *caps, vmx_rdmsr_fn rdmsr, void *ctx);
 
 /* IA32_VMX_BASIC decoders. */
 static inline uint32_t vmx_basic_revision_id(uint64_t basic) { return (uint32_t)(basic & 0x7fffffffu); }
-static inline uint32_t vmx_basic_region_size_bytes(uint64_t basic) { return (uint32_t)((basic >> 32) & 0x1fffu); }
+static inline uint32_t vmx_basic_region_size_bytes(uint64_t basic)
+{
+    return (uint32_t)((basic >> 32) & 0x1fffu);
+}
 static inline bool vmx_basic_phys_width_32(uint64_t basic) { return (basic & VMX_BASIC_PHYS_WIDTH_32) != 0; }
 static inline uint32_t vmx_basic_memory_type(uint64_t basic) { return (uint32_t)((basic >> 50) & 0xfu); }
 static inline bool vmx_basic_true_controls(uint64_t basic) { return (basic & VMX_BASIC_TRUE_CONTROLS) != 0; }
 
 /* Control MSRs: the low half is allowed-0 (1 = must be 1), the high half allowed-1 (1 = may be 1). */
-static inline bool vmx_control_may_be_1(uint64_t msr_value, unsigned bit) { return (msr_value >> (32 + bit)) & 1; }
+static inline bool vmx_control_may_be_1(uint64_t msr_value, unsigned bit)
+{
+    return (msr_value >> (32 + bit)) & 1;
+}
 static inline bool vmx_control_must_be_1(uint64_t msr_value, unsigned bit) { return (msr_value >> bit) & 1; }
 
 /*

@@ -104,16 +104,16 @@ static const char *const entry_names[32] = {
 };
 
 static const char *const cr0_names[32] = {
-    [0] = "CR0.PE", [1] = "CR0.MP", [2] = "CR0.EM", [3] = "CR0.TS", [4] = "CR0.ET", [5] = "CR0.NE",
+    [0] = "CR0.PE",  [1] = "CR0.MP",  [2] = "CR0.EM",  [3] = "CR0.TS",  [4] = "CR0.ET",  [5] = "CR0.NE",
     [16] = "CR0.WP", [18] = "CR0.AM", [29] = "CR0.NW", [30] = "CR0.CD", [31] = "CR0.PG",
 };
 
 static const char *const cr4_names[32] = {
-    [0] = "CR4.VME", [1] = "CR4.PVI", [2] = "CR4.TSD", [3] = "CR4.DE", [4] = "CR4.PSE",
-    [5] = "CR4.PAE", [6] = "CR4.MCE", [7] = "CR4.PGE", [8] = "CR4.PCE", [9] = "CR4.OSFXSR",
-    [10] = "CR4.OSXMMEXCPT", [11] = "CR4.UMIP", [12] = "CR4.LA57", [13] = "CR4.VMXE", [14] = "CR4.SMXE",
-    [16] = "CR4.FSGSBASE", [17] = "CR4.PCIDE", [18] = "CR4.OSXSAVE", [19] = "CR4.KL", [20] = "CR4.SMEP",
-    [21] = "CR4.SMAP", [22] = "CR4.PKE", [23] = "CR4.CET", [24] = "CR4.PKS",
+    [0] = "CR4.VME",         [1] = "CR4.PVI",    [2] = "CR4.TSD",      [3] = "CR4.DE",    [4] = "CR4.PSE",
+    [5] = "CR4.PAE",         [6] = "CR4.MCE",    [7] = "CR4.PGE",      [8] = "CR4.PCE",   [9] = "CR4.OSFXSR",
+    [10] = "CR4.OSXMMEXCPT", [11] = "CR4.UMIP",  [12] = "CR4.LA57",    [13] = "CR4.VMXE", [14] = "CR4.SMXE",
+    [16] = "CR4.FSGSBASE",   [17] = "CR4.PCIDE", [18] = "CR4.OSXSAVE", [19] = "CR4.KL",   [20] = "CR4.SMEP",
+    [21] = "CR4.SMAP",       [22] = "CR4.PKE",   [23] = "CR4.CET",     [24] = "CR4.PKS",
 };
 
 static const char *name_in(const char *const table[32], unsigned bit) { return bit < 32 ? table[bit] : NULL; }

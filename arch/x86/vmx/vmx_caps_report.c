@@ -22,7 +22,8 @@ static void line_start(struct report_line *line, const char *title, bool continu
 {
     line->title = title;
     line->has_items = false;
-    line->used = vmx_text_append(line->text, sizeof line->text, 0, "vmx: %s%s:", title, continued ? " (cont.)" : "");
+    line->used =
+        vmx_text_append(line->text, sizeof line->text, 0, "vmx: %s%s:", title, continued ? " (cont.)" : "");
 }
 
 /* Prints the line without the comma after its last item. */
@@ -51,9 +52,11 @@ static void report_controls(const char *title, uint64_t msr_value, const char *(
     struct report_line line;
     line_start(&line, title, false);
     for (unsigned bit = 0; bit < 32; bit++) {
-        bool must_be_1 = vmx_control_must_be_1(msr_value, bit), may_be_1 = vmx_control_may_be_1(msr_value, bit);
+        bool must_be_1 = vmx_control_must_be_1(msr_value, bit),
+             may_be_1 = vmx_control_may_be_1(msr_value, bit);
         const char *name = control_name(bit);
-        const char *mark = must_be_1 ? (may_be_1 ? "required" : "contradictory") : (may_be_1 ? "allowed" : "unavailable");
+        const char *mark =
+            must_be_1 ? (may_be_1 ? "required" : "contradictory") : (may_be_1 ? "allowed" : "unavailable");
         if (name || may_be_1)
             line_item(&line, name, bit, mark);
     }
@@ -61,11 +64,23 @@ static void report_controls(const char *title, uint64_t msr_value, const char *(
 }
 
 static const char *const ept_vpid_names[64] = {
-    [0] = "execute-only", [6] = "page-walk length 4", [7] = "page-walk length 5", [8] = "UC paging structures",
-    [14] = "WB paging structures", [16] = "2 MiB pages", [17] = "1 GiB pages", [20] = "INVEPT",
-    [21] = "accessed/dirty flags", [22] = "advanced EPT-violation info", [23] = "supervisor shadow stack",
-    [25] = "single-context INVEPT", [26] = "all-context INVEPT", [32] = "INVVPID",
-    [40] = "individual-address INVVPID", [41] = "single-context INVVPID", [42] = "all-context INVVPID",
+    [0] = "execute-only",
+    [6] = "page-walk length 4",
+    [7] = "page-walk length 5",
+    [8] = "UC paging structures",
+    [14] = "WB paging structures",
+    [16] = "2 MiB pages",
+    [17] = "1 GiB pages",
+    [20] = "INVEPT",
+    [21] = "accessed/dirty flags",
+    [22] = "advanced EPT-violation info",
+    [23] = "supervisor shadow stack",
+    [25] = "single-context INVEPT",
+    [26] = "all-context INVEPT",
+    [32] = "INVVPID",
+    [40] = "individual-address INVVPID",
+    [41] = "single-context INVVPID",
+    [42] = "all-context INVVPID",
     [43] = "single-context-retaining-globals INVVPID",
 };
 
@@ -84,21 +99,26 @@ void vmx_caps_report(const struct vmx_caps *caps)
     if (!log_enabled(LOG_DEBUG))
         return;
     uint64_t basic = caps->basic;
-    log_debug("vmx: IA32_VMX_BASIC 0x%016llx: revision 0x%x, regions %u bytes, memory type %u%s, %s, TRUE controls %s",
+    log_debug("vmx: IA32_VMX_BASIC 0x%016llx: revision 0x%x, regions %u bytes, memory type %u%s, %s, TRUE "
+              "controls %s",
               (unsigned long long)basic, vmx_basic_revision_id(basic), vmx_basic_region_size_bytes(basic),
-              vmx_basic_memory_type(basic), vmx_basic_memory_type(basic) == VMX_MEMORY_TYPE_WRITE_BACK ? " (write-back)" : "",
+              vmx_basic_memory_type(basic),
+              vmx_basic_memory_type(basic) == VMX_MEMORY_TYPE_WRITE_BACK ? " (write-back)" : "",
               vmx_basic_phys_width_32(basic) ? "addresses below 4 GiB only" : "addresses up to MAXPHYADDR",
               caps->have_true_controls ? "yes" : "no");
     uint64_t misc = caps->misc;
-    log_debug("vmx: IA32_VMX_MISC 0x%016llx: preemption timer TSC/%u, CR3 targets %u, MSR lists up to %u entries, "
-              "activity HLT %s shutdown %s wait-for-SIPI %s, VMWRITE to exit info %s",
-              (unsigned long long)misc, 1u << (misc & 0x1f), (unsigned)((misc >> 16) & 0x1ff),
-              512u * (unsigned)(((misc >> 25) & 7) + 1), ((misc >> 6) & 1) ? "yes" : "no", ((misc >> 7) & 1) ? "yes" : "no",
-              ((misc >> 8) & 1) ? "yes" : "no", ((misc >> 29) & 1) ? "yes" : "no");
-    log_debug("vmx: CR0 fixed0 0x%llx fixed1 0x%llx, CR4 fixed0 0x%llx fixed1 0x%llx, VMCS highest index 0x%x",
-              (unsigned long long)caps->cr0_fixed0, (unsigned long long)caps->cr0_fixed1,
-              (unsigned long long)caps->cr4_fixed0, (unsigned long long)caps->cr4_fixed1,
-              (unsigned)((caps->vmcs_enum >> 1) & 0x1ff));
+    log_debug(
+        "vmx: IA32_VMX_MISC 0x%016llx: preemption timer TSC/%u, CR3 targets %u, MSR lists up to %u entries, "
+        "activity HLT %s shutdown %s wait-for-SIPI %s, VMWRITE to exit info %s",
+        (unsigned long long)misc, 1u << (misc & 0x1f), (unsigned)((misc >> 16) & 0x1ff),
+        512u * (unsigned)(((misc >> 25) & 7) + 1), ((misc >> 6) & 1) ? "yes" : "no",
+        ((misc >> 7) & 1) ? "yes" : "no", ((misc >> 8) & 1) ? "yes" : "no",
+        ((misc >> 29) & 1) ? "yes" : "no");
+    log_debug(
+        "vmx: CR0 fixed0 0x%llx fixed1 0x%llx, CR4 fixed0 0x%llx fixed1 0x%llx, VMCS highest index 0x%x",
+        (unsigned long long)caps->cr0_fixed0, (unsigned long long)caps->cr0_fixed1,
+        (unsigned long long)caps->cr4_fixed0, (unsigned long long)caps->cr4_fixed1,
+        (unsigned)((caps->vmcs_enum >> 1) & 0x1ff));
     /* The TRUE MSRs report which default-1 controls may really be 0 (SDM: "VMX Capability Reporting Facility"). */
     bool use_true = caps->have_true_controls;
     report_controls(use_true ? "pin-based controls (true)" : "pin-based controls",
@@ -106,7 +126,8 @@ void vmx_caps_report(const struct vmx_caps *caps)
     report_controls(use_true ? "primary processor-based controls (true)" : "primary processor-based controls",
                     use_true ? caps->true_procbased_ctls : caps->procbased_ctls, vmx_procbased_control_name);
     if (caps->have_procbased_ctls2)
-        report_controls("secondary processor-based controls", caps->procbased_ctls2, vmx_secondary_control_name);
+        report_controls("secondary processor-based controls", caps->procbased_ctls2,
+                        vmx_secondary_control_name);
     report_controls(use_true ? "VM-exit controls (true)" : "VM-exit controls",
                     use_true ? caps->true_exit_ctls : caps->exit_ctls, vmx_exit_control_name);
     report_controls(use_true ? "VM-entry controls (true)" : "VM-entry controls",

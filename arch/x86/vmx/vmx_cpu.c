@@ -80,7 +80,8 @@ static int check_capabilities(struct percpu *cpu)
     }
     if (cpu->index != 0) {
         struct vmx_caps mine;
-        if (vmx_caps_read(&mine, kernel_rdmsr, NULL) < 0 || vmx_caps_compare(&boot_caps, &mine, (int)cpu->index))
+        if (vmx_caps_read(&mine, kernel_rdmsr, NULL) < 0 ||
+            vmx_caps_compare(&boot_caps, &mine, (int)cpu->index))
             return refuse(cpu, REASON_CAPS_MISMATCH, E_INVAL);
     }
     if (vmx_caps_check_basic(&boot_caps, why, sizeof why) < 0) {
@@ -98,7 +99,8 @@ int vmx_enable_this_cpu(void)
     if (!options || !options->vmx)
         return E_DENIED;
     if (!cpu_has_vmx()) {
-        log_warn("VMX not available (CPUID.1:ECX.VMX=0): this CPU (or emulator) has no VT-x; going on without it");
+        log_warn(
+            "VMX not available (CPUID.1:ECX.VMX=0): this CPU (or emulator) has no VT-x; going on without it");
         return refuse(cpu, REASON_NO_VMX, E_NOTSUP);
     }
     if (read_cr4() & CR4_VMXE) {

@@ -44,9 +44,12 @@ const char *vmx_error_name(uint32_t number)
 const char *vmx_result_name(enum vmx_result result)
 {
     switch (result) {
-    case VMX_SUCCEED: return "VMsucceed";
-    case VMX_FAIL_INVALID: return "VMfailInvalid";
-    case VMX_FAIL_VALID: return "VMfailValid";
+    case VMX_SUCCEED:
+        return "VMsucceed";
+    case VMX_FAIL_INVALID:
+        return "VMfailInvalid";
+    case VMX_FAIL_VALID:
+        return "VMfailValid";
     }
     return "VM?";
 }

@@ -23,8 +23,10 @@ static int report(const char *case_name, const char *insn, uint64_t operand, str
     char text[VMX_OUTCOME_TEXT_BYTES];
     vmx_outcome_format(outcome, text, sizeof text);
     bool pass = outcome.result == VMX_FAIL_VALID && outcome.error == expected_error;
-    log_info("inject: case=%s insn=%s operand=0x%lx outcome=\"%s\" expected=\"VMfailValid error %u (%s)\" result=%s",
-             case_name, insn, operand, text, expected_error, vmx_error_name(expected_error), pass ? "PASS" : "FAIL");
+    log_info("inject: case=%s insn=%s operand=0x%lx outcome=\"%s\" expected=\"VMfailValid error %u (%s)\" "
+             "result=%s",
+             case_name, insn, operand, text, expected_error, vmx_error_name(expected_error),
+             pass ? "PASS" : "FAIL");
     return pass ? 0 : E_VMX;
 }
 
@@ -43,7 +45,8 @@ static int with_current_vmcs(const char *case_name, enum bad_instruction insn, u
         return E_STATE;
     }
     if ((err = vmcs_pool_acquire(pool, &vmcs)) || (err = vmcs_pool_load(pool, vmcs))) {
-        log_warn("inject: case=%s could not make a VMCS current (%s): result=SKIP", case_name, error_name(err));
+        log_warn("inject: case=%s could not make a VMCS current (%s): result=SKIP", case_name,
+                 error_name(err));
         return err;
     }
     const char *name = insn == BAD_VMPTRLD ? "VMPTRLD" : "VMCLEAR";
@@ -57,7 +60,8 @@ static int with_current_vmcs(const char *case_name, enum bad_instruction insn, u
     uint64_t current = 0;
     struct vmx_outcome stored = vmx_vmptrst(&current);
     if (!vmx_succeeded(stored) || current != vmcs_pool_phys(pool, vmcs)) {
-        log_error("inject: case=%s: the current VMCS changed to 0x%lx after a failed %s", case_name, current, name);
+        log_error("inject: case=%s: the current VMCS changed to 0x%lx after a failed %s", case_name, current,
+                  name);
         err = E_STATE;
     }
     int release_err = vmcs_pool_release(pool, vmcs);
@@ -79,8 +83,10 @@ static int pool_exhaustion(void)
     for (int i = 0; i < count; i++)
         vmcs_pool_release(pool, taken[i]);
     bool pass = err == E_NOMEM && free_after == 0 && vmcs_service_free() == (uint32_t)pool->vmcs_count;
-    log_info("inject: case=pool-exhaustion acquired=%d of %d outcome=%s expected=E_NOMEM free_after_release=%u "
-             "result=%s", count, pool->vmcs_count, error_name(err), vmcs_service_free(), pass ? "PASS" : "FAIL");
+    log_info(
+        "inject: case=pool-exhaustion acquired=%d of %d outcome=%s expected=E_NOMEM free_after_release=%u "
+        "result=%s",
+        count, pool->vmcs_count, error_name(err), vmcs_service_free(), pass ? "PASS" : "FAIL");
     return pass ? 0 : E_STATE;
 }
 
@@ -91,9 +97,11 @@ int vmx_inject_run(const struct boot_options *opts)
     int err;
     switch (opts->inject) {
     case INJECT_VMPTRLD_VMXON:
-        return with_current_vmcs("vmptrld-vmxon", BAD_VMPTRLD, cpu->vmxon_region_phys, ERROR_VMPTRLD_VMXON_POINTER);
+        return with_current_vmcs("vmptrld-vmxon", BAD_VMPTRLD, cpu->vmxon_region_phys,
+                                 ERROR_VMPTRLD_VMXON_POINTER);
     case INJECT_VMCLEAR_VMXON:
-        return with_current_vmcs("vmclear-vmxon", BAD_VMCLEAR, cpu->vmxon_region_phys, ERROR_VMCLEAR_VMXON_POINTER);
+        return with_current_vmcs("vmclear-vmxon", BAD_VMCLEAR, cpu->vmxon_region_phys,
+                                 ERROR_VMCLEAR_VMXON_POINTER);
     case INJECT_WRONG_REVISION:
         if (frames_alloc(1, FRAMES_BELOW_4GIB, &scratch) < 0)
             return E_NOMEM;
@@ -106,13 +114,15 @@ int vmx_inject_run(const struct boot_options *opts)
         if (frames_alloc(1, FRAMES_BELOW_4GIB, &scratch) < 0)
             return E_NOMEM;
         *(volatile uint32_t *)(uintptr_t)scratch = vmx_revision_id();
-        err = with_current_vmcs("unaligned-vmcs", BAD_VMPTRLD, scratch + 0x800, ERROR_VMPTRLD_INVALID_ADDRESS);
+        err =
+            with_current_vmcs("unaligned-vmcs", BAD_VMPTRLD, scratch + 0x800, ERROR_VMPTRLD_INVALID_ADDRESS);
         frames_free(scratch, 1);
         return err;
     case INJECT_BEYOND_PHYS_WIDTH: {
         struct vmcs_pool *pool = vmcs_service_pool();
         uint32_t width = pool && pool->phys_width_bits ? pool->phys_width_bits : 52;
-        return with_current_vmcs("beyond-phys-width", BAD_VMPTRLD, 1ull << width, ERROR_VMPTRLD_INVALID_ADDRESS);
+        return with_current_vmcs("beyond-phys-width", BAD_VMPTRLD, 1ull << width,
+                                 ERROR_VMPTRLD_INVALID_ADDRESS);
     }
     case INJECT_POOL_EXHAUSTION:
         return pool_exhaustion();

@@ -37,32 +37,43 @@ static inline struct vmx_outcome vmx_outcome_from_flags(bool carry, bool zero)
     return outcome;
 }
 
-#define VMX_MEMORY_OPERAND_INSN(mnemonic, phys)                                           \
-    ({                                                                                    \
-        bool carry, zero;                                                                 \
-        uint64_t operand_ = (phys);                                                       \
-        __asm__ volatile(mnemonic " %[operand]" VMX_FLAGS                                 \
-                         : VMX_FLAG_OUTPUTS                                               \
-                         : [operand] "m"(operand_)                                        \
-                         : "cc", "memory");                                               \
-        vmx_outcome_from_flags(carry, zero);                                              \
+#define VMX_MEMORY_OPERAND_INSN(mnemonic, phys)                                                              \
+    ({                                                                                                       \
+        bool carry, zero;                                                                                    \
+        uint64_t operand_ = (phys);                                                                          \
+        __asm__ volatile(mnemonic " %[operand]" VMX_FLAGS:VMX_FLAG_OUTPUTS                                   \
+                         : [operand] "m"(operand_)                                                           \
+                         : "cc", "memory");                                                                  \
+        vmx_outcome_from_flags(carry, zero);                                                                 \
     })
 
-static inline struct vmx_outcome vmx_vmxon(uint64_t region_phys) { return VMX_MEMORY_OPERAND_INSN("vmxon", region_phys); }
-static inline struct vmx_outcome vmx_vmclear(uint64_t vmcs_phys) { return VMX_MEMORY_OPERAND_INSN("vmclear", vmcs_phys); }
-static inline struct vmx_outcome vmx_vmptrld(uint64_t vmcs_phys) { return VMX_MEMORY_OPERAND_INSN("vmptrld", vmcs_phys); }
+static inline struct vmx_outcome vmx_vmxon(uint64_t region_phys)
+{
+    return VMX_MEMORY_OPERAND_INSN("vmxon", region_phys);
+}
+static inline struct vmx_outcome vmx_vmclear(uint64_t vmcs_phys)
+{
+    return VMX_MEMORY_OPERAND_INSN("vmclear", vmcs_phys);
+}
+static inline struct vmx_outcome vmx_vmptrld(uint64_t vmcs_phys)
+{
+    return VMX_MEMORY_OPERAND_INSN("vmptrld", vmcs_phys);
+}
 
 static inline struct vmx_outcome vmx_vmxoff(void)
 {
     bool carry, zero;
-    __asm__ volatile("vmxoff" VMX_FLAGS : VMX_FLAG_OUTPUTS : : "cc", "memory");
+    __asm__ volatile("vmxoff" VMX_FLAGS:VMX_FLAG_OUTPUTS : : "cc", "memory");
     return vmx_outcome_from_flags(carry, zero);
 }
 
 static inline struct vmx_outcome vmx_vmptrst(uint64_t *vmcs_phys)
 {
     bool carry, zero;
-    __asm__ volatile("vmptrst %[out]" VMX_FLAGS : [out] "=m"(*vmcs_phys), VMX_FLAG_OUTPUTS : : "cc", "memory");
+    __asm__ volatile("vmptrst %[out]" VMX_FLAGS
+                     : [out] "=m"(*vmcs_phys), VMX_FLAG_OUTPUTS
+                     :
+                     : "cc", "memory");
     return vmx_outcome_from_flags(carry, zero);
 }
 
@@ -79,8 +90,7 @@ static inline struct vmx_outcome vmx_vmread_raw(uint64_t field, uint64_t *value)
 static inline struct vmx_outcome vmx_vmwrite_raw(uint64_t field, uint64_t value)
 {
     bool carry, zero;
-    __asm__ volatile("vmwrite %[value], %[field]" VMX_FLAGS
-                     : VMX_FLAG_OUTPUTS
+    __asm__ volatile("vmwrite %[value], %[field]" VMX_FLAGS:VMX_FLAG_OUTPUTS
                      : [field] "r"(field), [value] "rm"(value)
                      : "cc", "memory");
     return vmx_outcome_from_flags(carry, zero);
@@ -95,8 +105,7 @@ struct vmx_invalidation_descriptor {
 static inline struct vmx_outcome vmx_invept(uint64_t type, struct vmx_invalidation_descriptor descriptor)
 {
     bool carry, zero;
-    __asm__ volatile("invept %[descriptor], %[type]" VMX_FLAGS
-                     : VMX_FLAG_OUTPUTS
+    __asm__ volatile("invept %[descriptor], %[type]" VMX_FLAGS:VMX_FLAG_OUTPUTS
                      : [type] "r"(type), [descriptor] "m"(descriptor)
                      : "cc", "memory");
     return vmx_outcome_from_flags(carry, zero);
@@ -105,8 +114,7 @@ static inline struct vmx_outcome vmx_invept(uint64_t type, struct vmx_invalidati
 static inline struct vmx_outcome vmx_invvpid(uint64_t type, struct vmx_invalidation_descriptor descriptor)
 {
     bool carry, zero;
-    __asm__ volatile("invvpid %[descriptor], %[type]" VMX_FLAGS
-                     : VMX_FLAG_OUTPUTS
+    __asm__ volatile("invvpid %[descriptor], %[type]" VMX_FLAGS:VMX_FLAG_OUTPUTS
                      : [type] "r"(type), [descriptor] "m"(descriptor)
                      : "cc", "memory");
     return vmx_outcome_from_flags(carry, zero);

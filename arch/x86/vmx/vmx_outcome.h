@@ -22,8 +22,14 @@ struct vmx_outcome {
 };
 
 static inline struct vmx_outcome vmx_outcome_succeed(void) { return (struct vmx_outcome){ VMX_SUCCEED, 0 }; }
-static inline struct vmx_outcome vmx_outcome_fail_invalid(void) { return (struct vmx_outcome){ VMX_FAIL_INVALID, 0 }; }
-static inline struct vmx_outcome vmx_outcome_fail_valid(uint32_t error) { return (struct vmx_outcome){ VMX_FAIL_VALID, error }; }
+static inline struct vmx_outcome vmx_outcome_fail_invalid(void)
+{
+    return (struct vmx_outcome){ VMX_FAIL_INVALID, 0 };
+}
+static inline struct vmx_outcome vmx_outcome_fail_valid(uint32_t error)
+{
+    return (struct vmx_outcome){ VMX_FAIL_VALID, error };
+}
 static inline bool vmx_succeeded(struct vmx_outcome outcome) { return outcome.result == VMX_SUCCEED; }
 
 /* Longest text vmx_outcome_format() writes, with its NUL. */
