@@ -101,7 +101,7 @@ static void take_module(const uint8_t *tag, struct boot_info *out)
         out->modules_overflow = true;
         return;
     }
-    uint32_t start = read_u32(tag + 8), end = read_u32(tag + 12);
+    uint32_t start = mb2_read_u32(tag + 8), end = mb2_read_u32(tag + 12);
     if (end < start) {
         log_warn("multiboot2: module 0x%x..0x%x ends before it starts; ignored", start, end);
         return;
@@ -146,7 +146,7 @@ static int check_header(uint32_t magic, const void *info, size_t available_bytes
         log_error("multiboot2: info block at %p is not 8-byte aligned: the boot loader is broken", info);
         return E_INVAL;
     }
-    *total_size = read_u32(info);
+    *total_size = mb2_read_u32(info);
     if (*total_size < INFO_HEADER_BYTES + TAG_HEADER_BYTES) {
         log_error("multiboot2: info block total_size %u is too small for a header and an end tag",
                   *total_size);
@@ -192,16 +192,16 @@ static void take_tag(const uint8_t *tag, uint32_t type, uint32_t size, struct bo
         break;
     case MB2_TAG_BASIC_MEMINFO:
         out->has_basic_meminfo = true;
-        out->mem_lower_kib = read_u32(data);
-        out->mem_upper_kib = read_u32(data + 4);
+        out->mem_lower_kib = mb2_read_u32(data);
+        out->mem_upper_kib = mb2_read_u32(data + 4);
         break;
     case MB2_TAG_EFI32_SYSTEM_TABLE:
         out->efi_system_table_present = true;
-        out->efi_system_table_phys = read_u32(data);
+        out->efi_system_table_phys = mb2_read_u32(data);
         break;
     case MB2_TAG_EFI64_SYSTEM_TABLE:
         out->efi_system_table_present = true;
-        out->efi_system_table_phys = read_u64(data);
+        out->efi_system_table_phys = mb2_read_u64(data);
         break;
     case MB2_TAG_ACPI_OLD:
         out->has_rsdp_v1 = true;
@@ -217,7 +217,7 @@ static void take_tag(const uint8_t *tag, uint32_t type, uint32_t size, struct bo
         break;
     case MB2_TAG_LOAD_BASE:
         out->has_load_base = true;
-        out->load_base_phys = read_u32(data);
+        out->load_base_phys = mb2_read_u32(data);
         break;
     default:
         break; /* framebuffer, APM, SMBIOS, network...: not needed */
@@ -241,7 +241,7 @@ static int walk_tags(const uint8_t *block, uint32_t total_size, struct boot_info
             return E_INVAL;
         }
         const uint8_t *tag = block + offset;
-        uint32_t type = read_u32(tag), size = read_u32(tag + 4);
+        uint32_t type = mb2_read_u32(tag), size = mb2_read_u32(tag + 4);
         if (size < TAG_HEADER_BYTES) {
             log_error("multiboot2: tag type %u at offset %u has size %u, less than its 8-byte header", type,
                       offset, size);
