@@ -1,4 +1,4 @@
-// host-sources: mm/pmm.c mm/multiboot2.c mm/memory_map.c
+// host-sources: mm/pmm.c
 /*
  * Fuzzes mm/pmm.c with a sequence of add / reserve / alloc / free operations
  * and checks every result against a frame-by-frame model of a small address
