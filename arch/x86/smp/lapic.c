@@ -28,6 +28,7 @@ enum lapic_register {
 
 static volatile uint32_t *mmio;
 static bool x2apic;
+static bool x2apic_forced; /* lapic_force_x2apic(): x2APIC even where xAPIC would do */
 
 static uint32_t lapic_read(enum lapic_register reg)
 {
@@ -46,35 +47,43 @@ static void lapic_write(enum lapic_register reg, uint32_t value)
 
 static void enable_this_apic(void)
 {
-    uint64_t base = rdmsr(MSR_IA32_APIC_BASE) | APIC_BASE_XAPIC_ENABLE;
-    if (x2apic)
-        base |= APIC_BASE_X2APIC_ENABLE;
-    wrmsr(MSR_IA32_APIC_BASE, base);
+    /* SDM "x2APIC State Transitions": disabled -> xAPIC -> x2APIC; disabled -> x2APIC directly is a #GP. */
+    uint64_t base = rdmsr(MSR_IA32_APIC_BASE);
+    if (!(base & APIC_BASE_XAPIC_ENABLE)) {
+        base |= APIC_BASE_XAPIC_ENABLE;
+        wrmsr(MSR_IA32_APIC_BASE, base);
+    }
+    if (x2apic && !(base & APIC_BASE_X2APIC_ENABLE))
+        wrmsr(MSR_IA32_APIC_BASE, base | APIC_BASE_X2APIC_ENABLE);
     lapic_write(LAPIC_SPURIOUS, SPURIOUS_APIC_ENABLE | VECTOR_SPURIOUS);
 }
+
+void lapic_force_x2apic(void) { x2apic_forced = true; }
 
 void lapic_init_boot_cpu(uint64_t mmio_phys, uint32_t max_apic_id)
 {
     bool has_x2apic = cpuid(1, 0).ecx & CPUID1_ECX_X2APIC;
     bool firmware_x2apic = rdmsr(MSR_IA32_APIC_BASE) & APIC_BASE_X2APIC_ENABLE;
-    x2apic = firmware_x2apic || (has_x2apic && max_apic_id > 254);
+    x2apic = firmware_x2apic || (has_x2apic && (max_apic_id > 254 || x2apic_forced));
     mmio = (volatile uint32_t *)(uintptr_t)mmio_phys;
     if (!has_x2apic && max_apic_id > 254)
         log_warn("lapic: APIC ids up to %u need x2APIC, which this CPU lacks: CPUs above 254 stay off",
                  max_apic_id);
+    if (!has_x2apic && x2apic_forced)
+        log_warn("lapic: x2apic=on, but this CPU has no x2APIC (CPUID.1:ECX bit 21): using xAPIC; under QEMU "
+                 "add -cpu max or -cpu qemu64,+x2apic");
     enable_this_apic();
-    log_info("lapic: %s mode%s, boot CPU apic id %u", x2apic ? "x2APIC" : "xAPIC",
-             firmware_x2apic ? " (left on by firmware)" : "", lapic_id());
+    const char *why = firmware_x2apic           ? " (left on by firmware)"
+                      : x2apic_forced && x2apic ? " (x2apic=on)"
+                                                : "";
+    log_info("lapic: %s mode%s, boot CPU apic id %u", x2apic ? "x2APIC" : "xAPIC", why, lapic_id());
 }
 
 void lapic_init_ap(void) { enable_this_apic(); }
 
 bool lapic_x2apic_mode(void) { return x2apic; }
 
-uint32_t lapic_id(void)
-{
-    return x2apic ? lapic_read(LAPIC_ID) : lapic_read(LAPIC_ID) >> 24;
-}
+uint32_t lapic_id(void) { return x2apic ? lapic_read(LAPIC_ID) : lapic_read(LAPIC_ID) >> 24; }
 
 void lapic_eoi(void) { lapic_write(LAPIC_EOI, 0); }
 

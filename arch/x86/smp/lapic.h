@@ -12,6 +12,8 @@
 #define VECTOR_IPI_CALL 0xF0  /* arch/x86/smp/ipi.c: run a function on a CPU */
 #define VECTOR_SPURIOUS 0xFF
 
+/* x2apic=on: x2APIC mode even when every APIC id fits xAPIC (where the CPU has it). Before lapic_init_boot_cpu. */
+void lapic_force_x2apic(void);
 /* Picks the mode and enables the boot CPU's APIC; mmio_phys from the MADT. */
 void lapic_init_boot_cpu(uint64_t mmio_phys, uint32_t max_apic_id);
 /* Enables the calling AP's APIC in the chosen mode. */

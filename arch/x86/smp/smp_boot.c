@@ -47,9 +47,12 @@ void smp_set_ap_work(void (*work)(void)) { ap_work = work; }
 static const char *stage_name(uint32_t stage)
 {
     static const char *const names[] = {
-        [STAGE_NONE] = "trampoline (before C)", [STAGE_TRAMPOLINE] = "trampoline",
-        [STAGE_DESCRIPTORS] = "descriptor setup", [STAGE_LAPIC] = "local APIC setup",
-        [STAGE_VMX] = "VMX enable", [STAGE_IDLE] = "idle",
+        [STAGE_NONE] = "trampoline (before C)",
+        [STAGE_TRAMPOLINE] = "trampoline",
+        [STAGE_DESCRIPTORS] = "descriptor setup",
+        [STAGE_LAPIC] = "local APIC setup",
+        [STAGE_VMX] = "VMX enable",
+        [STAGE_IDLE] = "idle",
     };
     return stage < ARRAY_SIZE(names) ? names[stage] : "?";
 }
@@ -119,7 +122,8 @@ static void send_init(uint32_t index, struct percpu *cpu)
     if (!err)
         err = lapic_send_init_deassert(cpu->apic_id);
     if (err)
-        log_warn("cpu%u (apic %u): the local APIC did not accept INIT (%s)", index, cpu->apic_id, error_name(err));
+        log_warn("cpu%u (apic %u): the local APIC did not accept INIT (%s)", index, cpu->apic_id,
+                 error_name(err));
 }
 
 /* INIT to every AP in [first, last] still FOUND, then SIPI, 200 us, SIPI to those not yet in C. */
@@ -161,13 +165,15 @@ static bool give_up(uint32_t index, struct percpu *cpu, uint32_t from, uint64_t 
     if (from == HANDSHAKE_SENT) {
         cpu->state = CPU_STATE_NO_ANSWER;
         cpu->reason = REASON_NO_SIPI_ANSWER;
-        log_warn("cpu%u (apic %u): no answer to SIPI after %lu ms: left out; check the MADT entry or try smp=serial "
-                 "init_wait=on", index, cpu->apic_id, waited_ms);
+        log_warn("cpu%u (apic %u): no answer to SIPI after %lu ms: left out; check the MADT entry or try "
+                 "smp=serial "
+                 "init_wait=on",
+                 index, cpu->apic_id, waited_ms);
     } else {
         cpu->state = CPU_STATE_STALLED;
         cpu->reason = REASON_STALLED;
-        log_warn("cpu%u (apic %u): stalled in %s (answered the SIPI, not online after %lu ms): left out", index,
-                 cpu->apic_id, stage_name(cpu->stage), waited_ms);
+        log_warn("cpu%u (apic %u): stalled in %s (answered the SIPI, not online after %lu ms): left out",
+                 index, cpu->apic_id, stage_name(cpu->stage), waited_ms);
     }
     return true;
 }
@@ -230,7 +236,8 @@ static int build_slots(const struct boot_options *opts, struct ap_boot_slot **sl
 {
     size_t slots_bytes = cpu_count_found * sizeof(struct ap_boot_slot);
     uint64_t slots_phys;
-    int err = frames_alloc((slots_bytes + PAGE_SIZE_BYTES - 1) / PAGE_SIZE_BYTES, FRAMES_BELOW_4GIB, &slots_phys);
+    int err =
+        frames_alloc((slots_bytes + PAGE_SIZE_BYTES - 1) / PAGE_SIZE_BYTES, FRAMES_BELOW_4GIB, &slots_phys);
     if (err) {
         log_error("smp: no memory for the AP start table (%s): APs stay off", error_name(err));
         return err;
@@ -243,7 +250,9 @@ static int build_slots(const struct boot_options *opts, struct ap_boot_slot **sl
             continue;
         cpu->stall_injected = is_injected(opts, i, INJECT_AP_STALL);
         slots[count++] = (struct ap_boot_slot){
-            .apic_id = cpu->apic_id, .percpu_virt = (uint64_t)(uintptr_t)cpu, .stack_top = cpu->kernel_stack_top,
+            .apic_id = cpu->apic_id,
+            .percpu_virt = (uint64_t)(uintptr_t)cpu,
+            .stack_top = cpu->kernel_stack_top,
         };
     }
     *slots_out = slots;
