@@ -148,23 +148,30 @@ def _garbage(seed, alphabet, spaces=True):
 
 
 GARBAGE = {
-    # 500 bytes of printable ASCII in words: '=' and quotes and backslashes included
-    "ascii-words": _garbage(6, "abcdefghijklmnopqrstuvwxyz=0123456789_,.-+x'\"\\=="),
+    # kind: (about 500 bytes of junk, a warning the kernel must print about it)
+    # printable ASCII in words, '=' and quotes and backslashes included
+    "ascii-words": (_garbage(6, "abcdefghijklmnopqrstuvwxyz=0123456789_,.-+x'\"\\=="),
+                    r"warning: cmdline: (option \"[^\"]*\" has no value|unknown option)"),
     # one 500-byte word that starts like an option
-    "one-long-option": "loglevel=" + "d" * 491,
+    "one-long-option": ("loglevel=" + "d" * 491, r"warning: cmdline: bad value \"d+\.\.\.\" for loglevel"),
     # bytes above 0x7f (UTF-8 of Latin-1 letters) mixed with option-like fragments
-    "high-bytes": _garbage(7, "éàüß€=vmcs_per_cpu=9ÿ") ,
+    "high-bytes": (_garbage(7, "\u00e9\u00e0\u00fc\u00df\u20ac=vmcs_per_cpu=9\u00ff"),
+                   r"warning: cmdline: option \"[^\"]*\" has non-printable bytes, ignored"),
 }
 
 
 @pytest.mark.parametrize("kind", sorted(GARBAGE))
 def test_garbage_command_line(kind):
     # status=dump comes after the garbage: an option after it must still take effect.
-    junk = GARBAGE[kind]
+    junk, warning = GARBAGE[kind]
     assert len(junk.encode()) >= 500
     result = boot("qemu", smp=2, cmdline=junk + " status=dump")
     assert_ready(result, cpus=(2, 2), vmx=0)
-    assert result.warnings, "no warning about the garbage\n" + result.describe()
+    assert result.grep(warning), "no warning matching %r\n%s" % (warning, result.describe())
+    # Every kernel line keeps its CPU prefix: a hostile option cannot garble the log.
+    kernel = result.lines[next(i for i, l in enumerate(result.lines) if "vmxroot: booting" in l):]
+    garbled = [l for l in kernel if not emulators.CPU_PREFIX_RE.match(l)]
+    assert not garbled, "lines without a cpuN: prefix: %r\n%s" % (garbled[:3], result.describe())
     assert status_page(result)["header"]["cpus_online"] == 2
 
 
@@ -264,5 +271,6 @@ def test_ovmf_64_cpus():
     assert_ready(result, cpus=(64, 64), vmx=0)
     page = status_page(result)
     assert page["header"]["cpus_online"] == 64 and page["header"]["page_count"] == 1
-    assert "uefi" in page["header"]["boot_flag_names"]
+    assert "uefi" in page["header"]["boot_flag_names"], "the page says BIOS after a UEFI boot: %s" % (
+        page["header"]["boot_flag_names"],)
     assert [r["state_name"] for r in page["cpus"]] == ["online"] * 64
