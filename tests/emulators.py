@@ -250,8 +250,11 @@ def _base_iso():
     if iso.exists() and offset_file.exists():
         return key, iso, int(offset_file.read_text())
     ISO_CACHE.mkdir(parents=True, exist_ok=True)
-    for old in ISO_CACHE.glob("*"):
-        old.unlink()  # a new kernel: every older variant is stale
+    # Older kernels' ISOs are stale; those of the last minutes may still be booting in another session.
+    for old in ISO_CACHE.glob("*.iso"):
+        if not old.name.startswith(("base-%s" % key, key)) and time.time() - old.stat().st_mtime > 600:
+            old.unlink(missing_ok=True)
+            old.with_suffix(".offset").unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(dir=ISO_CACHE) as tmp:
         isodir = Path(tmp) / "iso"
         (isodir / "boot" / "grub").mkdir(parents=True)
@@ -265,8 +268,8 @@ def _base_iso():
         offset = data.find(CMDLINE_SLOT_MARKER)
         if offset < 0 or data.find(CMDLINE_SLOT_MARKER, offset + 1) >= 0:
             raise BootError("the command line slot is not exactly once in %s" % out)
+        offset_file.write_text(str(offset))  # before the ISO appears: others check for both
         out.rename(iso)
-    offset_file.write_text(str(offset))
     return key, iso, offset
 
 
