@@ -14,8 +14,79 @@
 #include "core/spinlock.h"
 #include "core/string.h"
 
+/*
+ * CRC-32 a byte at a time from a 1 KiB table, built on first use (status_init_pages
+ * builds it before any writer runs). Every state change recomputes the checksum,
+ * so the per-byte cost shows under Bochs.
+ */
+static uint32_t crc32_table[256];
+static bool crc32_table_ready;
+
+static void crc32_build_table(void)
+{
+    for (uint32_t byte = 0; byte < 256; byte++) {
+        uint32_t crc = byte;
+        for (int bit = 0; bit < 8; bit++)
+            crc = (crc >> 1) ^ (crc & 1 ? 0xedb88320u : 0);
+        crc32_table[byte] = crc;
+    }
+    __atomic_store_n(&crc32_table_ready, true, __ATOMIC_RELEASE);
+}
+
+uint32_t status_crc32(uint32_t crc, const void *data, size_t size_bytes)
+{
+    const uint8_t *bytes = data;
+    if (!__atomic_load_n(&crc32_table_ready, __ATOMIC_ACQUIRE))
+        crc32_build_table();
+    crc = ~crc;
+    for (size_t i = 0; i < size_bytes; i++)
+        crc = (crc >> 8) ^ crc32_table[(crc ^ bytes[i]) & 0xff];
+    return ~crc;
+}
+
 /* One status area per system: its writers on every CPU share this lock. */
 static struct spinlock status_lock = SPINLOCK_INIT;
+/* After a panic the lock may be held by a CPU that will never return. */
+static volatile bool writer_forced;
+static bool forced_without_lock;
+#define FORCED_LOCK_SPINS 1000000u
+
+void status_force_writer(void) { writer_forced = true; }
+
+#ifdef VMXROOT_HOST
+void status_force_writer_reset(void) { writer_forced = false; }
+#endif
+
+static bool try_lock_bounded(struct spinlock *lock, uint32_t spins)
+{
+    for (uint32_t i = 0; i < spins; i++) {
+        uint32_t serving = __atomic_load_n(&lock->now_serving, __ATOMIC_ACQUIRE);
+        uint32_t expected = serving;
+        if (__atomic_compare_exchange_n(&lock->next_ticket, &expected, serving + 1, false, __ATOMIC_ACQUIRE,
+                                        __ATOMIC_RELAXED))
+            return true;
+        cpu_relax();
+    }
+    return false;
+}
+
+/* The writer lock; once forced, a bounded wait and then on without it (the panicking CPU writes alone). */
+static void writer_lock(void)
+{
+    if (!writer_forced) {
+        spin_lock(&status_lock);
+        return;
+    }
+    forced_without_lock = !try_lock_bounded(&status_lock, FORCED_LOCK_SPINS);
+}
+
+static void writer_unlock(void)
+{
+    if (forced_without_lock)
+        forced_without_lock = false;
+    else
+        spin_unlock(&status_lock);
+}
 
 static uint32_t area_bytes(const struct status_page *page)
 {
@@ -34,7 +105,9 @@ int status_init_pages(struct status_page *page, uint64_t page_phys, uint32_t pag
     if (!page || !IS_ALIGNED((uintptr_t)page, PAGE_SIZE_BYTES) || !IS_ALIGNED(page_phys, PAGE_SIZE_BYTES) ||
         page_count == 0 || page_count > STATUS_MAX_PAGES)
         return E_INVAL;
-    spin_lock(&status_lock);
+    if (!__atomic_load_n(&crc32_table_ready, __ATOMIC_ACQUIRE))
+        crc32_build_table();
+    writer_lock();
     memset(page, 0, (size_t)page_count * PAGE_SIZE_BYTES);
     struct status_header *header = &page->header;
     header->magic = STATUS_MAGIC;
@@ -49,7 +122,7 @@ int status_init_pages(struct status_page *page, uint64_t page_phys, uint32_t pag
     header->checksum = status_checksum(page);
     /* Generation 0, even: the page is consistent from here on. */
     __atomic_store_n(&header->generation, 0, __ATOMIC_RELEASE);
-    spin_unlock(&status_lock);
+    writer_unlock();
     return 0;
 }
 
@@ -60,9 +133,10 @@ void status_init(struct status_page *page, uint64_t page_phys)
 
 void status_write_begin(struct status_page *page)
 {
-    spin_lock(&status_lock);
-    uint32_t generation = page->header.generation;
-    __atomic_store_n(&page->header.generation, generation + 1, __ATOMIC_RELAXED);
+    writer_lock();
+    /* "| 1": a writer stopped inside its write (forced after a panic) left the generation odd already. */
+    uint32_t generation = page->header.generation | 1;
+    __atomic_store_n(&page->header.generation, generation, __ATOMIC_RELAXED);
     /* The odd generation must be visible before any field changes (Linux: write_seqcount_begin). */
     __atomic_thread_fence(__ATOMIC_RELEASE);
 }
@@ -89,7 +163,7 @@ void status_write_end(struct status_page *page)
     /* Every field, checksum included, before the even generation (Linux: write_seqcount_end). */
     __atomic_thread_fence(__ATOMIC_RELEASE);
     __atomic_store_n(&header->generation, header->generation + 1, __ATOMIC_RELEASE);
-    spin_unlock(&status_lock);
+    writer_unlock();
 }
 
 struct status_cpu_record *status_cpu_record(struct status_page *page, uint32_t index)
@@ -342,23 +416,6 @@ int status_count_vmfail_valid(struct status_page *page, uint32_t index, uint32_t
     return 0;
 }
 
-/* CRC-32 a nibble at a time: a 64-byte table, fast enough for the few hundred bytes in use. */
-static const uint32_t crc32_nibble_table[16] = {
-    0x00000000, 0x1db71064, 0x3b6e20c8, 0x26d930ac, 0x76dc4190, 0x6b6b51f4, 0x4db26158, 0x5005713c,
-    0xedb88320, 0xf00f9344, 0xd6d6a3e8, 0xcb61b38c, 0x9b64c2b0, 0x86d3d2d4, 0xa00ae278, 0xbdbdf21c,
-};
-
-uint32_t status_crc32(uint32_t crc, const void *data, size_t size_bytes)
-{
-    const uint8_t *bytes = data;
-    crc = ~crc;
-    for (size_t i = 0; i < size_bytes; i++) {
-        crc = (crc >> 4) ^ crc32_nibble_table[(crc ^ bytes[i]) & 0x0f];
-        crc = (crc >> 4) ^ crc32_nibble_table[(crc ^ (bytes[i] >> 4)) & 0x0f];
-    }
-    return ~crc;
-}
-
 uint32_t status_checksum(const struct status_page *page)
 {
     static const uint8_t zeros[8];
@@ -380,7 +437,7 @@ uint32_t status_checksum(const struct status_page *page)
 void status_hexdump(struct status_page *page, status_line_fn emit, void *context)
 {
     char line[128];
-    spin_lock(&status_lock);
+    writer_lock();
     const uint8_t *bytes = (const uint8_t *)page;
     uint32_t size_bytes = area_bytes(page);
     uint32_t lines = 0;
@@ -402,5 +459,5 @@ void status_hexdump(struct status_page *page, status_line_fn emit, void *context
     format(line, sizeof line, "status-dump end lines=%u crc32=0x%08x", lines,
            status_crc32(0, bytes, size_bytes));
     emit(line, context);
-    spin_unlock(&status_lock);
+    writer_unlock();
 }

@@ -227,6 +227,16 @@ uint32_t status_cpu_capacity(const struct status_page *page);
  */
 void status_write_begin(struct status_page *page);
 void status_write_end(struct status_page *page);
+/*
+ * After a panic (call it from the panic path, before the last updates): the
+ * writer lock is waited for a bounded time, then writes go on without it, so
+ * a CPU stopped inside a write (or the panicking CPU itself) cannot hang the
+ * final update and the dump. The generation stays odd through such a write.
+ */
+void status_force_writer(void);
+#ifdef VMXROOT_HOST
+void status_force_writer_reset(void); /* host tests: back to the normal lock */
+#endif
 /* Record of CPU index, or NULL beyond the capacity. No lock taken. */
 struct status_cpu_record *status_cpu_record(struct status_page *page, uint32_t index);
 

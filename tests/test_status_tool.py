@@ -511,7 +511,7 @@ def test_qmp_watch_reprints_on_change(qmp_guest):
         if server.reads == 4:
             server.memory[0x1F000:0x20000] = changed
     fake.on_read = change_once
-    proc = run_tool("--qmp", sock, "--address", "0x1f000", "--watch", "--watch-seconds", "3.5")
+    proc = run_tool("--qmp", sock, "--address", "0x1f000", "--watch", "--watch-seconds", "2.5")
     assert proc.returncode == EXIT_OK, proc.stderr
     assert proc.stdout.count("vmxroot status page") == 2
     assert "generation 44" in proc.stdout and "4 found, 3 online" in proc.stdout
