@@ -15,6 +15,7 @@ enum {
 #define LINE_CONTROL_8N1 0x03
 #define LINE_CONTROL_DLAB 0x80
 #define LINE_STATUS_THR_EMPTY 0x20
+#define LINE_STATUS_TRANSMITTER_EMPTY 0x40 /* THR and the shift register both empty */
 #define UART_CLOCK_HZ 1843200
 #define BAUD_RATE 115200
 /* Bounded wait for the transmit register: ~1 ms of polling at worst per byte. */
@@ -71,4 +72,13 @@ void serial_write(const char *text, size_t length_bytes)
             uart_put_byte('\r');
         uart_put_byte((uint8_t)text[i]);
     }
+}
+
+void serial_drain(void)
+{
+    if (!uart_present)
+        return;
+    for (unsigned i = 0; i < TX_POLL_LIMIT * 16; i++)
+        if (inb(console_port + UART_LINE_STATUS) & LINE_STATUS_TRANSMITTER_EMPTY)
+            return;
 }

@@ -18,5 +18,7 @@
 bool serial_init(uint16_t io_port);
 void serial_write(const char *text, size_t length_bytes);
 uint16_t serial_port(void);
+/* Waits (bounded) until the UART has sent its last bit: before leaving an emulator, or the tail is lost. */
+void serial_drain(void);
 
 #endif
