@@ -99,6 +99,7 @@ class Sample:
     vmcs_per_cpu: int = None
     marks: dict = dataclasses.field(default_factory=dict)  # profile: phase name -> seconds
     log_path: str = ""
+    load_1min: float = None  # the host's load average when the boot started
 
 
 class LineWatcher:
@@ -140,6 +141,10 @@ def run_one(emulator, smp, mode, round_index, timeout_s=None, profile=False):
     """One boot with exit=on-ready, watched until the emulator ends. Never raises for the boot."""
     name = "bench-%s-%d-%s-r%d%s" % (emulator, smp, mode, round_index, "-profile" if profile else "")
     sample = Sample(emulator, smp, mode, round_index)
+    try:
+        sample.load_1min = float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError):
+        pass
     extra_args = []
     debugcon = None
     if profile and emulator == "qemu":
@@ -290,6 +295,22 @@ def biggest_symbols(path, count=12):
     return {k: sorted(v, reverse=True)[:count] for k, v in found.items()}
 
 
+def load_average():
+    """The 1-minute load average and what used the most host CPU, to show how busy the machine was."""
+    try:
+        load = Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "?"
+    try:
+        out = subprocess.run(["ps", "-eo", "pcpu,comm", "--sort=-pcpu", "--no-headers"], capture_output=True,
+                             text=True, timeout=10).stdout.splitlines()
+        busy = [line.split(None, 1) for line in out[:6]]
+        busy = ["%s %s%%" % (name.strip(), cpu) for cpu, name in busy if float(cpu) >= 10 and name.strip() != "ps"]
+    except (OSError, subprocess.TimeoutExpired, ValueError):
+        busy = []
+    return load + (" (busiest: %s)" % ", ".join(busy) if busy else "")
+
+
 def machine_info():
     model = "unknown"
     try:
@@ -325,6 +346,7 @@ def machine_info():
     except (OSError, subprocess.TimeoutExpired):
         pass
     return {
+        "load": load_average(),
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "nproc": os.cpu_count(),
         "cpu": model,
@@ -677,7 +699,13 @@ def header(machine, quick, runs):
             "| QEMU | %s |" % machine["qemu"],
             "| Bochs | %s |" % machine["bochs"],
             "| vmxroot commit | %s |" % machine["commit"],
-            "| runs per configuration | %d, interleaved in rounds; one emulator at a time |" % runs, ""]
+            "| load average (1 min) at the start | %s |" % machine["load"],
+            "| load average (1 min) at the end | %s |" % machine.get("load_end", "?"),
+            "| load average (1 min) at each boot's start | %s |" % machine.get("load_runs", "?"),
+            "| runs per configuration | %d, interleaved in rounds; one emulator at a time |" % runs, "",
+            "Only one emulator runs at a time: with 2 host CPUs a second one would take CPU time from the first",
+            "and distort the whole-process times. Other work on the machine does the same: see the load average.",
+            ""]
 
 
 def report(machine, quick, runs, samples, profiles, startups, elf):
@@ -755,6 +783,10 @@ def main(argv=None):
         for smp in smps:
             startups[smp] = qemu_startup_s(smp)
             progress("[profile] qemu -smp %d alone (-S, quit): %.2f s" % (smp, startups[smp] or -1))
+    machine["load_end"] = load_average()
+    loads = [s.load_1min for s in samples if s.load_1min is not None]
+    if loads:
+        machine["load_runs"] = "median %.2f, min %.2f, max %.2f" % (statistics.median(loads), min(loads), max(loads))
     text, missed = report(machine, args.quick, runs, samples, profiles, startups, elf)
     text += "\nThe whole benchmark took %.0f s.\n" % (time.monotonic() - started)
     output.parent.mkdir(parents=True, exist_ok=True)
