@@ -21,6 +21,8 @@ void panic_set_exit_emulator(bool exit_emulator) { exit_emulator_on_panic = exit
 
 bool panic_in_progress(void) { return panicking_cpu != NO_CPU; }
 
+bool panic_on_this_cpu(void) { return panicking_cpu == this_cpu_index(); }
+
 static NORETURN void halt_forever(void)
 {
     for (;;)

@@ -21,6 +21,8 @@ NORETURN void panic_end(const char *fmt, ...) PRINTF_LIKE(1, 2);
 void panic_add_hook(void (*hook)(void));
 void panic_set_exit_emulator(bool exit_emulator);
 bool panic_in_progress(void);
+/* True only on the CPU that owns the panic (not on the CPUs it stops). */
+bool panic_on_this_cpu(void);
 
 #define ASSERT(cond)                                                                                         \
     do {                                                                                                     \

@@ -15,12 +15,14 @@ static struct status_page *page; /* the writer's alias; NULL when there is no pa
 static uint64_t page_phys;
 static uint32_t page_count;
 static const struct boot_options *options;
+static bool booted_by_uefi;
 
 uint64_t status_publish_phys(void) { return page_phys; }
 
-int status_publish_init(uint32_t cpu_count, const struct boot_options *opts)
+int status_publish_init(uint32_t cpu_count, const struct boot_options *opts, bool uefi)
 {
     options = opts;
+    booted_by_uefi = uefi;
     page_count = (uint32_t)STATUS_PAGES_FOR_CPUS(cpu_count);
     int err = frames_alloc(page_count, FRAMES_BELOW_4GIB, &page_phys);
     if (err) {
@@ -47,7 +49,7 @@ int status_publish_init(uint32_t cpu_count, const struct boot_options *opts)
 
 static uint32_t boot_flags(void)
 {
-    uint32_t flags = 0;
+    uint32_t flags = booted_by_uefi ? STATUS_BOOT_UEFI : 0;
     if (lapic_x2apic_mode())
         flags |= STATUS_BOOT_X2APIC;
     if (options->smp == SMP_SERIAL)

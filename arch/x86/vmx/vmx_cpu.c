@@ -96,9 +96,10 @@ int vmx_enable_this_cpu(void)
     struct percpu *cpu = this_cpu();
     char why[200];
     int err;
+    cpu->vmx_capable = cpu_has_vmx();
     if (!options || !options->vmx)
         return E_DENIED;
-    if (!cpu_has_vmx()) {
+    if (!cpu->vmx_capable) {
         log_warn(
             "VMX not available (CPUID.1:ECX.VMX=0): this CPU (or emulator) has no VT-x; going on without it");
         return refuse(cpu, REASON_NO_VMX, E_NOTSUP);
@@ -158,7 +159,7 @@ void vmx_leave_this_cpu(void)
     }
     write_cr4(read_cr4() & ~CR4_VMXE);
     cpu->in_vmx_root = false;
-    if (panic_in_progress())
+    if (panic_on_this_cpu())
         log_error("PANIC: left VMX operation on the panicking CPU");
     else
         log_debug("vmx: left VMX operation (VMXOFF)");
