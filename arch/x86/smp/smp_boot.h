@@ -11,14 +11,18 @@
 #include "core/cmdline.h"
 
 struct smp_result {
-    uint32_t online;           /* including the boot CPU */
-    uint64_t bringup_us;       /* first INIT to last AP online */
+    uint32_t online;     /* including the boot CPU */
+    uint64_t bringup_us; /* first INIT to last AP online */
 };
 
-/* Work each AP does once online (VMX enable), before it idles. */
+/* Work each AP does once online (VMX enable), in its turn (smp_wait_ap_work), before it idles. */
 void smp_set_ap_work(void (*work)(void));
 int smp_start_aps(const struct boot_options *opts, struct smp_result *result);
-/* Waits (bounded) until every online AP finished its work; returns how many did. */
+/*
+ * Gives each online AP its turn to run the work, one AP at a time (their log
+ * lines would otherwise queue on the console lock), waiting up to timeout_ms
+ * for each; returns how many finished.
+ */
 uint32_t smp_wait_ap_work(uint32_t timeout_ms);
 NORETURN void cpu_idle(void);
 

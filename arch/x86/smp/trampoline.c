@@ -15,19 +15,20 @@ int trampoline_install(uint64_t ap_entry_virt, const struct ap_boot_slot *slots,
 {
     size_t code_bytes = (size_t)(trampoline_end - trampoline_start);
     _Static_assert(sizeof(struct trampoline_params) == 64, "trampoline_defs.inc: TP_BYTES");
+    /* The 32-bit part loads CR3, so the root table must sit below 4 GiB; the slot table is kept there too. */
+    if (code_bytes > PAGE_SIZE_BYTES || ((uint64_t)(uintptr_t)slots >> 32) || (paging_root_phys() >> 32))
+        return E_RANGE;
     uint64_t frame;
     int err = frames_alloc(1, FRAMES_BELOW_1MIB, &frame);
     if (err) {
         log_error("smp: no free frame below 1 MiB for the AP trampoline: APs stay off");
         return err;
     }
-    if (code_bytes > PAGE_SIZE_BYTES || ((uint64_t)(uintptr_t)slots >> 32) || (paging_root_phys() >> 32))
-        return E_RANGE;
     /* The copy runs in real mode: make its frame executable in our tables too (it is in the direct map). */
     paging_set_page_flags(frame, PTE_PRESENT | PTE_WRITABLE);
     char *copy = (char *)(uintptr_t)frame;
     memcpy(copy, trampoline_start, code_bytes);
-#define OFFSET(symbol) ((uint32_t)((symbol) - trampoline_start))
+#define OFFSET(symbol) ((uint32_t)((symbol)-trampoline_start))
     struct trampoline_params *p = (struct trampoline_params *)(copy + OFFSET(trampoline_params_label));
     p->gdt_limit = (uint16_t)(trampoline_gdt_end - trampoline_gdt - 1);
     p->gdt_base_phys = (uint32_t)frame + OFFSET(trampoline_gdt);
