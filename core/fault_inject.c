@@ -15,7 +15,7 @@ static unsigned overflow_stack(unsigned depth)
     return overflow_stack(depth + 1) + (unsigned)page[0];
 }
 
-static void panic_on_this_cpu(void *unused)
+static void panic_here(void *unused)
 {
     panic("inject=ap-panic: deliberate panic on cpu%u while the others are in VMX root", this_cpu_index());
 }
@@ -43,7 +43,7 @@ void fault_inject_run(const struct boot_options *opts)
             return;
         }
         log_info("inject: case=ap-panic on cpu%u", target);
-        ipi_call(target, panic_on_this_cpu, NULL); /* does not come back: the panic stops this CPU too */
+        ipi_call(target, panic_here, NULL); /* does not come back: the panic stops this CPU too */
         panic("inject=ap-panic: cpu%u did not panic", target);
     }
     default:

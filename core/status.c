@@ -92,9 +92,7 @@ static void sync_cpu(uint32_t index, struct vmcs_pool *pool)
     struct percpu *cpu = cpu_table[index];
     status_cpu_found(page, index, cpu->apic_id, index == 0);
     status_set_cpu_state(page, index, cpu->state, cpu->reason);
-    bool capable =
-        cpu->reason != REASON_NO_VMX && (index == 0 ? cpu_has_vmx() : cpu->state == CPU_STATE_ONLINE);
-    status_set_cpu_vmx(page, index, cpu->vmx_revision_id, capable && cpu_has_vmx(), cpu->in_vmx_root);
+    status_set_cpu_vmx(page, index, cpu->vmx_revision_id, cpu->vmx_capable, cpu->in_vmx_root);
     if (!pool || index >= (uint32_t)pool->cpu_count)
         return;
     struct vmcs_pool_cpu_snapshot snapshot;
