@@ -166,7 +166,8 @@ void status_publish_panic(void)
         return;
     struct percpu *cpu = this_cpu();
     cpu->state = CPU_STATE_HALTED;
-    cpu->reason = REASON_PANIC;
+    if (cpu->reason == REASON_NONE) /* the first failure wins: an earlier reason stays */
+        cpu->reason = REASON_PANIC;
     status_publish_sync();
     status_publish_phase(STATUS_PHASE_PANIC);
     if (options->status_dump == STATUS_DUMP_HEX)
