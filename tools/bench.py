@@ -668,18 +668,152 @@ def time_profile_section(profiles, startups, samples):
     return out
 
 
-def bytes_profile_section(elf):
-    symbols = biggest_symbols(elf)
+def bss_by_address(path, count=12):
+    """bss objects sized by the distance to the next symbol, so that the assembly's reservations
+    (early page tables, boot stack, which carry no size) are counted too."""
+    try:
+        out = subprocess.run(["nm", "-n", str(path)], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return []
+    sizes, _, _ = elf_sizes(path)
+    symbols = []
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[1] in "bB":
+            symbols.append((int(parts[0], 16), parts[2]))
     if not symbols:
         return []
-    out = ["## Where the bytes go", "",
-           "The largest symbols of each kind, from `nm --size-sort -S build/vmxroot.elf`:", ""]
-    for kind in ("bss", "text", "rodata", "data"):
-        entries = symbols.get(kind) or []
-        if not entries:
+    bss_end = symbols[0][0] + sizes.get(".bss", 0)
+    found = {}
+    for i, (addr, name) in enumerate(symbols):
+        nxt = next((a for a, _ in symbols[i + 1:] if a > addr), bss_end)
+        if nxt > addr:  # several names at one address (a linker symbol on an object): both are shown
+            found[addr] = (nxt - addr, found[addr][1] + " / " + name if addr in found else name)
+    return sorted(found.values(), reverse=True)[:count]
+
+
+def objects_by_size(count=15):
+    """text and rodata of each kernel object in build/kernel (the build `make` left there)."""
+    rows = []
+    for obj in sorted((emulators.BUILD / "kernel").rglob("*.o")):
+        try:
+            out = subprocess.run(["size", "-A", str(obj)], capture_output=True, text=True, check=True).stdout
+        except (OSError, subprocess.CalledProcessError):
             continue
-        out.append("- %s: %s" % (kind, ", ".join("`%s` %d" % (name, size) for size, name in entries)))
-    out.append("")
+        text = rodata = 0
+        for line in out.splitlines():
+            parts = line.split()
+            if len(parts) >= 2 and parts[1].isdigit():
+                if parts[0].startswith(".text"):
+                    text += int(parts[1])
+                elif parts[0].startswith(".rodata"):
+                    rodata += int(parts[1])
+        rows.append((text + rodata, text, rodata, str(obj.relative_to(emulators.BUILD / "kernel"))))
+    return sorted(rows, reverse=True)[:count]
+
+
+def rodata_string_bytes(path):
+    """Bytes of printable strings (4 characters or more) in .rodata: mostly log messages."""
+    data = Path(path).read_bytes()
+    (e_shoff,) = struct.unpack_from("<Q", data, 0x28)
+    (e_shentsize, e_shnum, e_shstrndx) = struct.unpack_from("<HHH", data, 0x3A)
+    headers = [struct.unpack_from("<IIQQQQ", data, e_shoff + i * e_shentsize) for i in range(e_shnum)]
+    strtab = headers[e_shstrndx][4]
+    for name_off, _, _, _, offset, size in headers:
+        name = data[strtab + name_off:data.index(b"\0", strtab + name_off)]
+        if name == b".rodata":
+            return sum(len(m.group(0)) + 1 for m in re.finditer(rb"[\x20-\x7e\t\n]{4,}(?=\0)",
+                                                                    data[offset:offset + size]))
+    return 0
+
+
+def bytes_profile_section(elf):
+    out = ["## Where the bytes go", ""]
+    bss = bss_by_address(elf)
+    if bss:
+        out += ["The largest bss objects (by address, so the assembly's page tables and stack count):", "",
+                "| bss object | bytes |", "|---|---:|"]
+        out += ["| `%s` | %d |" % (name, size) for size, name in bss]
+        out.append("")
+    strings = rodata_string_bytes(elf)
+    if strings:
+        sizes, _, _ = elf_sizes(elf)
+        out += ["Printable strings (log messages, names) are %d of the %d bytes of .rodata." % (
+            strings, sizes.get(".rodata", 0)), ""]
+    objects = objects_by_size()
+    if objects:
+        out += ["The largest kernel objects (`size -A build/kernel/...o`; -O2 as built):", "",
+                "| object | text | rodata |", "|---|---:|---:|"]
+        out += ["| %s | %d | %d |" % (name, text, rodata) for _, text, rodata, name in objects]
+        out.append("")
+    symbols = biggest_symbols(elf, 10)
+    if symbols.get("text"):
+        out += ["The largest functions (`nm --size-sort -S`): %s." % ", ".join(
+            "`%s` %d" % (name, size) for size, name in symbols["text"]), ""]
+    return out
+
+
+def closing_note(samples, profiles, startups, missed, load_mem, elf):
+    """What the numbers say about each missed target, from the measurements above."""
+    out = ["## Closing note", ""]
+    if not missed:
+        return out + ["Every target is met.", ""]
+    top = max(QEMU_SMPS)
+    prof = {p.smp: p.marks for p in profiles}
+    if "whole" in missed:
+        one = [s for s in select(samples, "qemu", 1, "parallel") if s.ok]
+        many = [s for s in select(samples, "qemu", top, "parallel") if s.ok]
+        if one and many:
+            whole_one = statistics.median(s.ready_s for s in one)
+            whole_many = statistics.median(s.ready_s for s in many)
+            before_many = statistics.median(s.first_s for s in many)
+            kernel_many = statistics.median(s.ready_s - s.first_s for s in many)
+            text = ("**Whole-process, %d CPUs vs 1 (missed).** %.2f s against %.2f s (medians). Of the %.2f s at "
+                    "%d CPUs, %.2f s pass before the kernel prints its first line and %.2f s in the kernel (%.0f%%). "
+                    "Before the kernel does anything the ratio is already %.1fx: the part before the kernel alone "
+                    "is %.1f times the whole 1-CPU boot." % (
+                        top, whole_many, whole_one, whole_many, top, before_many, kernel_many,
+                        100 * kernel_many / whole_many, before_many / whole_one, before_many / whole_one))
+            m = prof.get(top, {})
+            if startups.get(top) is not None and startups.get(1) is not None:
+                text += (" QEMU alone (machine created paused, then quit) takes %.2f s with %d CPUs against %.2f s "
+                         "with 1." % (startups[top], top, startups[1]))
+            if m.get("bios_start") is not None and m.get("bios_cpus") is not None:
+                text += (" In the profile boot SeaBIOS took %.2f s from its first line to counting the CPUs "
+                         "(it starts every AP itself) and GRUB %.2f s." % (
+                             m["bios_cpus"] - m["bios_start"],
+                             m["kernel_first_line"] - m["bios_boot"] if m.get("bios_boot") is not None and
+                             m.get("kernel_first_line") is not None else float("nan")))
+            if m.get("kernel_smp_done") is not None and m.get("kernel_madt") is not None and m.get("ready"):
+                text += (" Inside the kernel: %.2f s from the first line to the MADT, %.2f s from the MADT to every "
+                         "AP online, %.2f s from there to ready (the APs' VMX step and their log lines)." % (
+                             m["kernel_madt"] - m["kernel_first_line"], m["kernel_smp_done"] - m["kernel_madt"],
+                             m["ready"] - m["kernel_smp_done"]))
+            out += [text, ""]
+    if "bringup" in missed:
+        ratios = paired_ratios(samples, select(samples, "qemu", top, "parallel"),
+                               select(samples, "qemu", top, "serial"), "bringup_us")
+        par = [s.bringup_us for s in select(samples, "qemu", top, "parallel") if s.ok]
+        ser = [s.bringup_us for s in select(samples, "qemu", top, "serial") if s.ok]
+        if ratios and par and ser:
+            out += ["**Parallel bring-up of %d CPUs (missed).** parallel/serial %s: parallel %.1f ms [%.1f-%.1f], "
+                    "serial %.1f ms [%.1f-%.1f]. Under TCG every vCPU is a host thread and this host has %s CPUs: "
+                    "APs that spin (trampoline, console lock) take host time from the ones still starting, so the "
+                    "spread is wide." % (top, fmt_ratio(ratios, 3), statistics.median(par) / 1e3, min(par) / 1e3,
+                                         max(par) / 1e3, statistics.median(ser) / 1e3, min(ser) / 1e3,
+                                         max(ser) / 1e3, os.cpu_count()), ""]
+    if "size" in missed:
+        sizes, _, _ = elf_sizes(elf)
+        bss = bss_by_address(elf, 40)
+        reserved = {"early_pml4", "early_pdpt", "early_pd", "boot_stack_guard", "boot_stack_bottom"}
+        asm = sum(size for size, name in bss if reserved & set(name.split(" / ")))
+        out += ["**Loadable size (missed).** %d bytes, %d over 128 KiB: .text %d, .rodata %d (%d of it printable "
+                "strings), .data %d, .bss %d, of which %d are the early page tables and the boot stack with its "
+                "guard page (see the tables above)." % (
+                    load_mem, load_mem - TARGET_LOADABLE_BYTES, sizes.get(".text", 0), sizes.get(".rodata", 0),
+                    rodata_string_bytes(elf), sizes.get(".data", 0), sizes.get(".bss", 0), asm), ""]
+    if "memory" in missed:
+        out += ["**Memory per CPU (missed).** See the memory table: the kernel's own count is the measure.", ""]
     return out
 
 
@@ -720,6 +854,7 @@ def report(machine, quick, runs, samples, profiles, startups, elf):
         lines += time_profile_section(profiles, startups, samples)
     if not quick:
         lines += bytes_profile_section(elf)
+        lines += closing_note(samples, profiles, startups, missed, load_mem, elf)
     failures = [s for s in samples if not s.ok or s.ready_s is None or s.error]
     if failures:
         lines += ["## Runs with problems", ""]
@@ -750,7 +885,11 @@ def main(argv=None):
     parser.add_argument("--runs", type=int, default=None, help="runs per configuration (default 5, quick 1)")
     parser.add_argument("--output", type=Path, default=None,
                         help="the markdown file (default BENCHMARKS.md, quick build/BENCHMARKS-quick.md)")
-    parser.add_argument("--json", type=Path, default=None, help="also write every sample as JSON here")
+    parser.add_argument("--json", type=Path, default=None,
+                        help="every sample as JSON (default build/bench/samples.json, quick build/bench/quick.json)")
+    parser.add_argument("--render", type=Path, default=None, metavar="JSON",
+                        help="no boots: write the report again from the samples a run saved")
+    parser.add_argument("--qemu-smps", default=None, help="QEMU CPU counts instead of 1,4,16,64,255 (comma list)")
     parser.add_argument("--no-bochs", action="store_true", help="skip Bochs")
     parser.add_argument("--no-profile", action="store_true", help="skip the profile boots")
     parser.add_argument("--timeout-s", type=float, default=None,
@@ -759,44 +898,63 @@ def main(argv=None):
     args = parser.parse_args(argv)
     runs = args.runs or (1 if args.quick else 5)
     output = args.output or (emulators.BUILD / "BENCHMARKS-quick.md" if args.quick else REPO / "BENCHMARKS.md")
+    json_path = args.json or emulators.BUILD / "bench" / ("quick.json" if args.quick else "samples.json")
+    if args.qemu_smps:
+        global QEMU_SMPS
+        QEMU_SMPS = tuple(int(n) for n in args.qemu_smps.split(","))
 
     def progress(text):
         print(text, file=sys.stderr, flush=True)
 
-    if not emulators.ELF.exists():
-        progress("bench: %s is missing: run `make` first" % emulators.ELF)
-        return 2
-    elf = snapshot_kernel()
-    configs = plan(args.quick)
-    if args.no_bochs or not have_bochs():
-        if not args.no_bochs:
-            progress("bench: bochs-bin or its BIOS is missing: skipping Bochs (tools/install-deps installs it)")
-        configs = [c for c in configs if c[0] != "bochs"]
-    machine = machine_info()
-    started = time.monotonic()
-    warm_up(configs, progress)
-    samples = run_all(configs, runs, args.seed, args.timeout_s, progress)
-    profiles, startups = [], {}
-    if not args.quick and not args.no_profile:
-        smps = sorted({smp for e, smp, _ in configs if e == "qemu"})
-        profiles = run_profiles(smps, args.timeout_s, progress)
-        for smp in smps:
-            startups[smp] = qemu_startup_s(smp)
-            progress("[profile] qemu -smp %d alone (-S, quit): %.2f s" % (smp, startups[smp] or -1))
-    machine["load_end"] = load_average()
-    loads = [s.load_1min for s in samples if s.load_1min is not None]
-    if loads:
-        machine["load_runs"] = "median %.2f, min %.2f, max %.2f" % (statistics.median(loads), min(loads), max(loads))
-    text, missed = report(machine, args.quick, runs, samples, profiles, startups, elf)
-    text += "\nThe whole benchmark took %.0f s.\n" % (time.monotonic() - started)
+    if args.render:
+        saved = json.loads(args.render.read_text())
+        fields = {f.name for f in dataclasses.fields(Sample)}
+        samples = [Sample(**{k: v for k, v in d.items() if k in fields}) for d in saved["samples"]]
+        profiles = [Sample(**{k: v for k, v in d.items() if k in fields}) for d in saved["profiles"]]
+        startups = {int(k): v for k, v in saved["qemu_alone_s"].items()}
+        machine, quick, runs, elapsed = saved["machine"], saved["quick"], saved["runs"], saved["elapsed_s"]
+        elf = Path(saved["elf"])
+    else:
+        if not emulators.ELF.exists():
+            progress("bench: %s is missing: run `make` first" % emulators.ELF)
+            return 2
+        elf = snapshot_kernel()
+        quick = args.quick
+        configs = plan(quick)
+        if args.no_bochs or not have_bochs():
+            if not args.no_bochs:
+                progress("bench: bochs-bin or its BIOS is missing: skipping Bochs (tools/install-deps installs it)")
+            configs = [c for c in configs if c[0] != "bochs"]
+        machine = machine_info()
+        started = time.monotonic()
+        warm_up(configs, progress)
+        samples = run_all(configs, runs, args.seed, args.timeout_s, progress)
+        profiles, startups = [], {}
+        if not quick and not args.no_profile:
+            smps = sorted({smp for e, smp, _ in configs if e == "qemu"})
+            profiles = run_profiles(smps, args.timeout_s, progress)
+            for smp in smps:
+                startups[smp] = qemu_startup_s(smp)
+                progress("[profile] qemu -smp %d alone (-S, quit): %.2f s" % (smp, startups[smp] or -1))
+        machine["load_end"] = load_average()
+        loads = [s.load_1min for s in samples if s.load_1min is not None]
+        if loads:
+            machine["load_runs"] = "median %.2f, min %.2f, max %.2f" % (statistics.median(loads), min(loads),
+                                                                         max(loads))
+        elapsed = time.monotonic() - started
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(json.dumps({
+            "machine": machine, "quick": quick, "runs": runs, "elapsed_s": elapsed, "elf": str(elf),
+            "samples": [dataclasses.asdict(s) for s in samples],
+            "profiles": [dataclasses.asdict(p) for p in profiles], "qemu_alone_s": startups}, indent=1))
+        progress("bench: samples in %s (`tools/bench.py --render %s` writes the report again)" % (
+            json_path, json_path))
+    text, missed = report(machine, quick, runs, samples, profiles, startups, elf)
+    text += "\nThe whole benchmark took %.0f s.\n" % elapsed
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text)
     print(text)
     progress("bench: wrote %s" % output)
-    if args.json:
-        args.json.write_text(json.dumps({"machine": machine, "samples": [dataclasses.asdict(s) for s in samples],
-                                         "profiles": [dataclasses.asdict(p) for p in profiles],
-                                         "qemu_alone_s": startups, "missed_targets": missed}, indent=1))
     broken = [s for s in samples if s.ready_s is None or not s.ok or s.fixed_per_cpu_bytes is None]
     if broken:
         progress("bench: %d boot(s) gave no ready line, panicked or printed no memory line (see the table)"
