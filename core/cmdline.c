@@ -79,6 +79,7 @@ static const struct cmdline_option cmdline_options[] = {
     { "status", CMDLINE_NAMES, FIELD(status_dump), NAMES(status_names) },
     { "vmx", CMDLINE_NAMES, FIELD(vmx), NAMES(on_off_names) },
     { "selftest", CMDLINE_NAMES, FIELD(selftest), NAMES(selftest_names) },
+    { "x2apic", CMDLINE_NAMES, FIELD(x2apic), NAMES(on_off_names) },
 };
 
 /* A piece of the command line: not NUL-terminated, the line is read-only. */

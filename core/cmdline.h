@@ -50,6 +50,7 @@ struct boot_options {
     enum status_dump status_dump; /* status=dump prints the status page as hex at ready */
     bool vmx;                     /* vmx=on|off; on default */
     enum selftest selftest;       /* selftest=none|vmcs */
+    bool x2apic;                  /* x2apic=on: x2APIC mode where CPUID has it, even for small APIC ids */
 };
 
 /* Fills *opts with the defaults, then applies each option in cmdline. */
