@@ -60,7 +60,7 @@ static void enable_this_apic(void)
 
 void lapic_force_x2apic(void) { x2apic_forced = true; }
 
-void lapic_init_boot_cpu(uint64_t mmio_phys, uint32_t max_apic_id, bool prefer_x2apic)
+void lapic_init_boot_cpu(uint64_t mmio_phys, uint32_t max_apic_id)
 {
     bool has_x2apic = cpuid(1, 0).ecx & CPUID1_ECX_X2APIC;
     bool firmware_x2apic = rdmsr(MSR_IA32_APIC_BASE) & APIC_BASE_X2APIC_ENABLE;

@@ -15,7 +15,7 @@
 /* x2apic=on: x2APIC mode even when every APIC id fits xAPIC (where the CPU has it). Before lapic_init_boot_cpu. */
 void lapic_force_x2apic(void);
 /* Picks the mode and enables the boot CPU's APIC; mmio_phys from the MADT. */
-void lapic_init_boot_cpu(uint64_t mmio_phys, uint32_t max_apic_id, bool prefer_x2apic);
+void lapic_init_boot_cpu(uint64_t mmio_phys, uint32_t max_apic_id);
 /* Enables the calling AP's APIC in the chosen mode. */
 void lapic_init_ap(void);
 bool lapic_x2apic_mode(void);
