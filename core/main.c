@@ -149,11 +149,12 @@ static NORETURN void kernel_main_on_cpu_stack(void)
     struct cpu_discovery cpus;
     struct smp_result smp;
     cpu_discovery_run(&boot_info, ebda_phys, &options, &cpus); /* ACPI MADT -> cpu_table */
-    status_publish_init(cpu_count_found, &options, boot_info.efi_system_table_present); /* one record per CPU */
+    status_publish_init(cpu_count_found, &options,
+                        boot_info.efi_system_table_present); /* one record per CPU */
     status_publish_sync();
     status_publish_phase(STATUS_PHASE_SMP);
     if (options.x2apic)
-        lapic_force_x2apic();                                  /* x2apic=on */
+        lapic_force_x2apic();                               /* x2apic=on */
     lapic_init_boot_cpu(cpus.lapic_phys, cpus.max_apic_id); /* xAPIC or x2APIC */
     ipi_init();                                             /* cross-CPU calls, panic stop */
     ipi_set_stop_hook(vmx_leave_this_cpu);                  /* a stopped CPU leaves VMX first */
