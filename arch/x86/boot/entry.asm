@@ -14,8 +14,9 @@ align 4096
 early_pml4:       resb 4096
 early_pdpt:       resb 4096
 early_pd:         resb 4096 * 4          ; four page directories: 4 GiB
-global boot_stack_guard, boot_stack_bottom, boot_stack_top
-boot_stack_guard: resb 4096              ; unmapped by mm/paging.c: overflow faults
+; The boot CPU's first stack: only until kernel_main moves onto the boot
+; CPU's per-CPU stack (with its guard page), a few calls deep. Kept small:
+; it counts in the image's loadable size.
 boot_stack_bottom:
                   resb BOOT_STACK_BYTES
 boot_stack_top:
