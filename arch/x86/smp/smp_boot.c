@@ -33,6 +33,9 @@
 #define SIPI_GAP_US 200
 /* After answering, an AP has this long to get from its first C line to online. */
 #define STALL_TIMEOUT_MS 100
+/* How often the BSP looks at the APs it waits for, and the gap between looks that means it was not running. */
+#define POLL_INTERVAL_US 20
+#define HOST_GAP_US 5000
 /* BSP: gave up on the AP; it must not come online (enum ap_handshake in percpu.h should carry this value). */
 #define HANDSHAKE_ABANDONED (HANDSHAKE_ONLINE + 1)
 /* The vector that wakes an AP for its turn: the IPI-call vector, whose handler only acknowledges an empty call. */
@@ -187,11 +190,26 @@ static uint32_t ap_moves(const struct percpu *cpu, uint32_t handshake)
 }
 
 /*
+ * The pause between two looks at the APs: a PAUSE every POLL_INTERVAL_US. Under
+ * QEMU's multi-threaded TCG every PAUSE takes the emulator's global lock, which
+ * the APs need to take their INIT and SIPI; a PAUSE per pass starved them.
+ */
+static void poll_interval(void)
+{
+    uint64_t until = rdtsc() + tsc_from_us(POLL_INTERVAL_US);
+    while (rdtsc() < until)
+        __asm__ volatile("" ::: "memory");
+    cpu_relax();
+}
+
+/*
  * Waits for the APs in [first, last] that are STARTING until each is online
  * or given up. An AP has sipi_timeout_ms to reach C and STALL_TIMEOUT_MS more
  * to come online, counted from the SIPI or from the last time any AP of the
  * group moved, whichever is later: an emulator on a busy host runs its vCPUs
  * a few at a time, and an AP still queued behind others is slow, not dead.
+ * Time in which the BSP itself did not run (a gap of over HOST_GAP_US between
+ * two looks: the host took the CPU away) does not count either.
  * Each AP moves at most twice, so the wait stays bounded.
  */
 static void wait_online(uint32_t first, uint32_t last, uint64_t sent_tsc, const struct boot_options *opts)
@@ -199,10 +217,14 @@ static void wait_online(uint32_t first, uint32_t last, uint64_t sent_tsc, const 
     uint64_t answer_ticks = tsc_from_us(opts->sipi_timeout_ms * 1000ull);
     uint64_t stall_ticks = answer_ticks + tsc_from_us(STALL_TIMEOUT_MS * 1000ull);
     uint64_t progress_tsc = sent_tsc;
+    uint64_t host_gap_ticks = tsc_from_us(HOST_GAP_US), last_now = sent_tsc;
     uint32_t last_moves = ~0u;
     for (;;) {
         uint32_t waiting = 0, moves = 0;
         uint64_t now = rdtsc();
+        if (now - last_now > host_gap_ticks)
+            progress_tsc += now - last_now;
+        last_now = now;
         for (uint32_t i = first; i <= last; i++) {
             struct percpu *cpu = cpu_table[i];
             if (!cpu)
@@ -227,7 +249,7 @@ static void wait_online(uint32_t first, uint32_t last, uint64_t sent_tsc, const 
             last_moves = moves;
             progress_tsc = now > progress_tsc ? now : progress_tsc;
         }
-        cpu_relax(); /* once per pass: under multi-threaded TCG every PAUSE takes QEMU's global lock */
+        poll_interval();
     }
 }
 
@@ -331,7 +353,7 @@ uint32_t smp_wait_ap_work(uint32_t timeout_ms)
         int err = lapic_send_fixed(cpu->apic_id, VECTOR_WAKE);
         uint64_t deadline = rdtsc() + tsc_from_us(timeout_ms * 1000ull);
         while (!err && !__atomic_load_n(&cpu->ap_work_done, __ATOMIC_ACQUIRE) && rdtsc() < deadline)
-            cpu_relax();
+            poll_interval();
         if (__atomic_load_n(&cpu->ap_work_done, __ATOMIC_ACQUIRE))
             done++;
         else if (err)
