@@ -22,24 +22,11 @@ void log_set_level(enum log_level level) { current_level = level; }
 
 bool log_enabled(enum log_level level) { return level <= current_level; }
 
-static bool try_lock_bounded(struct spinlock *lock, uint32_t spins)
-{
-    for (uint32_t i = 0; i < spins; i++) {
-        uint32_t serving = __atomic_load_n(&lock->now_serving, __ATOMIC_ACQUIRE);
-        uint32_t expected = serving;
-        if (__atomic_compare_exchange_n(&lock->next_ticket, &expected, serving + 1, false, __ATOMIC_ACQUIRE,
-                                        __ATOMIC_RELAXED))
-            return true;
-        cpu_relax();
-    }
-    return false;
-}
-
 void log_write_line(const char *line, size_t length_bytes)
 {
     if (console_forced) {
         /* Panic mode: the lock may be held by a CPU that will never return. */
-        bool locked = try_lock_bounded(&console_lock, PANIC_LOCK_SPINS);
+        bool locked = spin_trylock_bounded(&console_lock, PANIC_LOCK_SPINS);
         serial_write(line, length_bytes);
         if (locked)
             spin_unlock(&console_lock);

@@ -67,25 +67,26 @@ static NORETURN void panic_finish(const char *line)
     halt_forever();
 }
 
-void panic_end(const char *fmt, ...)
+static NORETURN void panic_vfinish(const char *fmt, va_list args)
 {
     char line[256];
+    format_v(line, sizeof line, fmt, args);
+    panic_finish(line);
+}
+
+void panic_end(const char *fmt, ...)
+{
     va_list args;
     va_start(args, fmt);
-    format_v(line, sizeof line, fmt, args);
-    va_end(args);
-    panic_finish(line);
+    panic_vfinish(fmt, args);
 }
 
 void panic(const char *fmt, ...)
 {
-    char line[256];
+    panic_frame_begin();
     va_list args;
     va_start(args, fmt);
-    format_v(line, sizeof line, fmt, args);
-    va_end(args);
-    panic_frame_begin();
-    panic_finish(line);
+    panic_vfinish(fmt, args);
 }
 
 /* Called by code built with -fstack-protector-strong when a canary was overwritten. */

@@ -32,6 +32,23 @@ static inline void spin_lock(struct spinlock *lock)
         cpu_relax();
 }
 
+/*
+ * Takes the lock only if it is free within `spins` tries: for the panic path,
+ * where the holder may be a CPU that will never release it.
+ */
+static inline bool spin_trylock_bounded(struct spinlock *lock, uint32_t spins)
+{
+    for (uint32_t i = 0; i < spins; i++) {
+        uint32_t serving = __atomic_load_n(&lock->now_serving, __ATOMIC_ACQUIRE);
+        uint32_t expected = serving;
+        if (__atomic_compare_exchange_n(&lock->next_ticket, &expected, serving + 1, false, __ATOMIC_ACQUIRE,
+                                        __ATOMIC_RELAXED))
+            return true;
+        cpu_relax();
+    }
+    return false;
+}
+
 static inline void spin_unlock(struct spinlock *lock)
 {
     __atomic_store_n(&lock->now_serving, lock->now_serving + 1, __ATOMIC_RELEASE);

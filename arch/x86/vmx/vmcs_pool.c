@@ -46,6 +46,16 @@ static void count_outcome(struct vmcs_pool *pool, int cpu, int insn, struct vmx_
         counters->failures_by_error[outcome.error <= VMX_ERROR_MAX ? outcome.error : 0]++;
 }
 
+void vmcs_pool_count_outside(struct vmcs_pool *pool, bool is_vmclear, struct vmx_outcome outcome)
+{
+    int cpu = pool->ops.this_cpu(pool->ops.ctx);
+    if (cpu < 0 || cpu >= pool->cpu_count)
+        return;
+    spin_lock(&pool->lock);
+    count_outcome(pool, cpu, is_vmclear ? INSN_VMCLEAR : INSN_VMPTRLD, outcome);
+    spin_unlock(&pool->lock);
+}
+
 /* The instruction on this CPU, counted. Lock held. */
 static struct vmx_outcome run_local(struct vmcs_pool *pool, int cpu, int insn, int vmcs)
 {

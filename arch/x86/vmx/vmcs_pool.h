@@ -176,6 +176,8 @@ int vmcs_pool_migrate(struct vmcs_pool *pool, int vmcs, int to_cpu);
 int vmcs_pool_mark_launched(struct vmcs_pool *pool, int vmcs);
 /* Shutdown: VMCLEAR every VMCS active on this CPU (they become CLEAR). E_VMX if any failed. */
 int vmcs_pool_clear_all_on_this_cpu(struct vmcs_pool *pool);
+/* Counts a VMCLEAR/VMPTRLD issued outside the pool (fault injection) in this CPU's counters. */
+void vmcs_pool_count_outside(struct vmcs_pool *pool, bool is_vmclear, struct vmx_outcome outcome);
 /*
  * Panic/NMI stop hook: VMCLEARs every VMCS the records show on this CPU,
  * without the lock (another CPU may have died holding it) and without

@@ -108,19 +108,8 @@ void vmcs_service_clear_this_cpu(void)
 
 void vmcs_service_count_outcome(bool is_vmclear, struct vmx_outcome outcome)
 {
-    if (!pool)
-        return;
-    spin_lock(&pool->lock);
-    struct vmcs_cpu_counters *counters = &pool->cpus[this_cpu_index()].counters;
-    if (is_vmclear)
-        counters->vmclear++;
-    else
-        counters->vmptrld++;
-    if (outcome.result == VMX_FAIL_INVALID)
-        counters->fail_invalid++;
-    else if (outcome.result == VMX_FAIL_VALID)
-        counters->failures_by_error[outcome.error <= VMX_ERROR_MAX ? outcome.error : 0]++;
-    spin_unlock(&pool->lock);
+    if (pool)
+        vmcs_pool_count_outside(pool, is_vmclear, outcome);
 }
 
 uint32_t vmcs_service_total(void) { return pool ? (uint32_t)pool->vmcs_count : 0; }
