@@ -100,7 +100,7 @@ static void boot_cpu_percpu_init(void)
 
 static NORETURN void kernel_main_on_cpu_stack(void);
 
-/* An AP may take a while to enter VMX (Bochs emulates every step): wait this long for all of them. */
+/* An AP may take a while to enter VMX (Bochs emulates every step): wait this long for each, in turn. */
 #define AP_WORK_TIMEOUT_MS 2000
 
 static void ap_enable_vmx(void) { vmx_enable_this_cpu(); }
@@ -168,6 +168,7 @@ static NORETURN void kernel_main_on_cpu_stack(void)
     smp_start_aps(&options, &smp);        /* INIT-SIPI-SIPI, parallel or serial */
     smp_wait_ap_work(AP_WORK_TIMEOUT_MS); /* each AP's VMX enable */
     status_publish_phase(STATUS_PHASE_VMX);
+    vmx_report_summary();
     uint32_t in_vmx = cpus_in_vmx_root();
     vmcs_service_init(&options, in_vmx); /* the VMCS pool, each VMCS VMCLEARed */
     status_publish_sync();

@@ -52,6 +52,7 @@ enum ap_handshake {
     HANDSHAKE_SENT = 1,
     HANDSHAKE_ALIVE = 2,
     HANDSHAKE_ONLINE = 3,
+    HANDSHAKE_ABANDONED = 4, /* BSP: gave up on the AP; it must halt */
 };
 
 enum ap_stage {
@@ -78,7 +79,7 @@ struct percpu {
     uint64_t vmxon_region_phys; /* 0 until VMXON region allocated */
     uint32_t vmx_revision_id;
     bool in_vmx_root;
-    bool vmx_capable;                /* CPUID.1:ECX.VMX as this CPU saw it (kept after it halts) */
+    bool vmx_capable;               /* CPUID.1:ECX.VMX as this CPU saw it (kept after it halts) */
     bool stall_injected;            /* inject=ap-stall picked this CPU */
     volatile uint32_t ap_work_done; /* AP: set after its post-online work (VMX) */
     /* Cross-CPU call mailbox (arch/x86/smp/ipi.c): the caller holds call_lock. */

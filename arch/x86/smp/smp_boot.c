@@ -37,7 +37,6 @@
 #define POLL_INTERVAL_US 20
 #define HOST_GAP_US 5000
 /* BSP: gave up on the AP; it must not come online (enum ap_handshake in percpu.h should carry this value). */
-#define HANDSHAKE_ABANDONED (HANDSHAKE_ONLINE + 1)
 /* The vector that wakes an AP for its turn: the IPI-call vector, whose handler only acknowledges an empty call. */
 #define VECTOR_WAKE VECTOR_IPI_CALL
 
