@@ -383,6 +383,7 @@ def _test_name(name):
 
 
 def default_timeout_s(emulator, smp, firmware):
+    smp = int(str(smp).split(",")[0])  # a QEMU topology such as "4,sockets=2,cores=2" starts with the count
     if emulator == "bochs":
         base = 60 + 4 * smp
     elif firmware == "uefi":
