@@ -16,8 +16,9 @@
 
 /*
  * CRC-32 a byte at a time from a 1 KiB table, built on first use (status_init_pages
- * builds it before any writer runs). Every state change recomputes the checksum,
- * so the per-byte cost shows under Bochs.
+ * builds it before any writer runs). Every write recomputes the checksum over the
+ * records in use, so the per-byte cost shows under Bochs and TCG: publish many CPUs
+ * as one batch (status_record_*), not one setter call per field.
  */
 static uint32_t crc32_table[256];
 static bool crc32_table_ready;
@@ -166,18 +167,6 @@ void status_write_end(struct status_page *page)
     writer_unlock();
 }
 
-struct status_cpu_record *status_cpu_record(struct status_page *page, uint32_t index)
-{
-    if (!page || index >= status_cpu_capacity(page))
-        return NULL;
-    /* Records beyond the first page go on into the following pages of the same area. */
-    uint8_t *base = (uint8_t *)page + STATUS_HEADER_BYTES;
-    return (struct status_cpu_record *)(base + (size_t)index * STATUS_CPU_RECORD_BYTES);
-}
-
-static uint16_t saturate_u16(uint64_t value) { return value > 0xffff ? 0xffff : (uint16_t)value; }
-static uint32_t saturate_u32(uint64_t value) { return value > 0xffffffffu ? 0xffffffffu : (uint32_t)value; }
-
 /* A NULL page (not set up yet) is ignored, so early callers need no check. */
 static bool header_write_begin(struct status_page *page)
 {
@@ -264,156 +253,6 @@ void status_set_memory_per_cpu(struct status_page *page, uint64_t memory_per_cpu
         return;
     page->header.memory_per_cpu_bytes = memory_per_cpu_bytes;
     status_write_end(page);
-}
-
-/* The range check comes before the lock, so a refused call writes nothing. */
-static struct status_cpu_record *cpu_write_begin(struct status_page *page, uint32_t index)
-{
-    struct status_cpu_record *record = status_cpu_record(page, index);
-    if (record)
-        status_write_begin(page);
-    return record;
-}
-
-int status_cpu_found(struct status_page *page, uint32_t index, uint32_t apic_id, bool boot_cpu)
-{
-    struct status_cpu_record *record = cpu_write_begin(page, index);
-    if (!record)
-        return E_RANGE;
-    record->index = (uint16_t)index;
-    record->apic_id = apic_id;
-    record->state = CPU_STATE_FOUND;
-    record->reason = REASON_NONE;
-    record->flags = (uint16_t)((record->flags & ~STATUS_CPU_BOOT) | (boot_cpu ? STATUS_CPU_BOOT : 0));
-    if (page->header.record_count < index + 1)
-        page->header.record_count = index + 1;
-    status_write_end(page);
-    return 0;
-}
-
-int status_set_cpu_state(struct status_page *page, uint32_t index, enum cpu_state state,
-                         enum cpu_reason reason)
-{
-    struct status_cpu_record *record = cpu_write_begin(page, index);
-    if (!record)
-        return E_RANGE;
-    record->state = (uint8_t)state;
-    record->reason = (uint8_t)reason;
-    status_write_end(page);
-    return 0;
-}
-
-int status_set_cpu_vmx(struct status_page *page, uint32_t index, uint32_t revision_id, bool vmx_capable,
-                       bool in_vmx_root)
-{
-    struct status_cpu_record *record = cpu_write_begin(page, index);
-    if (!record)
-        return E_RANGE;
-    uint16_t flags = record->flags & (uint16_t) ~(STATUS_CPU_VMX_CAPABLE | STATUS_CPU_VMX_ROOT);
-    record->vmx_revision_id = revision_id;
-    record->flags = (uint16_t)(flags | (vmx_capable ? STATUS_CPU_VMX_CAPABLE : 0) |
-                               (in_vmx_root ? STATUS_CPU_VMX_ROOT : 0));
-    status_write_end(page);
-    return 0;
-}
-
-int status_set_cpu_vmcs_counts(struct status_page *page, uint32_t index,
-                               const struct status_vmcs_counts *counts)
-{
-    struct status_cpu_record *record = cpu_write_begin(page, index);
-    if (!record)
-        return E_RANGE;
-    record->vmcs_free = saturate_u16(counts->free);
-    record->vmcs_clear = saturate_u16(counts->clear);
-    record->vmcs_active_current = saturate_u16(counts->active_current);
-    record->vmcs_active_not_current = saturate_u16(counts->active_not_current);
-    record->vmcs_launched = saturate_u16(counts->launched);
-    status_write_end(page);
-    return 0;
-}
-
-static void set_error_count(struct status_cpu_record *record, uint32_t error_number, uint64_t count)
-{
-    uint8_t nibble = count > STATUS_VM_ERROR_COUNT_MAX ? STATUS_VM_ERROR_COUNT_MAX : (uint8_t)count;
-    uint8_t *byte = &record->vmfail_valid_by_error[error_number / 2];
-    if (error_number % 2)
-        *byte = (uint8_t)((*byte & 0x0f) | (nibble << 4));
-    else
-        *byte = (uint8_t)((*byte & 0xf0) | nibble);
-}
-
-uint32_t status_vm_error_count(const struct status_cpu_record *record, uint32_t error_number)
-{
-    if (error_number > STATUS_VM_ERROR_MAX)
-        return 0;
-    uint8_t byte = record->vmfail_valid_by_error[error_number / 2];
-    return error_number % 2 ? byte >> 4 : byte & 0x0f;
-}
-
-int status_set_cpu_counters(struct status_page *page, uint32_t index,
-                            const struct status_cpu_counters *counters)
-{
-    struct status_cpu_record *record = cpu_write_begin(page, index);
-    if (!record)
-        return E_RANGE;
-    uint64_t valid_total = 0;
-    record->vmclear_count = saturate_u32(counters->vmclear);
-    record->vmptrld_count = saturate_u32(counters->vmptrld);
-    record->vmptrld_skipped_count = saturate_u32(counters->vmptrld_skipped);
-    record->vmfail_invalid_count = saturate_u16(counters->vmfail_invalid);
-    for (uint32_t error = 0; error <= STATUS_VM_ERROR_MAX; error++) {
-        set_error_count(record, error, counters->vmfail_valid_by_error[error]);
-        valid_total += counters->vmfail_valid_by_error[error];
-    }
-    record->vmfail_valid_count = saturate_u16(valid_total);
-    status_write_end(page);
-    return 0;
-}
-
-int status_count_vmclear(struct status_page *page, uint32_t index)
-{
-    struct status_cpu_record *record = cpu_write_begin(page, index);
-    if (!record)
-        return E_RANGE;
-    record->vmclear_count = saturate_u32((uint64_t)record->vmclear_count + 1);
-    status_write_end(page);
-    return 0;
-}
-
-int status_count_vmptrld(struct status_page *page, uint32_t index, bool skipped)
-{
-    struct status_cpu_record *record = cpu_write_begin(page, index);
-    if (!record)
-        return E_RANGE;
-    if (skipped)
-        record->vmptrld_skipped_count = saturate_u32((uint64_t)record->vmptrld_skipped_count + 1);
-    else
-        record->vmptrld_count = saturate_u32((uint64_t)record->vmptrld_count + 1);
-    status_write_end(page);
-    return 0;
-}
-
-int status_count_vmfail_invalid(struct status_page *page, uint32_t index)
-{
-    struct status_cpu_record *record = cpu_write_begin(page, index);
-    if (!record)
-        return E_RANGE;
-    record->vmfail_invalid_count = saturate_u16((uint64_t)record->vmfail_invalid_count + 1);
-    status_write_end(page);
-    return 0;
-}
-
-int status_count_vmfail_valid(struct status_page *page, uint32_t index, uint32_t error_number)
-{
-    /* Numbers the SDM does not define (0, above 28) are counted together in slot 0. */
-    uint32_t slot = error_number >= 1 && error_number <= STATUS_VM_ERROR_MAX ? error_number : 0;
-    struct status_cpu_record *record = cpu_write_begin(page, index);
-    if (!record)
-        return E_RANGE;
-    set_error_count(record, slot, (uint64_t)status_vm_error_count(record, slot) + 1);
-    record->vmfail_valid_count = saturate_u16((uint64_t)record->vmfail_valid_count + 1);
-    status_write_end(page);
-    return 0;
 }
 
 uint32_t status_checksum(const struct status_page *page)

@@ -190,10 +190,13 @@ struct status_vmx_summary {
     uint64_t ept_vpid_cap_msr;
 };
 
-/* VMCS counts of one CPU by pool state, for status_set_cpu_vmcs_counts(). */
+/*
+ * VMCSs active on one CPU by pool state, for status_set_cpu_vmcs_counts(). A
+ * free or clear VMCS is active nowhere and so belongs to no CPU (the pool is
+ * shared, not split per CPU): the record's vmcs_free and vmcs_clear are 0 by
+ * definition; the pool-wide counts are header.vmcs_pool_free/total.
+ */
 struct status_vmcs_counts {
-    uint32_t free;
-    uint32_t clear;
     uint32_t active_current;
     uint32_t active_not_current;
     uint32_t launched;
@@ -221,9 +224,13 @@ void status_init(struct status_page *page, uint64_t page_phys);
 uint32_t status_cpu_capacity(const struct status_page *page);
 
 /*
- * A batch of raw updates: between begin and end write the header fields and
- * status_cpu_record() directly. The setters below take the lock themselves:
- * never call them between begin and end (the lock is not recursive).
+ * A batch: status_write_begin(), then header fields written directly and any
+ * number of status_record_*() calls, then status_write_end(). The whole batch
+ * is one write for readers: one generation step (+2), one checksum. That is
+ * how to publish many CPUs at once (a checksum per field would cost O(CPUs^2)
+ * bytes hashed). The status_set_*() and status_count_*() setters further down
+ * are each a write of their own, taking the lock: never call them between
+ * begin and end (the lock is not recursive).
  */
 void status_write_begin(struct status_page *page);
 void status_write_end(struct status_page *page);
@@ -252,9 +259,28 @@ void status_set_vmcs_pool(struct status_page *page, uint32_t total, uint32_t fre
 void status_set_memory_per_cpu(struct status_page *page, uint64_t memory_per_cpu_bytes);
 
 /*
- * Per-CPU setters. status_cpu_found() opens the record (state found) and
- * raises record_count to index + 1; the others need it done. Each returns
- * E_RANGE for an index beyond the capacity (nothing written), else 0.
+ * Per-CPU record writers for a batch: no lock, no generation step, no
+ * checksum; only between status_write_begin() and status_write_end(), the
+ * only place where the generation is odd (E_STATE, nothing written, outside).
+ * status_record_found() opens the record (state found, reason none) and
+ * raises record_count to index + 1; the others need it done. E_RANGE for an
+ * index beyond the capacity (nothing written), else 0.
+ */
+int status_record_found(struct status_page *page, uint32_t index, uint32_t apic_id, bool boot_cpu);
+int status_record_state(struct status_page *page, uint32_t index, enum cpu_state state,
+                        enum cpu_reason reason);
+int status_record_vmx(struct status_page *page, uint32_t index, uint32_t revision_id, bool vmx_capable,
+                      bool in_vmx_root);
+int status_record_vmcs_counts(struct status_page *page, uint32_t index,
+                              const struct status_vmcs_counts *counts);
+int status_record_counters(struct status_page *page, uint32_t index,
+                           const struct status_cpu_counters *counters);
+
+/*
+ * Per-CPU setters: each is the matching status_record_*() as a write of its
+ * own (lock, generation += 2, checksum). status_cpu_found() opens the record.
+ * E_RANGE for an index beyond the capacity (nothing written, no generation
+ * step), else 0.
  */
 int status_cpu_found(struct status_page *page, uint32_t index, uint32_t apic_id, bool boot_cpu);
 int status_set_cpu_state(struct status_page *page, uint32_t index, enum cpu_state state,

@@ -1,4 +1,4 @@
-// host-sources: core/status_page.c core/format.c
+// host-sources: core/status_page.c core/status_record.c core/format.c
 /*
  * The status page writer: layout against the table in docs/status-page.md,
  * the seqlock generation, the checksum, the setters, several pages, the hex
@@ -251,9 +251,11 @@ TEST(cpu_records)
     CHECK_EQ(one_page.cpus[0].flags, STATUS_CPU_BOOT | STATUS_CPU_VMX_CAPABLE | STATUS_CPU_VMX_ROOT);
     CHECK_EQ(status_set_cpu_vmx(&one_page, 0, 0x2b, true, false), 0);
     CHECK_EQ(one_page.cpus[0].flags, STATUS_CPU_BOOT | STATUS_CPU_VMX_CAPABLE);
-    struct status_vmcs_counts counts = { 2, 1, 1, 0, 70000 };
+    one_page.cpus[0].vmcs_free = 2; /* as an older writer might have left it */
+    struct status_vmcs_counts counts = { .active_current = 1, .active_not_current = 0, .launched = 70000 };
     CHECK_EQ(status_set_cpu_vmcs_counts(&one_page, 0, &counts), 0);
-    CHECK_EQ(one_page.cpus[0].vmcs_free, 2);
+    CHECK_EQ(one_page.cpus[0].vmcs_free, 0); /* free and clear are pool-wide: 0 per CPU by definition */
+    CHECK_EQ(one_page.cpus[0].vmcs_clear, 0);
     CHECK_EQ(one_page.cpus[0].vmcs_active_current, 1);
     CHECK_EQ(one_page.cpus[0].vmcs_launched, 0xffff); /* saturates */
     CHECK(checksum_ok(&one_page));
@@ -347,6 +349,89 @@ TEST(records_continue_into_the_next_pages)
     four_pages[512 + 254 * 56 + 4] ^= 0x80; /* in the fourth page */
     CHECK(!checksum_ok(page));
     four_pages[512 + 254 * 56 + 4] ^= 0x80;
+}
+
+/* --- batched writes --------------------------------------------------------- */
+
+TEST(batch_of_255_cpus_is_one_write)
+{
+    struct status_page *page = (struct status_page *)four_pages;
+    CHECK_EQ(status_init_pages(page, 0x200000, 4), 0);
+    struct status_cpu_counters counters = { .vmclear = 4, .vmptrld = 3, .vmfail_invalid = 1 };
+    counters.vmfail_valid_by_error[10] = 1;
+    struct status_vmcs_counts counts = { .active_current = 1, .active_not_current = 2 };
+    status_write_begin(page);
+    for (uint32_t cpu = 0; cpu < 255; cpu++) {
+        CHECK_EQ(status_record_found(page, cpu, cpu * 2, cpu == 0), 0);
+        CHECK_EQ(status_record_state(page, cpu, CPU_STATE_ONLINE, REASON_NONE), 0);
+        CHECK_EQ(status_record_vmx(page, cpu, 0x2b, true, cpu % 2 == 0), 0);
+        CHECK_EQ(status_record_vmcs_counts(page, cpu, &counts), 0);
+        CHECK_EQ(status_record_counters(page, cpu, &counters), 0);
+    }
+    CHECK_EQ(status_record_found(page, 292, 0, false), E_RANGE); /* beyond 4 pages: nothing written */
+    page->header.cpus_online = 255;
+    CHECK_EQ(page->header.generation, 1); /* odd for the whole batch */
+    status_write_end(page);
+    CHECK_EQ(page->header.generation, 2);
+    CHECK_EQ(page->header.record_count, 255);
+    CHECK_EQ(page->header.checksum_bytes, 512 + 255 * 56);
+    CHECK(checksum_ok(page));
+    const struct status_cpu_record *record = status_cpu_record(page, 254);
+    CHECK_EQ(record->apic_id, 508);
+    CHECK_EQ(record->state, CPU_STATE_ONLINE);
+    CHECK_EQ(record->flags, STATUS_CPU_VMX_CAPABLE | STATUS_CPU_VMX_ROOT);
+    CHECK_EQ(record->vmcs_active_not_current, 2);
+    CHECK_EQ(record->vmclear_count, 4);
+    CHECK_EQ(record->vmfail_valid_count, 1);
+    CHECK_EQ(status_vm_error_count(record, 10), 1);
+    CHECK_EQ(status_cpu_record(page, 0)->flags,
+             STATUS_CPU_BOOT | STATUS_CPU_VMX_CAPABLE | STATUS_CPU_VMX_ROOT);
+}
+
+TEST(record_writers_refuse_outside_a_batch)
+{
+    status_init(&one_page, 0x1f000);
+    CHECK_EQ(status_cpu_found(&one_page, 0, 0, true), 0);
+    uint32_t generation = one_page.header.generation, sum = one_page.header.checksum;
+    struct status_vmcs_counts counts = { .active_current = 1 };
+    struct status_cpu_counters counters = { .vmclear = 1 };
+    CHECK_EQ(status_record_found(&one_page, 1, 1, false), E_STATE);
+    CHECK_EQ(status_record_state(&one_page, 0, CPU_STATE_HALTED, REASON_PANIC), E_STATE);
+    CHECK_EQ(status_record_vmx(&one_page, 0, 0x2b, true, true), E_STATE);
+    CHECK_EQ(status_record_vmcs_counts(&one_page, 0, &counts), E_STATE);
+    CHECK_EQ(status_record_counters(&one_page, 0, &counters), E_STATE);
+    CHECK_EQ(status_record_state(NULL, 0, CPU_STATE_HALTED, REASON_PANIC), E_RANGE);
+    CHECK_EQ(one_page.header.generation, generation);
+    CHECK_EQ(one_page.header.record_count, 1);
+    CHECK_EQ(one_page.cpus[0].state, CPU_STATE_FOUND);
+    CHECK_EQ(one_page.header.checksum, sum);
+    CHECK(checksum_ok(&one_page));
+}
+
+TEST(setter_and_batch_write_the_same_bytes)
+{
+    static struct status_page by_setters, by_batch;
+    struct status_cpu_counters counters = { .vmclear = 70000, .vmptrld = 2, .vmptrld_skipped = 1 };
+    counters.vmfail_valid_by_error[11] = 20;
+    struct status_vmcs_counts counts = { .active_current = 1, .launched = 3 };
+    status_init(&by_setters, 0x1f000);
+    status_cpu_found(&by_setters, 1, 2, false);
+    status_set_cpu_state(&by_setters, 1, CPU_STATE_STALLED, REASON_STALLED);
+    status_set_cpu_vmx(&by_setters, 1, 0x2b, true, false);
+    status_set_cpu_vmcs_counts(&by_setters, 1, &counts);
+    status_set_cpu_counters(&by_setters, 1, &counters);
+    status_init(&by_batch, 0x1f000);
+    status_write_begin(&by_batch);
+    status_record_found(&by_batch, 1, 2, false);
+    status_record_state(&by_batch, 1, CPU_STATE_STALLED, REASON_STALLED);
+    status_record_vmx(&by_batch, 1, 0x2b, true, false);
+    status_record_vmcs_counts(&by_batch, 1, &counts);
+    status_record_counters(&by_batch, 1, &counters);
+    status_write_end(&by_batch);
+    CHECK_EQ(by_setters.header.generation, 10);
+    CHECK_EQ(by_batch.header.generation, 2);
+    CHECK(memcmp(&by_setters.cpus, &by_batch.cpus, sizeof by_batch.cpus) == 0);
+    CHECK_EQ(by_setters.header.checksum, by_batch.header.checksum);
 }
 
 /* --- hex dump --------------------------------------------------------------- */
@@ -506,14 +591,20 @@ TEST(sample_page_for_the_tool)
     struct status_vmx_summary summary = { 0x2b, 0x1f, 0xda04000000002bull, 0xf0106334141ull };
     status_set_vmx_summary(page, &summary);
     status_set_vmcs_pool(page, 280, 270, 4);
+    /* The CPUs as the kernel's status_publish_sync() writes them: one batch, one generation step. */
+    uint32_t generation = page->header.generation;
+    status_write_begin(page);
     for (uint32_t cpu = 0; cpu < 70; cpu++) {
-        status_cpu_found(page, cpu, cpu + 100, cpu == 0);
-        status_set_cpu_state(page, cpu, cpu == 69 ? CPU_STATE_NO_ANSWER : CPU_STATE_ONLINE,
-                             cpu == 69 ? REASON_NO_SIPI_ANSWER : REASON_NONE);
-        status_set_cpu_vmx(page, cpu, cpu < 68 ? 0x2b : 0, cpu < 69, cpu < 68);
+        CHECK_EQ(status_record_found(page, cpu, cpu + 100, cpu == 0), 0);
+        CHECK_EQ(status_record_state(page, cpu, cpu == 69 ? CPU_STATE_NO_ANSWER : CPU_STATE_ONLINE,
+                                     cpu == 69 ? REASON_NO_SIPI_ANSWER : REASON_NONE),
+                 0);
+        CHECK_EQ(status_record_vmx(page, cpu, cpu < 68 ? 0x2b : 0, cpu < 69, cpu < 68), 0);
     }
-    struct status_vmcs_counts counts = { 2, 1, 1, 0, 0 };
-    status_set_cpu_vmcs_counts(page, 67, &counts);
+    struct status_vmcs_counts counts = { .active_current = 1 };
+    CHECK_EQ(status_record_vmcs_counts(page, 67, &counts), 0);
+    status_write_end(page);
+    CHECK_EQ(page->header.generation, generation + 2);
     status_count_vmclear(page, 67);
     status_count_vmptrld(page, 67, false);
     status_count_vmptrld(page, 67, true);
