@@ -44,13 +44,19 @@ void panic_frame_begin(void)
     }
 }
 
+/* Formats a function's own "fmt, ..." into the char array line. */
+#define FORMAT_OWN_ARGUMENTS(line, fmt)                                                                      \
+    do {                                                                                                     \
+        va_list args;                                                                                        \
+        va_start(args, fmt);                                                                                 \
+        format_v(line, sizeof line, fmt, args);                                                              \
+        va_end(args);                                                                                        \
+    } while (0)
+
 void panic_print(const char *fmt, ...)
 {
     char line[256];
-    va_list args;
-    va_start(args, fmt);
-    format_v(line, sizeof line, fmt, args);
-    va_end(args);
+    FORMAT_OWN_ARGUMENTS(line, fmt);
     log_error("PANIC: %s", line);
 }
 
@@ -67,26 +73,19 @@ static NORETURN void panic_finish(const char *line)
     halt_forever();
 }
 
-static NORETURN void panic_vfinish(const char *fmt, va_list args)
-{
-    char line[256];
-    format_v(line, sizeof line, fmt, args);
-    panic_finish(line);
-}
-
 void panic_end(const char *fmt, ...)
 {
-    va_list args;
-    va_start(args, fmt);
-    panic_vfinish(fmt, args);
+    char line[256];
+    FORMAT_OWN_ARGUMENTS(line, fmt);
+    panic_finish(line);
 }
 
 void panic(const char *fmt, ...)
 {
+    char line[256];
+    FORMAT_OWN_ARGUMENTS(line, fmt);
     panic_frame_begin();
-    va_list args;
-    va_start(args, fmt);
-    panic_vfinish(fmt, args);
+    panic_finish(line);
 }
 
 /* Called by code built with -fstack-protector-strong when a canary was overwritten. */

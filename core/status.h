@@ -15,7 +15,7 @@
 /* Allocates and maps the page(s) for cpu_count CPU records; 0 or E_NOMEM (then the boot goes on without). */
 int status_publish_init(uint32_t cpu_count, const struct boot_options *opts, bool uefi);
 uint64_t status_publish_phys(void);
-/* Copies the per-CPU state, VMX and VMCS pool records into the page under its seqlock. */
+/* Copies the per-CPU state, VMX and VMCS pool records into the page as one seqlock write. */
 void status_publish_sync(void);
 void status_publish_phase(enum status_boot_phase phase);
 void status_publish_times(uint64_t tsc_khz, uint64_t bringup_us, uint64_t entry_to_ready_us);
