@@ -58,19 +58,6 @@ void status_force_writer(void) { writer_forced = true; }
 void status_force_writer_reset(void) { writer_forced = false; }
 #endif
 
-static bool try_lock_bounded(struct spinlock *lock, uint32_t spins)
-{
-    for (uint32_t i = 0; i < spins; i++) {
-        uint32_t serving = __atomic_load_n(&lock->now_serving, __ATOMIC_ACQUIRE);
-        uint32_t expected = serving;
-        if (__atomic_compare_exchange_n(&lock->next_ticket, &expected, serving + 1, false, __ATOMIC_ACQUIRE,
-                                        __ATOMIC_RELAXED))
-            return true;
-        cpu_relax();
-    }
-    return false;
-}
-
 /* The writer lock; once forced, a bounded wait and then on without it (the panicking CPU writes alone). */
 static void writer_lock(void)
 {
@@ -78,7 +65,7 @@ static void writer_lock(void)
         spin_lock(&status_lock);
         return;
     }
-    forced_without_lock = !try_lock_bounded(&status_lock, FORCED_LOCK_SPINS);
+    forced_without_lock = !spin_trylock_bounded(&status_lock, FORCED_LOCK_SPINS);
 }
 
 static void writer_unlock(void)
