@@ -727,8 +727,39 @@ def rodata_string_bytes(path):
     return 0
 
 
-def bytes_profile_section(elf):
+def optimization_variants(levels=("-O2", "-Os", "-Oz")):
+    """Builds the current tree's kernel with other optimization levels (build/bench-variants/) and
+    returns {level: (sizes, loadable)}: what a compiler flag alone would change. The flags are the
+    build's own (make prints KERNEL_CFLAGS), with -O2 replaced."""
+    try:
+        cflags = subprocess.run(["make", "-s", "--no-print-directory", "-C", str(REPO), "--eval",
+                                 "bench-print-cflags: ; @echo $(KERNEL_CFLAGS)", "bench-print-cflags"],
+                                capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return {}
+    found = {}
+    for level in levels:
+        build = emulators.BUILD / "bench-variants" / level.lstrip("-")
+        flags = re.sub(r"(^|\s)-O[0-3sz](?=\s)", " " + level, cflags)
+        proc = subprocess.run(["nice", "-n", "19", "make", "-s", "-C", str(REPO), "BUILD=%s" % build,
+                               "KERNEL_CFLAGS=%s" % flags, str(build / "vmxroot.elf")], capture_output=True, text=True)
+        if proc.returncode == 0:
+            sizes, load_mem, _ = elf_sizes(build / "vmxroot.elf")
+            found[level] = (sizes, load_mem)
+    return found
+
+
+def bytes_profile_section(elf, variants=None):
     out = ["## Where the bytes go", ""]
+    if variants:
+        out += ["The same tree built with other optimization levels (build/bench-variants/; the tree as it is "
+                "now, which may differ a little from the kernel measured above):", "",
+                "| flags | .text | .rodata | .bss | loadable |", "|---|---:|---:|---:|---:|"]
+        for level, (sizes, load_mem) in variants.items():
+            out.append("| %s | %d | %d | %d | %d (%.1f KiB) |" % (level, sizes.get(".text", 0),
+                                                               sizes.get(".rodata", 0), sizes.get(".bss", 0),
+                                                               load_mem, load_mem / 1024))
+        out.append("")
     bss = bss_by_address(elf)
     if bss:
         out += ["The largest bss objects (by address, so the assembly's page tables and stack count):", "",
@@ -786,7 +817,8 @@ def closing_note(samples, profiles, startups, missed, load_mem, elf):
                              m.get("kernel_first_line") is not None else float("nan")))
             if m.get("kernel_smp_done") is not None and m.get("kernel_madt") is not None and m.get("ready"):
                 text += (" Inside the kernel: %.2f s from the first line to the MADT, %.2f s from the MADT to every "
-                         "AP online, %.2f s from there to ready (the APs' VMX step and their log lines)." % (
+                         "AP online (per-CPU set-up, then INIT-SIPI-SIPI), %.2f s from there to ready (waiting for the "
+                         "APs' VMX step and their log lines, the VMCS pool)." % (
                              m["kernel_madt"] - m["kernel_first_line"], m["kernel_smp_done"] - m["kernel_madt"],
                              m["ready"] - m["kernel_smp_done"]))
             out += [text, ""]
@@ -809,7 +841,7 @@ def closing_note(samples, profiles, startups, missed, load_mem, elf):
         asm = sum(size for size, name in bss if reserved & set(name.split(" / ")))
         out += ["**Loadable size (missed).** %d bytes, %d over 128 KiB: .text %d, .rodata %d (%d of it printable "
                 "strings), .data %d, .bss %d, of which %d are the early page tables and the boot stack with its "
-                "guard page (see the tables above)." % (
+                "guard page if any (see the tables above)." % (
                     load_mem, load_mem - TARGET_LOADABLE_BYTES, sizes.get(".text", 0), sizes.get(".rodata", 0),
                     rodata_string_bytes(elf), sizes.get(".data", 0), sizes.get(".bss", 0), asm), ""]
     if "memory" in missed:
@@ -842,7 +874,7 @@ def header(machine, quick, runs):
             ""]
 
 
-def report(machine, quick, runs, samples, profiles, startups, elf):
+def report(machine, quick, runs, samples, profiles, startups, elf, variants=None):
     sizes, load_mem, load_file = elf_sizes(elf)
     targets, missed = targets_section(samples, load_mem)
     lines = header(machine, quick, runs)
@@ -853,7 +885,7 @@ def report(machine, quick, runs, samples, profiles, startups, elf):
     if profiles:
         lines += time_profile_section(profiles, startups, samples)
     if not quick:
-        lines += bytes_profile_section(elf)
+        lines += bytes_profile_section(elf, variants)
         lines += closing_note(samples, profiles, startups, missed, load_mem, elf)
     failures = [s for s in samples if not s.ok or s.ready_s is None or s.error]
     if failures:
@@ -865,11 +897,11 @@ def report(machine, quick, runs, samples, profiles, startups, elf):
     return "\n".join(lines), missed
 
 
-def snapshot_kernel():
+def snapshot_kernel(name):
     """Boots a private copy of build/vmxroot.elf with ISOs of its own, so that a `make` or a test
     run during the benchmark cannot change the kernel half-way or delete the ISOs in use
     (tests/emulators.py reads ELF and ISO_CACHE when it builds an ISO)."""
-    directory = emulators.BUILD / "bench"
+    directory = emulators.BUILD / name
     directory.mkdir(parents=True, exist_ok=True)
     copy = directory / "vmxroot.elf"
     shutil.copyfile(emulators.ELF, copy)
@@ -886,19 +918,20 @@ def main(argv=None):
     parser.add_argument("--output", type=Path, default=None,
                         help="the markdown file (default BENCHMARKS.md, quick build/BENCHMARKS-quick.md)")
     parser.add_argument("--json", type=Path, default=None,
-                        help="every sample as JSON (default build/bench/samples.json, quick build/bench/quick.json)")
+                        help="every sample as JSON (default build/bench/samples.json, quick build/bench-quick/)")
     parser.add_argument("--render", type=Path, default=None, metavar="JSON",
                         help="no boots: write the report again from the samples a run saved")
     parser.add_argument("--qemu-smps", default=None, help="QEMU CPU counts instead of 1,4,16,64,255 (comma list)")
     parser.add_argument("--no-bochs", action="store_true", help="skip Bochs")
     parser.add_argument("--no-profile", action="store_true", help="skip the profile boots")
+    parser.add_argument("--no-variants", action="store_true", help="skip building -Os/-Oz kernels for the size profile")
     parser.add_argument("--timeout-s", type=float, default=None,
                         help="per boot (default: tests/emulators.py's default for the CPU count)")
     parser.add_argument("--seed", type=int, default=7, help="the order of configurations within a round")
     args = parser.parse_args(argv)
     runs = args.runs or (1 if args.quick else 5)
     output = args.output or (emulators.BUILD / "BENCHMARKS-quick.md" if args.quick else REPO / "BENCHMARKS.md")
-    json_path = args.json or emulators.BUILD / "bench" / ("quick.json" if args.quick else "samples.json")
+    json_path = args.json or emulators.BUILD / ("bench-quick" if args.quick else "bench") / "samples.json"
     if args.qemu_smps:
         global QEMU_SMPS
         QEMU_SMPS = tuple(int(n) for n in args.qemu_smps.split(","))
@@ -912,13 +945,16 @@ def main(argv=None):
         samples = [Sample(**{k: v for k, v in d.items() if k in fields}) for d in saved["samples"]]
         profiles = [Sample(**{k: v for k, v in d.items() if k in fields}) for d in saved["profiles"]]
         startups = {int(k): v for k, v in saved["qemu_alone_s"].items()}
+        variants = {k: tuple(v) for k, v in saved.get("variants", {}).items()}
+        if not variants and not saved["quick"] and not args.no_variants:
+            variants = optimization_variants()
         machine, quick, runs, elapsed = saved["machine"], saved["quick"], saved["runs"], saved["elapsed_s"]
         elf = Path(saved["elf"])
     else:
         if not emulators.ELF.exists():
             progress("bench: %s is missing: run `make` first" % emulators.ELF)
             return 2
-        elf = snapshot_kernel()
+        elf = snapshot_kernel("bench-quick" if args.quick else "bench")
         quick = args.quick
         configs = plan(quick)
         if args.no_bochs or not have_bochs():
@@ -936,6 +972,11 @@ def main(argv=None):
             for smp in smps:
                 startups[smp] = qemu_startup_s(smp)
                 progress("[profile] qemu -smp %d alone (-S, quit): %.2f s" % (smp, startups[smp] or -1))
+        variants = {}
+        if not quick and not args.no_variants:
+            variants = optimization_variants()
+            progress("[profile] optimization levels: %s" % ", ".join(
+                "%s %d bytes" % (k, v[1]) for k, v in variants.items()))
         machine["load_end"] = load_average()
         loads = [s.load_1min for s in samples if s.load_1min is not None]
         if loads:
@@ -946,10 +987,11 @@ def main(argv=None):
         json_path.write_text(json.dumps({
             "machine": machine, "quick": quick, "runs": runs, "elapsed_s": elapsed, "elf": str(elf),
             "samples": [dataclasses.asdict(s) for s in samples],
-            "profiles": [dataclasses.asdict(p) for p in profiles], "qemu_alone_s": startups}, indent=1))
+            "profiles": [dataclasses.asdict(p) for p in profiles], "qemu_alone_s": startups,
+            "variants": variants}, indent=1))
         progress("bench: samples in %s (`tools/bench.py --render %s` writes the report again)" % (
             json_path, json_path))
-    text, missed = report(machine, quick, runs, samples, profiles, startups, elf)
+    text, missed = report(machine, quick, runs, samples, profiles, startups, elf, variants)
     text += "\nThe whole benchmark took %.0f s.\n" % elapsed
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text)
