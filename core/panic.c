@@ -44,19 +44,13 @@ void panic_frame_begin(void)
     }
 }
 
-/* Formats a function's own "fmt, ..." into the char array line. */
-#define FORMAT_OWN_ARGUMENTS(line, fmt)                                                                      \
-    do {                                                                                                     \
-        va_list args;                                                                                        \
-        va_start(args, fmt);                                                                                 \
-        format_v(line, sizeof line, fmt, args);                                                              \
-        va_end(args);                                                                                        \
-    } while (0)
-
 void panic_print(const char *fmt, ...)
 {
     char line[256];
-    FORMAT_OWN_ARGUMENTS(line, fmt);
+    va_list args;
+    va_start(args, fmt);
+    format_v(line, sizeof line, fmt, args);
+    va_end(args);
     log_error("PANIC: %s", line);
 }
 
@@ -76,14 +70,20 @@ static NORETURN void panic_finish(const char *line)
 void panic_end(const char *fmt, ...)
 {
     char line[256];
-    FORMAT_OWN_ARGUMENTS(line, fmt);
+    va_list args;
+    va_start(args, fmt);
+    format_v(line, sizeof line, fmt, args);
+    va_end(args);
     panic_finish(line);
 }
 
 void panic(const char *fmt, ...)
 {
     char line[256];
-    FORMAT_OWN_ARGUMENTS(line, fmt);
+    va_list args;
+    va_start(args, fmt);
+    format_v(line, sizeof line, fmt, args);
+    va_end(args);
     panic_frame_begin();
     panic_finish(line);
 }

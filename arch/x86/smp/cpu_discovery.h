@@ -13,7 +13,7 @@ struct boot_info;
 
 struct cpu_discovery {
     uint64_t lapic_phys;
-    uint32_t found;        /* usable CPUs the firmware lists (boot CPU included) */
+    uint32_t found; /* usable CPUs the firmware lists (boot CPU included) */
     uint32_t max_apic_id;
 };
 

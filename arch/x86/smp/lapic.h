@@ -9,7 +9,7 @@
 
 #include "core/compiler.h"
 
-#define VECTOR_IPI_CALL 0xF0  /* arch/x86/smp/ipi.c: run a function on a CPU */
+#define VECTOR_IPI_CALL 0xF0 /* arch/x86/smp/ipi.c: run a function on a CPU */
 #define VECTOR_SPURIOUS 0xFF
 
 /* x2apic=on: x2APIC mode even when every APIC id fits xAPIC (where the CPU has it). Before lapic_init_boot_cpu. */
