@@ -19,7 +19,7 @@ KERNEL_OBJS := $(KERNEL_ASM:%.asm=$(BUILD)/kernel/%.asm.o) $(KERNEL_C:%.c=$(BUIL
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wno-unused-parameter
-KERNEL_CFLAGS = -target x86_64-unknown-none -std=c11 -O2 -g $(WARNINGS) -I. \
+KERNEL_CFLAGS = -target x86_64-unknown-none -std=c11 -Oz -g $(WARNINGS) -I. \
                  -ffreestanding -fno-builtin -nostdinc -isystem $(shell $(CC_KERNEL) -print-resource-dir)/include \
                  -mno-red-zone -mno-sse -mno-mmx -mno-80387 -mgeneral-regs-only \
                  -fno-pic -fno-pie -mcmodel=small -fno-omit-frame-pointer \

@@ -23,7 +23,7 @@
 struct boot_info;
 
 #define PMM_FRAME_BYTES 4096u
-#define PMM_MAX_RANGES 256 /* per list; a real map needs tens */
+#define PMM_MAX_RANGES 128 /* per list; a real map needs tens (OVMF: about 40 after merging) */
 
 #define PMM_BELOW_1MIB (1u << 0) /* the whole run below 1 MiB (AP trampoline) */
 #define PMM_BELOW_4GIB (1u << 1) /* the whole run below 4 GiB (CR3 loaded from 32-bit code) */

@@ -2,10 +2,13 @@
 ; mode, paging off, EAX = Multiboot2 magic, EBX = physical address of the
 ; boot information (Multiboot2 spec, "I386 machine state").
 ;
-; We build temporary page tables that identity map the low 4 GiB with 2 MiB
-; pages (all the kernel, the boot information and the firmware tables can be
-; there), switch to long mode and call kernel_main(magic, info_phys).
-; mm/paging.c replaces these tables with W^X ones early in kernel_main.
+; We build temporary page tables that identity map, with 2 MiB pages, the
+; first GiB (the kernel, its first stack, the frames paging_init takes: the
+; frame allocator hands out the lowest free frames first) and the GiB that
+; holds the boot information, should GRUB have put it higher. Then we switch
+; to long mode and call kernel_main(magic, info_phys); mm/paging.c replaces
+; these tables with W^X ones that map all RAM early in kernel_main. Two page
+; directories instead of four: these tables count in the image's size.
 
 %include "boot/boot_defs.inc"
 
@@ -13,7 +16,7 @@ section .bss.page_aligned nobits alloc noexec write align=4096
 align 4096
 early_pml4:       resb 4096
 early_pdpt:       resb 4096
-early_pd:         resb 4096 * 4          ; four page directories: 4 GiB
+early_pd:         resb 4096 * 2          ; GiB 0, and the boot information's GiB
 ; The boot CPU's first stack: only until kernel_main moves onto the boot
 ; CPU's per-CPU stack (with its guard page), a few calls deep. Kept small:
 ; it counts in the image's loadable size.
@@ -37,6 +40,21 @@ early_gdt_pointer:
 
 section .boot.text progbits alloc exec nowrite
 bits 32
+; Fills the page directory at EDI with 512 2 MiB pages from the physical address in ESI.
+fill_page_directory:
+    xor ecx, ecx
+.next:
+    mov eax, ecx
+    shl eax, 21
+    add eax, esi
+    or eax, PTE_PRESENT | PTE_WRITABLE | PTE_LARGE
+    mov [edi + ecx * 8], eax
+    mov dword [edi + ecx * 8 + 4], 0
+    inc ecx
+    cmp ecx, 512
+    jb .next
+    ret
+
 global _start
 _start:
     cli
@@ -56,27 +74,25 @@ _start:
     jz .no_long_mode
     mov ebp, edx                         ; keep: bit 20 says NX exists
 
-    ; PML4[0] -> PDPT, PDPT[0..3] -> PD0..3, PD entries are 2 MiB pages.
+    ; PML4[0] -> PDPT, PDPT[0] -> early_pd: the first GiB in 2 MiB pages.
     mov dword [early_pml4], early_pdpt + (PTE_PRESENT | PTE_WRITABLE)
-    xor ecx, ecx
-.fill_pdpt:
-    mov eax, ecx
-    shl eax, 12
-    add eax, early_pd + (PTE_PRESENT | PTE_WRITABLE)
-    mov [early_pdpt + ecx * 8], eax
-    inc ecx
-    cmp ecx, 4
-    jb .fill_pdpt
-    xor ecx, ecx                         ; ecx = 2 MiB page number, 0..2047
-.fill_pd:
-    mov eax, ecx
-    shl eax, 21
-    or eax, PTE_PRESENT | PTE_WRITABLE | PTE_LARGE
-    mov [early_pd + ecx * 8], eax
-    mov dword [early_pd + ecx * 8 + 4], 0 ; bits 63:32: 0 below 4 GiB
-    inc ecx
-    cmp ecx, 2048
-    jb .fill_pd
+    mov dword [early_pdpt], early_pd + (PTE_PRESENT | PTE_WRITABLE)
+    mov edi, early_pd
+    xor esi, esi                         ; esi = physical base of the GiB
+    call fill_page_directory
+    ; The boot information's GiB, when it is not the first. (A block that
+    ; crossed into yet another GiB would fault in multiboot2_parse: a decoded
+    ; #PF panic, never a silent misread.)
+    mov edx, [boot_info_phys]
+    shr edx, 30                          ; its GiB: 0..3
+    jz .mapped
+    lea eax, [early_pd + 4096 + (PTE_PRESENT | PTE_WRITABLE)]
+    mov [early_pdpt + edx * 8], eax
+    mov edi, early_pd + 4096
+    mov esi, edx
+    shl esi, 30
+    call fill_page_directory
+.mapped:
 
     mov eax, cr4
     or eax, CR4_PAE

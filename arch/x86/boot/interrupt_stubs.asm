@@ -7,7 +7,6 @@ bits 64
 section .text
 
 %macro STUB 1
-align 16
 interrupt_stub_%1:
 %if %1 = 8 || %1 = 10 || %1 = 11 || %1 = 12 || %1 = 13 || %1 = 14 || %1 = 17 || %1 = 21 || %1 = 29 || %1 = 30
 %else
