@@ -125,8 +125,19 @@ size_t mem_regions_normalize(struct mem_region *regions, size_t count, size_t ca
                 if (i > 0)
                     i--; /* b now follows regions[i - 1]: it may continue it */
             }
-            if (rest.length_bytes != 0 && !insert_sorted(regions, &count, capacity, from, rest))
+            if (rest.length_bytes != 0 && !insert_sorted(regions, &count, capacity, from, rest)) {
+                /*
+                 * No slot for what a has past b: a piece of a goes. Usable RAM past b can go (a
+                 * looser type never loses a byte to it). Anything else must stay, or a looser
+                 * region after b would claim its bytes (ACPI tables handed out as free RAM): drop
+                 * a's piece before b instead, which only a covers (the rest start at or after b).
+                 */
+                if (rest.type != MEM_USABLE) {
+                    remove_at(regions, &count, i);
+                    insert_sorted(regions, &count, capacity, i, rest); /* a slot was just freed */
+                }
                 *overflow = true;
+            }
         }
     }
     return count;

@@ -32,8 +32,10 @@ const char *mem_type_name(uint32_t type);
  * (bad > reserved > acpi-nvs > acpi-reclaimable > usable), so usable RAM
  * never covers a byte another entry reserves. Works in place; splitting a
  * region around a stricter one may need a slot: when count reaches capacity
- * the piece that would not fit (always the less strict type) is dropped and
- * *overflow is set. Returns the new count.
+ * a piece of the less strict region is left out and *overflow is set: the
+ * piece past the stricter one if it is usable RAM, else the piece before it.
+ * A byte left out is in no region; no byte ever gets a looser type than the
+ * input gives it. Returns the new count.
  */
 size_t mem_regions_normalize(struct mem_region *regions, size_t count, size_t capacity, bool *overflow);
 

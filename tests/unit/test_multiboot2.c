@@ -517,6 +517,23 @@ TEST(normalize_split_without_room_drops_the_looser_piece)
     check_region(1, 0x4000, 0x1000, MEM_RESERVED);
 }
 
+TEST(normalize_split_without_room_never_frees_a_stricter_piece)
+{
+    /*
+     * Found by fuzz_multiboot2 (crashes/normalize-full-keeps-acpi-past-nvs): with no slot for the
+     * ACPI range past the NVS hole, dropping it let the usable entry inside it become free RAM.
+     */
+    r[0] = (struct mem_region){ 0x0, 0x10000, MEM_ACPI_RECLAIMABLE };
+    r[1] = (struct mem_region){ 0x4000, 0x1000, MEM_ACPI_NVS };
+    r[2] = (struct mem_region){ 0x6000, 0x1000, MEM_USABLE };
+    bool overflow = false;
+    size_t n = mem_regions_normalize(r, 3, 3, &overflow);
+    CHECK(overflow);
+    CHECK_EQ(n, 2); /* [0, 0x4000) is left out: only the ACPI entry covered it */
+    check_region(0, 0x4000, 0x1000, MEM_ACPI_NVS);
+    check_region(1, 0x5000, 0xb000, MEM_ACPI_RECLAIMABLE);
+}
+
 TEST(boot_info_normalize)
 {
     static const struct mb2_e820 e820[] = {
