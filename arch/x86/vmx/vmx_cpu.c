@@ -101,9 +101,8 @@ int vmx_enable_this_cpu(void)
     if (!options || !options->vmx)
         return E_DENIED;
     if (!cpu->vmx_capable) {
-        /* Said once by the boot CPU; an AP that only repeats it says so at debug level (255 lines cost seconds). */
-        enum log_level level = cpu->index && cpu_table[0]->reason == REASON_NO_VMX ? LOG_DEBUG : LOG_WARN;
-        log_printf(level,
+        /* Every CPU says it for itself (its report that it is up); vmx_report_summary() sums it up. */
+        log_printf(LOG_WARN,
                    "VMX not available (CPUID.1:ECX.VMX=0): this CPU (or emulator) has no VT-x; going on "
                    "without it");
         return refuse(cpu, REASON_NO_VMX, E_NOTSUP);
