@@ -48,6 +48,8 @@ static const char *const inject_names[INJECT_COUNT] = {
     [INJECT_STACK_OVERFLOW] = "stack-overflow",
     [INJECT_WRITE_TEXT] = "write-text",
     [INJECT_AP_PANIC] = "ap-panic",
+    [INJECT_EXEC_DATA] = "exec-data",
+    [INJECT_STACK_SMASH] = "stack-smash",
 };
 
 /* The legacy PC serial ports, in the order of their names com1..com4. */

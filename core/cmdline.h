@@ -31,6 +31,8 @@ enum inject_case {
     INJECT_STACK_OVERFLOW,     /* recurse past the stack's guard page: #DF */
     INJECT_WRITE_TEXT,         /* write to kernel text: #PF */
     INJECT_AP_PANIC,           /* an AP panics while the others are in VMX root */
+    INJECT_EXEC_DATA,          /* jump into a data page: #PF (NX) */
+    INJECT_STACK_SMASH,        /* overwrite a stack canary: the stack protector panics */
     INJECT_COUNT
 };
 

@@ -15,6 +15,26 @@ static unsigned overflow_stack(unsigned depth)
     return overflow_stack(depth + 1) + (unsigned)page[0];
 }
 
+extern uint64_t __stack_chk_guard; /* arch/x86/boot/entry.asm */
+
+/*
+ * Overwrites its own frame's canary, then returns, so the check at the
+ * return fires. The canary sits above the array, where the compiler chose:
+ * look for its value rather than guess the layout.
+ */
+static __attribute__((noinline)) void smash_own_canary(void)
+{
+    volatile uint64_t words[2] = { 0, 0 };
+    volatile uint64_t *frame = words; /* the words above the array, up to the return address */
+    for (unsigned i = 2; i < 8; i++) {
+        if (frame[i] == __stack_chk_guard) {
+            frame[i] = 0x4141414141414141ull;
+            return;
+        }
+    }
+    log_warn("inject: case=stack-smash: no canary found above the buffer");
+}
+
 static void panic_here(void *unused)
 {
     panic("inject=ap-panic: deliberate panic on cpu%u while the others are in VMX root", this_cpu_index());
@@ -33,6 +53,17 @@ void fault_inject_run(const struct boot_options *opts)
         *(volatile uint8_t *)(uintptr_t)fault_inject_run = 0xCC;
         panic("inject=write-text: a write to kernel text did not fault: W^X is not in force");
     }
+    case INJECT_EXEC_DATA: {
+        /* A RET in a data page: with NX on, fetching it is a #PF (instruction fetch) before it runs. */
+        static uint8_t data_page_code[16] = { 0xC3 };
+        log_info("inject: case=exec-data: calling into data at 0x%lx", (uint64_t)(uintptr_t)data_page_code);
+        ((void (*)(void))(uintptr_t)data_page_code)();
+        panic("inject=exec-data: code in a data page ran: NX is not in force");
+    }
+    case INJECT_STACK_SMASH:
+        log_info("inject: case=stack-smash: writing past a stack buffer over its canary");
+        smash_own_canary();
+        panic("inject=stack-smash: the overwritten canary went unnoticed: no stack protector");
     case INJECT_AP_PANIC: {
         uint32_t target = opts->inject_cpu;
         if (target == 0 || target >= cpu_count_found || !cpu_table[target] ||

@@ -1,7 +1,8 @@
 /*
  * inject=<case> for the faults that end the boot on purpose, to show that
  * they end cleanly: a stack overflow into the guard page (#DF on its IST
- * stack), a write to kernel text (#PF), and a panic on an AP while the other
+ * stack), a write to kernel text and a jump into data (#PF: W^X and NX), an
+ * overwritten stack canary (the stack protector), and a panic on an AP while the other
  * CPUs are in VMX root (every CPU leaves VMX operation). The VMX instruction
  * cases are in arch/x86/vmx/vmx_inject.c; the SMP ones in smp_boot.c.
  */

@@ -10,7 +10,6 @@
 #include "drivers/serial/uart16550.h"
 #include "arch/x86/smp/percpu.h"
 
-#define LOG_LINE_BYTES 320
 /* How long a panicking CPU waits for the console lock before taking it anyway. */
 #define PANIC_LOCK_SPINS 10000000u
 

@@ -20,6 +20,9 @@ enum log_level {
 void log_printf(enum log_level level, const char *fmt, ...) PRINTF_LIKE(2, 3);
 bool log_enabled(enum log_level level);
 
+/* The longest line one call prints (longer ones are cut, keeping the newline). */
+#define LOG_LINE_BYTES 384
+
 #ifndef VMXROOT_HOST
 void log_set_level(enum log_level level);
 /* Writes an already formatted line (ending in '\n') under the console lock. */

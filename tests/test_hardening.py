@@ -103,6 +103,36 @@ def test_write_to_kernel_text_faults():
     assert_page_kept_records(result, panicking_cpu=0)
 
 
+def test_jump_into_data_faults_nx():
+    result = boot("qemu", smp=2, cmdline="inject=exec-data status=dump")
+    target = re.search(r"inject: case=exec-data: calling into data at (0x[0-9a-f]+)", result.log)
+    assert target, result.describe()
+    assert_panic(result, "#PF page fault")
+    fetch = result.grep(r"PANIC: cr2=0x0*%s \(protection, read, instruction fetch\)" % target.group(1)[2:])
+    assert fetch, "no #PF report naming the data address as an instruction fetch\n" + result.describe()
+    assert result.grep(r"protect: CR0\.WP on, NX on"), result.describe()
+    assert_failure_exit(result)
+    assert_page_kept_records(result, panicking_cpu=0)
+
+
+def test_overwritten_canary_is_caught():
+    result = boot("qemu", smp=2, cmdline="inject=stack-smash status=dump")
+    assert_panic(result, "stack smashing detected: a stack canary was overwritten")
+    assert not result.grep(r"no canary found|went unnoticed"), result.describe()
+    assert_failure_exit(result)
+    assert_page_kept_records(result, panicking_cpu=0)
+
+
+@pytest.mark.bochs
+def test_smep_smap_on_where_the_cpu_has_them():
+    # Bochs's Skylake-X has SMEP and SMAP; QEMU's default CPU has neither, and says so.
+    bochs = boot("bochs", smp=1, cpu_model="corei7_skylake_x")
+    assert_ready(bochs, cpus=(1, 1), vmx=1)
+    assert bochs.grep(r"protect: CR0\.WP on, NX on, SMEP on, SMAP on, stack protector on"), bochs.describe()
+    qemu = boot("qemu", smp=1)
+    assert qemu.grep(r"protect: CR0\.WP on, NX on, SMEP absent, SMAP absent"), qemu.describe()
+
+
 @pytest.fixture(scope="module")
 def ap_panic():
     """Bochs, 4 CPUs in VMX root; cpu1 panics (by IPI from cpu0) after the ready-time dump."""

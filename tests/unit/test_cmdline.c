@@ -214,7 +214,7 @@ TEST(cmdline_every_inject_case_round_trips)
     CHECK_STR(inject_case_name((enum inject_case) - 1), "unknown");
     CHECK_EQ(parse("inject=vmptrld").inject, INJECT_NONE);
     CHECK(log_contains("bad value \"vmptrld\" for inject (want none|vmptrld-vmxon|"));
-    CHECK(log_contains("|ap-panic), keeping none"));
+    CHECK(log_contains("|stack-smash), keeping none"));
 }
 
 TEST(cmdline_many_options_together)
@@ -414,7 +414,7 @@ TEST(cmdline_random_garbage_never_crashes)
     }
 }
 
-/* core/log.c formats a line into 320 bytes; the longest warning must fit, even from cpu4095. */
+/* core/log.c formats a line into LOG_LINE_BYTES; the longest warning must fit, even from cpu4095. */
 TEST(cmdline_longest_warning_fits_a_kernel_log_line)
 {
     char line[200];
@@ -422,5 +422,5 @@ TEST(cmdline_longest_warning_fits_a_kernel_log_line)
     parse(line);
     size_t length = strcspn(log_captured(), "\n");
     CHECK(length > 250);
-    CHECK(length + 3 <= 320 - 2); /* "cpu4095" is 3 longer than "cpu0"; keep '\n' and NUL */
+    CHECK(length + 3 <= LOG_LINE_BYTES - 2); /* "cpu4095" is 3 longer than "cpu0"; keep '\n' and NUL */
 }

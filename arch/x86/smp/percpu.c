@@ -93,6 +93,10 @@ static void enable_protections(void)
         cr4 |= CR4_SMAP;
     write_cr4(cr4);
     write_cr0(read_cr0() | CR0_WP);
+    if (!percpu_ready) /* the boot CPU, once: every AP sets the same bits */
+        log_info("protect: CR0.WP on, NX %s, SMEP %s, SMAP %s, stack protector on (per-boot canary)",
+                 (rdmsr(MSR_EFER) & EFER_NXE) ? "on" : "absent", (cr4 & CR4_SMEP) ? "on" : "absent",
+                 (cr4 & CR4_SMAP) ? "on" : "absent");
 }
 
 void percpu_load(struct percpu *cpu)
