@@ -25,10 +25,11 @@ extern uint64_t __stack_chk_guard; /* arch/x86/boot/entry.asm */
 static __attribute__((noinline)) void smash_own_canary(void)
 {
     volatile uint64_t words[2] = { 0, 0 };
-    volatile uint64_t *frame = words; /* the words above the array, up to the return address */
-    for (unsigned i = 2; i < 8; i++) {
-        if (frame[i] == __stack_chk_guard) {
-            frame[i] = 0x4141414141414141ull;
+    /* Between the array and the saved frame pointer: the locals' area, where the canary is. */
+    uintptr_t low = (uintptr_t)words, high = (uintptr_t)__builtin_frame_address(0);
+    for (uintptr_t slot = low + sizeof words; slot < high; slot += sizeof(uint64_t)) {
+        if (*(volatile uint64_t *)slot == __stack_chk_guard) {
+            *(volatile uint64_t *)slot = 0x4141414141414141ull;
             return;
         }
     }
