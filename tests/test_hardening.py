@@ -91,25 +91,20 @@ def test_stack_overflow_double_faults_on_ist():
     assert_page_kept_records(result, panicking_cpu=0)
 
 
-def test_write_to_kernel_text_faults():
-    result = boot("qemu", smp=2, cmdline="inject=write-text status=dump")
-    target = re.search(r"inject: case=write-text: writing to kernel text at (0x[0-9a-f]+)", result.log)
+@pytest.mark.parametrize("case, announce, fault", [
+    # W^X: kernel text is read-only even for the kernel (CR0.WP).
+    ("write-text", r"writing to kernel text at", r"protection, write"),
+    # NX: a data page is never executable.
+    ("exec-data", r"calling into data at", r"protection, read, instruction fetch\)"),
+])
+def test_page_protection_faults(case, announce, fault):
+    result = boot("qemu", smp=2, cmdline="inject=%s status=dump" % case)
+    target = re.search(r"inject: case=%s: %s (0x[0-9a-f]+)" % (case, announce), result.log)
     assert target, result.describe()
     assert_panic(result, "#PF page fault")
-    cr2 = result.grep(r"PANIC: cr2=0x0*%s \(protection, write" % target.group(1)[2:])
-    assert cr2, "no #PF report naming the text address as a protection fault on write\n" + result.describe()
+    cr2 = result.grep(r"PANIC: cr2=0x0*%s \(%s" % (target.group(1)[2:], fault))
+    assert cr2, "no #PF report naming 0x%s as (%s\n%s" % (target.group(1)[2:], fault, result.describe())
     assert result.grep(r"PANIC: unhandled #PF page fault on cpu0"), result.describe()
-    assert_failure_exit(result)
-    assert_page_kept_records(result, panicking_cpu=0)
-
-
-def test_jump_into_data_faults_nx():
-    result = boot("qemu", smp=2, cmdline="inject=exec-data status=dump")
-    target = re.search(r"inject: case=exec-data: calling into data at (0x[0-9a-f]+)", result.log)
-    assert target, result.describe()
-    assert_panic(result, "#PF page fault")
-    fetch = result.grep(r"PANIC: cr2=0x0*%s \(protection, read, instruction fetch\)" % target.group(1)[2:])
-    assert fetch, "no #PF report naming the data address as an instruction fetch\n" + result.describe()
     assert result.grep(r"protect: CR0\.WP on, NX on"), result.describe()
     assert_failure_exit(result)
     assert_page_kept_records(result, panicking_cpu=0)
