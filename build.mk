@@ -23,9 +23,10 @@ KERNEL_CFLAGS = -target x86_64-unknown-none -std=c11 -Oz -g $(WARNINGS) -I. \
                  -ffreestanding -fno-builtin -nostdinc -isystem $(shell $(CC_KERNEL) -print-resource-dir)/include \
                  -mno-red-zone -mno-sse -mno-mmx -mno-80387 -mgeneral-regs-only \
                  -fno-pic -fno-pie -mcmodel=small -fno-omit-frame-pointer \
-                 -fstack-protector-strong -mstack-protector-guard=global -fno-asynchronous-unwind-tables -MMD -MP
+                 -fstack-protector-strong -mstack-protector-guard=global -fno-asynchronous-unwind-tables \
+                 -ffunction-sections -fdata-sections -MMD -MP
 NASM_FLAGS := -f elf64 -g -F dwarf -I arch/x86/
-LDFLAGS    := -nostdlib -static -z max-page-size=4096 --no-dynamic-linker -T arch/x86/boot/linker.ld
+LDFLAGS    := -nostdlib -static -z max-page-size=4096 --no-dynamic-linker --gc-sections -T arch/x86/boot/linker.ld
 
 .PHONY: all iso clean run run-qemu run-bochs debug test unit fuzz fuzz-smoke lint bench soak deps help
 all: $(ELF) $(ISO)
