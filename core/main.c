@@ -105,15 +105,6 @@ static NORETURN void kernel_main_on_cpu_stack(void);
 
 static void ap_enable_vmx(void) { vmx_enable_this_cpu(); }
 
-static uint32_t cpus_in_vmx_root(void)
-{
-    uint32_t count = 0;
-    for (uint32_t i = 0; i < cpu_count_found; i++)
-        if (cpu_table[i] && cpu_table[i]->in_vmx_root)
-            count++;
-    return count;
-}
-
 void kernel_main(uint32_t boot_magic, uint32_t boot_info_phys)
 {
     entry_tsc = rdtsc();
@@ -168,9 +159,8 @@ static NORETURN void kernel_main_on_cpu_stack(void)
     smp_start_aps(&options, &smp);        /* INIT-SIPI-SIPI, parallel or serial */
     smp_wait_ap_work(AP_WORK_TIMEOUT_MS); /* each AP's VMX enable */
     status_publish_phase(STATUS_PHASE_VMX);
-    vmx_report_summary();
-    uint32_t in_vmx = cpus_in_vmx_root();
-    vmcs_service_init(&options, in_vmx); /* the VMCS pool, each VMCS VMCLEARed */
+    uint32_t in_vmx = vmx_report_summary(); /* CPUs in VMX root; the others by reason */
+    vmcs_service_init(&options, in_vmx);    /* the VMCS pool, each VMCS VMCLEARed */
     status_publish_sync();
     vmx_inject_run(&options); /* inject=<VMX case>: a deliberate VMX failure */
     if (options.selftest == SELFTEST_VMCS)

@@ -177,7 +177,7 @@ static size_t append_run(char *list, size_t used, size_t size_bytes, uint32_t fi
     return used + (size_t)n < size_bytes ? used + (size_t)n : size_bytes - 1;
 }
 
-void vmx_report_summary(void)
+uint32_t vmx_report_summary(void)
 {
     uint32_t started = 0, in_root = 0;
     for (uint32_t i = 0; i < cpu_count_found; i++) {
@@ -211,4 +211,5 @@ void vmx_report_summary(void)
         append_run(list, used, sizeof list, run_first, run_last);
         log_warn("vmx: %u CPUs without VMX (%s): %s", count, cpu_reason_name(reason), list);
     }
+    return in_root;
 }

@@ -15,8 +15,8 @@ void vmx_boot_cpu_init(const struct boot_options *opts);
 int vmx_enable_this_cpu(void);
 /* VMCLEAR every VMCS active here, VMXOFF, CR4.VMXE off. Safe to call when not in VMX. */
 void vmx_leave_this_cpu(void);
-/* After every AP's turn: how many CPUs are in VMX root, and which are not, by reason. */
-void vmx_report_summary(void);
+/* After every AP's turn: says how many CPUs are in VMX root, and which are not, by reason. Returns the first. */
+uint32_t vmx_report_summary(void);
 /* The boot CPU's capabilities (valid after vmx_boot_cpu_init when VMX exists). */
 const struct vmx_caps *vmx_boot_caps(void);
 bool vmx_boot_caps_valid(void);
