@@ -13,8 +13,9 @@
 enum smp_mode { SMP_PARALLEL = 0, SMP_SERIAL = 1, SMP_OFF = 2 };
 enum exit_mode { EXIT_NEVER = 0, EXIT_ON_READY = 1 };
 enum status_dump { STATUS_DUMP_OFF = 0, STATUS_DUMP_HEX = 1 };
-/* selftest=vmcs: after ready-to-be, drive the VMCS pool across CPUs and check its counters. */
-enum selftest { SELFTEST_NONE = 0, SELFTEST_VMCS = 1 };
+/* selftest=vmcs: after ready-to-be, drive the VMCS pool across CPUs and check its counters;
+ * selftest=clocks: measure the TSC against every clock there is, one line each. */
+enum selftest { SELFTEST_NONE = 0, SELFTEST_VMCS = 1, SELFTEST_CLOCKS = 2 };
 
 /* inject=<case>: deliberate faults for tests (docs in README.md). */
 enum inject_case {
@@ -33,6 +34,7 @@ enum inject_case {
     INJECT_AP_PANIC,           /* an AP panics while the others are in VMX root */
     INJECT_EXEC_DATA,          /* jump into a data page: #PF (NX) */
     INJECT_STACK_SMASH,        /* overwrite a stack canary: the stack protector panics */
+    INJECT_NO_PIT,             /* the PIT looks absent, as on machines that gate it off */
     INJECT_COUNT
 };
 

@@ -17,6 +17,7 @@
 #include "arch/x86/emulator_exit.h"
 #include "arch/x86/io.h"
 #include "arch/x86/tsc.h"
+#include "arch/x86/time/tsc_calibrate.h"
 #include "arch/x86/smp/cpu_discovery.h"
 #include "arch/x86/smp/ipi.h"
 #include "arch/x86/smp/lapic.h"
@@ -116,7 +117,6 @@ void kernel_main(uint32_t boot_magic, uint32_t boot_info_phys)
     apply_options();                                    /* console=, loglevel=, exit= ... */
     log_info("vmxroot: booting from %s (%s), command line \"%s\"", boot_info.loader_name,
              boot_info.efi_system_table_present ? "UEFI" : "BIOS", boot_info.cmdline);
-    tsc_calibrate();        /* every delay and timing below needs it */
     memory_init();          /* frame allocator, then W^X page tables */
     boot_cpu_percpu_init(); /* GDT, TSS with IST stacks, GS base */
     stack_switch_call(cpu_table[0]->kernel_stack_top, kernel_main_on_cpu_stack); /* onto the guarded stack */
@@ -140,6 +140,8 @@ static NORETURN void kernel_main_on_cpu_stack(void)
     struct cpu_discovery cpus;
     struct smp_result smp;
     cpu_discovery_run(&boot_info, ebda_phys, &options, &cpus); /* ACPI MADT -> cpu_table */
+    tsc_calibrate(&boot_info, ebda_phys,
+                  &options); /* against the PM timer, HPET or PIT: every wait needs it */
     status_publish_init(cpu_count_found, &options,
                         boot_info.efi_system_table_present); /* one record per CPU */
     status_publish_sync();

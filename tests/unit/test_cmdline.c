@@ -51,9 +51,10 @@ TEST(cmdline_selftest)
 {
     CHECK_EQ(parse("selftest=vmcs").selftest, SELFTEST_VMCS);
     CHECK_EQ(parse("selftest=none").selftest, SELFTEST_NONE);
+    CHECK_EQ(parse("selftest=clocks").selftest, SELFTEST_CLOCKS);
     CHECK_STR(log_captured(), "");
     CHECK_EQ(parse("selftest=vmx").selftest, SELFTEST_NONE);
-    CHECK(log_contains("bad value \"vmx\" for selftest (want none|vmcs), keeping none"));
+    CHECK(log_contains("bad value \"vmx\" for selftest (want none|vmcs|clocks), keeping none"));
 }
 
 TEST(cmdline_empty_and_null_give_defaults_quietly)
@@ -214,7 +215,7 @@ TEST(cmdline_every_inject_case_round_trips)
     CHECK_STR(inject_case_name((enum inject_case) - 1), "unknown");
     CHECK_EQ(parse("inject=vmptrld").inject, INJECT_NONE);
     CHECK(log_contains("bad value \"vmptrld\" for inject (want none|vmptrld-vmxon|"));
-    CHECK(log_contains("|stack-smash), keeping none"));
+    CHECK(log_contains("|stack-smash|no-pit), keeping none"));
 }
 
 TEST(cmdline_many_options_together)
