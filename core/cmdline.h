@@ -39,9 +39,18 @@ enum inject_case {
 };
 
 #define CMDLINE_MAX_BYTES 1024
+#define CONSOLE_PORTS_MAX 4
+
+/* console=com1,fb: the serial ports (com1..com4 or 0xNNN) and the screen (fb), in the order given. */
+struct console_choice {
+    bool every;  /* no console= given: every UART of com1..com4 that answers, and the screen if any */
+    bool screen; /* fb: the framebuffer or EGA text screen GRUB set up */
+    uint8_t port_count;
+    uint16_t ports[CONSOLE_PORTS_MAX];
+};
 
 struct boot_options {
-    uint16_t console_port;        /* console=com1..com4|0xNNN; 0x3F8 default */
+    struct console_choice console; /* console=<list>; every console that exists by default */
     enum log_level log_level;     /* loglevel=error|warn|info|debug; info default */
     enum exit_mode exit;          /* exit=never|on-ready */
     enum smp_mode smp;            /* smp=parallel|serial|off */

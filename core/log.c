@@ -8,6 +8,7 @@
 #include "core/spinlock.h"
 #include "core/string.h"
 #include "drivers/serial/uart16550.h"
+#include "drivers/video/screen_console.h"
 #include "arch/x86/smp/percpu.h"
 
 /* How long a panicking CPU waits for the console lock before taking it anyway. */
@@ -27,16 +28,46 @@ void log_write_line(const char *line, size_t length_bytes)
         /* Panic mode: the lock may be held by a CPU that will never return. */
         bool locked = spin_trylock_bounded(&console_lock, PANIC_LOCK_SPINS);
         serial_write(line, length_bytes);
+        screen_console_write(line, length_bytes);
         if (locked)
             spin_unlock(&console_lock);
         return;
     }
     spin_lock(&console_lock);
     serial_write(line, length_bytes);
+    screen_console_write(line, length_bytes);
     spin_unlock(&console_lock);
 }
 
-void log_force_console(void) { console_forced = true; }
+void log_force_console(void)
+{
+    console_forced = true;
+    /* A panic takes the screen back from a guest: the grid kept every line, the panic follows. */
+    bool locked = spin_trylock_bounded(&console_lock, PANIC_LOCK_SPINS);
+    screen_console_reclaim();
+    if (locked)
+        spin_unlock(&console_lock);
+}
+
+void log_screen_handover(const char *owner)
+{
+    if (!screen_console_drawing())
+        return;
+    uint16_t ports[4];
+    unsigned count = serial_ports(ports, ARRAY_SIZE(ports));
+    char where[64];
+    size_t used = 0;
+    where[0] = '\0';
+    for (unsigned i = 0; i < count && used < sizeof where; i++)
+        used += (size_t)format(where + used, sizeof where - used, "%sthe UART at 0x%x", i ? " and " : "", ports[i]);
+    if (count == 0)
+        format(where, sizeof where, "the 0xE9 debug port only");
+    log_info("screen: %s takes the display: vmxroot stops drawing on it; its log goes on on %s", owner, where);
+    spin_lock(&console_lock);
+    screen_console_release();
+    spin_unlock(&console_lock);
+    log_info("screen: released to %s (a panic takes it back)", owner);
+}
 
 static void log_vprintf(enum log_level level, const char *fmt, va_list args)
 {

@@ -27,8 +27,13 @@ bool log_enabled(enum log_level level);
 void log_set_level(enum log_level level);
 /* Writes an already formatted line (ending in '\n') under the console lock. */
 void log_write_line(const char *line, size_t length_bytes);
-/* After a panic: never wait forever for a console lock another CPU holds. */
+/* After a panic: never wait forever for a console lock another CPU holds; take the screen back. */
 void log_force_console(void);
+/*
+ * A guest (owner names it) takes the display over: the last line drawn says
+ * so and where the log goes on; from then on only the other consoles get it.
+ */
+void log_screen_handover(const char *owner);
 #endif
 
 #define log_error(...) log_printf(LOG_ERROR, __VA_ARGS__)

@@ -16,7 +16,21 @@ static const void *identity_map(void *ctx, uint64_t phys, size_t length_bytes)
 
 static const struct acpi_mapper identity_mapper = { identity_map, &mapped_end_phys };
 
+static struct acpi opened;
+static int opened_result = 1; /* 1: not tried yet */
+
+static int open_once(const struct boot_info *info, uint64_t ebda_phys, struct acpi *acpi);
+
+/* The first caller finds and checks the tables (and logs them); later ones get the same view. */
 int acpi_boot_open(const struct boot_info *info, uint64_t ebda_phys, struct acpi *acpi)
+{
+    if (opened_result == 1)
+        opened_result = open_once(info, ebda_phys, &opened);
+    *acpi = opened;
+    return opened_result;
+}
+
+static int open_once(const struct boot_info *info, uint64_t ebda_phys, struct acpi *acpi)
 {
     mapped_end_phys = frames_ram_end_phys() > GiB(4) ? frames_ram_end_phys() : GiB(4);
     const void *rsdp = NULL;
