@@ -33,7 +33,7 @@ static const char *const exit_names[] = { "never", "on-ready" };
 static const char *const smp_names[] = { "parallel", "serial", "off" };
 static const char *const on_off_names[] = { "off", "on" };
 static const char *const status_names[] = { "off", "dump" };
-static const char *const selftest_names[] = { "none", "vmcs", "clocks" };
+static const char *const selftest_names[] = { "none", "vmcs", "clocks", "display" };
 static const char *const inject_names[INJECT_COUNT] = {
     [INJECT_NONE] = "none",
     [INJECT_VMPTRLD_VMXON] = "vmptrld-vmxon",
@@ -61,7 +61,8 @@ _Static_assert(LOG_ERROR == 0 && LOG_DEBUG == 3, "log_level_names order");
 _Static_assert(EXIT_NEVER == 0 && EXIT_ON_READY == 1, "exit_names order");
 _Static_assert(SMP_PARALLEL == 0 && SMP_SERIAL == 1 && SMP_OFF == 2, "smp_names order");
 _Static_assert(STATUS_DUMP_OFF == 0 && STATUS_DUMP_HEX == 1, "status_names order");
-_Static_assert(SELFTEST_NONE == 0 && SELFTEST_VMCS == 1 && SELFTEST_CLOCKS == 2, "selftest_names order");
+_Static_assert(SELFTEST_NONE == 0 && SELFTEST_VMCS == 1 && SELFTEST_CLOCKS == 2 && SELFTEST_DISPLAY == 3,
+               "selftest_names order");
 _Static_assert(sizeof(enum inject_case) == 4 && sizeof(enum log_level) == 4, "enum fields are 4 bytes");
 
 #define FIELD(member) offsetof(struct boot_options, member), sizeof(((struct boot_options *)0)->member)

@@ -14,8 +14,9 @@ enum smp_mode { SMP_PARALLEL = 0, SMP_SERIAL = 1, SMP_OFF = 2 };
 enum exit_mode { EXIT_NEVER = 0, EXIT_ON_READY = 1 };
 enum status_dump { STATUS_DUMP_OFF = 0, STATUS_DUMP_HEX = 1 };
 /* selftest=vmcs: after ready-to-be, drive the VMCS pool across CPUs and check its counters;
- * selftest=clocks: measure the TSC against every clock there is, one line each. */
-enum selftest { SELFTEST_NONE = 0, SELFTEST_VMCS = 1, SELFTEST_CLOCKS = 2 };
+ * selftest=clocks: measure the TSC against every clock there is, one line each;
+ * selftest=display: hand the screen over before the ready line, as a guest taking the display would. */
+enum selftest { SELFTEST_NONE = 0, SELFTEST_VMCS = 1, SELFTEST_CLOCKS = 2, SELFTEST_DISPLAY = 3 };
 
 /* inject=<case>: deliberate faults for tests (docs in README.md). */
 enum inject_case {

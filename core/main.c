@@ -212,6 +212,8 @@ static NORETURN void kernel_main_on_cpu_stack(void)
     vmx_inject_run(&options); /* inject=<VMX case>: a deliberate VMX failure */
     if (options.selftest == SELFTEST_VMCS)
         vmcs_selftest_run(); /* the pool's lifecycle across two CPUs */
+    if (options.selftest == SELFTEST_DISPLAY)
+        log_screen_handover("selftest=display"); /* as a guest taking the display will */
 
     uint64_t ready_us = tsc_to_us(rdtsc() - entry_tsc);
     status_publish_times(tsc_khz(), smp.bringup_us, ready_us);
