@@ -13,8 +13,8 @@
 #define CMDLINE_QUOTE_CHARS 40
 
 enum cmdline_kind {
-    CMDLINE_NUMBER, /* decimal in [min, max] */
-    CMDLINE_NAMES,  /* one of names[], stored as its index */
+    CMDLINE_NUMBER,  /* decimal in [min, max] */
+    CMDLINE_NAMES,   /* one of names[], stored as its index */
     CMDLINE_CONSOLE, /* a comma list of com1..com4, hex I/O ports 0xN in [min, max], fb */
 };
 
@@ -102,7 +102,10 @@ const char *inject_case_name(enum inject_case c)
 void cmdline_defaults(struct boot_options *opts)
 {
     *opts = (struct boot_options){
-        .console = { .every = true, .screen = true, .port_count = 4, .ports = { 0x3F8, 0x2F8, 0x3E8, 0x2E8 } },
+        .console = { .every = true,
+                     .screen = true,
+                     .port_count = 4,
+                     .ports = { 0x3F8, 0x2F8, 0x3E8, 0x2E8 } },
         .log_level = LOG_INFO,
         .exit = EXIT_NEVER,
         .smp = SMP_PARALLEL,
@@ -381,7 +384,7 @@ static void apply_token(struct cmdline_span token, bool first, struct boot_optio
     }
     uint32_t parsed = 0;
     bool good = opt->kind == CMDLINE_CONSOLE ? console_list_parse(opt, value, &opts->console)
-                                              : option_value(opt, value, &parsed);
+                                             : option_value(opt, value, &parsed);
     if (!good) {
         char quoted_value[CMDLINE_QUOTE_CHARS + 4], wanted[256], current[64];
         quote(value, quoted_value, sizeof quoted_value);

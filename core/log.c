@@ -59,10 +59,12 @@ void log_screen_handover(const char *owner)
     size_t used = 0;
     where[0] = '\0';
     for (unsigned i = 0; i < count && used < sizeof where; i++)
-        used += (size_t)format(where + used, sizeof where - used, "%sthe UART at 0x%x", i ? " and " : "", ports[i]);
+        used += (size_t)format(where + used, sizeof where - used, "%sthe UART at 0x%x", i ? " and " : "",
+                               ports[i]);
     if (count == 0)
         format(where, sizeof where, "the 0xE9 debug port only");
-    log_info("screen: %s takes the display: vmxroot stops drawing on it; its log goes on on %s", owner, where);
+    log_info("screen: %s takes the display: vmxroot stops drawing on it; its log goes on on %s", owner,
+             where);
     spin_lock(&console_lock);
     screen_console_release();
     spin_unlock(&console_lock);

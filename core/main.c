@@ -109,8 +109,8 @@ static void screen_attach(void)
     if (fb->kind == BOOT_FB_EGA_TEXT)
         log_info("screen: EGA text %ux%u at 0x%lx", columns, rows, fb->phys);
     else
-        log_info("screen: %ux%u, %u bits per pixel at 0x%lx (write-combining): %ux%u characters, font %ux", fb->width,
-                 fb->height, fb->bits_per_pixel, fb->phys, columns, rows, scale);
+        log_info("screen: %ux%u, %u bits per pixel at 0x%lx (write-combining): %ux%u characters, font %ux",
+                 fb->width, fb->height, fb->bits_per_pixel, fb->phys, columns, rows, scale);
 }
 
 static void memory_init(void)

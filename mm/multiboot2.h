@@ -107,8 +107,8 @@ struct boot_info {
 
     bool efi_system_table_present; /* tag 11 or 12 */
     uint64_t efi_system_table_phys;
-    bool efi_mmap_present;             /* tag 17 */
-    bool efi_boot_services_not_exited; /* tag 18: firmware still owns boot-services memory */
+    bool efi_mmap_present;               /* tag 17 */
+    bool efi_boot_services_not_exited;   /* tag 18: firmware still owns boot-services memory */
     struct boot_framebuffer framebuffer; /* tag 8; kind BOOT_FB_NONE without a usable one */
     bool has_load_base;                  /* tag 21 */
     uint64_t load_base_phys;

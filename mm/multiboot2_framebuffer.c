@@ -40,7 +40,8 @@ static bool take_rgb(const uint8_t *tag, uint32_t size, struct boot_framebuffer 
         !colour_field_fits(fb->blue_shift, fb->blue_bits, bpp)) {
         log_warn("framebuffer: %u bits per pixel with colour fields r%u@%u g%u@%u b%u@%u is not drawable: no "
                  "screen console",
-                 bpp, fb->red_bits, fb->red_shift, fb->green_bits, fb->green_shift, fb->blue_bits, fb->blue_shift);
+                 bpp, fb->red_bits, fb->red_shift, fb->green_bits, fb->green_shift, fb->blue_bits,
+                 fb->blue_shift);
         return false;
     }
     return true;

@@ -32,7 +32,7 @@ static void put_pixels(const struct fb_surface *surface, volatile uint8_t *at, u
             ((volatile uint16_t *)at)[i] = (uint16_t)pixel;
         break;
     default:
-        for (uint32_t i = 0; i < count; i++) {
+        for (size_t i = 0; i < count; i++) {
             at[3 * i] = (uint8_t)pixel;
             at[3 * i + 1] = (uint8_t)(pixel >> 8);
             at[3 * i + 2] = (uint8_t)(pixel >> 16);
@@ -41,8 +41,8 @@ static void put_pixels(const struct fb_surface *surface, volatile uint8_t *at, u
     }
 }
 
-void fb_draw_cell(const struct fb_surface *surface, uint32_t column, uint32_t row, char ch, uint32_t foreground,
-                  uint32_t background)
+void fb_draw_cell(const struct fb_surface *surface, uint32_t column, uint32_t row, char ch,
+                  uint32_t foreground, uint32_t background)
 {
     const struct font *font = surface->font;
     const uint8_t *glyph = font_glyph(font, ch);

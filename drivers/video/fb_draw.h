@@ -26,8 +26,8 @@ uint32_t fb_columns(const struct fb_surface *surface);
 uint32_t fb_rows(const struct fb_surface *surface);
 
 /* Draws ch (the font's replacement glyph outside its range) in cell (column, row). */
-void fb_draw_cell(const struct fb_surface *surface, uint32_t column, uint32_t row, char ch, uint32_t foreground,
-                  uint32_t background);
+void fb_draw_cell(const struct fb_surface *surface, uint32_t column, uint32_t row, char ch,
+                  uint32_t foreground, uint32_t background);
 
 /* Every pixel of the surface to one value. */
 void fb_fill(const struct fb_surface *surface, uint32_t pixel);

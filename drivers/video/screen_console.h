@@ -35,8 +35,8 @@ void screen_console_release(void);
 /* Draw the whole grid again and go on drawing (a panic after a release). */
 void screen_console_reclaim(void);
 
-bool screen_console_present(void);  /* init'ed and not disabled */
-bool screen_console_drawing(void);  /* attached and not released */
+bool screen_console_present(void); /* init'ed and not disabled */
+bool screen_console_drawing(void); /* attached and not released */
 void screen_console_geometry(uint32_t *columns, uint32_t *rows, uint32_t *scale);
 
 #endif

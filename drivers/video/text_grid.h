@@ -43,7 +43,8 @@ bool text_grid_take_damage(struct text_grid *grid, uint32_t *first_row, uint32_t
 /* Marks every row damaged (a backend that lost the screen and draws it again). */
 void text_grid_damage_all(struct text_grid *grid);
 
-static inline const struct text_cell *text_grid_cell(const struct text_grid *grid, uint32_t row, uint32_t column)
+static inline const struct text_cell *text_grid_cell(const struct text_grid *grid, uint32_t row,
+                                                     uint32_t column)
 {
     return &grid->cells[(size_t)row * grid->columns + column];
 }

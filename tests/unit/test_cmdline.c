@@ -88,11 +88,20 @@ TEST(cmdline_console)
     CHECK(!o.console.every && !o.console.screen);
     CHECK_EQ(o.console.port_count, 1);
     CHECK_STR(log_captured(), "");
-    const char *bad[] = { "console=com5", "console=0x0",  "console=0x10000",
-                          "console=0x",   "console=3f8",  "console=0x3g8",
-                          "console=",     "console=COM1", "console=0xffffffffffffffffff",
-                          "console=com1,", "console=,fb", "console=com1,,fb",
-                          "console=fb;com1", "console=com1,com2,com3,com4,0x2f0" };
+    const char *bad[] = { "console=com5",
+                          "console=0x0",
+                          "console=0x10000",
+                          "console=0x",
+                          "console=3f8",
+                          "console=0x3g8",
+                          "console=",
+                          "console=COM1",
+                          "console=0xffffffffffffffffff",
+                          "console=com1,",
+                          "console=,fb",
+                          "console=com1,,fb",
+                          "console=fb;com1",
+                          "console=com1,com2,com3,com4,0x2f0" };
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         log_capture_reset();
         o = parse(bad[i]);
@@ -120,8 +129,9 @@ TEST(cmdline_console_list)
     CHECK_STR(log_captured(), "");
     log_capture_reset();
     o = parse("console=com2,fb console=com9"); /* the bad second one keeps the first */
-    CHECK(log_contains("bad value \"com9\" for console (want a comma list of com1..com4, 0x1..0xffff and fb), "
-                       "keeping 0x2f8,fb"));
+    CHECK(
+        log_contains("bad value \"com9\" for console (want a comma list of com1..com4, 0x1..0xffff and fb), "
+                     "keeping 0x2f8,fb"));
     CHECK_EQ(o.console.ports[0], 0x2F8);
 }
 

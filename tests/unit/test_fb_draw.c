@@ -32,9 +32,18 @@ static struct fb_surface surface_of(uint8_t bytes_per_pixel, uint32_t scale)
                             .font = &font_console,
                             .scale = scale };
     if (bytes_per_pixel == 2)
-        s = (struct fb_surface){ .base = pixels, .pitch_bytes = WIDTH * 2, .width = WIDTH, .height = HEIGHT,
-                                 .bytes_per_pixel = 2, .red_shift = 11, .red_bits = 5, .green_shift = 5,
-                                 .green_bits = 6, .blue_shift = 0, .blue_bits = 5, .font = &font_console,
+        s = (struct fb_surface){ .base = pixels,
+                                 .pitch_bytes = WIDTH * 2,
+                                 .width = WIDTH,
+                                 .height = HEIGHT,
+                                 .bytes_per_pixel = 2,
+                                 .red_shift = 11,
+                                 .red_bits = 5,
+                                 .green_shift = 5,
+                                 .green_bits = 6,
+                                 .blue_shift = 0,
+                                 .blue_bits = 5,
+                                 .font = &font_console,
                                  .scale = scale };
     return s;
 }
@@ -64,14 +73,14 @@ TEST(font_is_the_converted_console_font)
         lit += bar[y] != 0;
     CHECK(lit >= 10);
     /* Every printable glyph but the space has pixels, and no two glyphs are the same. */
-    for (char c = '!'; c <= '~'; c++) {
-        const uint8_t *g = font_glyph(&font_console, c);
+    for (int c = '!'; c <= '~'; c++) {
+        const uint8_t *g = font_glyph(&font_console, (char)c);
         unsigned on = 0;
         for (unsigned y = 0; y < 16; y++)
             on += g[y] != 0;
         CHECK(on > 0);
-        for (char d = (char)(c + 1); d <= '~'; d++)
-            CHECK(memcmp(g, font_glyph(&font_console, d), 16) != 0);
+        for (int d = c + 1; d <= '~'; d++)
+            CHECK(memcmp(g, font_glyph(&font_console, (char)d), 16) != 0);
     }
     CHECK(font_glyph(&font_console, '\x01') == font_glyph(&font_console, '?'));
     CHECK(font_glyph(&font_console, (char)0xC3) == font_glyph(&font_console, '?'));

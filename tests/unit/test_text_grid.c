@@ -65,7 +65,8 @@ TEST(wrap_at_the_right_edge)
 TEST(control_bytes_dropped_tab_is_a_space)
 {
     text_grid_init(&grid, cells, COLUMNS, ROWS, 1);
-    write_text("a\tb\r\x01\x7f" "c\n");
+    write_text("a\tb\r\x01\x7f"
+               "c\n");
     CHECK_STR(row_text(0), "a bc");
 }
 
