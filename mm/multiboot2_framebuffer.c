@@ -8,7 +8,7 @@
  */
 #include "mm/multiboot2.h"
 #include "mm/multiboot2_mmap.h"
-#include "core/log.h"
+#include "core/lib/log.h"
 
 #define FB_TYPE_INDEXED 0
 #define FB_TYPE_RGB 1

@@ -7,7 +7,7 @@
 #ifndef DRIVERS_VIDEO_FONT_H
 #define DRIVERS_VIDEO_FONT_H
 
-#include "core/compiler.h"
+#include "core/lib/compiler.h"
 
 struct font {
     uint8_t width, height, bytes_per_row;

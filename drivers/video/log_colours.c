@@ -1,5 +1,5 @@
 #include "drivers/video/log_colours.h"
-#include "core/string.h"
+#include "core/lib/string.h"
 
 /* The VGA text-mode palette (IBM VGA Technical Reference, "Attribute Controller"). */
 const uint32_t log_palette_rgb[16] = {

@@ -7,7 +7,7 @@
 #ifndef DRIVERS_VIDEO_LOG_COLOURS_H
 #define DRIVERS_VIDEO_LOG_COLOURS_H
 
-#include "core/compiler.h"
+#include "core/lib/compiler.h"
 
 enum log_colour {
     COLOUR_BACKGROUND = 0, /* black */

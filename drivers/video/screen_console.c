@@ -3,8 +3,8 @@
 #include "drivers/video/log_colours.h"
 #include "drivers/video/text_grid.h"
 #include "arch/x86/io.h"
-#include "core/error.h"
-#include "core/log.h"
+#include "core/lib/error.h"
+#include "core/lib/log.h"
 #include "mm/paging.h"
 
 enum screen_state {

@@ -1,5 +1,5 @@
 #include "drivers/video/text_grid.h"
-#include "core/string.h"
+#include "core/lib/string.h"
 
 static void damage_rows(struct text_grid *grid, uint32_t first, uint32_t last)
 {

@@ -9,7 +9,7 @@
 #ifndef DRIVERS_VIDEO_TEXT_GRID_H
 #define DRIVERS_VIDEO_TEXT_GRID_H
 
-#include "core/compiler.h"
+#include "core/lib/compiler.h"
 
 struct text_cell {
     char ch;        /* ' ' for an empty cell */

@@ -5,7 +5,7 @@
  */
 // host-sources: arch/x86/smp/acpi_timers.c arch/x86/smp/acpi.c
 #include "arch/x86/smp/acpi_timers.h"
-#include "core/error.h"
+#include "core/lib/error.h"
 #include "tests/unit/acpi_build.h"
 #include "tests/unit/check.h"
 

@@ -5,7 +5,7 @@
  * screen console must not draw on.
  */
 #include "mm/multiboot2.h"
-#include "core/error.h"
+#include "core/lib/error.h"
 #include "tests/unit/check.h"
 #include "tests/unit/mb2_build.h"
 

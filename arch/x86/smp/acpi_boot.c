@@ -1,5 +1,5 @@
 #include "arch/x86/smp/acpi_boot.h"
-#include "core/error.h"
+#include "core/lib/error.h"
 #include "mm/frames.h"
 #include "mm/multiboot2.h"
 

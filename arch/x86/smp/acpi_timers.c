@@ -1,6 +1,6 @@
 #include "arch/x86/smp/acpi_timers.h"
-#include "core/error.h"
-#include "core/string.h"
+#include "core/lib/error.h"
+#include "core/lib/string.h"
 
 /* FADT field offsets (ACPI spec, "FADT Format"). */
 #define FADT_PM_TMR_BLK 76

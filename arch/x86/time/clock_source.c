@@ -1,7 +1,7 @@
 #include "arch/x86/time/clock_source.h"
 #include "arch/x86/io.h"
 #include "arch/x86/smp/acpi_timers.h"
-#include "core/error.h"
+#include "core/lib/error.h"
 #include "mm/paging.h"
 
 #define PIT_FREQUENCY_HZ 1193182u

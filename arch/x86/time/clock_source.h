@@ -8,7 +8,7 @@
 #ifndef ARCH_X86_TIME_CLOCK_SOURCE_H
 #define ARCH_X86_TIME_CLOCK_SOURCE_H
 
-#include "core/compiler.h"
+#include "core/lib/compiler.h"
 
 enum clock_kind { CLOCK_PM_TIMER, CLOCK_HPET, CLOCK_PIT, CLOCK_KIND_COUNT };
 

@@ -5,8 +5,8 @@
 #include "arch/x86/smp/acpi_timers.h"
 #include "arch/x86/cpuid.h"
 #include "arch/x86/tsc.h"
-#include "core/error.h"
-#include "core/log.h"
+#include "core/lib/error.h"
+#include "core/lib/log.h"
 
 #define WINDOWS 5
 #define WINDOW_MS 5

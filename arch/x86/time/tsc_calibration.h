@@ -8,7 +8,7 @@
 #ifndef ARCH_X86_TIME_TSC_CALIBRATION_H
 #define ARCH_X86_TIME_TSC_CALIBRATION_H
 
-#include "core/compiler.h"
+#include "core/lib/compiler.h"
 
 #define TSC_CALIBRATION_WINDOWS_MAX 16
 
