@@ -5,6 +5,7 @@
  */
 #include "core/boot.h"
 #include "core/cmdline.h"
+#include "core/console.h"
 #include "core/lib/error.h"
 #include "core/fault_inject.h"
 #include "core/lib/log.h"
@@ -12,7 +13,6 @@
 #include "core/status.h"
 #include "core/lib/string.h"
 #include "drivers/serial/uart16550.h"
-#include "drivers/video/screen_console.h"
 #include "arch/x86/boot/idt.h"
 #include "arch/x86/cpuid.h"
 #include "arch/x86/emulator_exit.h"
@@ -55,62 +55,18 @@ static void parse_boot_information(uint32_t boot_magic, uint32_t boot_info_phys)
               "loader such as GRUB 2 ('multiboot2' in grub.cfg)",
               error_name(err));
     boot_info_normalize_regions(&boot_info);
-    screen_console_init(&boot_info.framebuffer); /* keeps lines from here; drawn once mapped */
+    console_screen_init(&boot_info.framebuffer); /* keeps lines from here; drawn once mapped */
     /* The BIOS Data Area is in page 0, which paging_init unmaps: read the EBDA pointer now. */
     if (!boot_info.efi_system_table_present)
         ebda_phys = (uint64_t)(*(volatile uint16_t *)(uintptr_t)0x40E) << 4;
-}
-
-/* console=: the UARTs and the screen; by default every one that is there, quietly. */
-static void consoles_init(const struct console_choice *choice)
-{
-    if (choice->every) {
-        for (unsigned i = 1; i < choice->port_count; i++)
-            serial_add(choice->ports[i]); /* COM1 is on already */
-        return;
-    }
-    serial_reset();
-    unsigned answered = 0;
-    for (unsigned i = 0; i < choice->port_count; i++) {
-        if (serial_add(choice->ports[i]))
-            answered++;
-        else
-            log_warn("console: no UART answers at port 0x%x", choice->ports[i]);
-    }
-    if (choice->port_count && !answered)
-        log_warn("console: no UART of console= answers: writing to the 0xE9 debug port");
-    if (!choice->screen)
-        screen_console_disable();
-    else if (!screen_console_present())
-        log_warn("console: fb named, but GRUB set up no usable framebuffer (see docs/bare-metal.md)");
 }
 
 static void apply_options(void)
 {
     cmdline_parse(boot_info.cmdline, &options);
     log_set_level(options.log_level);
-    consoles_init(&options.console);
+    console_choose(&options.console); /* console=: UARTs and the screen */
     panic_set_exit_emulator(options.exit == EXIT_ON_READY);
-}
-
-static void screen_attach(void)
-{
-    if (!screen_console_present())
-        return;
-    int err = screen_console_attach();
-    if (err) {
-        log_warn("screen: cannot map the framebuffer at 0x%lx (%s): no screen console",
-                 boot_info.framebuffer.phys, error_name(err));
-        return;
-    }
-    uint32_t columns, rows, scale;
-    screen_console_geometry(&columns, &rows, &scale);
-    const struct boot_framebuffer *fb = &boot_info.framebuffer;
-    if (fb->kind == BOOT_FB_EGA_TEXT)
-        log_info("screen: EGA text %ux%u at 0x%lx", columns, rows, fb->phys);
-    else
-        log_info("screen: %ux%u, %u bits per pixel at 0x%lx (write-combining): %ux%u characters, font %ux",
-                 fb->width, fb->height, fb->bits_per_pixel, fb->phys, columns, rows, scale);
 }
 
 static void memory_init(void)
@@ -125,7 +81,7 @@ static void memory_init(void)
     for (uint32_t i = 0; i < boot_info.region_count; i++)
         if (boot_info.regions[i].type != MEM_RESERVED)
             ram_bytes += boot_info.regions[i].length_bytes;
-    screen_attach(); /* the framebuffer mapped write-combining: the log so far appears */
+    console_screen_attach(); /* the framebuffer mapped write-combining: the log so far appears */
     log_info("mm: %lu MiB RAM in the %s memory map, %lu MiB usable, %lu MiB free after boot reservations",
              ram_bytes >> 20, boot_info.memory_map_source == BOOT_MMAP_EFI ? "UEFI" : "BIOS",
              frames_total_usable_bytes() >> 20, frames_free_bytes() >> 20);
@@ -213,7 +169,7 @@ static NORETURN void kernel_main_on_cpu_stack(void)
     if (options.selftest == SELFTEST_VMCS)
         vmcs_selftest_run(); /* the pool's lifecycle across two CPUs */
     if (options.selftest == SELFTEST_DISPLAY)
-        log_screen_handover("selftest=display"); /* as a guest taking the display will */
+        console_screen_handover("selftest=display"); /* as a guest taking the display will */
 
     uint64_t ready_us = tsc_to_us(rdtsc() - entry_tsc);
     status_publish_times(tsc_khz(), smp.bringup_us, ready_us);
