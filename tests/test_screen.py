@@ -6,12 +6,14 @@ then a QMP screendump is read back into text (tests/screen.py compares each char
 with the glyphs of the font the kernel was built with). Every screenshot is kept next to the
 serial logs in build/test-logs/NAME.png for people to look at.
 """
+import shutil
+import subprocess
 import time
 
 import pytest
 
 import screen
-from emulators import LOG_DIR, Boot, READY_RE, assert_ready
+from emulators import ELF, LOG_DIR, Boot, READY_RE, assert_ready
 
 SCREENSHOT_TIMEOUT_S = 20
 READY_GREEN = (0x55, 0xFF, 0x55)
@@ -113,3 +115,44 @@ def test_screen_handed_over_is_not_drawn_then_a_panic_takes_it_back():
     assert shot.text.find("PANIC: system halted"), "the panic did not take the screen back\n" + shot.describe()
     # A line printed while the screen was released is drawn now: the grid kept it.
     assert shot.text.find("screen: released to selftest=display"), shot.describe()
+
+
+def ega_text_iso(directory):
+    """An ISO whose GRUB stays in EGA text mode under BIOS: the framebuffer tag then describes the 80x25
+    text buffer at 0xB8000 and the kernel draws characters, not pixels. gfxpayload=text is set after the
+    multiboot2 command, which sets it from the kernel's framebuffer request; GRUB reads it at boot."""
+    isodir = directory / "iso"
+    (isodir / "boot" / "grub").mkdir(parents=True)
+    shutil.copyfile(ELF, isodir / "boot" / "vmxroot.elf")
+    (isodir / "boot" / "grub" / "grub.cfg").write_text(
+        "set timeout=0\nset default=0\nmenuentry \"vmxroot\" {\n"
+        "    multiboot2 /boot/vmxroot.elf\n    set gfxpayload=text\n    boot\n}\n")
+    iso = directory / "ega.iso"
+    proc = subprocess.run(["grub-mkrescue", "-o", str(iso), str(isodir)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return iso
+
+
+def test_ega_text_screen_shows_the_ready_line(tmp_path):
+    name = "screen_ega_text"
+    socket_path = LOG_DIR / (name + ".qmp")
+    with Boot("qemu", iso=ega_text_iso(tmp_path), qmp_socket=str(socket_path), name=name, serial_port=False,
+              extra_args=["-vga", "std"]) as running:
+        if running.wait_for(r"vmxroot: ready.*\n") is None:
+            pytest.fail("CRASH: no ready line\n" + running.stop().describe(), pytrace=False)
+        time.sleep(0.3)
+        dump = LOG_DIR / (name + ".b8000.bin")
+        qmp = screen.qmp_client(socket_path)
+        try:
+            qmp.execute("pmemsave", val=0xB8000, size=80 * 25 * 2, filename=str(dump))
+            qmp.execute("screendump", filename=str(LOG_DIR / (name + ".png")), format="png")
+        finally:
+            qmp.close()
+        result = running.stop()
+    text = screen.read_ega_text(dump.read_bytes())
+    assert result.grep(r"screen: EGA text 80x25 at 0xb8000"), result.describe()
+    ready = result.ready_line
+    where = text.find(ready[:70])
+    assert where, "the ready line is not in the text buffer:\n%s\n%s" % (text, result.describe())
+    row, column = where
+    assert text.colour_at(row, column) == 0x03 and text.colour_at(row, column + 6) == 0x0A, text.colours[row][:12]
