@@ -5,6 +5,8 @@
 #include "arch/x86/io.h"
 #include "core/lib/error.h"
 #include "core/lib/log.h"
+#include "core/lib/string.h"
+#include "mm/frames.h"
 #include "mm/paging.h"
 
 enum screen_state {
@@ -20,14 +22,24 @@ enum screen_state {
 #define VGA_CRTC_CURSOR_START 0x0A
 #define VGA_CURSOR_DISABLE 0x20
 
+/*
+ * Lines before the framebuffer is mapped (the page tables come after the
+ * command line) are kept as text here and replayed into the grid, whose
+ * cells come from the frame allocator: a 240x80 grid and its shadow are
+ * 75 KiB, too much for the kernel image's bss.
+ */
+#define EARLY_TEXT_BYTES 2048
+
 static enum screen_state state;
 static struct boot_framebuffer framebuffer;
 static struct fb_surface surface;
 static struct text_grid grid;
-static struct text_cell cells[SCREEN_COLUMNS_MAX * SCREEN_ROWS_MAX];
-/* What is on the screen now, so that only changed cells are drawn. */
-static struct text_cell drawn[SCREEN_COLUMNS_MAX * SCREEN_ROWS_MAX];
+static uint32_t grid_columns, grid_rows;
+static struct text_cell *cells;
+static struct text_cell *drawn; /* what is on the screen now, so that only changed cells are drawn */
 static uint32_t pixel_of_colour[16];
+static char early_text[EARLY_TEXT_BYTES];
+static size_t early_text_bytes;
 
 bool screen_console_init(const struct boot_framebuffer *fb)
 {
@@ -63,14 +75,30 @@ bool screen_console_init(const struct boot_framebuffer *fb)
     }
     if (columns == 0 || rows == 0)
         return false;
-    if (columns > SCREEN_COLUMNS_MAX)
-        columns = SCREEN_COLUMNS_MAX;
-    if (rows > SCREEN_ROWS_MAX)
-        rows = SCREEN_ROWS_MAX;
-    text_grid_init(&grid, cells, columns, rows, rows >= 8 ? rows / 4 : 1);
+    grid_columns = columns > SCREEN_COLUMNS_MAX ? SCREEN_COLUMNS_MAX : columns;
+    grid_rows = rows > SCREEN_ROWS_MAX ? SCREEN_ROWS_MAX : rows;
     state = SCREEN_KEEPING;
     return true;
 }
+
+/* Keeps a line until there is a grid; when full, the oldest whole lines go (the screen would scroll them). */
+static void keep_early(const char *line, size_t length_bytes)
+{
+    if (length_bytes > EARLY_TEXT_BYTES)
+        return;
+    while (early_text_bytes + length_bytes > EARLY_TEXT_BYTES) {
+        size_t first = 0;
+        while (first < early_text_bytes && early_text[first] != '\n')
+            first++;
+        first = first < early_text_bytes ? first + 1 : early_text_bytes;
+        memmove(early_text, early_text + first, early_text_bytes - first);
+        early_text_bytes -= first;
+    }
+    memcpy(early_text + early_text_bytes, line, length_bytes);
+    early_text_bytes += length_bytes;
+}
+
+static void grid_write(const char *text, size_t length_bytes);
 
 void screen_console_disable(void) { state = SCREEN_ABSENT; }
 
@@ -124,30 +152,53 @@ int screen_console_attach(void)
 {
     if (state != SCREEN_KEEPING)
         return E_OK;
+    size_t cell_count = (size_t)grid_columns * grid_rows;
+    size_t frame_count = (2 * cell_count * sizeof(struct text_cell) + PAGE_SIZE_BYTES - 1) / PAGE_SIZE_BYTES;
+    uint64_t cells_phys;
+    int err = frames_alloc(frame_count, 0, &cells_phys);
     uint64_t size_bytes = (uint64_t)framebuffer.pitch_bytes * framebuffer.height;
-    int err = paging_map_mmio(framebuffer.phys, size_bytes, PAGING_WRITE_COMBINING);
+    if (!err)
+        err = paging_map_mmio(framebuffer.phys, size_bytes, PAGING_WRITE_COMBINING);
     if (err) {
         state = SCREEN_ABSENT;
         return err;
     }
+    cells = (struct text_cell *)(uintptr_t)cells_phys; /* identity mapped */
+    drawn = cells + cell_count;
+    text_grid_init(&grid, cells, grid_columns, grid_rows, grid_rows >= 8 ? grid_rows / 4 : 1);
+    grid_write(early_text, early_text_bytes);
     state = SCREEN_DRAWING;
     clear_screen();
     draw_damage();
     return E_OK;
 }
 
+/* Text of whole lines into the grid, each line in its colours. */
+static void grid_write(const char *text, size_t length_bytes)
+{
+    uint8_t colours[LOG_LINE_BYTES];
+    while (length_bytes > 0) {
+        size_t line = 0;
+        while (line < length_bytes && line < sizeof colours && text[line] != '\n')
+            line++;
+        if (line < length_bytes && line < sizeof colours)
+            line++; /* the newline */
+        log_colours_of_line(text, line, colours);
+        text_grid_write(&grid, text, colours, line);
+        text += line;
+        length_bytes -= line;
+    }
+}
+
 void screen_console_write(const char *line, size_t length_bytes)
 {
     if (state == SCREEN_ABSENT)
         return;
-    uint8_t colours[LOG_LINE_BYTES];
-    while (length_bytes > 0) { /* a line is at most LOG_LINE_BYTES; a longer write goes in pieces */
-        size_t piece = length_bytes < sizeof colours ? length_bytes : sizeof colours;
-        log_colours_of_line(line, piece, colours);
-        text_grid_write(&grid, line, colours, piece);
-        line += piece;
-        length_bytes -= piece;
+    if (state == SCREEN_KEEPING) {
+        keep_early(line, length_bytes);
+        return;
     }
+    grid_write(line, length_bytes);
     if (state == SCREEN_DRAWING)
         draw_damage();
 }
@@ -172,7 +223,7 @@ bool screen_console_drawing(void) { return state == SCREEN_DRAWING; }
 
 void screen_console_geometry(uint32_t *columns, uint32_t *rows, uint32_t *scale)
 {
-    *columns = grid.columns;
-    *rows = grid.rows;
+    *columns = grid_columns;
+    *rows = grid_rows;
     *scale = framebuffer.kind == BOOT_FB_RGB ? surface.scale : 1;
 }
