@@ -9,7 +9,7 @@
 #include "core/lib/log.h"
 
 #define WINDOWS 5
-#define WINDOW_MS 5
+#define WINDOW_MS 2
 /* A counter that has not moved in this many reads is stuck (not there): about 50 ms on hardware. */
 #define STUCK_POLLS 100000u
 #define FALLBACK_KHZ 1000000u     /* 1 GHz: only when no clock could be read */
