@@ -61,8 +61,12 @@ static void draw_cell_32(const struct fb_surface *surface, volatile uint8_t *ori
     for (uint32_t gy = 0; gy < font->height; gy++) {
         volatile uint32_t *line = (volatile uint32_t *)(origin + (size_t)gy * surface->pitch_bytes);
         const uint8_t *bits = glyph + (size_t)gy * font->bytes_per_row;
-        for (uint32_t gx = 0; gx < font->width; gx++)
-            line[gx] = (bits[gx / 8] << (gx % 8)) & 0x80 ? foreground : background;
+        unsigned byte = 0;
+        for (uint32_t gx = 0; gx < font->width; gx++, byte <<= 1) {
+            if (gx % 8 == 0)
+                byte = bits[gx / 8];
+            line[gx] = (byte & 0x80) ? foreground : background;
+        }
     }
 }
 
