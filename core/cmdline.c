@@ -29,7 +29,8 @@ struct cmdline_option {
 };
 
 static const char *const log_level_names[] = { "error", "warn", "info", "debug" };
-static const char *const exit_names[] = { "never", "on-ready" };
+static const char *const exit_names[] = { "never", "on-ready", "on-guest-exit" };
+static const char *const guest_names[] = { "test", "none" };
 static const char *const smp_names[] = { "parallel", "serial", "off" };
 static const char *const on_off_names[] = { "off", "on" };
 static const char *const status_names[] = { "off", "dump" };
@@ -50,6 +51,7 @@ static const char *const inject_names[INJECT_COUNT] = {
     [INJECT_AP_PANIC] = "ap-panic",
     [INJECT_EXEC_DATA] = "exec-data",
     [INJECT_STACK_SMASH] = "stack-smash",
+    [INJECT_GUEST_TRIPLE_FAULT] = "guest-triple-fault",
 };
 
 /* The legacy PC serial ports, in the order of their names com1..com4. */
@@ -57,7 +59,8 @@ static const uint16_t com_ports[] = { 0x3F8, 0x2F8, 0x3E8, 0x2E8 };
 
 /* Each field's index-valued names must match the enum's numbering. */
 _Static_assert(LOG_ERROR == 0 && LOG_DEBUG == 3, "log_level_names order");
-_Static_assert(EXIT_NEVER == 0 && EXIT_ON_READY == 1, "exit_names order");
+_Static_assert(EXIT_NEVER == 0 && EXIT_ON_READY == 1 && EXIT_ON_GUEST_EXIT == 2, "exit_names order");
+_Static_assert(GUEST_TEST == 0 && GUEST_NONE == 1, "guest_names order");
 _Static_assert(SMP_PARALLEL == 0 && SMP_SERIAL == 1 && SMP_OFF == 2, "smp_names order");
 _Static_assert(STATUS_DUMP_OFF == 0 && STATUS_DUMP_HEX == 1, "status_names order");
 _Static_assert(SELFTEST_NONE == 0 && SELFTEST_VMCS == 1, "selftest_names order");
@@ -82,6 +85,8 @@ static const struct cmdline_option cmdline_options[] = {
     { "vmx", CMDLINE_NAMES, FIELD(vmx), NAMES(on_off_names) },
     { "selftest", CMDLINE_NAMES, FIELD(selftest), NAMES(selftest_names) },
     { "x2apic", CMDLINE_NAMES, FIELD(x2apic), NAMES(on_off_names) },
+    { "guest", CMDLINE_NAMES, FIELD(guest), NAMES(guest_names) },
+    { "vmentry_check", CMDLINE_NAMES, FIELD(vmentry_check), NAMES(on_off_names) },
 };
 
 /* A piece of the command line: not NUL-terminated, the line is read-only. */
@@ -112,6 +117,8 @@ void cmdline_defaults(struct boot_options *opts)
         .inject_cpu = 1,
         .status_dump = STATUS_DUMP_OFF,
         .vmx = true,
+        .guest = GUEST_TEST,
+        .vmentry_check = true,
     };
 }
 

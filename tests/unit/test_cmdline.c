@@ -120,7 +120,7 @@ TEST(cmdline_exit_smp_status_vmx_init_wait)
     CHECK_STR(log_captured(), "");
 
     CHECK_EQ(parse("exit=onready").exit, EXIT_NEVER);
-    CHECK(log_contains("bad value \"onready\" for exit (want never|on-ready), keeping never"));
+    CHECK(log_contains("bad value \"onready\" for exit (want never|on-ready|on-guest-exit), keeping never"));
     CHECK_EQ(parse("smp=4").smp, SMP_PARALLEL);
     CHECK(log_contains("bad value \"4\" for smp (want parallel|serial|off), keeping parallel"));
     CHECK_EQ(parse("status=hex").status_dump, STATUS_DUMP_OFF);
@@ -214,7 +214,7 @@ TEST(cmdline_every_inject_case_round_trips)
     CHECK_STR(inject_case_name((enum inject_case) - 1), "unknown");
     CHECK_EQ(parse("inject=vmptrld").inject, INJECT_NONE);
     CHECK(log_contains("bad value \"vmptrld\" for inject (want none|vmptrld-vmxon|"));
-    CHECK(log_contains("|stack-smash), keeping none"));
+    CHECK(log_contains("|stack-smash|guest-triple-fault), keeping none"));
 }
 
 TEST(cmdline_many_options_together)

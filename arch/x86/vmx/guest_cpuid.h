@@ -1,0 +1,50 @@
+/*
+ * What a guest sees of CPUID (pure code, host-tested): the processor's own
+ * answer, filtered. The hypervisor-present bit CPUID.1:ECX[31] is set and
+ * the VMX bit CPUID.1:ECX[5] cleared (no nested VMX); leaf 0x40000000 says
+ * "vmxroot" and leaf 0x40000001 gives the status page's guest-physical
+ * address and size; and every feature whose instruction needs a
+ * VM-execution control is shown only when that control is set (in VMX
+ * non-root operation the instruction raises #UD without it): the table of
+ * pairs in guest_cpuid.c.
+ */
+#ifndef ARCH_X86_VMX_GUEST_CPUID_H
+#define ARCH_X86_VMX_GUEST_CPUID_H
+
+#include "arch/x86/cpuid.h"
+#include "core/compiler.h"
+
+#define GUEST_CPUID_HYPERVISOR_LEAF 0x40000000u
+#define GUEST_CPUID_STATUS_LEAF 0x40000001u
+#define GUEST_CPUID_HYPERVISOR_LAST 0x400000FFu
+/* "vmxroot\0\0\0\0\0" in EBX, ECX, EDX */
+#define GUEST_CPUID_SIGNATURE_EBX 0x72786d76u /* "vmxr" */
+#define GUEST_CPUID_SIGNATURE_ECX 0x00746f6fu /* "oot\0" */
+#define GUEST_CPUID_SIGNATURE_EDX 0u
+
+enum guest_cpuid_register { CPUID_EAX = 0, CPUID_EBX, CPUID_ECX, CPUID_EDX };
+
+/* A CPUID feature bit and the secondary control its instruction needs in a guest. */
+struct guest_cpuid_pair {
+    const char *feature;    /* "RDTSCP" */
+    uint32_t leaf, subleaf;
+    enum guest_cpuid_register reg;
+    uint32_t bit;
+    uint32_t secondary_control; /* PROC2_* */
+};
+
+struct guest_cpuid_context {
+    uint32_t secondary_controls; /* as the guest runs */
+    uint64_t status_gpa;         /* 0: no status page mapped */
+    uint32_t status_bytes;
+    bool local_apic;             /* false: the APIC and x2APIC bits are cleared */
+};
+
+/* The pairs, for tests and docs. */
+const struct guest_cpuid_pair *guest_cpuid_pairs(size_t *count);
+
+/* Filters the processor's answer *regs for (leaf, subleaf) into what the guest sees. */
+void guest_cpuid_filter(const struct guest_cpuid_context *ctx, uint32_t leaf, uint32_t subleaf,
+                        struct cpuid_regs *regs);
+
+#endif

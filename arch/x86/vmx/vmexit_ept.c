@@ -1,0 +1,27 @@
+/*
+ * EPT violation (exit 48) and misconfiguration (exit 49): the guest touched
+ * memory its space does not give it, or an entry vmxroot built is invalid.
+ * Either way that vCPU stops, naming the guest-physical address and the
+ * access (SDM: "Exit Qualification for EPT Violations").
+ */
+#include "arch/x86/vmx/vmexit_dispatch.h"
+#include "arch/x86/vmx/vmx_exit_qualification.h"
+
+enum vmexit_action vmexit_ept_violation(struct vcpu *vcpu)
+{
+    uint64_t gpa = vcpu_read_field(vcpu, VMCS_GUEST_PHYSICAL_ADDRESS);
+    uint64_t rip = vcpu_read_field(vcpu, VMCS_GUEST_RIP);
+    struct vmx_ept_violation violation;
+    char text[160];
+    vmx_decode_ept_violation(vcpu->exit_qualification, &violation);
+    vmx_format_ept_violation(&violation, text, sizeof text);
+    vcpu_stop(vcpu, "EPT violation at guest-physical 0x%lx (%s), guest RIP 0x%lx", gpa, text, rip);
+    return VMEXIT_STOP;
+}
+
+enum vmexit_action vmexit_ept_misconfiguration(struct vcpu *vcpu)
+{
+    uint64_t gpa = vcpu_read_field(vcpu, VMCS_GUEST_PHYSICAL_ADDRESS);
+    vcpu_stop(vcpu, "EPT misconfiguration at guest-physical 0x%lx: an EPT entry vmxroot built is invalid", gpa);
+    return VMEXIT_STOP;
+}
