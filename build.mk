@@ -144,3 +144,8 @@ $(TEST_GUEST_BIN): arch/x86/vmx/test_guest/test_guest.nasm
 	$(NASM) -f bin -o $@ $<
 $(BUILD)/kernel/arch/x86/vmx/test_guest/test_guest_blob.asm.o: $(TEST_GUEST_BIN)
 $(BUILD)/kernel/arch/x86/vmx/test_guest/test_guest_blob.asm.o: NASM_FLAGS += -DTEST_GUEST_BIN='"$(TEST_GUEST_BIN)"'
+
+# The VM-exit round trip (vcpu_run -> dispatch -> handler -> entry) is the one hot path of the
+# kernel: -O2 there (inlining, no frame setup per field access) against -Oz elsewhere.
+VMEXIT_HOT_OBJS := $(addprefix $(BUILD)/kernel/arch/x86/vmx/,vcpu_run.o vcpu.o vmexit_dispatch.o vmexit_cpuid.o guest_cpuid.o)
+$(VMEXIT_HOT_OBJS): KERNEL_CFLAGS += -O2

@@ -38,31 +38,25 @@ static uint32_t *register_of(struct cpuid_regs *regs, enum guest_cpuid_register 
     return &regs->edx;
 }
 
-void guest_cpuid_filter(const struct guest_cpuid_context *ctx, uint32_t leaf, uint32_t subleaf,
-                        struct cpuid_regs *regs)
+struct cpuid_regs guest_cpuid_filter(const struct guest_cpuid_context *ctx, uint32_t leaf, uint32_t subleaf,
+                                     struct cpuid_regs regs)
 {
-    if (leaf >= GUEST_CPUID_HYPERVISOR_LEAF && leaf <= GUEST_CPUID_HYPERVISOR_LAST) {
-        *regs = (struct cpuid_regs){ 0, 0, 0, 0 };
-        if (leaf == GUEST_CPUID_HYPERVISOR_LEAF)
-            *regs = (struct cpuid_regs){ GUEST_CPUID_STATUS_LEAF, GUEST_CPUID_SIGNATURE_EBX,
-                                         GUEST_CPUID_SIGNATURE_ECX, GUEST_CPUID_SIGNATURE_EDX };
-        else if (leaf == GUEST_CPUID_STATUS_LEAF && ctx->status_gpa)
-            *regs = (struct cpuid_regs){ (uint32_t)ctx->status_gpa, (uint32_t)(ctx->status_gpa >> 32),
-                                         ctx->status_bytes, 0 };
-        return;
-    }
+    if (guest_cpuid_is_hypervisor_leaf(leaf))
+        return guest_cpuid_hypervisor_leaf(ctx, leaf);
     if (leaf == 1) {
-        regs->ecx |= CPUID1_ECX_HYPERVISOR;
-        regs->ecx &= ~CPUID1_ECX_VMX;
+        regs.ecx |= CPUID1_ECX_HYPERVISOR;
+        regs.ecx &= ~CPUID1_ECX_VMX;
         if (!ctx->local_apic) {
-            regs->edx &= ~CPUID1_EDX_APIC_BIT;
-            regs->ecx &= ~(CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE);
+            regs.edx &= ~CPUID1_EDX_APIC_BIT;
+            regs.ecx &= ~(CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE);
         }
     }
     for (size_t i = 0; i < ARRAY_SIZE(pairs); i++) {
         const struct guest_cpuid_pair *pair = &pairs[i];
-        if (pair->leaf == leaf && pair->subleaf == (leaf == 7 || leaf == 0xD ? subleaf : pair->subleaf) &&
+        bool has_subleaves = leaf == 7 || leaf == 0xD;
+        if (pair->leaf == leaf && (!has_subleaves || pair->subleaf == subleaf) &&
             !(ctx->secondary_controls & pair->secondary_control))
-            *register_of(regs, pair->reg) &= ~(1u << pair->bit);
+            *register_of(&regs, pair->reg) &= ~(1u << pair->bit);
     }
+    return regs;
 }

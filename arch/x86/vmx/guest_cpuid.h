@@ -43,8 +43,25 @@ struct guest_cpuid_context {
 /* The pairs, for tests and docs. */
 const struct guest_cpuid_pair *guest_cpuid_pairs(size_t *count);
 
-/* Filters the processor's answer *regs for (leaf, subleaf) into what the guest sees. */
-void guest_cpuid_filter(const struct guest_cpuid_context *ctx, uint32_t leaf, uint32_t subleaf,
-                        struct cpuid_regs *regs);
+/* Filters the processor's answer for (leaf, subleaf) into what the guest sees. */
+struct cpuid_regs guest_cpuid_filter(const struct guest_cpuid_context *ctx, uint32_t leaf, uint32_t subleaf,
+                                     struct cpuid_regs regs);
+
+static inline bool guest_cpuid_is_hypervisor_leaf(uint32_t leaf)
+{
+    return leaf >= GUEST_CPUID_HYPERVISOR_LEAF && leaf <= GUEST_CPUID_HYPERVISOR_LAST;
+}
+
+/* vmxroot's own leaves: no question to the processor needed. */
+static inline struct cpuid_regs guest_cpuid_hypervisor_leaf(const struct guest_cpuid_context *ctx, uint32_t leaf)
+{
+    if (leaf == GUEST_CPUID_HYPERVISOR_LEAF)
+        return (struct cpuid_regs){ GUEST_CPUID_STATUS_LEAF, GUEST_CPUID_SIGNATURE_EBX, GUEST_CPUID_SIGNATURE_ECX,
+                                    GUEST_CPUID_SIGNATURE_EDX };
+    if (leaf == GUEST_CPUID_STATUS_LEAF && ctx->status_gpa)
+        return (struct cpuid_regs){ (uint32_t)ctx->status_gpa, (uint32_t)(ctx->status_gpa >> 32), ctx->status_bytes,
+                                    0 };
+    return (struct cpuid_regs){ 0, 0, 0, 0 };
+}
 
 #endif

@@ -47,39 +47,18 @@ void vcpu_stop(struct vcpu *vcpu, const char *fmt, ...)
     __atomic_store_n(&vcpu->state, VCPU_STOPPED, __ATOMIC_RELEASE);
 }
 
-uint64_t vcpu_read_field(struct vcpu *vcpu, uint32_t encoding)
+/* The failure of a VMREAD/VMWRITE on the exit path: cold, so the hot path keeps no buffers. */
+void vcpu_field_access_failed(struct vcpu *vcpu, const char *insn, uint32_t encoding, uint64_t value)
 {
-    uint64_t value = 0;
-    struct vmx_outcome outcome = vmx_vmread(encoding, &value);
-    if (!vmx_succeeded(outcome)) {
-        char text[VMX_OUTCOME_TEXT_BYTES];
-        vmx_outcome_format(outcome, text, sizeof text);
-        const char *name = vmcs_field_name(encoding);
-        vcpu_stop(vcpu, "VMREAD of %s failed: %s", name ? name : "a field", text);
-    }
-    return value;
-}
-
-void vcpu_write_field(struct vcpu *vcpu, uint32_t encoding, uint64_t value)
-{
-    struct vmx_outcome outcome = vmx_vmwrite(encoding, value);
-    if (!vmx_succeeded(outcome)) {
-        char text[VMX_OUTCOME_TEXT_BYTES];
-        vmx_outcome_format(outcome, text, sizeof text);
-        const char *name = vmcs_field_name(encoding);
-        vcpu_stop(vcpu, "VMWRITE of %s = 0x%lx failed: %s", name ? name : "a field", value, text);
-    }
-}
-
-/* SDM: "Interruptibility State": blocking by STI (bit 0) and by MOV SS (bit 1) end with the instruction. */
-void vcpu_skip_instruction(struct vcpu *vcpu)
-{
-    uint64_t length = vcpu_read_field(vcpu, VMCS_VM_EXIT_INSTRUCTION_LENGTH);
-    uint64_t rip = vcpu_read_field(vcpu, VMCS_GUEST_RIP);
-    vcpu_write_field(vcpu, VMCS_GUEST_RIP, rip + length);
-    uint64_t blocking = vcpu_read_field(vcpu, VMCS_GUEST_INTERRUPTIBILITY_STATE);
-    if (blocking & 3)
-        vcpu_write_field(vcpu, VMCS_GUEST_INTERRUPTIBILITY_STATE, blocking & ~3ull);
+    /* The error number is in the current VMCS unless there is none (VMfailInvalid). */
+    uint64_t error = 0;
+    struct vmx_outcome outcome = vmx_succeeded(vmx_vmread(VMCS_VM_INSTRUCTION_ERROR, &error))
+                                     ? vmx_outcome_fail_valid((uint32_t)error)
+                                     : vmx_outcome_fail_invalid();
+    char text[VMX_OUTCOME_TEXT_BYTES];
+    vmx_outcome_format(outcome, text, sizeof text);
+    const char *name = vmcs_field_name(encoding);
+    vcpu_stop(vcpu, "%s of %s (value 0x%lx) failed: %s", insn, name ? name : "a field", value, text);
 }
 
 /* SDM: "VM-Entry Controls for Event Injection": vector, type 3 (hardware exception), error code, valid. */

@@ -72,12 +72,49 @@ void vcpu_run(struct vcpu *vcpu);
 
 /* For handlers. */
 void vcpu_stop(struct vcpu *vcpu, const char *fmt, ...) PRINTF_LIKE(2, 3);
-/* Advances the guest RIP past the exiting instruction and clears STI/MOV-SS blocking. */
-void vcpu_skip_instruction(struct vcpu *vcpu);
 /* Injects a hardware exception at the next entry (RIP stays: a fault). */
 void vcpu_inject_exception(struct vcpu *vcpu, uint32_t vector, bool has_error_code, uint32_t error_code);
-uint64_t vcpu_read_field(struct vcpu *vcpu, uint32_t encoding);
-void vcpu_write_field(struct vcpu *vcpu, uint32_t encoding, uint64_t value);
+/* A failed VMREAD/VMWRITE on the exit path stops the vCPU naming field, value and outcome (cold). */
+COLD void vcpu_field_access_failed(struct vcpu *vcpu, const char *insn, uint32_t encoding, uint64_t value);
+
+/*
+ * VMREAD/VMWRITE of the current VMCS for the exit handlers: inline, CF and
+ * ZF checked in the same asm statement (see vmx_insn.h), the failure cold.
+ * The CPUID round trip is mostly these.
+ */
+static inline __attribute__((always_inline)) uint64_t vcpu_read_field(struct vcpu *vcpu, uint32_t encoding)
+{
+    uint64_t value = 0;
+    bool failed; /* CF or ZF: VMfailInvalid or VMfailValid, told apart by the cold path */
+    __asm__ volatile("vmread %[field], %[value]\n\tsetna %[failed]"
+                     : [value] "=r"(value), [failed] "=q"(failed)
+                     : [field] "r"((uint64_t)encoding)
+                     : "cc");
+    if (__builtin_expect(failed, 0))
+        vcpu_field_access_failed(vcpu, "VMREAD", encoding, 0);
+    return value;
+}
+
+static inline __attribute__((always_inline)) void vcpu_write_field(struct vcpu *vcpu, uint32_t encoding, uint64_t value)
+{
+    bool failed;
+    __asm__ volatile("vmwrite %[value], %[field]\n\tsetna %[failed]"
+                     : [failed] "=q"(failed)
+                     : [field] "r"((uint64_t)encoding), [value] "r"(value)
+                     : "cc", "memory");
+    if (__builtin_expect(failed, 0))
+        vcpu_field_access_failed(vcpu, "VMWRITE", encoding, value);
+}
+
+/* Past the exiting instruction; blocking by STI (bit 0) and MOV SS (bit 1) ends with it (SDM: "Interruptibility State"). */
+static inline __attribute__((always_inline)) void vcpu_skip_instruction(struct vcpu *vcpu)
+{
+    uint64_t length = vcpu_read_field(vcpu, VMCS_VM_EXIT_INSTRUCTION_LENGTH);
+    vcpu_write_field(vcpu, VMCS_GUEST_RIP, vcpu_read_field(vcpu, VMCS_GUEST_RIP) + length);
+    uint64_t blocking = vcpu_read_field(vcpu, VMCS_GUEST_INTERRUPTIBILITY_STATE);
+    if (blocking & 3)
+        vcpu_write_field(vcpu, VMCS_GUEST_INTERRUPTIBILITY_STATE, blocking & ~3ull);
+}
 /* The guest's RAM as vmxroot reaches it: NULL unless [gpa, gpa+size) is inside it. */
 void *vcpu_guest_ram(struct vcpu *vcpu, uint64_t gpa, uint64_t size_bytes);
 /* A general register by the number exit qualifications use (0 RAX .. 15 R15; 4 is RSP, from the VMCS). */

@@ -58,11 +58,9 @@ void vcpu_run(struct vcpu *vcpu)
             entry_failed(vcpu, result);
             return;
         }
-        uint64_t raw_reason = 0, qualification = 0;
-        (void)vmx_vmread(VMCS_EXIT_REASON, &raw_reason);
-        (void)vmx_vmread(VMCS_EXIT_QUALIFICATION, &qualification);
+        uint64_t raw_reason = vcpu_read_field(vcpu, VMCS_EXIT_REASON);
         vcpu->exit_reason = (uint32_t)raw_reason & 0xffff;
-        vcpu->exit_qualification = qualification;
+        vcpu->exit_qualification = vcpu_read_field(vcpu, VMCS_EXIT_QUALIFICATION);
         if (raw_reason & EXIT_REASON_ENTRY_FAILURE) {
             entry_failed_late(vcpu, (uint32_t)raw_reason);
             return;
