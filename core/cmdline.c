@@ -9,6 +9,8 @@
 #include "core/format.h"
 #include "core/string.h"
 
+/* Options with more values than this name README.md in a warning instead of listing them. */
+#define CMDLINE_NAMES_LISTED_MAX 16
 /* How many bytes of a bad token a warning quotes (escaped), before "...". */
 #define CMDLINE_QUOTE_CHARS 40
 
@@ -52,6 +54,14 @@ static const char *const inject_names[INJECT_COUNT] = {
     [INJECT_EXEC_DATA] = "exec-data",
     [INJECT_STACK_SMASH] = "stack-smash",
     [INJECT_GUEST_TRIPLE_FAULT] = "guest-triple-fault",
+    [INJECT_VMENTRY_CONTROL_PIN] = "vmentry-control-pin",
+    [INJECT_VMENTRY_CONTROL_CR3] = "vmentry-control-cr3-targets",
+    [INJECT_VMENTRY_HOST_CR4] = "vmentry-host-cr4",
+    [INJECT_VMENTRY_HOST_RIP] = "vmentry-host-rip",
+    [INJECT_VMENTRY_GUEST_CR0] = "vmentry-guest-cr0",
+    [INJECT_VMENTRY_GUEST_RFLAGS] = "vmentry-guest-rflags",
+    [INJECT_VMENTRY_GUEST_LINK] = "vmentry-guest-link-pointer",
+    [INJECT_VMENTRY_GUEST_RIP] = "vmentry-guest-rip",
 };
 
 /* The legacy PC serial ports, in the order of their names com1..com4. */
@@ -278,6 +288,11 @@ static void describe_wanted(const struct cmdline_option *opt, char *out, size_t 
         format(out, out_bytes, "com1..com4 or 0x%x..0x%x", opt->min, opt->max);
         return;
     case CMDLINE_NAMES:
+        if (opt->name_count > CMDLINE_NAMES_LISTED_MAX) {
+            /* A long list (inject=) would not fit a log line: point at the table. */
+            format(out, out_bytes, "one of the %zu %s= values in README.md", opt->name_count, opt->name);
+            return;
+        }
         out[0] = '\0';
         for (size_t i = 0; i < opt->name_count && used < out_bytes; i++)
             used += (size_t)format(out + used, out_bytes - used, "%s%s", i ? "|" : "", opt->names[i]);

@@ -213,8 +213,8 @@ TEST(cmdline_every_inject_case_round_trips)
     CHECK_STR(inject_case_name(INJECT_COUNT), "unknown");
     CHECK_STR(inject_case_name((enum inject_case) - 1), "unknown");
     CHECK_EQ(parse("inject=vmptrld").inject, INJECT_NONE);
-    CHECK(log_contains("bad value \"vmptrld\" for inject (want none|vmptrld-vmxon|"));
-    CHECK(log_contains("|stack-smash|guest-triple-fault), keeping none"));
+    CHECK(log_contains("bad value \"vmptrld\" for inject (want one of the 24 inject= values in README.md), "
+                       "keeping none"));
 }
 
 TEST(cmdline_many_options_together)
@@ -421,6 +421,6 @@ TEST(cmdline_longest_warning_fits_a_kernel_log_line)
     snprintf(line, sizeof line, "inject=feature-locked-off inject=%060d", 0);
     parse(line);
     size_t length = strcspn(log_captured(), "\n");
-    CHECK(length > 250);
+    CHECK(length > 100);
     CHECK(length + 3 <= LOG_LINE_BYTES - 2); /* "cpu4095" is 3 longer than "cpu0"; keep '\n' and NUL */
 }

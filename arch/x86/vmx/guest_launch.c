@@ -1,6 +1,7 @@
 #include "arch/x86/vmx/guest_launch.h"
 #include "arch/x86/vmx/test_guest/test_guest.h"
 #include "arch/x86/vmx/vcpu.h"
+#include "arch/x86/vmx/vmentry_inject.h"
 #include "arch/x86/vmx/vmx_controls.h"
 #include "arch/x86/vmx/vmx_cpu.h"
 #include "arch/x86/msr.h"
@@ -64,6 +65,8 @@ static void launch_on_this_cpu(void)
     vcpus[index] = vcpu;
     bool unrestricted = controls.value[VMX_CONTROL_SECONDARY] & PROC2_UNRESTRICTED_GUEST;
     enum vmcs_entry_mode mode = test_guest_mode_for_cpu(index, unrestricted);
+    if (index == options->inject_cpu)
+        mode = vmentry_inject_mode(options->inject, mode);
     int err = recheck_controls(why, sizeof why);
     if (!err)
         err = vcpu_create(vcpu, options, &controls, mode, why, sizeof why);
@@ -74,6 +77,7 @@ static void launch_on_this_cpu(void)
         vcpu_run(vcpu);
     }
     report_result(vcpu);
+    vmentry_inject_report(vcpu);
     __atomic_store_n(&vcpus_done[index], 1, __ATOMIC_RELEASE);
 }
 

@@ -11,6 +11,7 @@
 #include "arch/x86/vmx/vmcs_pool.h"
 #include "arch/x86/vmx/vmcs_service.h"
 #include "arch/x86/vmx/vmexit_dispatch.h"
+#include "arch/x86/vmx/vmentry_inject.h"
 #include "arch/x86/vmx/vmx_cpu.h"
 #include "arch/x86/vmx/vmx_insn.h"
 #include "arch/x86/vmx/test_guest/test_guest.h"
@@ -267,6 +268,7 @@ int vcpu_create(struct vcpu *vcpu, const struct boot_options *opts, const struct
     err = build_vmcs_image(vcpu, controls, why, why_bytes);
     if (err)
         return err;
+    vmentry_inject_apply(vcpu); /* inject=vmentry-*: one field broken on purpose */
     struct vmcs_pool *pool = vmcs_service_pool();
     if ((err = vmcs_pool_acquire(pool, &vcpu->vmcs)) || (err = vmcs_pool_load(pool, vcpu->vmcs))) {
         format(why, why_bytes, "no VMCS from the pool (%s)", error_name(err));

@@ -59,7 +59,13 @@ struct vcpu {
     uint64_t setup_tsc;         /* when VMCS setup began */
     uint64_t first_exit_ticks;  /* setup to the first VM exit */
     uint32_t cpuid_exit_ticks;  /* as the guest measured it */
-    char stop_reason[192];
+    /* how an entry failed or was refused, for the inject= cases and the status page */
+    bool refused_by_check;
+    uint32_t check_verdict_error, check_verdict_exit; /* what the check says the CPU would give */
+    uint32_t entry_vm_instruction_error;              /* VMfailValid of VMLAUNCH/VMRESUME */
+    uint32_t entry_failure_exit;                      /* 33, 34, 41 */
+    char check_name[96];
+    char stop_reason[256];
     char result_detail[192];
     struct vmcs_image image; /* the VMCS as built, for the software entry check */
 };

@@ -28,6 +28,7 @@ static COLD void entry_failed(struct vcpu *vcpu, enum vmx_enter_result result)
         vcpu_stop(vcpu, "%s failed: VMfailValid, and the VM-instruction error could not be read", insn);
         return;
     }
+    vcpu->entry_vm_instruction_error = (uint32_t)error;
     char check[160];
     vcpu_check_explain(vcpu, check, sizeof check);
     vcpu_stop(vcpu, "%s failed: VMfailValid error %lu (%s)%s", insn, error, vmx_error_name((uint32_t)error),
@@ -38,6 +39,7 @@ static COLD void entry_failed(struct vcpu *vcpu, enum vmx_enter_result result)
 static COLD void entry_failed_late(struct vcpu *vcpu, uint32_t raw_reason)
 {
     uint32_t basic = raw_reason & 0xffff;
+    vcpu->entry_failure_exit = basic;
     char check[160];
     vcpu_check_explain(vcpu, check, sizeof check);
     vcpu_stop(vcpu, "%s failed: exit reason %u (%s), qualification 0x%lx%s", vcpu->launched ? "VMRESUME" : "VMLAUNCH",
