@@ -6,8 +6,8 @@
  * warning and skipped, so a typo never stops the boot.
  */
 #include "core/cmdline.h"
-#include "core/format.h"
-#include "core/string.h"
+#include "core/lib/format.h"
+#include "core/lib/string.h"
 
 /* Options with more values than this name README.md in a warning instead of listing them. */
 #define CMDLINE_NAMES_LISTED_MAX 16
