@@ -12,7 +12,7 @@
 #define ARCH_X86_VMX_GUEST_CPUID_H
 
 #include "arch/x86/cpuid.h"
-#include "core/compiler.h"
+#include "core/lib/compiler.h"
 
 #define GUEST_CPUID_HYPERVISOR_LEAF 0x40000000u
 #define GUEST_CPUID_STATUS_LEAF 0x40000001u

@@ -8,9 +8,9 @@
 #include "arch/x86/tsc.h"
 #include "arch/x86/smp/percpu.h"
 #include "arch/x86/smp/smp_boot.h"
-#include "core/error.h"
-#include "core/format.h"
-#include "core/log.h"
+#include "core/lib/error.h"
+#include "core/lib/format.h"
+#include "core/lib/log.h"
 #include "mm/frames.h"
 
 /* How long the boot CPU waits for the other vCPUs once its own has stopped (Bochs is slow). */

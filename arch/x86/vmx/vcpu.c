@@ -20,11 +20,11 @@
 #include "arch/x86/msr.h"
 #include "arch/x86/tsc.h"
 #include "arch/x86/smp/percpu.h"
-#include "core/error.h"
-#include "core/format.h"
-#include "core/log.h"
+#include "core/lib/error.h"
+#include "core/lib/format.h"
+#include "core/lib/log.h"
 #include "core/status.h"
-#include "core/string.h"
+#include "core/lib/string.h"
 #include "mm/frames.h"
 
 #include <stdarg.h>

@@ -12,7 +12,7 @@
 #include "arch/x86/vmx/vmx_error.h"
 #include "arch/x86/vmx/vmx_exit_reason.h"
 #include "arch/x86/tsc.h"
-#include "core/log.h"
+#include "core/lib/log.h"
 
 /* VMfailInvalid / VMfailValid of VMLAUNCH or VMRESUME: the error number is read before anything else. */
 static COLD void entry_failed(struct vcpu *vcpu, enum vmx_enter_result result)

@@ -1,6 +1,6 @@
 #include "arch/x86/vmx/vmcs_load.h"
-#include "core/error.h"
-#include "core/log.h"
+#include "core/lib/error.h"
+#include "core/lib/log.h"
 
 static COLD void report_failure(const char *insn, uint32_t encoding, uint64_t value, struct vmx_outcome outcome)
 {

@@ -5,8 +5,8 @@
  * differ per vCPU (VPID, IA-32e mode guest) and the addresses it points to.
  */
 #include "arch/x86/vmx/vmcs_setup.h"
-#include "core/error.h"
-#include "core/format.h"
+#include "core/lib/error.h"
+#include "core/lib/format.h"
 
 static const char *const mode_names[VMCS_ENTRY_MODE_COUNT] = {
     [VMCS_ENTRY_REAL_MODE] = "real mode",

@@ -7,8 +7,8 @@
  */
 #include "arch/x86/vmx/vmcs_setup.h"
 #include "arch/x86/cr.h"
-#include "core/error.h"
-#include "core/format.h"
+#include "core/lib/error.h"
+#include "core/lib/format.h"
 
 #define CR0_ET (1ull << 4)
 #define RFLAGS_FIXED_1 (1ull << 1)

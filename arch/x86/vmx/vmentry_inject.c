@@ -2,7 +2,7 @@
 #include "arch/x86/vmx/vmx_caps.h"
 #include "arch/x86/vmx/vmx_cpu.h"
 #include "arch/x86/cr.h"
-#include "core/log.h"
+#include "core/lib/log.h"
 
 #define NON_CANONICAL_ADDRESS 0x0000800000001000ull
 

@@ -8,7 +8,7 @@
 #include "arch/x86/vmx/vmexit_dispatch.h"
 #include "arch/x86/vmx/vmx_exit_qualification.h"
 #include "arch/x86/vmx/test_guest/test_guest.h"
-#include "core/string.h"
+#include "core/lib/string.h"
 
 void vmexit_io_bitmap_init(struct vcpu *vcpu)
 {

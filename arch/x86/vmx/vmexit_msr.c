@@ -9,7 +9,7 @@
  */
 #include "arch/x86/vmx/vmexit_dispatch.h"
 #include "arch/x86/tsc.h"
-#include "core/string.h"
+#include "core/lib/string.h"
 
 #define VECTOR_GP 13
 #define MSR_IA32_TSC 0x10

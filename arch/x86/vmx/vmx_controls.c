@@ -1,6 +1,6 @@
 #include "arch/x86/vmx/vmx_controls.h"
-#include "core/error.h"
-#include "core/format.h"
+#include "core/lib/error.h"
+#include "core/lib/format.h"
 
 static const char *const word_names[VMX_CONTROL_WORD_COUNT] = {
     [VMX_CONTROL_PINBASED] = "pin-based",  [VMX_CONTROL_PROCBASED] = "primary",

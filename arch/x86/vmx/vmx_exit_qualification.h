@@ -1,8 +1,8 @@
 /* Minimal: the ept branch owns this file. */
 #ifndef ARCH_X86_VMX_VMX_EXIT_QUALIFICATION_H
 #define ARCH_X86_VMX_VMX_EXIT_QUALIFICATION_H
-#include "core/compiler.h"
-#include "core/format.h"
+#include "core/lib/compiler.h"
+#include "core/lib/format.h"
 enum { VMX_CR_ACCESS_MOV_TO_CR = 0, VMX_CR_ACCESS_MOV_FROM_CR = 1, VMX_CR_ACCESS_CLTS = 2, VMX_CR_ACCESS_LMSW = 3 };
 struct vmx_cr_access { unsigned cr, type, gpr; uint16_t lmsw_source; };
 static inline void vmx_decode_cr_access(uint64_t q, struct vmx_cr_access *a)

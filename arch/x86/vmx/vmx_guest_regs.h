@@ -7,7 +7,7 @@
 #ifndef ARCH_X86_VMX_VMX_GUEST_REGS_H
 #define ARCH_X86_VMX_VMX_GUEST_REGS_H
 
-#include "core/compiler.h"
+#include "core/lib/compiler.h"
 
 struct vmx_guest_regs {
     uint64_t rax, rcx, rdx, rbx, rbp, rsi, rdi;

@@ -1,7 +1,7 @@
 #include "arch/x86/vmx/test_guest/test_guest.h"
-#include "core/format.h"
-#include "core/log.h"
-#include "core/string.h"
+#include "core/lib/format.h"
+#include "core/lib/log.h"
+#include "core/lib/string.h"
 
 extern const uint8_t test_guest_image_start[], test_guest_image_end[];
 

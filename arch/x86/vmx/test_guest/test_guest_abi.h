@@ -8,7 +8,7 @@
 #ifndef ARCH_X86_VMX_TEST_GUEST_TEST_GUEST_ABI_H
 #define ARCH_X86_VMX_TEST_GUEST_TEST_GUEST_ABI_H
 
-#include "core/compiler.h"
+#include "core/lib/compiler.h"
 
 /* Guest-physical layout (docs/guests.md). */
 #define TEST_GUEST_RAM_GPA 0x0ull
