@@ -5,9 +5,9 @@
  * are at least 4 KiB and the variable masks have no bits below 12.
  */
 #include "arch/x86/mtrr.h"
-#include "core/error.h"
-#include "core/log.h"
-#include "core/string.h"
+#include "core/lib/error.h"
+#include "core/lib/log.h"
+#include "core/lib/string.h"
 
 #define MTRR_ADDRESS_MASK 0x000FFFFFFFFFF000ull
 #define PAGE_SHIFT 12u

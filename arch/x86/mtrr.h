@@ -11,7 +11,7 @@
 #ifndef ARCH_X86_MTRR_H
 #define ARCH_X86_MTRR_H
 
-#include "core/compiler.h"
+#include "core/lib/compiler.h"
 
 #define MSR_IA32_MTRRCAP 0xFE
 #define MSR_IA32_MTRR_PHYSBASE0 0x200 /* PHYSBASEn = 0x200 + 2n, PHYSMASKn = 0x201 + 2n */

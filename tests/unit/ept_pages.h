@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "arch/x86/vmx/ept.h"
-#include "core/error.h"
+#include "core/lib/error.h"
 
 #define TEST_PAGES_MAX 8192
 #define TEST_PAGES_PHYS_BASE 0x7700000000ull

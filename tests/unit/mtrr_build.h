@@ -8,7 +8,7 @@
 #define TESTS_UNIT_MTRR_BUILD_H
 
 #include "arch/x86/mtrr.h"
-#include "core/error.h"
+#include "core/lib/error.h"
 
 #define FAKE_MSR_COUNT 64
 

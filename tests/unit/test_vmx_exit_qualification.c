@@ -1,4 +1,4 @@
-// host-sources: arch/x86/vmx/vmx_exit_qualification.c arch/x86/vmx/vmx_exit_event.c core/format.c
+// host-sources: arch/x86/vmx/vmx_exit_qualification.c arch/x86/vmx/vmx_exit_event.c core/lib/format.c
 /*
  * The exit-qualification decoders (SDM: "Exit Qualification for VM Exits"),
  * the interruption information and the instruction information, with

@@ -1,4 +1,4 @@
-// host-sources: arch/x86/vmx/vmx_exit_reason.c core/format.c
+// host-sources: arch/x86/vmx/vmx_exit_reason.c core/lib/format.c
 /*
  * The basic exit reasons as the SDM's appendix "VMX Basic Exit Reasons"
  * names them, the numbers it leaves unused, and the exit-reason field's

@@ -6,9 +6,9 @@
  * decides the access.
  */
 #include "arch/x86/vmx/ept.h"
-#include "core/error.h"
-#include "core/log.h"
-#include "core/string.h"
+#include "core/lib/error.h"
+#include "core/lib/log.h"
+#include "core/lib/string.h"
 
 #define ENTRIES 512u
 #define TOP_LEVEL 4u

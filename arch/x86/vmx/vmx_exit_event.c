@@ -6,7 +6,7 @@
  * Execution"). Declared in vmx_exit_qualification.h.
  */
 #include "arch/x86/vmx/vmx_exit_qualification.h"
-#include "core/format.h"
+#include "core/lib/format.h"
 
 static unsigned bits(uint32_t value, unsigned low, unsigned count)
 {

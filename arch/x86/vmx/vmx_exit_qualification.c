@@ -5,7 +5,7 @@
  */
 #include "arch/x86/vmx/vmx_exit_qualification.h"
 #include "arch/x86/vmx/vmx_exit_reason.h"
-#include "core/format.h"
+#include "core/lib/format.h"
 
 static bool bit(uint64_t value, unsigned n) { return (value >> n) & 1; }
 static unsigned bits(uint64_t value, unsigned low, unsigned count)

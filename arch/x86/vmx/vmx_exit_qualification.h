@@ -11,7 +11,7 @@
 #ifndef ARCH_X86_VMX_VMX_EXIT_QUALIFICATION_H
 #define ARCH_X86_VMX_VMX_EXIT_QUALIFICATION_H
 
-#include "core/compiler.h"
+#include "core/lib/compiler.h"
 
 /* "rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi", "r8".."r15": the SDM's register numbering. */
 const char *vmx_gpr_name(unsigned number);

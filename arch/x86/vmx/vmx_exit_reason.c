@@ -5,7 +5,7 @@
  * manual as printed.
  */
 #include "arch/x86/vmx/vmx_exit_reason.h"
-#include "core/format.h"
+#include "core/lib/format.h"
 
 #define VMX_EXIT_REASON_TEXT(name, number, text) [(number)] = (text),
 static const char *const exit_reason_names[VMX_EXIT_REASON_MAX + 1] = { VMX_EXIT_REASONS(

@@ -9,7 +9,7 @@
 #ifndef ARCH_X86_VMX_VMX_EXIT_REASON_H
 #define ARCH_X86_VMX_VMX_EXIT_REASON_H
 
-#include "core/compiler.h"
+#include "core/lib/compiler.h"
 
 #define VMX_EXIT_REASONS(X)                                                                                  \
     X(EXCEPTION_OR_NMI, 0, "Exception or non-maskable interrupt (NMI)")                                      \
