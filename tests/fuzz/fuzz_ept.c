@@ -1,4 +1,4 @@
-// host-sources: arch/x86/vmx/ept.c arch/x86/mtrr.c core/error.c core/format.c
+// host-sources: arch/x86/vmx/ept.c arch/x86/mtrr.c core/lib/error.c core/lib/format.c
 /*
  * Fuzzes the EPT builder and the MTRR range types together. The input
  * picks a capability MSR (2 MiB / 1 GiB pages, execute-only), an MTRR map

@@ -1,4 +1,4 @@
-// host-sources: arch/x86/vmx/ept.c arch/x86/mtrr.c core/error.c core/format.c
+// host-sources: arch/x86/vmx/ept.c arch/x86/mtrr.c core/lib/error.c core/lib/format.c
 /*
  * The EPT builder (SDM: "The Extended Page Table Mechanism (EPT)"): leaf
  * sizes as the capability MSR allows them, memory types from MTRR layouts

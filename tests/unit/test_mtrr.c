@@ -1,4 +1,4 @@
-// host-sources: arch/x86/mtrr.c core/error.c core/format.c
+// host-sources: arch/x86/mtrr.c core/lib/error.c core/lib/format.c
 /*
  * MTRR reading and range types (SDM: "Memory Type Range Registers
  * (MTRRs)", "MTRR Precedences"): a typical BIOS layout with a UC hole below

@@ -63,7 +63,7 @@ void vcpu_run(struct vcpu *vcpu)
         uint64_t raw_reason = vcpu_read_field(vcpu, VMCS_EXIT_REASON);
         vcpu->exit_reason = (uint32_t)raw_reason & 0xffff;
         vcpu->exit_qualification = vcpu_read_field(vcpu, VMCS_EXIT_QUALIFICATION);
-        if (raw_reason & EXIT_REASON_ENTRY_FAILURE) {
+        if (raw_reason & VMX_EXIT_REASON_ENTRY_FAILURE) {
             entry_failed_late(vcpu, (uint32_t)raw_reason);
             return;
         }

@@ -59,9 +59,8 @@ static enum vmexit_action guest_write_cr4(struct vcpu *vcpu, uint64_t value)
 
 enum vmexit_action vmexit_cr_access(struct vcpu *vcpu)
 {
-    struct vmx_cr_access access;
-    vmx_decode_cr_access(vcpu->exit_qualification, &access);
-    if (access.type == VMX_CR_ACCESS_MOV_TO_CR) {
+    struct vmx_cr_access access = vmx_cr_access_decode(vcpu->exit_qualification);
+    if (access.type == VMX_CR_MOV_TO) {
         uint64_t value = vcpu_gpr(vcpu, access.gpr);
         if (access.cr == 0)
             return guest_write_cr0(vcpu, value);
@@ -72,21 +71,21 @@ enum vmexit_action vmexit_cr_access(struct vcpu *vcpu)
             vcpu_skip_instruction(vcpu);
             return VMEXIT_RESUME;
         }
-    } else if (access.type == VMX_CR_ACCESS_MOV_FROM_CR && access.cr == 3) {
+    } else if (access.type == VMX_CR_MOV_FROM && access.cr == 3) {
         vcpu_set_gpr(vcpu, access.gpr, vcpu_read_field(vcpu, VMCS_GUEST_CR3));
         vcpu_skip_instruction(vcpu);
         return VMEXIT_RESUME;
-    } else if (access.type == VMX_CR_ACCESS_CLTS) {
+    } else if (access.type == VMX_CR_CLTS) {
         uint64_t shadow = vcpu_read_field(vcpu, VMCS_CR0_READ_SHADOW);
         return guest_write_cr0(vcpu, shadow & ~(1ull << 3));
-    } else if (access.type == VMX_CR_ACCESS_LMSW) {
+    } else if (access.type == VMX_CR_LMSW) {
         /* LMSW sets PE, MP, EM, TS from its source and can set PE but never clear it. */
         uint64_t shadow = vcpu_read_field(vcpu, VMCS_CR0_READ_SHADOW);
-        uint64_t value = (shadow & ~0xeull) | (access.lmsw_source & 0xf) | (shadow & CR0_PE);
+        uint64_t value = (shadow & ~0xeull) | (access.lmsw_data & 0xf) | (shadow & CR0_PE);
         return guest_write_cr0(vcpu, value);
     }
     char text[128];
-    vmx_format_cr_access(&access, text, sizeof text);
+    vmx_cr_access_format(&access, text, sizeof text);
     vcpu_stop(vcpu, "control-register access not handled: %s", text);
     return VMEXIT_STOP;
 }

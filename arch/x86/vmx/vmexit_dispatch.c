@@ -3,36 +3,36 @@
 
 /* Indexed by basic exit reason; the SDM's name of each beside it (vmx_exit_reason_name has them all). */
 static const vmexit_handler handlers[VMX_EXIT_REASON_LIMIT] = {
-    [EXIT_REASON_EXCEPTION_OR_NMI] = vmexit_exception_or_nmi,    /* Exception or non-maskable interrupt (NMI) */
-    [EXIT_REASON_EXTERNAL_INTERRUPT] = vmexit_external_interrupt, /* External interrupt */
-    [EXIT_REASON_TRIPLE_FAULT] = vmexit_triple_fault,            /* Triple fault */
-    [EXIT_REASON_INIT_SIGNAL] = vmexit_init_signal,              /* INIT signal */
-    [EXIT_REASON_SIPI] = vmexit_sipi,                            /* Start-up IPI (SIPI) */
-    [EXIT_REASON_CPUID] = vmexit_cpuid,                          /* CPUID */
-    [EXIT_REASON_HLT] = vmexit_hlt,                              /* HLT */
-    [EXIT_REASON_INVD] = vmexit_cache_flush,                     /* INVD */
-    [EXIT_REASON_VMCALL] = vmexit_vmx_instruction,               /* VMCALL */
-    [EXIT_REASON_VMCLEAR] = vmexit_vmx_instruction,              /* VMCLEAR */
-    [EXIT_REASON_VMLAUNCH] = vmexit_vmx_instruction,             /* VMLAUNCH */
-    [EXIT_REASON_VMPTRLD] = vmexit_vmx_instruction,              /* VMPTRLD */
-    [EXIT_REASON_VMPTRST] = vmexit_vmx_instruction,              /* VMPTRST */
-    [EXIT_REASON_VMREAD] = vmexit_vmx_instruction,               /* VMREAD */
-    [EXIT_REASON_VMRESUME] = vmexit_vmx_instruction,             /* VMRESUME */
-    [EXIT_REASON_VMWRITE] = vmexit_vmx_instruction,              /* VMWRITE */
-    [EXIT_REASON_VMXOFF] = vmexit_vmx_instruction,               /* VMXOFF */
-    [EXIT_REASON_VMXON] = vmexit_vmx_instruction,                /* VMXON */
-    [EXIT_REASON_CR_ACCESS] = vmexit_cr_access,                  /* Control-register accesses */
-    [EXIT_REASON_IO_INSTRUCTION] = vmexit_io,                    /* I/O instruction */
-    [EXIT_REASON_RDMSR] = vmexit_rdmsr,                          /* RDMSR */
-    [EXIT_REASON_WRMSR] = vmexit_wrmsr,                          /* WRMSR */
-    [EXIT_REASON_EPT_VIOLATION] = vmexit_ept_violation,          /* EPT violation */
-    [EXIT_REASON_EPT_MISCONFIGURATION] = vmexit_ept_misconfiguration, /* EPT misconfiguration */
-    [EXIT_REASON_INVEPT] = vmexit_vmx_instruction,               /* INVEPT */
-    [EXIT_REASON_PREEMPTION_TIMER] = vmexit_preemption_timer,    /* VMX-preemption timer expired */
-    [EXIT_REASON_INVVPID] = vmexit_vmx_instruction,              /* INVVPID */
-    [EXIT_REASON_WBINVD] = vmexit_cache_flush,                   /* WBINVD or WBNOINVD */
-    [EXIT_REASON_XSETBV] = vmexit_xsetbv,                        /* XSETBV */
-    [EXIT_REASON_VMFUNC] = vmexit_vmx_instruction,               /* VMFUNC */
+    [VMX_EXIT_EXCEPTION_OR_NMI] = vmexit_exception_or_nmi,    /* Exception or non-maskable interrupt (NMI) */
+    [VMX_EXIT_EXTERNAL_INTERRUPT] = vmexit_external_interrupt, /* External interrupt */
+    [VMX_EXIT_TRIPLE_FAULT] = vmexit_triple_fault,            /* Triple fault */
+    [VMX_EXIT_INIT_SIGNAL] = vmexit_init_signal,              /* INIT signal */
+    [VMX_EXIT_SIPI] = vmexit_sipi,                            /* Start-up IPI (SIPI) */
+    [VMX_EXIT_CPUID] = vmexit_cpuid,                          /* CPUID */
+    [VMX_EXIT_HLT] = vmexit_hlt,                              /* HLT */
+    [VMX_EXIT_INVD] = vmexit_cache_flush,                     /* INVD */
+    [VMX_EXIT_VMCALL] = vmexit_vmx_instruction,               /* VMCALL */
+    [VMX_EXIT_VMCLEAR] = vmexit_vmx_instruction,              /* VMCLEAR */
+    [VMX_EXIT_VMLAUNCH] = vmexit_vmx_instruction,             /* VMLAUNCH */
+    [VMX_EXIT_VMPTRLD] = vmexit_vmx_instruction,              /* VMPTRLD */
+    [VMX_EXIT_VMPTRST] = vmexit_vmx_instruction,              /* VMPTRST */
+    [VMX_EXIT_VMREAD] = vmexit_vmx_instruction,               /* VMREAD */
+    [VMX_EXIT_VMRESUME] = vmexit_vmx_instruction,             /* VMRESUME */
+    [VMX_EXIT_VMWRITE] = vmexit_vmx_instruction,              /* VMWRITE */
+    [VMX_EXIT_VMXOFF] = vmexit_vmx_instruction,               /* VMXOFF */
+    [VMX_EXIT_VMXON] = vmexit_vmx_instruction,                /* VMXON */
+    [VMX_EXIT_CR_ACCESS] = vmexit_cr_access,                  /* Control-register accesses */
+    [VMX_EXIT_IO_INSTRUCTION] = vmexit_io,                    /* I/O instruction */
+    [VMX_EXIT_RDMSR] = vmexit_rdmsr,                          /* RDMSR */
+    [VMX_EXIT_WRMSR] = vmexit_wrmsr,                          /* WRMSR */
+    [VMX_EXIT_EPT_VIOLATION] = vmexit_ept_violation,          /* EPT violation */
+    [VMX_EXIT_EPT_MISCONFIGURATION] = vmexit_ept_misconfiguration, /* EPT misconfiguration */
+    [VMX_EXIT_INVEPT] = vmexit_vmx_instruction,               /* INVEPT */
+    [VMX_EXIT_PREEMPTION_TIMER] = vmexit_preemption_timer,    /* VMX-preemption timer expired */
+    [VMX_EXIT_INVVPID] = vmexit_vmx_instruction,              /* INVVPID */
+    [VMX_EXIT_WBINVD] = vmexit_cache_flush,                   /* WBINVD or WBNOINVD */
+    [VMX_EXIT_XSETBV] = vmexit_xsetbv,                        /* XSETBV */
+    [VMX_EXIT_VMFUNC] = vmexit_vmx_instruction,               /* VMFUNC */
 };
 
 /* The one "unhandled" entry: the vCPU stops, naming the exit. */

@@ -11,11 +11,11 @@ enum vmexit_action vmexit_ept_violation(struct vcpu *vcpu)
 {
     uint64_t gpa = vcpu_read_field(vcpu, VMCS_GUEST_PHYSICAL_ADDRESS);
     uint64_t rip = vcpu_read_field(vcpu, VMCS_GUEST_RIP);
-    struct vmx_ept_violation violation;
-    char text[160];
-    vmx_decode_ept_violation(vcpu->exit_qualification, &violation);
-    vmx_format_ept_violation(&violation, text, sizeof text);
-    vcpu_stop(vcpu, "EPT violation at guest-physical 0x%lx (%s), guest RIP 0x%lx", gpa, text, rip);
+    uint64_t gla = vcpu_read_field(vcpu, VMCS_GUEST_LINEAR_ADDRESS);
+    struct vmx_ept_violation violation = vmx_ept_violation_decode(vcpu->exit_qualification);
+    char text[192];
+    vmx_ept_violation_format(&violation, gpa, gla, text, sizeof text);
+    vcpu_stop(vcpu, "EPT violation: %s, guest RIP 0x%lx", text, rip);
     return VMEXIT_STOP;
 }
 

@@ -17,11 +17,10 @@ void vmexit_io_bitmap_init(struct vcpu *vcpu)
 
 enum vmexit_action vmexit_io(struct vcpu *vcpu)
 {
-    struct vmx_io_access io;
-    vmx_decode_io_instruction(vcpu->exit_qualification, &io);
+    struct vmx_io io = vmx_io_decode(vcpu->exit_qualification);
     if (io.string) {
         char text[128];
-        vmx_format_io_instruction(&io, text, sizeof text);
+        vmx_io_format(&io, text, sizeof text);
         vcpu_stop(vcpu, "string I/O is not emulated: %s", text);
         return VMEXIT_STOP;
     }
