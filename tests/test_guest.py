@@ -144,3 +144,53 @@ def test_triple_fault_stops_only_that_vcpu():
     assert found[1][0] == "FAIL" and "triple fault" in found[1][1], result.describe()
     assert all(found[cpu][0] == "PASS" for cpu in (0, 2, 3)), result.describe()
     assert summary(result)[:2] == (3, 4), result.describe()
+
+
+# (case, what our check's name says, what Bochs's log says with the check off; None: Bochs enters)
+ENTRY_CASES = [
+    ("vmentry-control-pin", "pin-based VM-execution controls", "VMX pin-based controls allowed 0-settings"),
+    ("vmentry-control-cr3-targets", "CR3-target count", "too may CR3 targets"),
+    ("vmentry-host-cr4", "host CR4", "VMCS host state invalid CR4"),
+    ("vmentry-host-rip", "RIP", "VMCS host RIP non-canonical"),
+    ("vmentry-guest-cr0", "CR0.PE must be 1", "CR0.PG without CR0.PE"),
+    ("vmentry-guest-rflags", "RFLAGS", "RFLAGS[1] cleared"),
+    ("vmentry-guest-link-pointer", "link pointer", "link pointer"),
+    ("vmentry-guest-rip", "guest RIP", None),
+]
+
+
+def inject_line(result, case):
+    lines = [INJECT_RE.search(line) for line in result.lines if INJECT_RE.search(line)]
+    assert len(lines) == 1 and lines[0].group(1) == case, "CRASH: expected one inject line for %s\n%s" % (
+        case, result.describe())
+    return lines[0]
+
+
+@pytest.mark.bochs
+@pytest.mark.parametrize("case, check_text, bochs_text", ENTRY_CASES)
+def test_entry_check_refuses_by_name(case, check_text, bochs_text):
+    result = guest_boot("corei7_skylake_x", 1, cmdline="inject=%s inject_cpu=0" % case, name="guest_" + case)
+    match = inject_line(result, case)
+    assert match.group(2) == "PASS" and check_text in match.group(3), result.describe()
+    verdict, detail = results(result)[0]
+    assert verdict == "FAIL" and "refused by the software VM-entry check" in detail, result.describe()
+    assert not bochs_failures(result), "no entry was tried, yet Bochs logged %s" % bochs_failures(result)[:2]
+    assert summary(result)[:2] == (0, 1), result.describe()
+
+
+@pytest.mark.bochs
+@pytest.mark.parametrize("case, check_text, bochs_text", ENTRY_CASES)
+def test_entry_check_off_bochs_fails_the_same(case, check_text, bochs_text):
+    result = guest_boot("corei7_skylake_x", 1, cmdline="inject=%s inject_cpu=0 vmentry_check=off" % case,
+                        name="guest_%s_check_off" % case)
+    match = inject_line(result, case)
+    assert match.group(2) == "PASS", result.describe()
+    verdict, detail = results(result)[0]
+    assert verdict == "FAIL", result.describe()
+    if bochs_text is None:
+        # Bochs does not check a 64-bit guest's RIP for canonical form: it enters, the fetch faults
+        # with no IDT, and the guest triple-faults. That is what this records.
+        assert "entered=yes" in match.group(3) and "triple fault" in detail, result.describe()
+        return
+    assert any(bochs_text in line for line in bochs_failures(result)), "Bochs log lacks %r: %s\n%s" % (
+        bochs_text, bochs_failures(result)[:3], result.describe())

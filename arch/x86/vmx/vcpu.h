@@ -64,7 +64,7 @@ struct vcpu {
     uint32_t check_verdict_error, check_verdict_exit; /* what the check says the CPU would give */
     uint32_t entry_vm_instruction_error;              /* VMfailValid of VMLAUNCH/VMRESUME */
     uint32_t entry_failure_exit;                      /* 33, 34, 41 */
-    char check_name[96];
+    char check_name[160];
     char stop_reason[256];
     char result_detail[192];
     struct vmcs_image image; /* the VMCS as built, for the software entry check */
