@@ -4,9 +4,9 @@
  * they were (core/status_page.c); the guest blocks follow them.
  */
 #include "core/status_area.h"
-#include "core/error.h"
-#include "core/spinlock.h"
-#include "core/string.h"
+#include "core/lib/error.h"
+#include "core/lib/spinlock.h"
+#include "core/lib/string.h"
 
 #define VCPU_AREA_ALIGN_BYTES 64u
 

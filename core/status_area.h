@@ -14,7 +14,7 @@
 #ifndef CORE_STATUS_AREA_H
 #define CORE_STATUS_AREA_H
 
-#include "core/compiler.h"
+#include "core/lib/compiler.h"
 #include "core/status_page.h"
 
 #define STATUS_VCPU_RECORD_BYTES 320u

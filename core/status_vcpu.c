@@ -4,8 +4,8 @@
  * the TSC comes from the caller on the exit path and from RDTSC elsewhere.
  */
 #include "core/status_vcpu.h"
-#include "core/error.h"
-#include "core/log.h"
+#include "core/lib/error.h"
+#include "core/lib/log.h"
 #include "core/status.h"
 #include "core/status_vcpu_table.h"
 #include "arch/x86/tsc.h"

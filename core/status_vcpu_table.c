@@ -8,8 +8,8 @@
  * round trip, so writing per exit would double the cost of every exit.
  */
 #include "core/status_vcpu_table.h"
-#include "core/error.h"
-#include "core/string.h"
+#include "core/lib/error.h"
+#include "core/lib/string.h"
 
 #define FORCED_LOCK_SPINS 100000u
 

@@ -7,7 +7,7 @@
 #ifndef CORE_STATUS_VCPU_TABLE_H
 #define CORE_STATUS_VCPU_TABLE_H
 
-#include "core/spinlock.h"
+#include "core/lib/spinlock.h"
 #include "core/status_area.h"
 
 #define STATUS_SLOT_NONE 0xffu

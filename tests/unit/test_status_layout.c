@@ -1,4 +1,4 @@
-// host-sources: core/format.c
+// host-sources: core/lib/format.c
 /*
  * The status area's layout against the status-layout table of
  * docs/status-page.md, the one statement of it: every row names a field of

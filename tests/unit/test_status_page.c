@@ -1,4 +1,4 @@
-// host-sources: core/status_page.c core/status_record.c core/format.c
+// host-sources: core/status_page.c core/status_record.c core/lib/format.c
 /*
  * The status page writer (the 1.0 part; the layout is checked against the
  * doc by test_status_layout.c, the 1.1 blocks by test_status_area.c and
@@ -9,7 +9,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
-#include "core/error.h"
+#include "core/lib/error.h"
 #include "core/status_page.h"
 #include "tests/unit/check.h"
 
