@@ -296,7 +296,8 @@ def test_exit_reason_names_are_the_kernels(tmp_path):
                        'vmx_exit_reason_name(n); printf("%u\\t%s\\n", n, name ? name : ""); } return 0; }\n')
     binary = tmp_path / "names"
     build = subprocess.run(["clang", "-std=c11", "-DVMXROOT_HOST", "-I", str(REPO), str(program), str(source),
-                            "-o", str(binary)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            str(REPO / "core" / "lib" / "format.c"), "-o", str(binary)],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert build.returncode == 0, build.stdout
     kernel = {}
     for line in subprocess.run([str(binary)], stdout=subprocess.PIPE, text=True, check=True).stdout.splitlines():
