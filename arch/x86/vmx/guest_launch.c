@@ -11,6 +11,7 @@
 #include "core/lib/error.h"
 #include "core/lib/format.h"
 #include "core/lib/log.h"
+#include "core/status.h"
 #include "core/status_vcpu.h"
 #include "mm/frames.h"
 
@@ -173,5 +174,7 @@ uint32_t guest_launch_all(const struct boot_options *opts, uint32_t cpus_in_vmx_
         passed += vcpu->passed && vcpu->state == VCPU_HALTED;
     }
     summary(passed, launched, exits, done == launched ? "" : "(some vCPUs never stopped)");
+    if (opts->status_dump == STATUS_DUMP_HEX)
+        status_publish_dump(); /* the page as the guests left it: every vCPU record */
     return passed;
 }
