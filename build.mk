@@ -105,6 +105,7 @@ lint: deps
 
 bench: deps all
 	$(PYTHON) tools/bench.py $(if $(QUICK),--quick)
+	$(PYTHON) tools/bench_guest.py --runs $(if $(QUICK),1,3) --into $(if $(QUICK),build/BENCHMARKS-quick.md,BENCHMARKS.md)
 
 soak: deps all
 	cd tests && $(PYTHON) -m pytest -q -p no:cacheprovider -m soak --soak
