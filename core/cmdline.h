@@ -37,14 +37,14 @@ enum inject_case {
     INJECT_STACK_SMASH,        /* overwrite a stack canary: the stack protector panics */
     INJECT_GUEST_TRIPLE_FAULT, /* the test guest on inject_cpu triple-faults on purpose */
     /* One broken VMCS field on inject_cpu's guest (arch/x86/vmx/vmentry_inject.c): */
-    INJECT_VMENTRY_CONTROL_PIN,     /* a pin-based bit the CPU requires cleared: error 7 */
-    INJECT_VMENTRY_CONTROL_CR3,     /* CR3-target count 5: error 7 */
-    INJECT_VMENTRY_HOST_CR4,        /* host CR4.VMXE clear: error 8 */
-    INJECT_VMENTRY_HOST_RIP,        /* non-canonical host RIP: error 8 */
-    INJECT_VMENTRY_GUEST_CR0,       /* guest CR0.PG without PE: exit 33 */
-    INJECT_VMENTRY_GUEST_RFLAGS,    /* guest RFLAGS bit 1 clear: exit 33 */
-    INJECT_VMENTRY_GUEST_LINK,      /* VMCS link pointer not all ones: exit 33 */
-    INJECT_VMENTRY_GUEST_RIP,       /* non-canonical RIP of a 64-bit guest: Bochs does not check it */
+    INJECT_VMENTRY_CONTROL_PIN,  /* a pin-based bit the CPU requires cleared: error 7 */
+    INJECT_VMENTRY_CONTROL_CR3,  /* CR3-target count 5: error 7 */
+    INJECT_VMENTRY_HOST_CR4,     /* host CR4.VMXE clear: error 8 */
+    INJECT_VMENTRY_HOST_RIP,     /* non-canonical host RIP: error 8 */
+    INJECT_VMENTRY_GUEST_CR0,    /* guest CR0.PG without PE: exit 33 */
+    INJECT_VMENTRY_GUEST_RFLAGS, /* guest RFLAGS bit 1 clear: exit 33 */
+    INJECT_VMENTRY_GUEST_LINK,   /* VMCS link pointer not all ones: exit 33 */
+    INJECT_VMENTRY_GUEST_RIP,    /* non-canonical RIP of a 64-bit guest: Bochs does not check it */
     INJECT_COUNT
 };
 

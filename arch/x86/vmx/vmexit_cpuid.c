@@ -8,9 +8,10 @@
 enum vmexit_action vmexit_cpuid(struct vcpu *vcpu)
 {
     uint32_t leaf = (uint32_t)vcpu->regs.rax, subleaf = (uint32_t)vcpu->regs.rcx;
-    struct cpuid_regs regs = guest_cpuid_is_hypervisor_leaf(leaf)
-                                 ? guest_cpuid_hypervisor_leaf(&vcpu->cpuid_context, leaf)
-                                 : guest_cpuid_filter(&vcpu->cpuid_context, leaf, subleaf, cpuid(leaf, subleaf));
+    struct cpuid_regs regs =
+        guest_cpuid_is_hypervisor_leaf(leaf)
+            ? guest_cpuid_hypervisor_leaf(&vcpu->cpuid_context, leaf)
+            : guest_cpuid_filter(&vcpu->cpuid_context, leaf, subleaf, cpuid(leaf, subleaf));
     vcpu->regs.rax = regs.eax;
     vcpu->regs.rbx = regs.ebx;
     vcpu->regs.rcx = regs.ecx;
