@@ -58,10 +58,11 @@ static void report_result(struct vcpu *vcpu)
     bool pass = vcpu->passed && vcpu->state == VCPU_HALTED;
     publish_stop(vcpu, pass);
     const char *detail = vcpu->stop_reason[0] ? vcpu->stop_reason : vcpu->result_detail;
-    log_info("guest: cpu%u result=%s %s%s%s first_exit_ticks=%lu exits=%lu", vcpu->cpu_index,
+    log_info("guest: cpu%u result=%s %s%s%s setup_ticks=%lu first_exit_ticks=%lu exits=%lu", vcpu->cpu_index,
              pass ? "PASS" : "FAIL", detail[0] ? detail : "stopped without a report",
              vcpu->stop_reason[0] && vcpu->result_detail[0] ? "; " : "",
-             vcpu->stop_reason[0] ? vcpu->result_detail : "", vcpu->first_exit_ticks, vcpu->exits_total);
+             vcpu->stop_reason[0] ? vcpu->result_detail : "", vcpu->setup_ticks, vcpu->first_exit_ticks,
+             vcpu->exits_total);
 }
 
 /* On each CPU in VMX root: its own vCPU, from setup to stop. */

@@ -59,6 +59,7 @@ struct vcpu {
     uint64_t exit_rip;         /* guest RIP at this exit */
     uint64_t setup_tsc;        /* when VMCS setup began */
     uint64_t first_exit_ticks; /* setup to the first VM exit */
+    uint64_t setup_ticks;      /* setup to the first VMLAUNCH (memory, EPT, image, check, VMWRITEs) */
     uint32_t cpuid_exit_ticks; /* as the guest measured it */
     /* how an entry failed or was refused, for the inject= cases and the status page */
     bool refused_by_check;
