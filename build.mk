@@ -31,7 +31,7 @@ KERNEL_CFLAGS = -target x86_64-unknown-none -std=c11 -Oz -g $(WARNINGS) -I. \
 NASM_FLAGS := -f elf64 -g -F dwarf -I arch/x86/ -I $(BUILD)/gen/
 LDFLAGS    := -nostdlib -static -z max-page-size=4096 --no-dynamic-linker --gc-sections -T arch/x86/boot/linker.ld
 
-.PHONY: all iso clean run run-qemu run-bochs debug test unit fuzz fuzz-smoke lint bench soak deps help include-graph
+.PHONY: all iso clean run run-qemu run-bochs debug test unit compile-fail fuzz fuzz-smoke lint bench soak deps help include-graph
 all: $(ELF) $(ISO)
 iso: $(ISO)
 
@@ -79,8 +79,22 @@ $(BUILD)/host/test_%: tests/unit/test_%.c tests/unit/host_support.c tests/unit/c
 	@mkdir -p $(dir $@)
 	$(CC_HOST) $(HOST_CFLAGS) $(filter %.c,$^) -o $@
 
-unit: $(UNIT_BINS)
+unit: $(UNIT_BINS) compile-fail
 	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; $$t || fail=1; done; exit $$fail
+
+# --- compile-time checks that must refuse ------------------------------------
+# Each tests/compile_fail/NAME.c must fail to compile with the text of its
+# "// expect-error: TEXT" line in the compiler's messages.
+COMPILE_FAIL_SRCS := $(sort $(wildcard tests/compile_fail/*.c))
+
+compile-fail:
+	@mkdir -p $(BUILD)/compile-fail
+	@for f in $(COMPILE_FAIL_SRCS); do \
+	  expect=$$(sed -n 's|^// expect-error: ||p' $$f); log=$(BUILD)/compile-fail/$$(basename $$f .c).log; \
+	  if [ -z "$$expect" ]; then echo "$$f: no '// expect-error:' line"; exit 1; fi; \
+	  if $(CC_HOST) $(HOST_CFLAGS) -fsyntax-only $$f >$$log 2>&1; then echo "$$f compiled: it must not"; exit 1; fi; \
+	  grep -qF -- "$$expect" $$log || { echo "$$f was refused, but not with '$$expect':"; cat $$log; exit 1; }; \
+	done; echo "compile-fail: $(words $(COMPILE_FAIL_SRCS)) misuses refused, each with its message"
 
 # --- fuzzing (libFuzzer) ---------------------------------------------------
 FUZZ_S     ?= 60
