@@ -1,4 +1,4 @@
-"""tools/bench.py still works (issue 7): a quick run produces the table. Never asserts a time.
+"""tools/bench.py still works: a quick run produces the table. Never asserts a time.
 
 The full benchmark is `make bench` (several minutes); this runs `tools/bench.py --quick`
 (QEMU -smp 1 and 4, parallel and serial, and Bochs with 1 CPU, once each: about 15 s).
@@ -11,9 +11,9 @@ import sys
 
 import pytest
 
-import emulators
+import vmxboot
 
-BENCH = emulators.REPO / "tools" / "bench.py"
+BENCH = vmxboot.REPO / "tools" / "bench.py"
 
 
 def load_bench():
@@ -29,7 +29,7 @@ def quick_run(tmp_path_factory):
     markdown, samples = out / "BENCHMARKS.md", out / "samples.json"
     proc = subprocess.run([sys.executable, str(BENCH), "--quick", "--output", str(markdown), "--json", str(samples)],
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                          timeout=300 * emulators.TIMEOUT_SCALE)
+                          timeout=300 * vmxboot.TIMEOUT_SCALE)
     return proc, markdown, samples
 
 
@@ -38,7 +38,7 @@ def test_quick_bench_writes_the_table(quick_run):
     assert proc.returncode == 0, "tools/bench.py --quick failed:\n" + proc.stdout[-20000:]
     text = markdown.read_text()
     assert text.strip() in proc.stdout, "the table printed to stdout differs from the file"
-    for heading in ("# vmxroot benchmarks", "## Targets (issue 7)", "## QEMU", "## Size and memory"):
+    for heading in ("# vmxroot benchmarks", "## Targets", "## QEMU", "## Size and memory"):
         assert heading in text, "missing %r in:\n%s" % (heading, text)
     for machine_row in ("| date |", "| CPU |", "| host CPUs (nproc) |", "| RAM |"):
         assert machine_row in text
@@ -66,8 +66,8 @@ def test_quick_bench_samples(quick_run):
 
 def test_elf_sizes_match_size_tool():
     bench = load_bench()
-    sizes, load_mem, load_file = bench.elf_sizes(emulators.ELF)
-    out = subprocess.run(["size", "-A", str(emulators.ELF)], capture_output=True, text=True, check=True).stdout
+    sizes, load_mem, load_file = bench.elf_sizes(vmxboot.ELF)
+    out = subprocess.run(["size", "-A", str(vmxboot.ELF)], capture_output=True, text=True, check=True).stdout
     for name in (".text", ".rodata", ".bss"):
         match = re.search(r"^%s\s+(\d+)" % re.escape(name), out, re.M)
         assert match and int(match.group(1)) == sizes[name], (name, sizes, out)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""vmxroot benchmarks (issue 7): bring-up scaling, boot time, image size, memory per CPU.
+"""vmxroot benchmarks: bring-up scaling, boot time, image size, memory per CPU.
 
     tools/bench.py                 the full run (several minutes); writes BENCHMARKS.md
     tools/bench.py --quick         one run each of QEMU -smp 1 and 4 and Bochs 1 CPU (< 30 s);
@@ -41,9 +41,9 @@ import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests"))
-import emulators  # noqa: E402  (the boot runner library, tests/emulators.py)
+import vmxboot  # the boot runner package, tools/vmxboot
+
+REPO = vmxboot.REPO
 
 POLL_S = 0.005
 QEMU_SMPS = (1, 4, 16, 64, 255)
@@ -67,7 +67,7 @@ SEABIOS_MARKS = (("bios_start", re.compile(r"SeaBIOS \(version")),
 KERNEL_MARKS = (("kernel_madt", re.compile(r"cpu0: madt: ")),
                 ("kernel_smp_done", re.compile(r"cpu0: smp: \d+ of \d+ CPUs online")))
 
-# Targets of issue 7.
+# The targets the benchmarks are judged against.
 TARGET_WHOLE_RATIO = 3.0          # 255 CPUs whole-process at most 3x 1 CPU
 TARGET_BRINGUP_RATIO = 0.1        # parallel bring-up of 255 at most 1/10 of serial
 TARGET_LOADABLE_BYTES = 128 * 1024
@@ -148,14 +148,14 @@ def run_one(emulator, smp, mode, round_index, timeout_s=None, profile=False):
     extra_args = []
     debugcon = None
     if profile and emulator == "qemu":
-        debugcon = emulators.LOG_DIR / (name + ".seabios.log")
-        emulators.LOG_DIR.mkdir(parents=True, exist_ok=True)
+        debugcon = vmxboot.LOG_DIR / (name + ".seabios.log")
+        vmxboot.LOG_DIR.mkdir(parents=True, exist_ok=True)
         debugcon.write_text("")
         extra_args = ["-debugcon", "file:%s" % debugcon, "-global", "isa-debugcon.iobase=0x402"]
     if timeout_s is None:
         # Three times the test suite's limit: a slow boot is a measurement here, not a failure.
-        timeout_s = 3 * emulators.default_timeout_s(emulator, smp, "bios")
-    running = emulators.Boot(emulator, smp=smp, cmdline=MODES[mode], exit_on_ready=True, name=name,
+        timeout_s = 3 * vmxboot.default_timeout_s(emulator, smp, "bios")
+    running = vmxboot.Boot(emulator, smp=smp, cmdline=MODES[mode], exit_on_ready=True, name=name,
                              timeout_s=timeout_s, extra_args=extra_args)
     sample.log_path = str(running.log_path)
     serial = LineWatcher(running.log_path, running.start_time)
@@ -181,7 +181,7 @@ def run_one(emulator, smp, mode, round_index, timeout_s=None, profile=False):
     if bios:
         bios.close()
 
-    ready_s, ready_line = serial.first(emulators.READY_RE)
+    ready_s, ready_line = serial.first(vmxboot.READY_RE)
     sample.first_s = serial.lines[0][0] if serial.lines else None
     memory_s, memory_line = serial.first(MEMORY_RE)
     if ready_line is None:
@@ -189,7 +189,7 @@ def run_one(emulator, smp, mode, round_index, timeout_s=None, profile=False):
         panics = result.panic_lines
         sample.error = reason + (": " + panics[0] if panics else "")
         return sample
-    fields = emulators.parse_ready(ready_line)
+    fields = vmxboot.parse_ready(ready_line)
     sample.ready_s = ready_s
     sample.bringup_us = fields.get("bringup_us")
     sample.boot_us = fields.get("boot_us")
@@ -340,7 +340,7 @@ def machine_info():
                            capture_output=True, text=True).stdout.strip()
     bochs = "not installed"
     try:
-        out = subprocess.run([emulators.BOCHS, "--help"], capture_output=True, text=True, timeout=10)
+        out = subprocess.run([vmxboot.BOCHS, "--help"], capture_output=True, text=True, timeout=10)
         match = re.search(r"Bochs x86 Emulator ([\w.]+)", out.stdout + out.stderr)
         bochs = "Bochs " + match.group(1) if match else "Bochs (version not printed)"
     except (OSError, subprocess.TimeoutExpired):
@@ -352,7 +352,7 @@ def machine_info():
         "cpu": model,
         "ram": ram,
         "os": "%s %s" % (platform.system(), platform.release()),
-        "qemu": first_line([emulators.QEMU, "--version"]),
+        "qemu": first_line([vmxboot.QEMU, "--version"]),
         "bochs": bochs,
         "commit": commit + (" (with uncommitted changes)" if dirty else ""),
     }
@@ -373,7 +373,7 @@ def plan(quick):
 
 
 def have_bochs():
-    return shutil.which(emulators.BOCHS) is not None and emulators.BOCHS_BIOS.exists()
+    return shutil.which(vmxboot.BOCHS) is not None and vmxboot.BOCHS_BIOS.exists()
 
 
 def run_all(configs, runs, seed, timeout_s, progress):
@@ -408,7 +408,7 @@ def run_profiles(smps, timeout_s, progress):
 def warm_up(configs, progress):
     """Builds every ISO variant and boots each emulator once untimed (page cache, ISO cache)."""
     for mode in {m for _, _, m in configs}:
-        emulators.iso_for_cmdline("exit=on-ready " + MODES[mode])
+        vmxboot.iso_for_cmdline("exit=on-ready " + MODES[mode])
     for emulator in sorted({e for e, _, _ in configs}):
         sample = run_one(emulator, 1, "parallel", -1)
         progress("[warm-up] %s: %s" % (emulator, "ok" if sample.ready_s is not None else sample.error))
@@ -482,7 +482,7 @@ def bochs_table(samples, runs):
     smps = sorted({s.smp for s in group_all})
     modes = [m for m in BOCHS_MODES if select(samples, "bochs", mode=m)]
     out = ["## Bochs 2.7 with VMX (`%s`, ips=%d), %d run%s each" % (
-        emulators.BOCHS_DEFAULT_MODEL, emulators.BOCHS_IPS, runs, "s" if runs > 1 else ""), "",
+        vmxboot.BOCHS_DEFAULT_MODEL, vmxboot.BOCHS_IPS, runs, "s" if runs > 1 else ""), "",
         "Kernel times are from the TSC, which under Bochs runs in emulated time (instructions / ips), not host",
         "time. \"entry to all in VMX root\" is boot_us: ready is printed only after every AP has entered VMX",
         "root and the VMCS pool is set up. Whole-process times as for QEMU.", "",
@@ -545,7 +545,7 @@ def verdict(met):
 
 
 def targets_section(samples, load_mem):
-    out = ["## Targets (issue 7)", "", "| target | measured | |", "|---|---|---|"]
+    out = ["## Targets", "", "| target | measured | |", "|---|---|---|"]
     missed = []
     top = max((s.smp for s in select(samples, "qemu")), default=None)
     if top is not None and top < max(QEMU_SMPS):
@@ -612,7 +612,7 @@ def targets_section(samples, load_mem):
 def qemu_startup_s(smp):
     """Wall time of QEMU creating the machine paused (-S) and quitting at once: the emulator's
     own cost of a CPU count, before any firmware instruction runs."""
-    cmd = [emulators.QEMU, "-M", "pc", "-smp", str(smp), "-m", "256", "-display", "none", "-S", "-monitor", "stdio"]
+    cmd = [vmxboot.QEMU, "-M", "pc", "-smp", str(smp), "-m", "256", "-display", "none", "-S", "-monitor", "stdio"]
     started = time.monotonic()
     try:
         subprocess.run(cmd, input="quit\n", capture_output=True, text=True, timeout=300)
@@ -695,7 +695,7 @@ def bss_by_address(path, count=12):
 def objects_by_size(count=15):
     """text and rodata of each kernel object in build/kernel (the build `make` left there)."""
     rows = []
-    for obj in sorted((emulators.BUILD / "kernel").rglob("*.o")):
+    for obj in sorted((vmxboot.BUILD / "kernel").rglob("*.o")):
         try:
             out = subprocess.run(["size", "-A", str(obj)], capture_output=True, text=True, check=True).stdout
         except (OSError, subprocess.CalledProcessError):
@@ -708,7 +708,7 @@ def objects_by_size(count=15):
                     text += int(parts[1])
                 elif parts[0].startswith(".rodata"):
                     rodata += int(parts[1])
-        rows.append((text + rodata, text, rodata, str(obj.relative_to(emulators.BUILD / "kernel"))))
+        rows.append((text + rodata, text, rodata, str(obj.relative_to(vmxboot.BUILD / "kernel"))))
     return sorted(rows, reverse=True)[:count]
 
 
@@ -739,7 +739,7 @@ def optimization_variants(levels=("-O2", "-Os", "-Oz")):
         return {}
     found = {}
     for level in levels:
-        build = emulators.BUILD / "bench-variants" / level.lstrip("-")
+        build = vmxboot.BUILD / "bench-variants" / level.lstrip("-")
         flags = re.sub(r"(^|\s)-O[0-3sz](?=\s)", " " + level, cflags)
         proc = subprocess.run(["nice", "-n", "19", "make", "-s", "-C", str(REPO), "BUILD=%s" % build,
                                "KERNEL_CFLAGS=%s" % flags, str(build / "vmxroot.elf")], capture_output=True, text=True)
@@ -900,14 +900,14 @@ def report(machine, quick, runs, samples, profiles, startups, elf, variants=None
 def snapshot_kernel(name):
     """Boots a private copy of build/vmxroot.elf with ISOs of its own, so that a `make` or a test
     run during the benchmark cannot change the kernel half-way or delete the ISOs in use
-    (tests/emulators.py reads ELF and ISO_CACHE when it builds an ISO)."""
-    directory = emulators.BUILD / name
+    (the vmxboot package reads ELF and ISO_CACHE when it builds an ISO)."""
+    directory = vmxboot.BUILD / name
     directory.mkdir(parents=True, exist_ok=True)
     copy = directory / "vmxroot.elf"
-    shutil.copyfile(emulators.ELF, copy)
-    emulators.ELF = copy
-    emulators.ISO_CACHE = directory / "isos"
-    emulators.LOG_DIR = directory / "logs"
+    shutil.copyfile(vmxboot.ELF, copy)
+    vmxboot.ELF = copy
+    vmxboot.ISO_CACHE = directory / "isos"
+    vmxboot.LOG_DIR = directory / "logs"
     return copy
 
 
@@ -926,12 +926,12 @@ def main(argv=None):
     parser.add_argument("--no-profile", action="store_true", help="skip the profile boots")
     parser.add_argument("--no-variants", action="store_true", help="skip building -Os/-Oz kernels for the size profile")
     parser.add_argument("--timeout-s", type=float, default=None,
-                        help="per boot (default: tests/emulators.py's default for the CPU count)")
+                        help="per boot (default: the vmxboot package's default for the CPU count)")
     parser.add_argument("--seed", type=int, default=7, help="the order of configurations within a round")
     args = parser.parse_args(argv)
     runs = args.runs or (1 if args.quick else 5)
-    output = args.output or (emulators.BUILD / "BENCHMARKS-quick.md" if args.quick else REPO / "BENCHMARKS.md")
-    json_path = args.json or emulators.BUILD / ("bench-quick" if args.quick else "bench") / "samples.json"
+    output = args.output or (vmxboot.BUILD / "BENCHMARKS-quick.md" if args.quick else REPO / "BENCHMARKS.md")
+    json_path = args.json or vmxboot.BUILD / ("bench-quick" if args.quick else "bench") / "samples.json"
     if args.qemu_smps:
         global QEMU_SMPS
         QEMU_SMPS = tuple(int(n) for n in args.qemu_smps.split(","))
@@ -951,8 +951,8 @@ def main(argv=None):
         machine, quick, runs, elapsed = saved["machine"], saved["quick"], saved["runs"], saved["elapsed_s"]
         elf = Path(saved["elf"])
     else:
-        if not emulators.ELF.exists():
-            progress("bench: %s is missing: run `make` first" % emulators.ELF)
+        if not vmxboot.ELF.exists():
+            progress("bench: %s is missing: run `make` first" % vmxboot.ELF)
             return 2
         elf = snapshot_kernel("bench-quick" if args.quick else "bench")
         quick = args.quick
