@@ -12,6 +12,11 @@ PYTHON     ?= /usr/bin/python3
 SMP        ?= 4
 CMDLINE    ?=
 
+# Quiet by default: one line per step ("  CC      core/main.c"); `make V=1` shows every command.
+V          ?= 0
+Q           = $(if $(filter 1,$(V)),,@)
+msg         = $(if $(filter 1,$(V)),,@printf '  %-8s %s\n' '$(1)' '$(2)')
+
 KERNEL_DIRS := arch core mm drivers
 # arch/x86/asm_defs.c is not linked: it generates the constants the assembly includes.
 ASM_DEFS_C  := arch/x86/asm_defs.c
@@ -37,31 +42,36 @@ iso: $(ISO)
 
 $(BUILD)/kernel/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC_KERNEL) $(KERNEL_CFLAGS) -c $< -o $@
+	$(call msg,CC,$<)
+	$(Q)$(CC_KERNEL) $(KERNEL_CFLAGS) -c $< -o $@
 
 $(BUILD)/kernel/%.asm.o: %.asm $(ASM_DEFS)
 	@mkdir -p $(dir $@)
-	$(NASM) $(NASM_FLAGS) -MD $(@:.o=.d) -MP $< -o $@
+	$(call msg,NASM,$<)
+	$(Q)$(NASM) $(NASM_FLAGS) -MD $(@:.o=.d) -MP $< -o $@
 
 # The asm-offsets way: each DEFINE in asm_defs.c leaves "->NAME value" in the
 # compiler's assembly output; sed turns those into NASM equ lines.
 $(ASM_DEFS): $(ASM_DEFS_C)
 	@mkdir -p $(dir $@)
-	$(CC_KERNEL) $(KERNEL_CFLAGS) -MT $@ -MF $(BUILD)/gen/asm_defs.d -S $< -o $(BUILD)/gen/asm_defs.s
-	sed -n 's/^[[:space:]]*\.ascii[[:space:]]*"->\([A-Z0-9_]*\) \([0-9]*\)"$$/\1 equ \2/p' \
+	$(call msg,GEN,$@)
+	$(Q)$(CC_KERNEL) $(KERNEL_CFLAGS) -MT $@ -MF $(BUILD)/gen/asm_defs.d -S $< -o $(BUILD)/gen/asm_defs.s
+	$(Q)sed -n 's/^[[:space:]]*\.ascii[[:space:]]*"->\([A-Z0-9_]*\) \([0-9]*\)"$$/\1 equ \2/p' \
 	    $(BUILD)/gen/asm_defs.s > $@.tmp
 	@test -s $@.tmp || { echo "asm_defs.inc came out empty"; exit 1; }
-	mv $@.tmp $@
+	$(Q)mv $@.tmp $@
 
 $(ELF): $(KERNEL_OBJS) arch/x86/boot/linker.ld
-	$(LD) $(LDFLAGS) $(KERNEL_OBJS) -o $@
-	grub-file --is-x86-multiboot2 $@
+	$(call msg,LD,$@)
+	$(Q)$(LD) $(LDFLAGS) $(KERNEL_OBJS) -o $@
+	$(Q)grub-file --is-x86-multiboot2 $@
 
 $(ISO): $(ELF) tools/grub.cfg
 	@rm -rf $(BUILD)/isodir && mkdir -p $(BUILD)/isodir/boot/grub
-	cp $(ELF) $(BUILD)/isodir/boot/vmxroot.elf
-	cp tools/grub.cfg $(BUILD)/isodir/boot/grub/grub.cfg
-	grub-mkrescue -o $@ $(BUILD)/isodir 2>$(BUILD)/grub-mkrescue.log || (cat $(BUILD)/grub-mkrescue.log; exit 1)
+	$(call msg,ISO,$@)
+	$(Q)cp $(ELF) $(BUILD)/isodir/boot/vmxroot.elf
+	$(Q)cp tools/grub.cfg $(BUILD)/isodir/boot/grub/grub.cfg
+	$(Q)grub-mkrescue -o $@ $(BUILD)/isodir 2>$(BUILD)/grub-mkrescue.log || (cat $(BUILD)/grub-mkrescue.log; exit 1)
 
 -include $(KERNEL_OBJS:.o=.d) $(BUILD)/gen/asm_defs.d
 
@@ -77,7 +87,8 @@ host_sources = $(shell sed -n 's|^// host-sources: ||p' $(1))
 .SECONDEXPANSION:
 $(BUILD)/host/test_%: tests/unit/test_%.c tests/unit/host_support.c tests/unit/check.h $$(call host_sources,tests/unit/test_%.c)
 	@mkdir -p $(dir $@)
-	$(CC_HOST) $(HOST_CFLAGS) $(filter %.c,$^) -o $@
+	$(call msg,HOSTCC,$@)
+	$(Q)$(CC_HOST) $(HOST_CFLAGS) $(filter %.c,$^) -o $@
 
 unit: $(UNIT_BINS) compile-fail
 	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; $$t || fail=1; done; exit $$fail
@@ -105,7 +116,8 @@ FUZZ_CFLAGS := -std=c11 -g -O1 -I. -DVMXROOT_HOST -DVMXROOT_FUZZ \
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/unit/host_support.c $$(call host_sources,tests/fuzz/fuzz_%.c)
 	@mkdir -p $(dir $@)
-	$(CC_HOST) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@
+	$(call msg,FUZZCC,$@)
+	$(Q)$(CC_HOST) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@
 
 # Runs every harness for FUZZ_S seconds on its corpus; crashes are kept in
 # tests/fuzz/NAME/crashes/ and replayed as regressions by fuzz-smoke.
@@ -125,7 +137,8 @@ deps:
 	@tools/install-deps
 
 test: deps all unit fuzz-smoke lint include-graph
-	cd tests && $(PYTHON) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+	$(call msg,PYTEST,tests/)
+	$(Q)cd tests && $(PYTHON) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: deps
 	@tools/lint
@@ -135,36 +148,43 @@ include-graph:
 	@$(PYTHON) tools/include-cycles --dot $(BUILD)/include-graph.dot
 
 bench: deps all
-	$(PYTHON) tools/bench.py $(if $(QUICK),--quick)
+	$(Q)$(PYTHON) tools/bench.py $(if $(QUICK),--quick)
 
 soak: deps all
-	cd tests && $(PYTHON) -m pytest -q -p no:cacheprovider -m soak --soak
+	$(Q)cd tests && $(PYTHON) -m pytest -q -p no:cacheprovider -m soak --soak
 
 run: deps all
-	$(PYTHON) tools/run.py --best $(if $(STAY),--stay) --cmdline "$(CMDLINE)"
+	$(Q)$(PYTHON) tools/run.py --best $(if $(STAY),--stay) --cmdline "$(CMDLINE)"
 
 run-qemu: deps all
-	$(PYTHON) tools/run.py --emulator qemu --smp $(SMP) $(if $(STAY),--stay) --cmdline "$(CMDLINE)"
+	$(Q)$(PYTHON) tools/run.py --emulator qemu --smp $(SMP) $(if $(STAY),--stay) --cmdline "$(CMDLINE)"
 
 run-bochs: deps all
-	$(PYTHON) tools/run.py --emulator bochs --smp $(SMP) $(if $(STAY),--stay) --cmdline "$(CMDLINE)"
+	$(Q)$(PYTHON) tools/run.py --emulator bochs --smp $(SMP) $(if $(STAY),--stay) --cmdline "$(CMDLINE)"
 
 debug: deps all
-	$(PYTHON) tools/run.py --emulator qemu --smp $(SMP) --gdb --cmdline "$(CMDLINE)"
+	$(Q)$(PYTHON) tools/run.py --emulator qemu --smp $(SMP) --gdb --cmdline "$(CMDLINE)"
 
 clean:
-	rm -rf $(BUILD)
+	$(Q)rm -rf $(BUILD)
 
 help:
-	@echo "make            build build/vmxroot.elf and build/vmxroot.iso"
-	@echo "make run        boot in the best emulator with VMX (QEMU+KVM with vmx, else Bochs), SMP=$(SMP)"
-	@echo "make run-qemu   boot in QEMU (TCG, no VMX); SMP=n CMDLINE='...' STAY=1"
-	@echo "make run-bochs  boot in Bochs (VMX); SMP=n (at most 15)"
-	@echo "make debug      QEMU paused with its gdb stub on :1234; gdb build/vmxroot.elf"
-	@echo "make test       the whole suite: host unit tests, fuzz smoke, lint, boots"
-	@echo "make unit       host unit tests (ASan+UBSan)"
-	@echo "make fuzz       every libFuzzer harness for FUZZ_S seconds (default 60)"
-	@echo "make lint       clang-tidy, cppcheck, gcc -Werror build of host code, clang-format check"
-	@echo "make include-graph  check the kernel's include graph has no circle (dot file in build/)"
-	@echo "make bench      benchmarks, table into BENCHMARKS.md (QUICK=1 for a short run)"
-	@echo "make soak       50 boots in a row under QEMU -smp 16"
+	@echo "make                build build/vmxroot.elf and build/vmxroot.iso (also: make all)"
+	@echo "make iso            build/vmxroot.iso only (and the ELF it holds)"
+	@echo "make run            boot in the best emulator with VMX (QEMU+KVM with vmx, else Bochs), SMP=$(SMP)"
+	@echo "make run-qemu       boot in QEMU (TCG, no VMX); SMP=n CMDLINE='...' STAY=1"
+	@echo "make run-bochs      boot in Bochs (VMX); SMP=n (at most 15)"
+	@echo "make debug          QEMU paused with its gdb stub on :1234; gdb build/vmxroot.elf"
+	@echo "make test           the whole suite: unit tests, compile-fail, fuzz smoke, lint, include graph, boots"
+	@echo "make unit           host unit tests (ASan+UBSan), then compile-fail"
+	@echo "make compile-fail   the misuses the headers must refuse at compile time (tests/compile_fail/)"
+	@echo "make fuzz           every libFuzzer harness for FUZZ_S seconds (default 60)"
+	@echo "make fuzz-smoke     every harness for 3 s, then its saved crash inputs as regressions"
+	@echo "make lint           clang-tidy, cppcheck, gcc -Werror build of host code, clang-format check"
+	@echo "make include-graph  the kernel's include graph has no circle and no upward include (dot in build/)"
+	@echo "make bench          benchmarks, table into BENCHMARKS.md (QUICK=1 for a short run)"
+	@echo "make soak           50 boots in a row under QEMU -smp 16"
+	@echo "make deps           install the Debian packages everything needs (tools/install-deps)"
+	@echo "make clean          remove build/"
+	@echo "make help           this list"
+	@echo "Any target: V=1 shows the commands instead of one line per step."
