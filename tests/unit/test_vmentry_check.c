@@ -236,3 +236,23 @@ TEST(vmentry_bochs_gap_table_names_real_checks_and_sources)
     CHECK(vmentry_bochs_gap_of(VMENTRY_CHECK_vpid_nonzero) == NULL);
     CHECK(vmentry_bochs_gap_of(VMENTRY_CHECK_NONE) == NULL);
 }
+
+TEST(vmentry_coverage_table_lists_every_check)
+{
+    /* docs/vmentry-checks.md, written by tools/vmentry_checks_doc.py; the tests run from the tree's root. */
+    static char doc[256 * 1024];
+    FILE *f = fopen("docs/vmentry-checks.md", "rb");
+    CHECK(f != NULL);
+    if (f == NULL)
+        return;
+    size_t size = fread(doc, 1, sizeof doc - 1, f);
+    fclose(f);
+    doc[size] = '\0';
+    for (unsigned id = 0; id < VMENTRY_CHECK_COUNT; id++) {
+        char cell[160];
+        snprintf(cell, sizeof cell, "| `%s` |", vmentry_check_info((enum vmentry_check_id)id)->id_name);
+        if (strstr(doc, cell) == NULL)
+            printf("  docs/vmentry-checks.md lacks %s: run tools/vmentry_checks_doc.py\n", cell);
+        CHECK(strstr(doc, cell) != NULL);
+    }
+}
