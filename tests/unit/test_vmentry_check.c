@@ -180,6 +180,9 @@ TEST(vmentry_secondary_controls_count_only_when_activated)
     image_put(&t.image, VMCS_CPU_BASED_VM_EXEC_CONTROL,
               t.image.primary_processor_based_controls & ~(1u << 31));
     CHECK_EQ(run(&t).class_, VMENTRY_OK);
+    /* Nor do the secondary controls' allowed-0 bits. */
+    t.caps.procbased_ctls2 |= 1u << 6;
+    CHECK_EQ(run(&t).class_, VMENTRY_OK);
 }
 
 TEST(vmentry_a_failed_memory_read_gives_no_verdict)

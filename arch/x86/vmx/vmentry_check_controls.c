@@ -29,10 +29,18 @@ static void control_word(const struct vmentry_ctx *c, unsigned which, uint32_t *
     }
 }
 
+/* SDM: with "activate secondary controls" 0, no checks are performed on the secondary controls. */
+static bool control_checked(const struct vmentry_ctx *c, unsigned which)
+{
+    return which != CTL_PROC2 || (c->proc & BIT_PROC_ACTIVATE_SECONDARY);
+}
+
 bool vmentry_ok_control_allowed0(struct vmentry_ctx *c, unsigned which)
 {
     uint32_t value;
     uint64_t msr;
+    if (!control_checked(c, which))
+        return true;
     control_word(c, which, &value, &msr);
     return (~value & (uint32_t)msr) == 0;
 }
@@ -41,6 +49,8 @@ bool vmentry_ok_control_allowed1(struct vmentry_ctx *c, unsigned which)
 {
     uint32_t value;
     uint64_t msr;
+    if (!control_checked(c, which))
+        return true;
     control_word(c, which, &value, &msr);
     return (value & ~(uint32_t)(msr >> 32)) == 0;
 }
