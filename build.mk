@@ -54,7 +54,7 @@ $(ISO): $(ELF) tools/grub.cfg
 
 # --- host unit tests -------------------------------------------------------
 # Each tests/unit/test_NAME.c names the pure sources it links in one line:
-#   // host-sources: core/format.c mm/pmm.c
+#   // host-sources: core/lib/format.c mm/pmm.c
 HOST_CFLAGS := -std=c11 -g -O1 $(WARNINGS) -Wno-missing-prototypes -I. -DVMXROOT_HOST \
                -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 UNIT_SRCS   := $(sort $(wildcard tests/unit/test_*.c))

@@ -6,8 +6,8 @@
  * warning and skipped, so a typo never stops the boot.
  */
 #include "core/cmdline.h"
-#include "core/format.h"
-#include "core/string.h"
+#include "core/lib/format.h"
+#include "core/lib/string.h"
 
 /* How many bytes of a bad token a warning quotes (escaped), before "...". */
 #define CMDLINE_QUOTE_CHARS 40

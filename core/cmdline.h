@@ -7,8 +7,8 @@
 #ifndef CORE_CMDLINE_H
 #define CORE_CMDLINE_H
 
-#include "core/compiler.h"
-#include "core/log.h"
+#include "core/lib/compiler.h"
+#include "core/lib/log.h"
 
 enum smp_mode { SMP_PARALLEL = 0, SMP_SERIAL = 1, SMP_OFF = 2 };
 enum exit_mode { EXIT_NEVER = 0, EXIT_ON_READY = 1 };

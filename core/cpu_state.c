@@ -1,5 +1,5 @@
 #include "core/cpu_state.h"
-#include "core/compiler.h"
+#include "core/lib/compiler.h"
 
 static const char *const state_names[] = {
     [CPU_STATE_ABSENT] = "absent",     [CPU_STATE_FOUND] = "found",         [CPU_STATE_STARTING] = "starting",

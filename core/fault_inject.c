@@ -1,6 +1,6 @@
 #include "core/fault_inject.h"
-#include "core/log.h"
-#include "core/panic.h"
+#include "core/lib/log.h"
+#include "core/lib/panic.h"
 #include "arch/x86/smp/ipi.h"
 #include "arch/x86/smp/percpu.h"
 

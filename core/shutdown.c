@@ -4,7 +4,7 @@
  * CPU is left in VMX operation when the machine resets or the emulator ends.
  */
 #include "core/boot.h"
-#include "core/log.h"
+#include "core/lib/log.h"
 #include "arch/x86/smp/ipi.h"
 #include "arch/x86/smp/percpu.h"
 #include "arch/x86/vmx/vmx_cpu.h"

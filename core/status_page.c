@@ -9,10 +9,10 @@
  * again, and retry when it was odd or moved.
  */
 #include "core/status_page.h"
-#include "core/error.h"
-#include "core/format.h"
-#include "core/spinlock.h"
-#include "core/string.h"
+#include "core/lib/error.h"
+#include "core/lib/format.h"
+#include "core/lib/spinlock.h"
+#include "core/lib/string.h"
 
 /*
  * CRC-32 a byte at a time from a 1 KiB table, built on first use (status_init_pages

@@ -15,7 +15,7 @@
 #ifndef CORE_STATUS_PAGE_H
 #define CORE_STATUS_PAGE_H
 
-#include "core/compiler.h"
+#include "core/lib/compiler.h"
 #include "core/cpu_state.h"
 
 /* "VMXROOT\0" read as a little-endian u64. */

@@ -4,7 +4,7 @@
  * and status_write_end() (core/status_page.c), and the setters that make
  * one of them a write of its own. Counters saturate instead of wrapping.
  */
-#include "core/error.h"
+#include "core/lib/error.h"
 #include "core/status_page.h"
 
 struct status_cpu_record *status_cpu_record(struct status_page *page, uint32_t index)

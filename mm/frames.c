@@ -6,10 +6,10 @@
 #include "mm/frames.h"
 #include "mm/multiboot2.h"
 #include "mm/pmm.h"
-#include "core/error.h"
-#include "core/log.h"
-#include "core/spinlock.h"
-#include "core/string.h"
+#include "core/lib/error.h"
+#include "core/lib/log.h"
+#include "core/lib/spinlock.h"
+#include "core/lib/string.h"
 
 extern char kernel_image_start[], kernel_image_end[];
 

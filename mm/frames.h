@@ -6,7 +6,7 @@
 #ifndef MM_FRAMES_H
 #define MM_FRAMES_H
 
-#include "core/compiler.h"
+#include "core/lib/compiler.h"
 
 struct boot_info;
 

@@ -7,7 +7,7 @@
 #ifndef MM_MEMORY_MAP_H
 #define MM_MEMORY_MAP_H
 
-#include "core/compiler.h"
+#include "core/lib/compiler.h"
 
 enum mem_type {
     MEM_USABLE = 1,           /* RAM the kernel may hand out */

@@ -7,9 +7,9 @@
  */
 #include "mm/multiboot2.h"
 #include "mm/multiboot2_mmap.h"
-#include "core/error.h"
-#include "core/log.h"
-#include "core/string.h"
+#include "core/lib/error.h"
+#include "core/lib/log.h"
+#include "core/lib/string.h"
 
 #define TAG_HEADER_BYTES 8u
 #define TAG_ALIGN_BYTES 8u

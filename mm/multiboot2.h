@@ -11,7 +11,7 @@
 #ifndef MM_MULTIBOOT2_H
 #define MM_MULTIBOOT2_H
 
-#include "core/compiler.h"
+#include "core/lib/compiler.h"
 #include "core/cmdline.h"
 #include "mm/memory_map.h"
 

@@ -6,8 +6,8 @@
  */
 #include "mm/multiboot2_mmap.h"
 #include "mm/multiboot2.h"
-#include "core/error.h"
-#include "core/log.h"
+#include "core/lib/error.h"
+#include "core/lib/log.h"
 
 #define MMAP_ENTRY_MIN_BYTES 24u     /* "Memory map": u64 base_addr, u64 length, u32 type, u32 reserved */
 #define EFI_DESCRIPTOR_MIN_BYTES 40u /* UEFI spec, EFI_MEMORY_DESCRIPTOR */

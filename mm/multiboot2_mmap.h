@@ -6,8 +6,8 @@
 #ifndef MM_MULTIBOOT2_MMAP_H
 #define MM_MULTIBOOT2_MMAP_H
 
-#include "core/compiler.h"
-#include "core/string.h"
+#include "core/lib/compiler.h"
+#include "core/lib/string.h"
 
 struct boot_info;
 

@@ -1,9 +1,9 @@
 #include "mm/paging.h"
 #include "mm/frames.h"
-#include "core/error.h"
-#include "core/log.h"
-#include "core/string.h"
-#include "core/spinlock.h"
+#include "core/lib/error.h"
+#include "core/lib/log.h"
+#include "core/lib/string.h"
+#include "core/lib/spinlock.h"
 #include "arch/x86/cr.h"
 #include "arch/x86/msr.h"
 

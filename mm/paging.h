@@ -11,7 +11,7 @@
 #ifndef MM_PAGING_H
 #define MM_PAGING_H
 
-#include "core/compiler.h"
+#include "core/lib/compiler.h"
 
 #define PTE_PRESENT (1ull << 0)
 #define PTE_WRITABLE (1ull << 1)

@@ -7,9 +7,9 @@
  */
 #include "mm/pmm.h"
 #include "mm/multiboot2.h"
-#include "core/error.h"
-#include "core/log.h"
-#include "core/string.h"
+#include "core/lib/error.h"
+#include "core/lib/log.h"
+#include "core/lib/string.h"
 
 /* The highest frame-aligned end an address range can have without wrapping. */
 #define PMM_TOP_PHYS (UINT64_MAX & ~(uint64_t)(PMM_FRAME_BYTES - 1))

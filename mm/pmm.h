@@ -18,7 +18,7 @@
 #ifndef MM_PMM_H
 #define MM_PMM_H
 
-#include "core/compiler.h"
+#include "core/lib/compiler.h"
 
 struct boot_info;
 

@@ -6,7 +6,7 @@
 #ifndef ARCH_X86_EMULATOR_EXIT_H
 #define ARCH_X86_EMULATOR_EXIT_H
 
-#include "core/compiler.h"
+#include "core/lib/compiler.h"
 
 enum emulator_exit_status { EMULATOR_EXIT_SUCCESS = 0, EMULATOR_EXIT_FAILURE = 1 };
 

@@ -1,7 +1,7 @@
 #include "arch/x86/tsc.h"
 #include "arch/x86/cpuid.h"
 #include "arch/x86/io.h"
-#include "core/log.h"
+#include "core/lib/log.h"
 
 #define PIT_FREQUENCY_HZ 1193182u
 #define PIT_CHANNEL2_DATA 0x42

@@ -6,7 +6,7 @@
 #ifndef ARCH_X86_TSC_H
 #define ARCH_X86_TSC_H
 
-#include "core/compiler.h"
+#include "core/lib/compiler.h"
 
 static inline uint64_t rdtsc(void)
 {

@@ -6,7 +6,7 @@
 #ifndef DRIVERS_SERIAL_UART16550_H
 #define DRIVERS_SERIAL_UART16550_H
 
-#include "core/compiler.h"
+#include "core/lib/compiler.h"
 
 #define SERIAL_COM1_PORT 0x3F8
 #define SERIAL_COM2_PORT 0x2F8

@@ -1,4 +1,4 @@
-// host-sources: core/cmdline.c core/format.c
+// host-sources: core/cmdline.c core/lib/format.c
 /*
  * Fuzzes cmdline_parse with arbitrary bytes. GRUB hands the kernel a
  * NUL-terminated string, so the input is copied into an exact-size heap

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include "mm/multiboot2.h"
 #include "mm/pmm.h"
-#include "core/error.h"
+#include "core/lib/error.h"
 
 #define REQUIRE(cond)                                                                                        \
     do {                                                                                                     \

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <stdio.h>
 #include "mm/pmm.h"
-#include "core/error.h"
+#include "core/lib/error.h"
 
 #define REQUIRE(cond)                                                                                        \
     do {                                                                                                     \

@@ -1,4 +1,4 @@
-// host-sources: arch/x86/vmx/vmcs_pool.c arch/x86/vmx/vmcs_guard.c arch/x86/vmx/vmcs_pool_query.c arch/x86/vmx/vmx_error.c tests/unit/fake_vmx_cpu.c core/format.c core/error.c
+// host-sources: arch/x86/vmx/vmcs_pool.c arch/x86/vmx/vmcs_guard.c arch/x86/vmx/vmcs_pool_query.c arch/x86/vmx/vmx_error.c tests/unit/fake_vmx_cpu.c core/lib/format.c core/lib/error.c
 /*
  * Random operation sequences on a 4-CPU x 8-VMCS pool over the fake
  * processor. After every step the pool must agree with a small independent
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "arch/x86/vmx/vmcs_pool.h"
-#include "core/error.h"
+#include "core/lib/error.h"
 #include "tests/unit/fake_vmx_cpu.h"
 
 #define CPUS 4

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "core/log.h"
+#include "core/lib/log.h"
 #include "tests/unit/check.h"
 
 static char captured[1 << 16];

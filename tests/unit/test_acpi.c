@@ -4,7 +4,7 @@
  */
 // host-sources: arch/x86/smp/acpi.c
 #include "arch/x86/smp/acpi.h"
-#include "core/error.h"
+#include "core/lib/error.h"
 #include "tests/unit/acpi_build.h"
 #include "tests/unit/check.h"
 

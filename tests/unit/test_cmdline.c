@@ -1,4 +1,4 @@
-// host-sources: core/cmdline.c core/format.c
+// host-sources: core/cmdline.c core/lib/format.c
 /*
  * core/cmdline.c: defaults, every option with good and bad values, and the
  * lines a boot loader or a person could get wrong (garbage, control bytes,
@@ -414,7 +414,7 @@ TEST(cmdline_random_garbage_never_crashes)
     }
 }
 
-/* core/log.c formats a line into LOG_LINE_BYTES; the longest warning must fit, even from cpu4095. */
+/* core/lib/log.c formats a line into LOG_LINE_BYTES; the longest warning must fit, even from cpu4095. */
 TEST(cmdline_longest_warning_fits_a_kernel_log_line)
 {
     char line[200];

@@ -1,13 +1,13 @@
-// host-sources: core/format.c
+// host-sources: core/lib/format.c
 /*
- * core/format.c against the host's snprintf: the same format and arguments
+ * core/lib/format.c against the host's snprintf: the same format and arguments
  * must give the same text and the same return value, at every buffer size.
  */
 #include <stdio.h>
 #include <stdint.h>
 #include <limits.h>
 #include <stdarg.h>
-#include "core/format.h"
+#include "core/lib/format.h"
 #include "tests/unit/check.h"
 
 /*

@@ -3,7 +3,7 @@
  */
 // host-sources: arch/x86/smp/madt.c arch/x86/smp/acpi.c
 #include "arch/x86/smp/madt.h"
-#include "core/error.h"
+#include "core/lib/error.h"
 #include "tests/unit/acpi_build.h"
 #include "tests/unit/check.h"
 

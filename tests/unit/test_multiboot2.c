@@ -5,7 +5,7 @@
  * message that names what is wrong. Also mem_regions_normalize.
  */
 #include "mm/multiboot2.h"
-#include "core/error.h"
+#include "core/lib/error.h"
 #include "tests/unit/check.h"
 #include "tests/unit/mb2_build.h"
 

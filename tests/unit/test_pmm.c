@@ -6,7 +6,7 @@
  */
 #include "mm/pmm.h"
 #include "mm/multiboot2.h"
-#include "core/error.h"
+#include "core/lib/error.h"
 #include "tests/unit/check.h"
 #include "tests/unit/mb2_build.h"
 

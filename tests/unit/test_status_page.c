@@ -1,4 +1,4 @@
-// host-sources: core/status_page.c core/status_record.c core/format.c
+// host-sources: core/status_page.c core/status_record.c core/lib/format.c
 /*
  * The status page writer: layout against the table in docs/status-page.md,
  * the seqlock generation, the checksum, the setters, several pages, the hex
@@ -12,7 +12,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
-#include "core/error.h"
+#include "core/lib/error.h"
 #include "core/status_page.h"
 #include "tests/unit/check.h"
 

@@ -1,4 +1,4 @@
-// host-sources: arch/x86/vmx/vmx_error.c core/format.c
+// host-sources: arch/x86/vmx/vmx_error.c core/lib/format.c
 /*
  * VMCS field encodings decode to the width and type their names promise
  * (SDM appendix "Field Encoding in VMCS"), and the checked accessors pass

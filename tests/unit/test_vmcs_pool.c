@@ -1,4 +1,4 @@
-// host-sources: arch/x86/vmx/vmcs_pool.c arch/x86/vmx/vmcs_guard.c arch/x86/vmx/vmcs_pool_query.c arch/x86/vmx/vmx_error.c tests/unit/fake_vmx_cpu.c core/format.c core/error.c
+// host-sources: arch/x86/vmx/vmcs_pool.c arch/x86/vmx/vmcs_guard.c arch/x86/vmx/vmcs_pool_query.c arch/x86/vmx/vmx_error.c tests/unit/fake_vmx_cpu.c core/lib/format.c core/lib/error.c
 /*
  * The VMCS pool over a fake processor (tests/unit/fake_vmx_cpu.c): every
  * legal transition, every refusal leaving the pool byte-for-byte unchanged,
@@ -8,7 +8,7 @@
  */
 #include <stddef.h>
 #include "arch/x86/vmx/vmcs_pool.h"
-#include "core/error.h"
+#include "core/lib/error.h"
 #include "tests/unit/check.h"
 #include "tests/unit/fake_vmx_cpu.h"
 

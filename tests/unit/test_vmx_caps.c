@@ -1,4 +1,4 @@
-// host-sources: arch/x86/vmx/vmx_caps.c arch/x86/vmx/vmx_caps_names.c arch/x86/vmx/vmx_caps_report.c arch/x86/vmx/vmx_text.c core/format.c core/error.c
+// host-sources: arch/x86/vmx/vmx_caps.c arch/x86/vmx/vmx_caps_names.c arch/x86/vmx/vmx_caps_report.c arch/x86/vmx/vmx_text.c core/lib/format.c core/lib/error.c
 /*
  * VMX capability MSRs over a fake RDMSR holding values like Bochs 2.7's
  * corei7_skylake_x (revision 0x2b, 4 KiB write-back regions, TRUE controls,
@@ -6,7 +6,7 @@
  * basic check, the CR fixed-bit check and the per-AP comparison.
  */
 #include "arch/x86/vmx/vmx_caps.h"
-#include "core/error.h"
+#include "core/lib/error.h"
 #include "tests/unit/check.h"
 
 struct fake_msr {
@@ -320,7 +320,7 @@ TEST(caps_report_lines_name_controls_and_fit_the_log)
     CHECK(log_contains("vmx: EPT/VPID capabilities: execute-only [yes]"));
     CHECK(log_contains(
         "vmx: summary: EPT yes, VPID yes, unrestricted guest yes, TRUE controls yes, VM functions yes"));
-    /* Every line fits core/log.c's 320-byte lines with its prefix. */
+    /* Every line fits core/lib/log.c's 320-byte lines with its prefix. */
     const char *text = log_captured();
     size_t longest = 0;
     for (const char *line = text; *line;) {

@@ -1,4 +1,4 @@
-// host-sources: arch/x86/vmx/vmx_error.c core/format.c
+// host-sources: arch/x86/vmx/vmx_error.c core/lib/format.c
 /*
  * The VM-instruction error table and outcome text (SDM: "VM Instruction
  * Error Numbers"): every defined number named as the SDM names it, the

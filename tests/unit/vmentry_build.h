@@ -11,7 +11,7 @@
 
 #include <string.h>
 #include "arch/x86/vmx/vmentry_check.h"
-#include "core/error.h"
+#include "core/lib/error.h"
 
 /* Bochs corei7_skylake_x. */
 #define SKX_BASIC 0x00d810000000002bull /* rev 0x2b, 4096 bytes, WB, INS/OUTS info, TRUE controls */

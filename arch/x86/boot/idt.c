@@ -1,7 +1,7 @@
 #include "arch/x86/boot/idt.h"
 #include "arch/x86/cr.h"
 #include "arch/x86/smp/percpu.h"
-#include "core/panic.h"
+#include "core/lib/panic.h"
 
 struct idt_gate {
     uint16_t offset_low;

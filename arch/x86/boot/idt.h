@@ -7,7 +7,7 @@
 #ifndef ARCH_X86_BOOT_IDT_H
 #define ARCH_X86_BOOT_IDT_H
 
-#include "core/compiler.h"
+#include "core/lib/compiler.h"
 
 /* What interrupt_stubs.asm pushes, lowest address first. */
 struct interrupt_frame {

@@ -5,9 +5,9 @@
  * table is named in a message and skipped rather than followed.
  */
 #include "arch/x86/smp/acpi.h"
-#include "core/error.h"
-#include "core/log.h"
-#include "core/string.h"
+#include "core/lib/error.h"
+#include "core/lib/log.h"
+#include "core/lib/string.h"
 
 #define RSDP_SIGNATURE "RSD PTR "
 /* ACPI spec, "Finding the RSDP on IA-PC Systems": on a 16-byte boundary. */

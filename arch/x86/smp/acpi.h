@@ -11,7 +11,7 @@
 #ifndef ARCH_X86_SMP_ACPI_H
 #define ARCH_X86_SMP_ACPI_H
 
-#include "core/compiler.h"
+#include "core/lib/compiler.h"
 
 /* Every ACPI table longer than this is taken as corrupt: real ones are KiBs. */
 #define ACPI_TABLE_MAX_BYTES MiB(1)

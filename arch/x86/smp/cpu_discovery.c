@@ -2,8 +2,8 @@
 #include "arch/x86/smp/acpi.h"
 #include "arch/x86/smp/madt.h"
 #include "arch/x86/smp/percpu.h"
-#include "core/error.h"
-#include "core/log.h"
+#include "core/lib/error.h"
+#include "core/lib/log.h"
 #include "mm/frames.h"
 #include "mm/multiboot2.h"
 

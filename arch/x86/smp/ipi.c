@@ -3,9 +3,9 @@
 #include "arch/x86/smp/percpu.h"
 #include "arch/x86/boot/idt.h"
 #include "arch/x86/tsc.h"
-#include "core/error.h"
-#include "core/log.h"
-#include "core/panic.h"
+#include "core/lib/error.h"
+#include "core/lib/log.h"
+#include "core/lib/panic.h"
 
 /* How long the panicking CPU waits for the others to leave VMX and halt. */
 #define STOP_TIMEOUT_MS 100

@@ -6,7 +6,7 @@
 #ifndef ARCH_X86_SMP_IPI_H
 #define ARCH_X86_SMP_IPI_H
 
-#include "core/compiler.h"
+#include "core/lib/compiler.h"
 
 #define IPI_CALL_TIMEOUT_MS 100
 

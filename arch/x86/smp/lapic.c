@@ -2,8 +2,8 @@
 #include "arch/x86/cpuid.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/tsc.h"
-#include "core/error.h"
-#include "core/log.h"
+#include "core/lib/error.h"
+#include "core/lib/log.h"
 
 /* Register offsets in the xAPIC page; x2APIC MSR = 0x800 + offset / 16 (SDM: "x2APIC Register Address Space"). */
 enum lapic_register {

@@ -7,7 +7,7 @@
 #ifndef ARCH_X86_SMP_LAPIC_H
 #define ARCH_X86_SMP_LAPIC_H
 
-#include "core/compiler.h"
+#include "core/lib/compiler.h"
 
 #define VECTOR_IPI_CALL 0xF0 /* arch/x86/smp/ipi.c: run a function on a CPU */
 #define VECTOR_SPURIOUS 0xFF

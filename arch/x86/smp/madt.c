@@ -5,9 +5,9 @@
  * found before it; a bad value inside a well-formed entry only skips that one.
  */
 #include "arch/x86/smp/madt.h"
-#include "core/error.h"
-#include "core/log.h"
-#include "core/string.h"
+#include "core/lib/error.h"
+#include "core/lib/log.h"
+#include "core/lib/string.h"
 
 /* Minimum lengths, ACPI spec, the structures named in madt.h. */
 #define LOCAL_APIC_ENTRY_BYTES 8u

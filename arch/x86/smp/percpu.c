@@ -8,9 +8,9 @@
 #include "arch/x86/msr.h"
 #include "arch/x86/cr.h"
 #include "arch/x86/cpuid.h"
-#include "core/error.h"
-#include "core/log.h"
-#include "core/string.h"
+#include "core/lib/error.h"
+#include "core/lib/log.h"
+#include "core/lib/string.h"
 #include "mm/frames.h"
 #include "mm/paging.h"
 

@@ -11,9 +11,9 @@
 #ifndef ARCH_X86_SMP_PERCPU_H
 #define ARCH_X86_SMP_PERCPU_H
 
-#include "core/compiler.h"
+#include "core/lib/compiler.h"
 #include "core/cpu_state.h"
-#include "core/spinlock.h"
+#include "core/lib/spinlock.h"
 
 #define MAX_CPUS 256
 #define KERNEL_STACK_BYTES KiB(16)

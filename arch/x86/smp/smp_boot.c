@@ -24,8 +24,8 @@
 #include "arch/x86/smp/percpu.h"
 #include "arch/x86/smp/trampoline.h"
 #include "arch/x86/tsc.h"
-#include "core/error.h"
-#include "core/log.h"
+#include "core/lib/error.h"
+#include "core/lib/log.h"
 #include "mm/frames.h"
 
 /* SDM "MP Initialization": INIT, (10 ms), SIPI, 200 us, SIPI. */

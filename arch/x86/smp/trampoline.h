@@ -6,7 +6,7 @@
 #ifndef ARCH_X86_SMP_TRAMPOLINE_H
 #define ARCH_X86_SMP_TRAMPOLINE_H
 
-#include "core/compiler.h"
+#include "core/lib/compiler.h"
 
 /* One entry per AP: the trampoline finds its own by APIC id (from CPUID). */
 struct ap_boot_slot {

@@ -8,10 +8,10 @@
  */
 #include "arch/x86/vmx/vmcs_pool.h"
 #include "arch/x86/vmx/vmcs_pool_internal.h"
-#include "core/error.h"
-#include "core/format.h"
-#include "core/log.h"
-#include "core/string.h"
+#include "core/lib/error.h"
+#include "core/lib/format.h"
+#include "core/lib/log.h"
+#include "core/lib/string.h"
 
 /* "(SDM: VMPTRLD with VMXON pointer is VM-instruction error 10)" and its siblings. */
 static void sdm_rule(char *buf, size_t size_bytes, const char *insn, bool vmxon_pointer)

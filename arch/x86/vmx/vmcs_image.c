@@ -3,7 +3,7 @@
  * of (encoding, name, offset) in list order, and a lookup by encoding.
  */
 #include "arch/x86/vmx/vmcs_image.h"
-#include "core/string.h"
+#include "core/lib/string.h"
 
 /* "VMCS_GUEST_CR0" + 5 is "GUEST_CR0". */
 static const struct vmcs_image_field_info image_fields[VMCS_IMAGE_FIELD_COUNT] = {

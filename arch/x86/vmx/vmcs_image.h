@@ -23,7 +23,7 @@
 #define ARCH_X86_VMX_VMCS_IMAGE_H
 
 #include "arch/x86/vmx/vmcs_fields.h"
-#include "core/compiler.h"
+#include "core/lib/compiler.h"
 
 /* clang-format off */
 #define VMCS_IMAGE_FIELDS(X)                                                            \

@@ -6,10 +6,10 @@
  */
 #include "arch/x86/vmx/vmcs_pool.h"
 #include "arch/x86/vmx/vmcs_pool_internal.h"
-#include "core/error.h"
-#include "core/format.h"
-#include "core/log.h"
-#include "core/string.h"
+#include "core/lib/error.h"
+#include "core/lib/format.h"
+#include "core/lib/log.h"
+#include "core/lib/string.h"
 
 enum vmcs_instruction { INSN_VMCLEAR = 1, INSN_VMPTRLD = 2 };
 

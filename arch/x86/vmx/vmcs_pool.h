@@ -40,8 +40,8 @@
 
 #include "arch/x86/vmx/vmx_error.h"
 #include "arch/x86/vmx/vmx_outcome.h"
-#include "core/compiler.h"
-#include "core/spinlock.h"
+#include "core/lib/compiler.h"
+#include "core/lib/spinlock.h"
 
 #define VMCS_POOL_MAX_CPUS 256
 #define VMCS_POOL_MAX_VMCS 1024

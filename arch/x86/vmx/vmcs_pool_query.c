@@ -1,9 +1,9 @@
 /* Reading the VMCS pool: states, snapshots for the status page, self-checks. */
 #include "arch/x86/vmx/vmcs_pool.h"
 #include "arch/x86/vmx/vmcs_pool_internal.h"
-#include "core/error.h"
-#include "core/format.h"
-#include "core/string.h"
+#include "core/lib/error.h"
+#include "core/lib/format.h"
+#include "core/lib/string.h"
 
 const char *vmcs_state_name(enum vmcs_state state)
 {

@@ -4,8 +4,8 @@
 #include "arch/x86/vmx/vmcs_service.h"
 #include "arch/x86/smp/ipi.h"
 #include "arch/x86/smp/percpu.h"
-#include "core/error.h"
-#include "core/log.h"
+#include "core/lib/error.h"
+#include "core/lib/log.h"
 
 #define TEST_GUEST_RIP 0xffffffff8123abcdull
 #define TEST_GUEST_ES_SELECTOR 0x2b

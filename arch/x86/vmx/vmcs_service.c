@@ -11,9 +11,9 @@
 #include "arch/x86/cpuid.h"
 #include "arch/x86/smp/ipi.h"
 #include "arch/x86/smp/percpu.h"
-#include "core/error.h"
-#include "core/log.h"
-#include "core/panic.h"
+#include "core/lib/error.h"
+#include "core/lib/log.h"
+#include "core/lib/panic.h"
 #include "mm/frames.h"
 
 static struct vmcs_pool *pool;

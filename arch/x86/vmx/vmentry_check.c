@@ -5,8 +5,8 @@
  * are loaded last; within an area, the SDM's order).
  */
 #include "arch/x86/vmx/vmentry_check_internal.h"
-#include "core/error.h"
-#include "core/string.h"
+#include "core/lib/error.h"
+#include "core/lib/string.h"
 
 enum check_area { AREA_CONTROL, AREA_HOST, AREA_GUEST, AREA_MSR_LIST, AREA_MSR_ENTRY };
 #define AREA_OF_CONTROL AREA_CONTROL

@@ -7,10 +7,10 @@
  */
 #include "arch/x86/vmx/vmx_caps.h"
 #include "arch/x86/vmx/vmx_text.h"
-#include "core/error.h"
-#include "core/format.h"
-#include "core/log.h"
-#include "core/string.h"
+#include "core/lib/error.h"
+#include "core/lib/format.h"
+#include "core/lib/log.h"
+#include "core/lib/string.h"
 
 enum caps_presence {
     PRESENT_ALWAYS,
@@ -197,7 +197,7 @@ int vmx_caps_compare(const struct vmx_caps *boot, const struct vmx_caps *ap, int
         uint64_t differ = caps_value(boot, m) ^ caps_value(ap, m);
         if (!differ)
             continue;
-        char names[160] = ""; /* keeps the line within core/log.c's 320 bytes */
+        char names[160] = ""; /* keeps the line within core/lib/log.c's 320 bytes */
         if (m->control_name)
             name_control_bits(names, sizeof names, 0, differ, m->control_name);
         /* name_control_bits starts each name with ", "; show them as " (a, b)". */

@@ -7,7 +7,7 @@
 #ifndef ARCH_X86_VMX_VMX_CAPS_H
 #define ARCH_X86_VMX_VMX_CAPS_H
 
-#include "core/compiler.h"
+#include "core/lib/compiler.h"
 
 #ifndef MSR_IA32_VMX_BASIC
 #define MSR_IA32_VMX_BASIC 0x480

@@ -7,9 +7,9 @@
  */
 #include "arch/x86/vmx/vmx_caps.h"
 #include "arch/x86/vmx/vmx_text.h"
-#include "core/log.h"
+#include "core/lib/log.h"
 
-#define REPORT_LINE_BYTES 240 /* below core/log.c's line size, with room for the "cpuN: " prefix */
+#define REPORT_LINE_BYTES 240 /* below core/lib/log.c's line size, with room for the "cpuN: " prefix */
 
 struct report_line {
     char text[REPORT_LINE_BYTES];

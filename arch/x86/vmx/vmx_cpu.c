@@ -5,10 +5,10 @@
 #include "arch/x86/cr.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/smp/percpu.h"
-#include "core/error.h"
-#include "core/format.h"
-#include "core/log.h"
-#include "core/panic.h"
+#include "core/lib/error.h"
+#include "core/lib/format.h"
+#include "core/lib/log.h"
+#include "core/lib/panic.h"
 #include "mm/frames.h"
 
 static struct vmx_caps boot_caps;

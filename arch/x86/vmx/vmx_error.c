@@ -4,7 +4,7 @@
  * log line can be looked up in the manual as printed.
  */
 #include "arch/x86/vmx/vmx_error.h"
-#include "core/format.h"
+#include "core/lib/format.h"
 
 static const char *const vmx_error_names[VMX_ERROR_MAX + 1] = {
     [1] = "VMCALL executed in VMX root operation",

@@ -5,8 +5,8 @@
 #include "arch/x86/vmx/vmx_error.h"
 #include "arch/x86/vmx/vmx_insn.h"
 #include "arch/x86/smp/percpu.h"
-#include "core/error.h"
-#include "core/log.h"
+#include "core/lib/error.h"
+#include "core/lib/log.h"
 #include "mm/frames.h"
 
 /* VM-instruction error numbers the SDM gives for each case ("VM Instruction Error Numbers"). */

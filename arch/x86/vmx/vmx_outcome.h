@@ -8,7 +8,7 @@
 #ifndef ARCH_X86_VMX_VMX_OUTCOME_H
 #define ARCH_X86_VMX_VMX_OUTCOME_H
 
-#include "core/compiler.h"
+#include "core/lib/compiler.h"
 
 enum vmx_result {
     VMX_SUCCEED = 0,

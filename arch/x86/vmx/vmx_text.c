@@ -1,7 +1,7 @@
 /* See vmx_text.h. */
 #include <stdarg.h>
 #include "arch/x86/vmx/vmx_text.h"
-#include "core/format.h"
+#include "core/lib/format.h"
 
 size_t vmx_text_append(char *buf, size_t size_bytes, size_t used, const char *fmt, ...)
 {

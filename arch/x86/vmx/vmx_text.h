@@ -2,7 +2,7 @@
 #ifndef ARCH_X86_VMX_VMX_TEXT_H
 #define ARCH_X86_VMX_VMX_TEXT_H
 
-#include "core/compiler.h"
+#include "core/lib/compiler.h"
 
 /*
  * Appends formatted text at buf[used] and returns the new length, never past

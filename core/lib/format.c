@@ -4,7 +4,7 @@
  * Anything else after a '%' is copied to the output literally, so a bad format
  * shows up in the log instead of eating arguments. No libc, no builtins.
  */
-#include "core/format.h"
+#include "core/lib/format.h"
 
 /* A width larger than any log line; keeps the width arithmetic far from overflow. */
 #define FORMAT_MAX_WIDTH 4096

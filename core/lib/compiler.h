@@ -1,6 +1,6 @@
 /* Compiler helpers shared by the kernel and the host-built tests. */
-#ifndef CORE_COMPILER_H
-#define CORE_COMPILER_H
+#ifndef CORE_LIB_COMPILER_H
+#define CORE_LIB_COMPILER_H
 
 #include <stddef.h>
 #include <stdint.h>

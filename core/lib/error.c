@@ -1,5 +1,5 @@
-#include "core/error.h"
-#include "core/compiler.h"
+#include "core/lib/error.h"
+#include "core/lib/compiler.h"
 
 static const char *const error_names[] = {
     [0] = "E_OK",           [-E_INVAL] = "E_INVAL",       [-E_NOMEM] = "E_NOMEM",     [-E_NOENT] = "E_NOENT",

@@ -1,8 +1,8 @@
 /* The few string and memory functions the freestanding kernel needs. */
-#ifndef CORE_STRING_H
-#define CORE_STRING_H
+#ifndef CORE_LIB_STRING_H
+#define CORE_LIB_STRING_H
 
-#include "core/compiler.h"
+#include "core/lib/compiler.h"
 
 #ifdef VMXROOT_HOST
 #include <string.h>

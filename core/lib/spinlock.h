@@ -3,10 +3,10 @@
  * busy CPU cannot starve another one's log line. Plain C11 atomics, so the
  * host tests can use it too.
  */
-#ifndef CORE_SPINLOCK_H
-#define CORE_SPINLOCK_H
+#ifndef CORE_LIB_SPINLOCK_H
+#define CORE_LIB_SPINLOCK_H
 
-#include "core/compiler.h"
+#include "core/lib/compiler.h"
 
 struct spinlock {
     uint32_t next_ticket;

@@ -3,11 +3,11 @@
  * with '-' and '0' flags and a field width (also '*'); 'l', 'll', 'z' sizes.
  * Pure code: no hardware, built for the host tests too.
  */
-#ifndef CORE_FORMAT_H
-#define CORE_FORMAT_H
+#ifndef CORE_LIB_FORMAT_H
+#define CORE_LIB_FORMAT_H
 
 #include <stdarg.h>
-#include "core/compiler.h"
+#include "core/lib/compiler.h"
 
 /*
  * Formats into buf (always NUL-terminated when size_bytes > 0) and returns

@@ -3,12 +3,12 @@
  * prints it ("cpu3: "); lines from several CPUs never interleave. Warnings and
  * errors carry "warning: " / "error: " after the prefix.
  *
- * The kernel implementation is core/log.c; host tests link a capturing one.
+ * The kernel implementation is core/lib/log.c; host tests link a capturing one.
  */
-#ifndef CORE_LOG_H
-#define CORE_LOG_H
+#ifndef CORE_LIB_LOG_H
+#define CORE_LIB_LOG_H
 
-#include "core/compiler.h"
+#include "core/lib/compiler.h"
 
 enum log_level {
     LOG_ERROR = 0,

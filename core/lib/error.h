@@ -2,8 +2,8 @@
  * Negative error codes returned across vmxroot. 0 is success; every failing
  * function returns one of these, and messages print them by name.
  */
-#ifndef CORE_ERROR_H
-#define CORE_ERROR_H
+#ifndef CORE_LIB_ERROR_H
+#define CORE_LIB_ERROR_H
 
 enum error_code {
     E_OK = 0,

@@ -1,9 +1,9 @@
 /*
  * The memory and string functions the compiler and the kernel need. Simple
  * code: nothing here is on a hot path, and the kernel may not use SSE.
- * The host build uses libc's instead (core/string.h).
+ * The host build uses libc's instead (core/lib/string.h).
  */
-#include "core/string.h"
+#include "core/lib/string.h"
 
 #ifndef VMXROOT_HOST
 void *memset(void *dst, int value, size_t size_bytes)

@@ -3,10 +3,10 @@
  * then writes it under the console lock, so lines from several CPUs never
  * interleave. Every line starts with the printing CPU ("cpu3: ").
  */
-#include "core/log.h"
-#include "core/format.h"
-#include "core/spinlock.h"
-#include "core/string.h"
+#include "core/lib/log.h"
+#include "core/lib/format.h"
+#include "core/lib/spinlock.h"
+#include "core/lib/string.h"
 #include "drivers/serial/uart16550.h"
 #include "arch/x86/smp/percpu.h"
 

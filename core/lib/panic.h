@@ -4,10 +4,10 @@
  * its way down), leaves VMX on this CPU, and then halts - or leaves the
  * emulator when the command line said exit=on-ready, so a test ends.
  */
-#ifndef CORE_PANIC_H
-#define CORE_PANIC_H
+#ifndef CORE_LIB_PANIC_H
+#define CORE_LIB_PANIC_H
 
-#include "core/compiler.h"
+#include "core/lib/compiler.h"
 
 NORETURN void panic(const char *fmt, ...) PRINTF_LIKE(1, 2);
 

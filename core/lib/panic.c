@@ -1,6 +1,6 @@
-#include "core/panic.h"
-#include "core/format.h"
-#include "core/log.h"
+#include "core/lib/panic.h"
+#include "core/lib/format.h"
+#include "core/lib/log.h"
 #include "arch/x86/emulator_exit.h"
 #include "arch/x86/smp/percpu.h"
 
