@@ -136,3 +136,16 @@ help:
 	@echo "make lint       clang-tidy, cppcheck, gcc -Werror build of host code, clang-format check"
 	@echo "make bench      benchmarks, table into BENCHMARKS.md (QUICK=1 for a short run)"
 	@echo "make soak       50 boots in a row under QEMU -smp 16"
+
+# --- the built-in test guest: a flat image, linked into the kernel as data --
+TEST_GUEST_BIN := $(BUILD)/test_guest/test_guest.bin
+$(TEST_GUEST_BIN): arch/x86/vmx/test_guest/test_guest.nasm
+	@mkdir -p $(dir $@)
+	$(NASM) -f bin -o $@ $<
+$(BUILD)/kernel/arch/x86/vmx/test_guest/test_guest_blob.asm.o: $(TEST_GUEST_BIN)
+$(BUILD)/kernel/arch/x86/vmx/test_guest/test_guest_blob.asm.o: NASM_FLAGS += -DTEST_GUEST_BIN='"$(TEST_GUEST_BIN)"'
+
+# The VM-exit round trip (vcpu_run -> dispatch -> handler -> entry) is the one hot path of the
+# kernel: -O2 there (inlining, no frame setup per field access) against -Oz elsewhere.
+VMEXIT_HOT_OBJS := $(addprefix $(BUILD)/kernel/arch/x86/vmx/,vcpu_run.o vcpu.o vmexit_dispatch.o vmexit_cpuid.o guest_cpuid.o)
+$(VMEXIT_HOT_OBJS): KERNEL_CFLAGS += -O2

@@ -29,6 +29,7 @@
 #include "arch/x86/vmx/vmcs_service.h"
 #include "arch/x86/vmx/vmcs_selftest.h"
 #include "arch/x86/vmx/vmx_inject.h"
+#include "arch/x86/vmx/guest_launch.h"
 
 /* Copied out of the multiboot2 block at once: low memory is reused later. */
 static struct boot_info boot_info;
@@ -65,7 +66,7 @@ static void apply_options(void)
     if (options.console_port != SERIAL_COM1_PORT && !serial_init(options.console_port))
         log_warn("console: no UART answers at port 0x%x: writing to the 0xE9 debug port",
                  options.console_port);
-    panic_set_exit_emulator(options.exit == EXIT_ON_READY);
+    panic_set_exit_emulator(options.exit != EXIT_NEVER);
 }
 
 static void memory_init(void)
@@ -178,6 +179,9 @@ static NORETURN void kernel_main_on_cpu_stack(void)
              smp.online, cpus.found, in_vmx, vmcs_service_free(), vmcs_service_total(), status_publish_phys(),
              smp.bringup_us, ready_us);
     if (options.exit == EXIT_ON_READY)
+        boot_shutdown(EMULATOR_EXIT_SUCCESS);
+    guest_launch_all(&options, in_vmx); /* guest=test: the test guest on every CPU in VMX root */
+    if (options.exit == EXIT_ON_GUEST_EXIT)
         boot_shutdown(EMULATOR_EXIT_SUCCESS);
     cpu_idle(); /* the boot CPU idles; APs already do */
 }

@@ -82,6 +82,7 @@ struct percpu {
     bool vmx_capable;               /* CPUID.1:ECX.VMX as this CPU saw it (kept after it halts) */
     bool stall_injected;            /* inject=ap-stall picked this CPU */
     volatile uint32_t ap_work_done; /* AP: set after its post-online work (VMX) */
+    void (*volatile idle_work)(void); /* smp_post_idle_work: run once by cpu_idle, then cleared */
     /* Cross-CPU call mailbox (arch/x86/smp/ipi.c): the caller holds call_lock. */
     struct spinlock call_lock;
     void (*volatile call_fn)(void *arg);

@@ -61,8 +61,26 @@ static const char *stage_name(uint32_t stage)
 
 NORETURN void cpu_idle(void)
 {
-    for (;;)
+    struct percpu *cpu = this_cpu();
+    for (;;) {
         __asm__ volatile("sti; hlt; cli" ::: "memory");
+        void (*work)(void) = __atomic_exchange_n(&cpu->idle_work, NULL, __ATOMIC_ACQ_REL);
+        if (work)
+            work();
+    }
+}
+
+int smp_post_idle_work(uint32_t cpu_index, void (*work)(void))
+{
+    struct percpu *target = cpu_index < MAX_CPUS ? cpu_table[cpu_index] : NULL;
+    if (!target || target->state != CPU_STATE_ONLINE)
+        return E_INVAL;
+    void (*expected)(void) = NULL;
+    if (!__atomic_compare_exchange_n(&target->idle_work, &expected, work, false, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE))
+        return E_BUSY;
+    /* The wake-up vector's handler only acknowledges: cpu_idle finds the work after its HLT. */
+    return lapic_send_fixed(target->apic_id, VECTOR_WAKE);
 }
 
 static NORETURN void halt_forever(void)

@@ -24,6 +24,13 @@ int smp_start_aps(const struct boot_options *opts, struct smp_result *result);
  * for each; returns how many finished.
  */
 uint32_t smp_wait_ap_work(uint32_t timeout_ms);
+/*
+ * Hands an idle AP one piece of work (a guest launch): it runs on that CPU
+ * from cpu_idle, with interrupts off, for as long as it takes; the caller
+ * does not wait. E_BUSY when that CPU already has work pending, E_INVAL when
+ * it is not online.
+ */
+int smp_post_idle_work(uint32_t cpu_index, void (*work)(void));
 NORETURN void cpu_idle(void);
 
 #endif
