@@ -61,7 +61,8 @@ TEST(passthrough_on_a_bios_layout)
     /* 1 GiB pages: 3-4 GiB (UC) and 4-8 GiB; 0-1, 1-2 (vmxroot) and 2-3 GiB (the 8 MiB UC range) split. */
     CHECK_EQ(stats.leaves_1gib, 5);
     CHECK_EQ(stats.leaves_2mib, 511 + (512 - 7) + 512);
-    CHECK_EQ(stats.leaves_4kib, 511 + 1); /* the first 2 MiB but 0x9F000; the status page alone in its table */
+    CHECK_EQ(stats.leaves_4kib,
+             511 + 1); /* the first 2 MiB but 0x9F000; the status page alone in its table */
     CHECK_EQ(stats.mapped_bytes, (8ull << 30) - OWN_BYTES - 4096 + 4096);
     CHECK_EQ(stats.tables, 1 + 1 + 3 + 2);
     ept_space_destroy(&space);
