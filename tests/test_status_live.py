@@ -15,8 +15,6 @@ page decoded from the serial log must show 4 CPUs in VMX root with revision 0x2b
 "in VMX root operation" line says), the pool at 16 free of 16, and the injected failure on cpu0 by
 name: vmptrld-vmxon-pointer (VM-instruction error 10) counted once, in the JSON and in the table.
 """
-import importlib.machinery
-import importlib.util
 import json
 import re
 import subprocess
@@ -25,6 +23,7 @@ import sys
 import pytest
 
 from emulators import REPO, Boot, assert_ready, boot, parse_ready
+from status_pages import load_tool
 
 TOOL = REPO / "tools" / "vmxroot-status"
 QEMU_CPUS = 8
@@ -40,14 +39,6 @@ LEFT_OUT_RE = re.compile(r"^cpu0: warning: cpu(\d+) \(apic (\d+)\): (no answer t
 VMX_ROOT_RE = re.compile(r"^cpu(\d+): vmx: in VMX root operation \(VMXON region 0x[0-9a-f]+, revision 0x([0-9a-f]+)\)")
 INJECT_RE = re.compile(r"^cpu(\d+): inject: case=vmptrld-vmxon insn=VMPTRLD .* outcome=\"VMfailValid error (\d+) "
                        r"\(.*result=(\w+)")
-
-
-def load_tool():
-    loader = importlib.machinery.SourceFileLoader("vmxroot_status", str(TOOL))
-    spec = importlib.util.spec_from_loader("vmxroot_status", loader)
-    module = importlib.util.module_from_spec(spec)
-    loader.exec_module(module)
-    return module
 
 
 def run_tool(*args, json_output=True, context=""):
