@@ -172,6 +172,24 @@ def test_devmem_with_the_address_from_the_cmdline(devmem):
     assert len(status["vcpus"]) == 4 and status["vcpus"][0]["exit_count_total"] == 163
 
 
+def test_a_copy_of_the_tool_runs_on_its_own(devmem, tmp_path):
+    """What a person copies into a guest: the script and its folder of modules, nothing else."""
+    mem, cmdline = devmem
+    guest = tmp_path / "guest"
+    guest.mkdir()
+    (guest / "vmxroot-status").write_text((REPO / "tools" / "vmxroot-status").read_text())
+    (guest / "vmxroot_status").mkdir()
+    for module in (REPO / "tools" / "vmxroot_status").glob("*.py"):
+        (guest / "vmxroot_status" / module.name).write_text(module.read_text())
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "vmxroot-status").symlink_to(guest / "vmxroot-status")
+    proc = subprocess.run([sys.executable, str(tmp_path / "bin" / "vmxroot-status"), "--devmem", str(mem),
+                           "--cmdline", str(cmdline), "--json"], cwd=str(tmp_path), stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True, env={"PATH": os.environ.get("PATH", "")})
+    assert proc.returncode == EXIT_OK, proc.stderr
+    assert json.loads(proc.stdout)["vcpus"][0]["exit_count_total"] == 163
+
+
 def test_devmem_paths_from_the_environment(devmem):
     mem, cmdline = devmem
     env = dict(os.environ, VMXROOT_STATUS_DEVMEM=str(mem), VMXROOT_STATUS_CMDLINE=str(cmdline))

@@ -469,7 +469,16 @@ def test_help_documents_every_source():
         assert option in proc.stdout, option
 
 
-@pytest.mark.parametrize("args", [[], ["--address", "0x1000", "--dump", "x"], ["--dump", "x", "--offset", "0", "--scan"],
-                                  ["--dump", "x", "--qmp", "y"], ["--dump", "x", "--offset", "zz"]])
+@pytest.mark.parametrize("args", [[], ["--address", "0x1000", "--dump", "x"],
+                                  ["--dump", "x", "--offset", "0", "--scan"], ["--dump", "x", "--qmp", "y"],
+                                  ["--dump", "x", "--offset", "zz"], ["--devmem", "x", "--dump", "y"]])
 def test_usage_errors_exit_1(args):
     assert run_status_tool(*args).returncode == EXIT_OTHER
+
+
+def test_qmp_serial_log_without_ready_line(qmp_guest, tmp_path):
+    fake, sock = qmp_guest
+    log = tmp_path / "serial.txt"
+    log.write_text("cpu0: vmxroot: booting\n")
+    proc = run_status_tool("--qmp", sock, "--serial-log", log)
+    assert proc.returncode == EXIT_NOT_FOUND and "no ready line" in proc.stderr

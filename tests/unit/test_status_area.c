@@ -143,6 +143,27 @@ TEST(memory_ranges_merge_round_out_and_stay_sorted)
     CHECK_EQ(ranges_after(page)->count, 5);
 }
 
+TEST(memory_ranges_merge_past_another_owners_range_between)
+{
+    struct status_page *page = page_of_area();
+    CHECK_EQ(status_init_area(page, 0x7f000, 4, 4000), 0);
+    CHECK_EQ(status_memory_insert(page, STATUS_MEMORY_TEXT, STATUS_MEMORY_CPU_NONE, 0x100000, 10 * 4096), 0);
+    CHECK_EQ(status_memory_insert(page, STATUS_MEMORY_EPT, 1, 0x105000, 4096), 0); /* sorts after the text */
+    CHECK_EQ(status_memory_insert(page, STATUS_MEMORY_TEXT, STATUS_MEMORY_CPU_NONE, 0x10a000, 2 * 4096), 0);
+    const struct status_memory_block *block = ranges_after(page);
+    CHECK_EQ(block->count, 2);
+    CHECK_EQ(block->ranges[0].kind, STATUS_MEMORY_TEXT);
+    CHECK_EQ(block->ranges[0].size_pages, 12);
+    CHECK_EQ(block->ranges[1].kind, STATUS_MEMORY_EPT);
+    /* A range that widens to the left and then touches a second one joins all three. */
+    CHECK_EQ(status_memory_insert(page, STATUS_MEMORY_EPT, 1, 0x103000, 4096), 0);
+    CHECK_EQ(status_memory_insert(page, STATUS_MEMORY_EPT, 1, 0x104000, 4096), 0);
+    block = ranges_after(page);
+    CHECK_EQ(block->count, 2);
+    CHECK_EQ(block->ranges[1].phys, 0x103000);
+    CHECK_EQ(block->ranges[1].size_pages, 3);
+}
+
 TEST(a_full_memory_table_refuses_and_says_incomplete)
 {
     struct status_page *page = page_of_area();
