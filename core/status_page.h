@@ -16,12 +16,12 @@
 #define CORE_STATUS_PAGE_H
 
 #include "core/lib/compiler.h"
-#include "core/cpu_state.h"
+#include "arch/x86/smp/cpu_state.h"
 
 /* "VMXROOT\0" read as a little-endian u64. */
 #define STATUS_MAGIC 0x00544f4f52584d56ull
 #define STATUS_VERSION_MAJOR 1
-#define STATUS_VERSION_MINOR 0
+#define STATUS_VERSION_MINOR 1
 #define STATUS_HEADER_BYTES 512u
 #define STATUS_CPU_RECORD_BYTES 56u
 /* CPU records in the first page; records go on into the following pages. */
@@ -99,7 +99,16 @@ struct status_header {
     uint32_t vm_area_offset;       /* per-VM records (0: none in this version) */
     uint16_t vm_record_size_bytes; /* stride of the per-VM records */
     uint16_t vm_record_count;      /* per-VM records in use */
-    uint8_t reserved[376];         /* zero; a minor version appends here */
+    /* 1.1: the guest blocks in the pages after the page_count pages (core/status_area.h). */
+    uint32_t area_page_count;          /* pages of the whole area: page_count + the guest blocks' */
+    uint32_t memory_block_offset;      /* struct status_memory_block, from the area's start */
+    uint32_t memory_range_capacity;    /* ranges the block can hold */
+    uint16_t memory_range_size_bytes;  /* stride of the ranges (16) */
+    uint16_t vcpu_record_size_bytes;   /* stride of the vCPU records (320) */
+    uint32_t vcpu_area_offset;         /* vCPU record 0, from the area's start */
+    uint32_t vcpu_record_count;        /* vCPU records (one per CPU found) */
+    uint32_t vcpu_publish_interval_us; /* exit counts are at most this old while a vCPU runs */
+    uint8_t reserved[348];             /* zero; a minor version appends here */
 };
 
 struct status_cpu_record {
@@ -163,7 +172,15 @@ _Static_assert(offsetof(struct status_header, vmcs_pool_free) == 124, "vmcs_pool
 _Static_assert(offsetof(struct status_header, vm_area_offset) == 128, "vm_area_offset");
 _Static_assert(offsetof(struct status_header, vm_record_size_bytes) == 132, "vm_record_size_bytes");
 _Static_assert(offsetof(struct status_header, vm_record_count) == 134, "vm_record_count");
-_Static_assert(offsetof(struct status_header, reserved) == 136, "reserved");
+_Static_assert(offsetof(struct status_header, area_page_count) == 136, "area_page_count");
+_Static_assert(offsetof(struct status_header, memory_block_offset) == 140, "memory_block_offset");
+_Static_assert(offsetof(struct status_header, memory_range_capacity) == 144, "memory_range_capacity");
+_Static_assert(offsetof(struct status_header, memory_range_size_bytes) == 148, "memory_range_size_bytes");
+_Static_assert(offsetof(struct status_header, vcpu_record_size_bytes) == 150, "vcpu_record_size_bytes");
+_Static_assert(offsetof(struct status_header, vcpu_area_offset) == 152, "vcpu_area_offset");
+_Static_assert(offsetof(struct status_header, vcpu_record_count) == 156, "vcpu_record_count");
+_Static_assert(offsetof(struct status_header, vcpu_publish_interval_us) == 160, "vcpu_publish_interval_us");
+_Static_assert(offsetof(struct status_header, reserved) == 164, "reserved");
 _Static_assert(offsetof(struct status_cpu_record, index) == 0, "index");
 _Static_assert(offsetof(struct status_cpu_record, state) == 2, "state");
 _Static_assert(offsetof(struct status_cpu_record, reason) == 3, "reason");
@@ -218,7 +235,7 @@ struct status_cpu_counters {
  * (up to 64 CPUs). Returns E_INVAL for a misaligned page or a page_count
  * of 0 or above STATUS_MAX_PAGES.
  */
-int status_init_pages(struct status_page *page, uint64_t page_phys, uint32_t page_count);
+MUST_CHECK int status_init_pages(struct status_page *page, uint64_t page_phys, uint32_t page_count);
 void status_init(struct status_page *page, uint64_t page_phys);
 /* CPU records the area can hold. */
 uint32_t status_cpu_capacity(const struct status_page *page);
@@ -266,15 +283,15 @@ void status_set_memory_per_cpu(struct status_page *page, uint64_t memory_per_cpu
  * raises record_count to index + 1; the others need it done. E_RANGE for an
  * index beyond the capacity (nothing written), else 0.
  */
-int status_record_found(struct status_page *page, uint32_t index, uint32_t apic_id, bool boot_cpu);
-int status_record_state(struct status_page *page, uint32_t index, enum cpu_state state,
-                        enum cpu_reason reason);
-int status_record_vmx(struct status_page *page, uint32_t index, uint32_t revision_id, bool vmx_capable,
-                      bool in_vmx_root);
-int status_record_vmcs_counts(struct status_page *page, uint32_t index,
-                              const struct status_vmcs_counts *counts);
-int status_record_counters(struct status_page *page, uint32_t index,
-                           const struct status_cpu_counters *counters);
+MUST_CHECK int status_record_found(struct status_page *page, uint32_t index, uint32_t apic_id, bool boot_cpu);
+MUST_CHECK int status_record_state(struct status_page *page, uint32_t index, enum cpu_state state,
+                                   enum cpu_reason reason);
+MUST_CHECK int status_record_vmx(struct status_page *page, uint32_t index, uint32_t revision_id,
+                                 bool vmx_capable, bool in_vmx_root);
+MUST_CHECK int status_record_vmcs_counts(struct status_page *page, uint32_t index,
+                                         const struct status_vmcs_counts *counts);
+MUST_CHECK int status_record_counters(struct status_page *page, uint32_t index,
+                                      const struct status_cpu_counters *counters);
 
 /*
  * Per-CPU setters: each is the matching status_record_*() as a write of its
@@ -282,20 +299,20 @@ int status_record_counters(struct status_page *page, uint32_t index,
  * E_RANGE for an index beyond the capacity (nothing written, no generation
  * step), else 0.
  */
-int status_cpu_found(struct status_page *page, uint32_t index, uint32_t apic_id, bool boot_cpu);
-int status_set_cpu_state(struct status_page *page, uint32_t index, enum cpu_state state,
-                         enum cpu_reason reason);
-int status_set_cpu_vmx(struct status_page *page, uint32_t index, uint32_t revision_id, bool vmx_capable,
-                       bool in_vmx_root);
-int status_set_cpu_vmcs_counts(struct status_page *page, uint32_t index,
-                               const struct status_vmcs_counts *counts);
-int status_set_cpu_counters(struct status_page *page, uint32_t index,
-                            const struct status_cpu_counters *counters);
+MUST_CHECK int status_cpu_found(struct status_page *page, uint32_t index, uint32_t apic_id, bool boot_cpu);
+MUST_CHECK int status_set_cpu_state(struct status_page *page, uint32_t index, enum cpu_state state,
+                                    enum cpu_reason reason);
+MUST_CHECK int status_set_cpu_vmx(struct status_page *page, uint32_t index, uint32_t revision_id,
+                                  bool vmx_capable, bool in_vmx_root);
+MUST_CHECK int status_set_cpu_vmcs_counts(struct status_page *page, uint32_t index,
+                                          const struct status_vmcs_counts *counts);
+MUST_CHECK int status_set_cpu_counters(struct status_page *page, uint32_t index,
+                                       const struct status_cpu_counters *counters);
 /* One-step counters, for callers that do not keep their own. */
-int status_count_vmclear(struct status_page *page, uint32_t index);
-int status_count_vmptrld(struct status_page *page, uint32_t index, bool skipped);
-int status_count_vmfail_invalid(struct status_page *page, uint32_t index);
-int status_count_vmfail_valid(struct status_page *page, uint32_t index, uint32_t error_number);
+MUST_CHECK int status_count_vmclear(struct status_page *page, uint32_t index);
+MUST_CHECK int status_count_vmptrld(struct status_page *page, uint32_t index, bool skipped);
+MUST_CHECK int status_count_vmfail_invalid(struct status_page *page, uint32_t index);
+MUST_CHECK int status_count_vmfail_valid(struct status_page *page, uint32_t index, uint32_t error_number);
 
 /* The 4-bit count of VMfailValid with error_number (0..28) in a record. */
 uint32_t status_vm_error_count(const struct status_cpu_record *record, uint32_t error_number);
