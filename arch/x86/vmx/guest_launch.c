@@ -7,7 +7,7 @@
 #include "arch/x86/msr.h"
 #include "arch/x86/tsc.h"
 #include "arch/x86/smp/percpu.h"
-#include "arch/x86/smp/smp_boot.h"
+#include "arch/x86/smp/ap_work.h"
 #include "core/lib/error.h"
 #include "core/lib/format.h"
 #include "core/lib/log.h"
