@@ -238,11 +238,11 @@ TEST(a_1_0_reader_reads_a_1_1_area)
     CHECK_EQ(status_init_area(page, 0x7f000, 70, 4000), 0);
     status_write_begin(page);
     for (uint32_t cpu = 0; cpu < 70; cpu++) {
-        status_record_found(page, cpu, 1000 + cpu, cpu == 0);
-        status_record_state(page, cpu, CPU_STATE_ONLINE, REASON_NONE);
+        CHECK_EQ(status_record_found(page, cpu, 1000 + cpu, cpu == 0), 0);
+        CHECK_EQ(status_record_state(page, cpu, CPU_STATE_ONLINE, REASON_NONE), 0);
     }
     status_write_end(page);
-    status_count_vmptrld(page, 69, false);
+    CHECK_EQ(status_count_vmptrld(page, 69, false), 0);
     CHECK_EQ(status_memory_insert(page, STATUS_MEMORY_TEXT, STATUS_MEMORY_CPU_NONE, 0x100000, 0x8000), 0);
     static struct status_vcpu_counts counts[70];
     struct status_vcpu_table table;
@@ -337,12 +337,12 @@ TEST(sample_area_for_the_tool)
         CHECK_EQ(status_record_vmx(page, cpu, cpu < 68 ? 0x2b : 0, cpu < 69, cpu < 68), 0);
     }
     status_write_end(page);
-    status_count_vmclear(page, 67);
-    status_count_vmptrld(page, 67, false);
-    status_count_vmptrld(page, 67, true);
-    status_count_vmfail_valid(page, 67, 10);
-    status_count_vmfail_valid(page, 67, 11);
-    status_count_vmfail_invalid(page, 67);
+    CHECK_EQ(status_count_vmclear(page, 67), 0);
+    CHECK_EQ(status_count_vmptrld(page, 67, false), 0);
+    CHECK_EQ(status_count_vmptrld(page, 67, true), 0);
+    CHECK_EQ(status_count_vmfail_valid(page, 67, 10), 0);
+    CHECK_EQ(status_count_vmfail_valid(page, 67, 11), 0);
+    CHECK_EQ(status_count_vmfail_invalid(page, 67), 0);
     status_set_boot_phase(page, STATUS_PHASE_READY);
     CHECK_EQ(status_memory_insert(page, STATUS_MEMORY_TEXT, STATUS_MEMORY_CPU_NONE, 0x100000, 0x9000), 0);
     CHECK_EQ(status_memory_insert(page, STATUS_MEMORY_STATUS, STATUS_MEMORY_CPU_NONE, 0x7f000, 0x8000), 0);

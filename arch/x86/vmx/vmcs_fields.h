@@ -61,11 +61,18 @@
 #define VMCS_VM_EXIT_MSR_STORE_ADDRESS 0x2006
 #define VMCS_VM_EXIT_MSR_LOAD_ADDRESS 0x2008
 #define VMCS_VM_ENTRY_MSR_LOAD_ADDRESS 0x200A
+#define VMCS_PML_ADDRESS 0x200E
 #define VMCS_TSC_OFFSET 0x2010
 #define VMCS_VIRTUAL_APIC_ADDRESS 0x2012
 #define VMCS_APIC_ACCESS_ADDRESS 0x2014
+#define VMCS_POSTED_INTERRUPT_DESCRIPTOR_ADDRESS 0x2016
 #define VMCS_VM_FUNCTION_CONTROLS 0x2018
 #define VMCS_EPT_POINTER 0x201A
+#define VMCS_EPTP_LIST_ADDRESS 0x2024
+#define VMCS_VMREAD_BITMAP_ADDRESS 0x2026
+#define VMCS_VMWRITE_BITMAP_ADDRESS 0x2028
+#define VMCS_VIRTUALIZATION_EXCEPTION_INFORMATION_ADDRESS 0x202A
+#define VMCS_SUB_PAGE_PERMISSION_TABLE_POINTER 0x2030
 #define VMCS_GUEST_PHYSICAL_ADDRESS 0x2400 /* exit information */
 #define VMCS_LINK_POINTER 0x2800
 #define VMCS_GUEST_IA32_DEBUGCTL 0x2802
@@ -73,9 +80,15 @@
 #define VMCS_GUEST_IA32_EFER 0x2806
 #define VMCS_GUEST_IA32_PERF_GLOBAL_CTRL 0x2808
 #define VMCS_GUEST_PDPTE0 0x280A
+#define VMCS_GUEST_PDPTE1 0x280C
+#define VMCS_GUEST_PDPTE2 0x280E
+#define VMCS_GUEST_PDPTE3 0x2810
+#define VMCS_GUEST_IA32_BNDCFGS 0x2812
+#define VMCS_GUEST_IA32_PKRS 0x2818
 #define VMCS_HOST_IA32_PAT 0x2C00
 #define VMCS_HOST_IA32_EFER 0x2C02
 #define VMCS_HOST_IA32_PERF_GLOBAL_CTRL 0x2C04
+#define VMCS_HOST_IA32_PKRS 0x2C06
 
 /* --- 32-bit fields --- */
 #define VMCS_PIN_BASED_VM_EXEC_CONTROL 0x4000
@@ -135,6 +148,9 @@
 #define VMCS_CR0_READ_SHADOW 0x6004
 #define VMCS_CR4_READ_SHADOW 0x6006
 #define VMCS_CR3_TARGET_VALUE0 0x6008
+#define VMCS_CR3_TARGET_VALUE1 0x600A
+#define VMCS_CR3_TARGET_VALUE2 0x600C
+#define VMCS_CR3_TARGET_VALUE3 0x600E
 #define VMCS_EXIT_QUALIFICATION 0x6400 /* exit information */
 #define VMCS_GUEST_LINEAR_ADDRESS 0x640A
 #define VMCS_GUEST_CR0 0x6800
@@ -157,6 +173,9 @@
 #define VMCS_GUEST_PENDING_DEBUG_EXCEPTIONS 0x6822
 #define VMCS_GUEST_IA32_SYSENTER_ESP 0x6824
 #define VMCS_GUEST_IA32_SYSENTER_EIP 0x6826
+#define VMCS_GUEST_IA32_S_CET 0x6828
+#define VMCS_GUEST_SSP 0x682A
+#define VMCS_GUEST_IA32_INTERRUPT_SSP_TABLE_ADDR 0x682C
 #define VMCS_HOST_CR0 0x6C00
 #define VMCS_HOST_CR3 0x6C02
 #define VMCS_HOST_CR4 0x6C04
@@ -169,6 +188,9 @@
 #define VMCS_HOST_IA32_SYSENTER_EIP 0x6C12
 #define VMCS_HOST_RSP 0x6C14
 #define VMCS_HOST_RIP 0x6C16
+#define VMCS_HOST_IA32_S_CET 0x6C18
+#define VMCS_HOST_SSP 0x6C1A
+#define VMCS_HOST_IA32_INTERRUPT_SSP_TABLE_ADDR 0x6C1C
 
 /*
  * Compile-time checks, usable inside an expression: a struct holding a
@@ -216,7 +238,7 @@
      VMCS_ASSERT_WRITABLE(field, #field), vmx_vmwrite((field), (uint64_t)(value)))
 
 /* Narrowing reads behind the checked macros: *value is written only on VMsucceed. */
-static inline struct vmx_outcome vmcs_read16_unchecked(uint64_t field, uint16_t *value)
+static inline MUST_CHECK struct vmx_outcome vmcs_read16_unchecked(uint64_t field, uint16_t *value)
 {
     uint64_t wide = 0;
     struct vmx_outcome outcome = vmx_vmread(field, &wide);
@@ -225,7 +247,7 @@ static inline struct vmx_outcome vmcs_read16_unchecked(uint64_t field, uint16_t 
     return outcome;
 }
 
-static inline struct vmx_outcome vmcs_read32_unchecked(uint64_t field, uint32_t *value)
+static inline MUST_CHECK struct vmx_outcome vmcs_read32_unchecked(uint64_t field, uint32_t *value)
 {
     uint64_t wide = 0;
     struct vmx_outcome outcome = vmx_vmread(field, &wide);
