@@ -28,7 +28,7 @@ KERNEL_CFLAGS = -target x86_64-unknown-none -std=c11 -Oz -g $(WARNINGS) -I. \
 NASM_FLAGS := -f elf64 -g -F dwarf -I arch/x86/
 LDFLAGS    := -nostdlib -static -z max-page-size=4096 --no-dynamic-linker --gc-sections -T arch/x86/boot/linker.ld
 
-.PHONY: all iso clean run run-qemu run-bochs debug test unit fuzz fuzz-smoke lint bench soak deps help
+.PHONY: all iso clean run run-qemu run-bochs debug test unit fuzz fuzz-smoke lint bench soak deps images help
 all: $(ELF) $(ISO)
 iso: $(ISO)
 
@@ -103,6 +103,10 @@ test: deps all unit fuzz-smoke lint
 lint: deps
 	@tools/lint
 
+# Debian's kernel, busybox initramfs and Xen into build/images/ (downloaded, not installed).
+images:
+	@tools/fetch-images
+
 bench: deps all
 	$(PYTHON) tools/bench.py $(if $(QUICK),--quick)
 
@@ -136,3 +140,4 @@ help:
 	@echo "make lint       clang-tidy, cppcheck, gcc -Werror build of host code, clang-format check"
 	@echo "make bench      benchmarks, table into BENCHMARKS.md (QUICK=1 for a short run)"
 	@echo "make soak       50 boots in a row under QEMU -smp 16"
+	@echo "make images     Debian's kernel, a busybox initramfs and Xen 4.17 into build/images/ (tools/fetch-images)"
