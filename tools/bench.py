@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""vmxroot benchmarks (issue 7): bring-up scaling, boot time, image size, memory per CPU.
+"""vmxroot benchmarks: bring-up scaling, boot time, image size, memory per CPU, Xen as a peer.
 
     tools/bench.py                 the full run (several minutes); writes BENCHMARKS.md
     tools/bench.py --quick         one run each of QEMU -smp 1 and 4 and Bochs 1 CPU (< 30 s);
                                    writes build/BENCHMARKS-quick.md
     make bench [QUICK=1]           the same through make
+    tools/bench.py --quick --xen-smps 1,16    the quick run plus Xen at 1 and 16 CPUs
 
 What is measured, per boot (the kernel is booted with exit=on-ready):
 - bringup_us and boot_us from the kernel's ready line. Both come from the TSC: bringup_us is
@@ -14,6 +15,11 @@ What is measured, per boot (the kernel is booted with exit=on-ready):
 - exit_s: the emulator's process wall time (it ends itself on exit=on-ready).
 - first_s: the time the kernel's first line was seen, so ready_s - first_s is the kernel's share
   and first_s the emulator, firmware and GRUB's.
+- Xen 4.17 (benchlib/xen.py) at 1, 16, 64 and 255 CPUs in the same QEMU after vmxroot's rounds
+  (`--xen-smps`, `--xen-runs`; none in --quick unless asked): its own time from its first line
+  to "Brought up N CPUs", beside vmxroot's. tools/fetch-images fetches it when it is missing.
+- The targets (benchlib/targets.py) and a plot of the scaling (benchlib/plot.py, gnuplot SVG
+  beside the Markdown file).
 
 Runs are interleaved: every round boots each configuration once, in a shuffled order (fixed
 seed), so the ratios (serial/parallel, each row / -smp 1) are medians of ratios of runs made
@@ -43,7 +49,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO / "tools"))
 import emulators  # noqa: E402  (the boot runner library, tests/emulators.py)
+from benchlib import plot, targets, xen  # noqa: E402  (tools/benchlib/)
 
 POLL_S = 0.005
 QEMU_SMPS = (1, 4, 16, 64, 255)
@@ -67,12 +75,6 @@ SEABIOS_MARKS = (("bios_start", re.compile(r"SeaBIOS \(version")),
 KERNEL_MARKS = (("kernel_madt", re.compile(r"cpu0: madt: ")),
                 ("kernel_smp_done", re.compile(r"cpu0: smp: \d+ of \d+ CPUs online")))
 
-# Targets of issue 7.
-TARGET_WHOLE_RATIO = 3.0          # 255 CPUs whole-process at most 3x 1 CPU
-TARGET_BRINGUP_RATIO = 0.1        # parallel bring-up of 255 at most 1/10 of serial
-TARGET_LOADABLE_BYTES = 128 * 1024
-TARGET_FIXED_PER_CPU_BYTES = 48 * 1024
-TARGET_PER_VMCS_BYTES = 4096
 
 
 # ----- one boot ------------------------------------------------------------------------------
@@ -405,6 +407,71 @@ def run_profiles(smps, timeout_s, progress):
     return profiles
 
 
+def run_xen(smps, runs, progress):
+    """Xen at each CPU count, runs times, after vmxroot's rounds (one emulator at a time). Returns
+    (samples, why not measured or "")."""
+    if not smps:
+        return [], "no CPU counts asked for (--xen-smps)"
+    if xen.missing_images():
+        progress("[xen] build/images lacks %s: tools/fetch-images" % ", ".join(xen.missing_images()))
+        proc = subprocess.run([str(REPO / "tools" / "fetch-images")], stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+        if proc.returncode != 0 or xen.missing_images():
+            progress(proc.stdout)
+            return [], "tools/fetch-images could not fetch the images (%s)" % proc.stdout.strip().splitlines()[-1]
+    iso = xen.build_iso()
+    samples = []
+    for round_index in range(runs):
+        for smp in smps:
+            started = time.monotonic()
+            sample = xen.run_one(iso, smp, round_index)
+            samples.append(sample)
+            progress("[xen] -smp %d: %s (%.1f s)" % (smp, "first line to %d CPUs up %.2f s, AP loop %.3f s" % (
+                sample.cpus_up, sample.span_s, sample.bringup_s) if sample.ok else "FAILED: " + sample.error,
+                time.monotonic() - started))
+    return samples, ""
+
+
+def vmxroot_for_xen(samples):
+    """vmxroot's figures (QEMU, parallel) by CPU count, for the Xen section."""
+    good = [s for s in select(samples, "qemu", mode="parallel") if s.ok]
+    return {smp: {"boot_us": [s.boot_us for s in good if s.smp == smp],
+                  "bringup_us": [s.bringup_us for s in good if s.smp == smp],
+                  "ready_s": [s.ready_s for s in good if s.smp == smp]} for smp in {s.smp for s in good}}
+
+
+def plot_section(samples, xen_samples, svg_path, link):
+    """Bring-up and kernel boot time against the CPU count (log-log): vmxroot's modes and Xen."""
+    def medians(group, field, scale):
+        by_smp = {}
+        for s in group:
+            value = getattr(s, field)
+            if s.ok and value is not None:
+                by_smp.setdefault(s.smp, []).append(value * scale)
+        return [(smp, statistics.median(v)) for smp, v in sorted(by_smp.items())]
+
+    bringup, boot = {}, {}
+    for emulator, modes in (("qemu", QEMU_MODES), ("bochs", BOCHS_MODES)):
+        for mode in modes:
+            group = select(samples, emulator, mode=mode)
+            if group:
+                name = "vmxroot %s, %s" % (mode, "QEMU" if emulator == "qemu" else "Bochs (emulated time)")
+                bringup[name] = medians(group, "bringup_us", 1e-3)
+                boot[name] = medians(group, "boot_us", 1e-3)
+    if xen_samples:
+        bringup["Xen AP loop, QEMU"] = medians(xen_samples, "bringup_s", 1e3)
+        boot["Xen first line to all CPUs up, QEMU"] = medians(xen_samples, "span_s", 1e3)
+    why = plot.draw([("bring-up (first INIT to last AP online; Xen: its AP loop)", "ms", bringup),
+                     ("kernel boot (vmxroot: entry to ready; Xen: first line to all CPUs up)", "ms", boot)],
+                    svg_path, "vmxroot and Xen 4.17: time against CPUs")
+    out = ["## Scaling at a glance", ""]
+    if why:
+        return out + ["No plot: %s." % why, ""]
+    return out + ["![bring-up and kernel boot time against the CPU count](%s)" % link, "",
+                  "Medians of this run, both axes logarithmic ([%s](%s); the gnuplot script beside it)." % (
+                      link, link), ""]
+
+
 def warm_up(configs, progress):
     """Builds every ISO variant and boots each emulator once untimed (page cache, ISO cache)."""
     for mode in {m for _, _, m in configs}:
@@ -540,69 +607,61 @@ def size_section(elf, sizes, load_mem, load_file, samples):
     return out
 
 
-def verdict(met):
-    return "met" if met else "**missed**"
+def median_ratio(samples, emulator, numerator, denominator, field, digits=2):
+    """(median, text) of the per-round ratios numerator/denominator, each (smp, mode); None without a pair."""
+    ratios = paired_ratios(samples, select(samples, emulator, *numerator), select(samples, emulator, *denominator),
+                           field)
+    if not ratios:
+        return None
+    return statistics.median(ratios), fmt_ratio(ratios, digits)
+
+
+def measurements(samples, load_mem):
+    """Every figure a target in benchlib/targets.py is judged on, by its name. A target whose
+    figure this run did not measure (a quick run, another benchmark's figure) is left out."""
+    found = {}
+    top = max((s.smp for s in select(samples, "qemu")), default=None)
+    if top is not None and top == max(QEMU_SMPS) and top > 1:
+        boot = median_ratio(samples, "qemu", (top, "parallel"), (1, "parallel"), "boot_us")
+        if boot:
+            found["qemu_boot_us_255_vs_1"] = boot
+        whole = median_ratio(samples, "qemu", (top, "parallel"), (1, "parallel"), "ready_s")
+        classic = median_ratio(samples, "qemu", (top, "classic"), (1, "classic"), "ready_s")
+        if whole:
+            found["qemu_whole_255_vs_1"] = (whole[0], whole[1] + ("; classic: %s" % classic[1] if classic else ""))
+        bringup = median_ratio(samples, "qemu", (top, "parallel"), (top, "serial"), "bringup_us", 3)
+        classic = median_ratio(samples, "qemu", (top, "parallel"), (top, "classic"), "bringup_us", 3)
+        if bringup:
+            found["qemu_bringup_parallel_vs_serial_255"] = (bringup[0], "parallel/serial %s%s" % (
+                bringup[1], "; parallel/classic %s" % classic[1] if classic else ""))
+    bochs_top = max((s.smp for s in select(samples, "bochs")), default=None)
+    if bochs_top is not None and bochs_top == max(BOCHS_SMPS) and bochs_top > 1:
+        boot = median_ratio(samples, "bochs", (bochs_top, "parallel"), (1, "parallel"), "boot_us")
+        if boot:
+            found["bochs_boot_us_15_vs_1"] = boot
+    found["loadable_bytes"] = (load_mem, "%d bytes (%.1f KiB)" % (load_mem, load_mem / 1024))
+    memory = memory_values(samples, "bochs") or memory_values(samples, "qemu")
+    if memory:
+        fixed, per_vmcs = max(v[0] for v in memory), max(v[1] for v in memory)
+        where = "Bochs, VMX" if memory_values(samples, "bochs") else "QEMU, no VMX"
+        found["fixed_per_cpu_bytes"] = (fixed, "%d bytes (%.1f KiB, %s)" % (fixed, fixed / 1024, where))
+        found["per_vmcs_bytes"] = (per_vmcs, "%d bytes" % per_vmcs)
+    return found
+
+
+# Which paragraph of the closing note explains a missed target.
+CLOSING_NOTE_KEYS = {"qemu_whole_255_vs_1": "whole", "qemu_bringup_parallel_vs_serial_255": "bringup",
+                     "loadable_bytes": "size", "fixed_per_cpu_bytes": "memory", "per_vmcs_bytes": "memory",
+                     "qemu_boot_us_255_vs_1": "kernel", "bochs_boot_us_15_vs_1": "kernel"}
 
 
 def targets_section(samples, load_mem):
-    out = ["## Targets (issue 7)", "", "| target | measured | |", "|---|---|---|"]
-    missed = []
-    top = max((s.smp for s in select(samples, "qemu")), default=None)
-    if top is not None and top < max(QEMU_SMPS):
-        out.append("| whole-process boot and parallel bring-up of %d CPUs | not judged: this run went up to %s "
-                   "CPUs (--quick) | - |" % (max(QEMU_SMPS), top))
-    elif top is not None:
-        one = select(samples, "qemu", 1, "parallel")
-        many = select(samples, "qemu", top, "parallel")
-        ratios = paired_ratios(samples, many, one, "ready_s")
-        classic = paired_ratios(samples, select(samples, "qemu", top, "classic"),
-                                select(samples, "qemu", 1, "classic"), "ready_s")
-        if ratios:
-            med = statistics.median(ratios)
-            met = med <= TARGET_WHOLE_RATIO
-            out.append("| whole-process boot, %d CPUs at most %gx 1 CPU (parallel) | %s%s | %s |" % (
-                top, TARGET_WHOLE_RATIO, fmt_ratio(ratios),
-                "; classic: %s" % fmt_ratio(classic) if classic else "", verdict(met)))
-            if not met:
-                missed.append("whole")
-        else:
-            out.append("| whole-process boot, %d CPUs at most %gx 1 CPU | no successful pair of runs | **missed** |"
-                       % (top, TARGET_WHOLE_RATIO))
-            missed.append("whole")
-        ratios = paired_ratios(samples, many, select(samples, "qemu", top, "serial"), "bringup_us")
-        if ratios:
-            med = statistics.median(ratios)
-            met = med <= TARGET_BRINGUP_RATIO
-            classic = paired_ratios(samples, many, select(samples, "qemu", top, "classic"), "bringup_us")
-            out.append("| parallel bring-up of %d CPUs at most 1/10 of serial | parallel/serial %s%s | %s |" % (
-                top, fmt_ratio(ratios, 3), "; parallel/classic %s" % fmt_ratio(classic, 3) if classic else "",
-                verdict(met)))
-            if not met:
-                missed.append("bringup")
-        elif select(samples, "qemu", top, "serial"):
-            out.append("| parallel bring-up of %d CPUs at most 1/10 of serial | no successful pair of runs "
-                       "| **missed** |" % top)
-            missed.append("bringup")
-    met = load_mem < TARGET_LOADABLE_BYTES
-    out.append("| vmxroot.elf loadable size under 128 KiB | %d bytes (%.1f KiB) | %s |" % (
-        load_mem, load_mem / 1024, verdict(met)))
-    if not met:
-        missed.append("size")
-    memory = memory_values(samples, "bochs") or memory_values(samples, "qemu")
-    if memory:
-        fixed = max(v[0] for v in memory)
-        per_vmcs = max(v[1] for v in memory)
-        met = fixed < TARGET_FIXED_PER_CPU_BYTES and per_vmcs <= TARGET_PER_VMCS_BYTES
-        out.append("| fixed memory per CPU under 48 KiB, plus 4 KiB per VMCS | %d bytes (%.1f KiB) + %d per VMCS "
-                   "(%s) | %s |" % (fixed, fixed / 1024, per_vmcs, "Bochs, VMX" if memory_values(samples, "bochs")
-                                    else "QEMU, no VMX", verdict(met)))
-        if not met:
-            missed.append("memory")
-    else:
-        out.append("| fixed memory per CPU under 48 KiB, plus 4 KiB per VMCS | not printed by the kernel "
-                   "| **missed** |")
-        missed.append("memory")
-    out.append("")
+    rows, missed_names = targets.table(measurements(samples, load_mem))
+    out = ["## Targets", "",
+           "Every target of the project, each judged on one measurement; \"not measured yet\" until the",
+           "benchmark that makes it exists (tools/benchlib/targets.py lists them as data).", ""]
+    out += rows + [""]
+    missed = sorted({CLOSING_NOTE_KEYS.get(name, name) for name in missed_names})
     return out, missed
 
 
@@ -842,7 +901,7 @@ def closing_note(samples, profiles, startups, missed, load_mem, elf):
         out += ["**Loadable size (missed).** %d bytes, %d over 128 KiB: .text %d, .rodata %d (%d of it printable "
                 "strings), .data %d, .bss %d, of which %d are the early page tables and the boot stack with its "
                 "guard page if any (see the tables above)." % (
-                    load_mem, load_mem - TARGET_LOADABLE_BYTES, sizes.get(".text", 0), sizes.get(".rodata", 0),
+                    load_mem, load_mem - 128 * 1024, sizes.get(".text", 0), sizes.get(".rodata", 0),
                     rodata_string_bytes(elf), sizes.get(".data", 0), sizes.get(".bss", 0), asm), ""]
     if "memory" in missed:
         out += ["**Memory per CPU (missed).** See the memory table: the kernel's own count is the measure.", ""]
@@ -874,20 +933,24 @@ def header(machine, quick, runs):
             ""]
 
 
-def report(machine, quick, runs, samples, profiles, startups, elf, variants=None):
+def report(machine, quick, runs, samples, profiles, startups, elf, variants=None, xen_samples=(), xen_skipped="",
+           plot_path=None, plot_link=None):
     sizes, load_mem, load_file = elf_sizes(elf)
-    targets, missed = targets_section(samples, load_mem)
+    target_lines, missed = targets_section(samples, load_mem)
     lines = header(machine, quick, runs)
-    lines += targets
+    lines += target_lines
     lines += qemu_table(samples, runs)
     lines += bochs_table(samples, runs)
+    lines += xen.section(xen_samples, vmxroot_for_xen(samples), xen_skipped)
+    if plot_path is not None:
+        lines += plot_section(samples, xen_samples, plot_path, plot_link)
     lines += size_section(elf, sizes, load_mem, load_file, samples)
     if profiles:
         lines += time_profile_section(profiles, startups, samples)
     if not quick:
         lines += bytes_profile_section(elf, variants)
         lines += closing_note(samples, profiles, startups, missed, load_mem, elf)
-    failures = [s for s in samples if not s.ok or s.ready_s is None or s.error]
+    failures = [s for s in samples if not s.ok or s.ready_s is None or s.error]  # Xen's are in its section
     if failures:
         lines += ["## Runs with problems", ""]
         lines += ["- %s -smp %d %s round %d: %s (serial log `%s`)" % (
@@ -928,6 +991,9 @@ def main(argv=None):
     parser.add_argument("--timeout-s", type=float, default=None,
                         help="per boot (default: tests/emulators.py's default for the CPU count)")
     parser.add_argument("--seed", type=int, default=7, help="the order of configurations within a round")
+    parser.add_argument("--xen-smps", default=None,
+                        help="Xen's CPU counts (default 1,16,64,255; none with --quick); 'none' for no Xen")
+    parser.add_argument("--xen-runs", type=int, default=1, help="Xen boots per CPU count (default 1)")
     args = parser.parse_args(argv)
     runs = args.runs or (1 if args.quick else 5)
     output = args.output or (emulators.BUILD / "BENCHMARKS-quick.md" if args.quick else REPO / "BENCHMARKS.md")
@@ -935,6 +1001,11 @@ def main(argv=None):
     if args.qemu_smps:
         global QEMU_SMPS
         QEMU_SMPS = tuple(int(n) for n in args.qemu_smps.split(","))
+    if args.xen_smps is None:
+        xen_smps = () if args.quick else xen.CPU_COUNTS
+    else:
+        xen_smps = () if args.xen_smps == "none" else tuple(int(n) for n in args.xen_smps.split(","))
+    plot_path = output.with_name(output.stem + "-scaling.svg")
 
     def progress(text):
         print(text, file=sys.stderr, flush=True)
@@ -949,6 +1020,9 @@ def main(argv=None):
         if not variants and not saved["quick"] and not args.no_variants:
             variants = optimization_variants()
         machine, quick, runs, elapsed = saved["machine"], saved["quick"], saved["runs"], saved["elapsed_s"]
+        xen_fields = {f.name for f in dataclasses.fields(xen.XenSample)}
+        xen_samples = [xen.XenSample(**{k: v for k, v in d.items() if k in xen_fields}) for d in saved.get("xen", [])]
+        xen_skipped = saved.get("xen_skipped", "" if saved.get("xen") else "not in the saved run")
         elf = Path(saved["elf"])
     else:
         if not emulators.ELF.exists():
@@ -972,6 +1046,7 @@ def main(argv=None):
             for smp in smps:
                 startups[smp] = qemu_startup_s(smp)
                 progress("[profile] qemu -smp %d alone (-S, quit): %.2f s" % (smp, startups[smp] or -1))
+        xen_samples, xen_skipped = run_xen(xen_smps, args.xen_runs, progress)
         variants = {}
         if not quick and not args.no_variants:
             variants = optimization_variants()
@@ -988,10 +1063,12 @@ def main(argv=None):
             "machine": machine, "quick": quick, "runs": runs, "elapsed_s": elapsed, "elf": str(elf),
             "samples": [dataclasses.asdict(s) for s in samples],
             "profiles": [dataclasses.asdict(p) for p in profiles], "qemu_alone_s": startups,
-            "variants": variants}, indent=1))
+            "variants": variants, "xen": [dataclasses.asdict(x) for x in xen_samples], "xen_skipped": xen_skipped},
+            indent=1))
         progress("bench: samples in %s (`tools/bench.py --render %s` writes the report again)" % (
             json_path, json_path))
-    text, missed = report(machine, quick, runs, samples, profiles, startups, elf, variants)
+    text, missed = report(machine, quick, runs, samples, profiles, startups, elf, variants, xen_samples, xen_skipped,
+                          plot_path, plot_path.name)
     text += "\nThe whole benchmark took %.0f s.\n" % elapsed
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text)
