@@ -13,7 +13,10 @@ SMP        ?= 4
 CMDLINE    ?=
 
 KERNEL_DIRS := arch core mm drivers
-KERNEL_C    := $(sort $(shell find $(KERNEL_DIRS) -name '*.c'))
+# arch/x86/asm_defs.c is not linked: it generates the constants the assembly includes.
+ASM_DEFS_C  := arch/x86/asm_defs.c
+ASM_DEFS    := $(BUILD)/gen/asm_defs.inc
+KERNEL_C    := $(filter-out $(ASM_DEFS_C),$(sort $(shell find $(KERNEL_DIRS) -name '*.c')))
 KERNEL_ASM  := $(sort $(shell find $(KERNEL_DIRS) -name '*.asm'))
 KERNEL_OBJS := $(KERNEL_ASM:%.asm=$(BUILD)/kernel/%.asm.o) $(KERNEL_C:%.c=$(BUILD)/kernel/%.o)
 
@@ -25,10 +28,10 @@ KERNEL_CFLAGS = -target x86_64-unknown-none -std=c11 -Oz -g $(WARNINGS) -I. \
                  -fno-pic -fno-pie -mcmodel=small -fno-omit-frame-pointer \
                  -fstack-protector-strong -mstack-protector-guard=global -fno-asynchronous-unwind-tables \
                  -ffunction-sections -fdata-sections -MMD -MP
-NASM_FLAGS := -f elf64 -g -F dwarf -I arch/x86/
+NASM_FLAGS := -f elf64 -g -F dwarf -I arch/x86/ -I $(BUILD)/gen/
 LDFLAGS    := -nostdlib -static -z max-page-size=4096 --no-dynamic-linker --gc-sections -T arch/x86/boot/linker.ld
 
-.PHONY: all iso clean run run-qemu run-bochs debug test unit fuzz fuzz-smoke lint bench soak deps images help
+.PHONY: all iso clean run run-qemu run-bochs debug test unit fuzz fuzz-smoke lint bench soak deps images help include-graph
 all: $(ELF) $(ISO)
 iso: $(ISO)
 
@@ -36,9 +39,19 @@ $(BUILD)/kernel/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC_KERNEL) $(KERNEL_CFLAGS) -c $< -o $@
 
-$(BUILD)/kernel/%.asm.o: %.asm
+$(BUILD)/kernel/%.asm.o: %.asm $(ASM_DEFS)
 	@mkdir -p $(dir $@)
 	$(NASM) $(NASM_FLAGS) -MD $(@:.o=.d) -MP $< -o $@
+
+# The asm-offsets way: each DEFINE in asm_defs.c leaves "->NAME value" in the
+# compiler's assembly output; sed turns those into NASM equ lines.
+$(ASM_DEFS): $(ASM_DEFS_C)
+	@mkdir -p $(dir $@)
+	$(CC_KERNEL) $(KERNEL_CFLAGS) -MT $@ -MF $(BUILD)/gen/asm_defs.d -S $< -o $(BUILD)/gen/asm_defs.s
+	sed -n 's/^[[:space:]]*\.ascii[[:space:]]*"->\([A-Z0-9_]*\) \([0-9]*\)"$$/\1 equ \2/p' \
+	    $(BUILD)/gen/asm_defs.s > $@.tmp
+	@test -s $@.tmp || { echo "asm_defs.inc came out empty"; exit 1; }
+	mv $@.tmp $@
 
 $(ELF): $(KERNEL_OBJS) arch/x86/boot/linker.ld
 	$(LD) $(LDFLAGS) $(KERNEL_OBJS) -o $@
@@ -50,7 +63,7 @@ $(ISO): $(ELF) tools/grub.cfg
 	cp tools/grub.cfg $(BUILD)/isodir/boot/grub/grub.cfg
 	grub-mkrescue -o $@ $(BUILD)/isodir 2>$(BUILD)/grub-mkrescue.log || (cat $(BUILD)/grub-mkrescue.log; exit 1)
 
--include $(KERNEL_OBJS:.o=.d)
+-include $(KERNEL_OBJS:.o=.d) $(BUILD)/gen/asm_defs.d
 
 # --- host unit tests -------------------------------------------------------
 # Each tests/unit/test_NAME.c names the pure sources it links in one line:
@@ -97,7 +110,7 @@ fuzz-smoke: fuzz
 deps:
 	@tools/install-deps
 
-test: deps all unit fuzz-smoke lint
+test: deps all unit fuzz-smoke lint include-graph
 	cd tests && $(PYTHON) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: deps
@@ -106,6 +119,10 @@ lint: deps
 # Debian's kernel, busybox initramfs and Xen into build/images/ (downloaded, not installed).
 images:
 	@tools/fetch-images
+
+# No circle in the include graph of arch/ core/ mm/ drivers/, and nothing below core/ includes core/.
+include-graph:
+	@$(PYTHON) tools/include-cycles --dot $(BUILD)/include-graph.dot
 
 bench: deps all
 	$(PYTHON) tools/bench.py $(if $(QUICK),--quick)
@@ -138,6 +155,7 @@ help:
 	@echo "make unit       host unit tests (ASan+UBSan)"
 	@echo "make fuzz       every libFuzzer harness for FUZZ_S seconds (default 60)"
 	@echo "make lint       clang-tidy, cppcheck, gcc -Werror build of host code, clang-format check"
+	@echo "make include-graph  check the kernel's include graph has no circle (dot file in build/)"
 	@echo "make bench      benchmarks, table into BENCHMARKS.md (QUICK=1 for a short run)"
 	@echo "make soak       50 boots in a row under QEMU -smp 16"
 	@echo "make images     Debian's kernel, a busybox initramfs and Xen 4.17 into build/images/ (tools/fetch-images)"

@@ -1,6 +1,7 @@
 /*
  * The kernel command line from GRUB ("console=com1 loglevel=info ..."),
- * parsed once into struct boot_options. Every option is documented in
+ * parsed once into struct boot_options. Only core/ sees that struct: main
+ * fills each subsystem's own options from it (struct smp_options, ...). Every option is documented in
  * README.md. An unknown or malformed option is named in a warning and the
  * default is kept; parsing never fails as a whole.
  */
@@ -9,8 +10,9 @@
 
 #include "core/lib/compiler.h"
 #include "core/lib/log.h"
+#include "arch/x86/smp/smp_boot.h"
+#include "mm/boot_info.h"
 
-enum smp_mode { SMP_PARALLEL = 0, SMP_SERIAL = 1, SMP_OFF = 2 };
 enum exit_mode { EXIT_NEVER = 0, EXIT_ON_READY = 1 };
 enum status_dump { STATUS_DUMP_OFF = 0, STATUS_DUMP_HEX = 1 };
 /* selftest=vmcs: after ready-to-be, drive the VMCS pool across CPUs and check its counters. */
@@ -36,7 +38,7 @@ enum inject_case {
     INJECT_COUNT
 };
 
-#define CMDLINE_MAX_BYTES 1024
+#define CMDLINE_MAX_BYTES BOOT_INFO_CMDLINE_BYTES /* all the boot information holds */
 
 struct boot_options {
     uint16_t console_port;        /* console=com1..com4|0xNNN; 0x3F8 default */

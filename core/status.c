@@ -20,7 +20,7 @@ static bool booted_by_uefi;
 
 uint64_t status_publish_phys(void) { return page_phys; }
 
-int status_publish_init(uint32_t cpu_count, const struct boot_options *opts, bool uefi)
+void status_publish_init(uint32_t cpu_count, const struct boot_options *opts, bool uefi)
 {
     options = opts;
     booted_by_uefi = uefi;
@@ -29,7 +29,7 @@ int status_publish_init(uint32_t cpu_count, const struct boot_options *opts, boo
     if (err) {
         log_warn("status: no memory for the status page: going on without one");
         page_phys = 0;
-        return err;
+        return;
     }
     for (uint32_t i = 0; i < page_count; i++) {
         uint64_t offset = (uint64_t)i * PAGE_SIZE_BYTES, phys = page_phys + offset;
@@ -40,12 +40,16 @@ int status_publish_init(uint32_t cpu_count, const struct boot_options *opts, boo
         if (err) {
             log_warn("status: cannot map the status page (%s): going on without one", error_name(err));
             page_phys = 0;
-            return err;
+            return;
         }
     }
     page = (struct status_page *)(uintptr_t)STATUS_WRITER_VIRT;
-    status_init_pages(page, page_phys, page_count);
-    return 0;
+    err = status_init_pages(page, page_phys, page_count);
+    if (err) {
+        log_warn("status: cannot lay out the status page (%s): going on without one", error_name(err));
+        page = NULL;
+        page_phys = 0;
+    }
 }
 
 static uint32_t boot_flags(void)
@@ -89,15 +93,17 @@ static void record_vmx_summary(struct status_header *header)
         header->vmx_features |= STATUS_VMX_TRUE_CONTROLS;
 }
 
-/* One CPU's record, inside the sync's batch: no lock, no checksum of its own. */
-static void record_cpu(uint32_t index, struct vmcs_pool *pool)
+/* One CPU's record, inside the sync's batch: no lock, no checksum of its own. 0 or the first refusal. */
+static MUST_CHECK int record_cpu(uint32_t index, struct vmcs_pool *pool)
 {
     struct percpu *cpu = cpu_table[index];
-    status_record_found(page, index, cpu->apic_id, index == 0);
-    status_record_state(page, index, cpu->state, cpu->reason);
-    status_record_vmx(page, index, cpu->vmx_revision_id, cpu->vmx_capable, cpu->in_vmx_root);
-    if (!pool || index >= (uint32_t)pool->cpu_count)
-        return;
+    int err = status_record_found(page, index, cpu->apic_id, index == 0);
+    if (!err)
+        err = status_record_state(page, index, cpu->state, cpu->reason);
+    if (!err)
+        err = status_record_vmx(page, index, cpu->vmx_revision_id, cpu->vmx_capable, cpu->in_vmx_root);
+    if (err || !pool || index >= (uint32_t)pool->cpu_count)
+        return err;
     struct vmcs_pool_cpu_snapshot snapshot;
     vmcs_pool_cpu_snapshot(pool, (int)index, &snapshot);
     struct status_vmcs_counts counts = {
@@ -105,7 +111,9 @@ static void record_cpu(uint32_t index, struct vmcs_pool *pool)
         .active_not_current = snapshot.active_not_current,
         .launched = snapshot.launched,
     };
-    status_record_vmcs_counts(page, index, &counts);
+    err = status_record_vmcs_counts(page, index, &counts);
+    if (err)
+        return err;
     struct status_cpu_counters counters = {
         .vmclear = snapshot.counters.vmclear,
         .vmptrld = snapshot.counters.vmptrld,
@@ -114,7 +122,7 @@ static void record_cpu(uint32_t index, struct vmcs_pool *pool)
     };
     for (uint32_t e = 0; e <= STATUS_VM_ERROR_MAX && e <= VMX_ERROR_MAX; e++)
         counters.vmfail_valid_by_error[e] = snapshot.counters.failures_by_error[e];
-    status_record_counters(page, index, &counters);
+    return status_record_counters(page, index, &counters);
 }
 
 /*
@@ -140,8 +148,8 @@ static void publish(bool with_pool)
         in_vmx += cpu->in_vmx_root;
         if (cpu->memory_bytes > memory_per_cpu)
             memory_per_cpu = cpu->memory_bytes;
-        record_cpu(i, pool);
-        records++;
+        if (record_cpu(i, pool) == 0)
+            records++;
     }
     header->boot_flags = boot_flags();
     header->cpus_found = cpu_count_found;

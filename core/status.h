@@ -12,8 +12,8 @@
 
 #define STATUS_WRITER_VIRT 0xFFFFC00000000000ull
 
-/* Allocates and maps the page(s) for cpu_count CPU records; 0 or E_NOMEM (then the boot goes on without). */
-int status_publish_init(uint32_t cpu_count, const struct boot_options *opts, bool uefi);
+/* Allocates and maps the page(s) for cpu_count CPU records; without memory the boot goes on without (logged). */
+void status_publish_init(uint32_t cpu_count, const struct boot_options *opts, bool uefi);
 uint64_t status_publish_phys(void);
 /* Copies the per-CPU state, VMX and VMCS pool records into the page as one seqlock write. */
 void status_publish_sync(void);

@@ -13,9 +13,10 @@ struct boot_info;
 #define FRAMES_BELOW_1MIB (1u << 0) /* the AP trampoline: real mode reaches it */
 #define FRAMES_BELOW_4GIB (1u << 1) /* page tables: CR3 loaded in 32-bit code */
 
-int frames_init(const struct boot_info *info);
-int frames_alloc(size_t frame_count, unsigned flags, uint64_t *phys_out);
-int frames_free(uint64_t phys, size_t frame_count);
+MUST_CHECK int frames_init(const struct boot_info *info);
+MUST_CHECK int frames_alloc(size_t frame_count, unsigned flags, uint64_t *phys_out);
+/* Gives back frames this caller allocated; a refusal means the books are broken: panic. */
+void frames_free(uint64_t phys, size_t frame_count);
 uint64_t frames_total_usable_bytes(void);
 uint64_t frames_free_bytes(void);
 /* The end of the highest usable RAM, for the direct map. */

@@ -24,7 +24,7 @@ const char *mem_type_name(uint32_t type)
 }
 
 /* Higher wins an overlap. An unknown type counts as reserved. */
-static int type_strictness(uint32_t type)
+static MUST_CHECK int type_strictness(uint32_t type)
 {
     switch (type) {
     case MEM_USABLE:

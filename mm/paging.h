@@ -22,13 +22,13 @@
 #define PTE_ADDRESS_MASK 0x000FFFFFFFFFF000ull
 
 /* Builds and loads the tables; maps [0, max(4 GiB, ram_end_phys)). 0 or E_NOMEM. */
-int paging_init(uint64_t ram_end_phys);
+MUST_CHECK int paging_init(uint64_t ram_end_phys);
 /* Makes the 4 KiB page at virt not present (a guard page). */
-int paging_unmap_page(uint64_t virt);
+MUST_CHECK int paging_unmap_page(uint64_t virt);
 /* Sets the flags of the 4 KiB page at virt (splitting a large page if needed). */
-int paging_set_page_flags(uint64_t virt, uint64_t flags);
+MUST_CHECK int paging_set_page_flags(uint64_t virt, uint64_t flags);
 /* Maps the 4 KiB page at virt to phys (an alias outside the identity map). */
-int paging_map_alias(uint64_t virt, uint64_t phys, uint64_t flags);
+MUST_CHECK int paging_map_alias(uint64_t virt, uint64_t phys, uint64_t flags);
 /* PTE_NO_EXECUTE when this CPU has NX, else 0 (the bit is reserved without it). */
 uint64_t paging_no_execute_flag(void);
 /* The root of the tables, for CR3 on the APs: below 4 GiB. */

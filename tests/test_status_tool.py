@@ -159,7 +159,7 @@ def test_name_tables_match_the_doc_and_the_kernel():
     assert doc_name_table("### Boot flags") == tool.BOOT_FLAGS
     assert doc_name_table("### VMX features") == tool.VMX_FEATURES
     assert doc_name_table("### CPU flags") == tool.CPU_FLAGS
-    kernel = (REPO / "core" / "cpu_state.c").read_text()
+    kernel = (REPO / "arch" / "x86" / "smp" / "cpu_state.c").read_text()
     state_block = kernel.split("state_names[]", 1)[1].split("};", 1)[0]
     reason_block = kernel.split("reason_names[]", 1)[1].split("};", 1)[0]
     assert re.findall(r'"([a-z0-9-]+)"', state_block) == tool.STATES

@@ -13,6 +13,13 @@
 #define COLD __attribute__((cold, noinline))
 #define PRINTF_LIKE(fmt_index, args_index) __attribute__((format(printf, fmt_index, args_index)))
 #define UNUSED __attribute__((unused))
+/*
+ * On every function whose result says whether it worked (each int-returning
+ * function, each VMX instruction wrapper): dropping it is a compile error
+ * (-Werror). The one exception is the format() family (format, format_v,
+ * vmx_outcome_format): like snprintf, they return a length, not an outcome.
+ */
+#define MUST_CHECK __attribute__((warn_unused_result))
 
 #define PAGE_SIZE_BYTES 4096u
 #define ALIGN_UP(x, a) (((x) + ((a)-1)) & ~((__typeof__(x))(a)-1))

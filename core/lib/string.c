@@ -9,30 +9,24 @@
  * byte at a time cost Bochs 10 ms of emulated time per CPU at boot.
  */
 #include "core/lib/string.h"
+#include "arch/x86/insn.h"
 
 #ifndef VMXROOT_HOST
 void *memset(void *dst, int value, size_t size_bytes)
 {
-    void *cursor = dst;
-    if ((((uintptr_t)dst | size_bytes) & 7) == 0) {
-        uint64_t pattern = 0x0101010101010101ull * (uint8_t)value;
-        size_t quads = size_bytes / 8;
-        __asm__ volatile("rep stosq" : "+D"(cursor), "+c"(quads) : "a"(pattern) : "memory");
-        return dst;
-    }
-    __asm__ volatile("rep stosb" : "+D"(cursor), "+c"(size_bytes) : "a"(value) : "memory");
+    if ((((uintptr_t)dst | size_bytes) & 7) == 0)
+        cpu_rep_stosq(dst, 0x0101010101010101ull * (uint8_t)value, size_bytes / 8);
+    else
+        cpu_rep_stosb(dst, (uint8_t)value, size_bytes);
     return dst;
 }
 
 void *memcpy(void *dst, const void *src, size_t size_bytes)
 {
-    void *cursor = dst;
-    if ((((uintptr_t)dst | (uintptr_t)src | size_bytes) & 7) == 0) {
-        size_t quads = size_bytes / 8;
-        __asm__ volatile("rep movsq" : "+D"(cursor), "+S"(src), "+c"(quads) : : "memory");
-        return dst;
-    }
-    __asm__ volatile("rep movsb" : "+D"(cursor), "+S"(src), "+c"(size_bytes) : : "memory");
+    if ((((uintptr_t)dst | (uintptr_t)src | size_bytes) & 7) == 0)
+        cpu_rep_movsq(dst, src, size_bytes / 8);
+    else
+        cpu_rep_movsb(dst, src, size_bytes);
     return dst;
 }
 

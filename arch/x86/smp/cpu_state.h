@@ -3,8 +3,8 @@
  * see it. Values are part of the status page ABI (docs/status-page.md):
  * append new ones, never renumber.
  */
-#ifndef CORE_CPU_STATE_H
-#define CORE_CPU_STATE_H
+#ifndef ARCH_X86_SMP_CPU_STATE_H
+#define ARCH_X86_SMP_CPU_STATE_H
 
 /* Bring-up state of one CPU. */
 enum cpu_state {

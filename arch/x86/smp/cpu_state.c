@@ -1,4 +1,4 @@
-#include "core/cpu_state.h"
+#include "arch/x86/smp/cpu_state.h"
 #include "core/lib/compiler.h"
 
 static const char *const state_names[] = {
