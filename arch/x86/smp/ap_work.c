@@ -37,19 +37,23 @@ static bool is_waiting(const struct percpu *cpu)
            !__atomic_load_n(&cpu->ap_work_done, __ATOMIC_ACQUIRE);
 }
 
-/* Wakes every online AP; those whose local APIC refused the IPI are named and not waited for. */
-static uint32_t wake_all(bool refused[MAX_CPUS])
+/* APs whose local APIC refused the wake-up IPI: named once, not waited for. One bit per CPU. */
+static uint32_t refused[MAX_CPUS / 32];
+
+static bool was_refused(uint32_t index) { return refused[index / 32] & (1u << (index % 32)); }
+
+/* Wakes every online AP; returns how many took the IPI. */
+static uint32_t wake_all(void)
 {
     uint32_t woken = 0;
     __atomic_store_n(&work_go, 1, __ATOMIC_RELEASE);
     for (uint32_t i = 1; i < cpu_count_found; i++) {
         struct percpu *cpu = cpu_table[i];
-        refused[i] = false;
         if (!is_waiting(cpu))
             continue;
         int err = lapic_send_fixed(cpu->apic_id, VECTOR_WAKE);
         if (err) {
-            refused[i] = true;
+            refused[i / 32] |= 1u << (i % 32);
             log_warn("cpu%u (apic %u): the local APIC did not accept the wake-up IPI (%s)", i, cpu->apic_id,
                      error_name(err));
             continue;
@@ -61,15 +65,14 @@ static uint32_t wake_all(bool refused[MAX_CPUS])
 
 uint32_t smp_run_ap_work(uint32_t timeout_ms)
 {
-    static bool refused[MAX_CPUS];
-    uint32_t woken = wake_all(refused);
+    uint32_t woken = wake_all();
     uint64_t limit_ticks = tsc_from_us(timeout_ms * 1000ull);
     uint64_t progress_tsc = rdtsc();
     uint32_t waiting = woken, last_waiting = woken;
     while (waiting) {
         waiting = 0;
         for (uint32_t i = 1; i < cpu_count_found; i++)
-            waiting += is_waiting(cpu_table[i]) && !refused[i];
+            waiting += is_waiting(cpu_table[i]) && !was_refused(i);
         uint64_t now = rdtsc();
         if (waiting != last_waiting) {
             last_waiting = waiting;
@@ -81,7 +84,7 @@ uint32_t smp_run_ap_work(uint32_t timeout_ms)
             delay_poll_us(POLL_INTERVAL_US);
     }
     for (uint32_t i = 1; i < cpu_count_found; i++)
-        if (is_waiting(cpu_table[i]) && !refused[i])
+        if (is_waiting(cpu_table[i]) && !was_refused(i))
             log_warn("cpu%u (apic %u): stalled in %s (its post-online work took over %u ms)", i,
                      cpu_table[i]->apic_id, ap_stage_name(cpu_table[i]->stage), timeout_ms);
     return woken - waiting;

@@ -12,112 +12,127 @@
 #include "core/lib/log.h"
 #include "core/lib/string.h"
 
-/* "cpuNNN-NNN," is at most 12 bytes: every CPU listed, whatever the runs. */
-#define LIST_BYTES (MAX_CPUS * 12 + 1)
 /* How much of the list goes on the first line (after the head, before the note) and on each continuation. */
 #define FIRST_LINE_LIST_BYTES 120
 #define MORE_LINE_LIST_BYTES 300
 
-static char list[LIST_BYTES];
-static bool listed[MAX_CPUS];
+/* One kind of outcome being printed: "head: LIST: note", then "head, continued: LIST" while the list goes on. */
+struct summary_line {
+    enum log_level level;
+    const char *head;
+    const char *note;
+    char list[MORE_LINE_LIST_BYTES + 1];
+    size_t used;
+    bool continued;
+};
 
-/* Appends "cpuA-B" or "cpuA" for the run [first, last] to list, comma-separated. */
-static size_t append_run(size_t used, uint32_t first, uint32_t last)
+static void flush(struct summary_line *line)
 {
-    const char *comma = used ? "," : "";
-    int n = first == last ? format(list + used, sizeof list - used, "%scpu%u", comma, first)
-                          : format(list + used, sizeof list - used, "%scpu%u-%u", comma, first, last);
-    return used + (size_t)n < sizeof list ? used + (size_t)n : sizeof list - 1;
+    if (!line->continued)
+        log_printf(line->level, "%s: %s%s%s", line->head, line->list, line->note[0] ? ": " : "", line->note);
+    else
+        log_printf(line->level, "%s, continued: %s", line->head, line->list);
+    line->continued = true;
+    line->used = 0;
+    line->list[0] = '\0';
+}
+
+/* Appends "cpuA-B" or "cpuA" for the run [first, last], starting a continuation line when this one is full. */
+static void add_run(struct summary_line *line, uint32_t first, uint32_t last)
+{
+    char run[16];
+    int n = first == last ? format(run, sizeof run, "cpu%u", first)
+                          : format(run, sizeof run, "cpu%u-%u", first, last);
+    size_t limit = line->continued ? MORE_LINE_LIST_BYTES : FIRST_LINE_LIST_BYTES;
+    if (line->used && line->used + 1 + (size_t)n > limit)
+        flush(line);
+    if (line->used)
+        line->list[line->used++] = ',';
+    memcpy(line->list + line->used, run, (size_t)n + 1);
+    line->used += (size_t)n;
 }
 
 static bool same_root(const struct percpu *cpu, const struct percpu *model)
 {
-    return cpu->in_vmx_root && cpu->vmx_revision_id == model->vmx_revision_id;
+    return cpu->state == CPU_STATE_ONLINE && cpu->in_vmx_root &&
+           cpu->vmx_revision_id == model->vmx_revision_id;
 }
 
 static bool same_refusal(const struct percpu *cpu, const struct percpu *model)
 {
-    return !cpu->in_vmx_root && cpu->reason == model->reason && strcmp(cpu->note, model->note) == 0;
+    return cpu->state == CPU_STATE_ONLINE && !cpu->in_vmx_root && cpu->reason == model->reason &&
+           strcmp(cpu->note, model->note) == 0;
 }
 
-/* Lists every running CPU not listed yet that matches model, as runs; returns how many. */
-static uint32_t list_matching(const struct percpu *model,
-                              bool (*match)(const struct percpu *, const struct percpu *))
+typedef bool (*same_fn)(const struct percpu *cpu, const struct percpu *model);
+
+/* True when no CPU before index has the same outcome: index's line is printed when index comes up. */
+static bool first_of_kind(uint32_t index, same_fn same)
 {
-    size_t used = 0;
-    uint32_t count = 0, run_first = 0, run_last = 0;
+    for (uint32_t i = 0; i < index; i++)
+        if (same(cpu_table[i], cpu_table[index]))
+            return false;
+    return true;
+}
+
+/* Prints one kind of outcome: every CPU with model's outcome, as runs. */
+static void print_kind(struct summary_line *line, const struct percpu *model, same_fn same)
+{
+    uint32_t run_first = 0, run_last = 0;
     bool in_run = false;
-    list[0] = '\0';
     for (uint32_t i = 0; i < cpu_count_found; i++) {
-        const struct percpu *cpu = cpu_table[i];
-        if (listed[i] || cpu->state != CPU_STATE_ONLINE || !match(cpu, model))
+        if (!same(cpu_table[i], model))
             continue;
-        listed[i] = true;
-        count++;
         if (in_run && i == run_last + 1) {
             run_last = i;
             continue;
         }
         if (in_run)
-            used = append_run(used, run_first, run_last);
+            add_run(line, run_first, run_last);
         run_first = run_last = i;
         in_run = true;
     }
     if (in_run)
-        append_run(used, run_first, run_last);
-    return count;
+        add_run(line, run_first, run_last);
+    flush(line);
 }
 
-/* Prints "head: LIST: note" (no note when empty), cutting a long list at commas into "head, continued: ..." lines. */
-static void print_list(enum log_level level, const char *head, const char *note)
+static uint32_t count_same(const struct percpu *model, same_fn same)
 {
-    char chunk[MORE_LINE_LIST_BYTES + 1];
-    const char *rest = list;
-    size_t limit = FIRST_LINE_LIST_BYTES;
-    for (bool first = true; *rest; first = false, limit = MORE_LINE_LIST_BYTES) {
-        size_t n = strlen(rest);
-        if (n > limit)
-            for (n = limit; n > 0 && rest[n] != ','; n--) {
-            }
-        if (n == 0)
-            n = limit < strlen(rest) ? limit : strlen(rest); /* no comma: one run longer than a line */
-        memcpy(chunk, rest, n);
-        chunk[n] = '\0';
-        if (first)
-            log_printf(level, "%s: %s%s%s", head, chunk, note[0] ? ": " : "", note);
-        else
-            log_printf(level, "%s, continued: %s", head, chunk);
-        rest += n + (rest[n] == ',');
-    }
+    uint32_t count = 0;
+    for (uint32_t i = 0; i < cpu_count_found; i++)
+        count += same(cpu_table[i], model);
+    return count;
 }
 
 uint32_t vmx_report_summary(void)
 {
     char head[96];
+    struct summary_line line;
     uint32_t started = 0, in_root = 0;
     for (uint32_t i = 0; i < cpu_count_found; i++) {
         started += cpu_table[i]->state == CPU_STATE_ONLINE;
         in_root += cpu_table[i]->in_vmx_root;
-        listed[i] = false;
     }
     log_info("vmx: %u of %u running CPUs in VMX root operation", in_root, started);
     for (uint32_t i = 0; i < cpu_count_found; i++) {
         const struct percpu *cpu = cpu_table[i];
-        if (listed[i] || cpu->state != CPU_STATE_ONLINE || !cpu->in_vmx_root)
+        if (!same_root(cpu, cpu) || !first_of_kind(i, same_root))
             continue;
-        list_matching(cpu, same_root);
         format(head, sizeof head, "vmx: in VMX root operation (revision 0x%x)", cpu->vmx_revision_id);
-        print_list(LOG_INFO, head, "");
+        line = (struct summary_line){ .level = LOG_INFO, .head = head, .note = "" };
+        print_kind(&line, cpu, same_root);
     }
     /* By reason, then by the CPU's own words: CPUs that failed alike share a line. */
     for (uint32_t reason = REASON_NO_VMX; reason < REASON_COUNT; reason++) {
         for (uint32_t i = 0; i < cpu_count_found; i++) {
             const struct percpu *cpu = cpu_table[i];
-            if (listed[i] || cpu->state != CPU_STATE_ONLINE || cpu->in_vmx_root || cpu->reason != reason)
+            if (cpu->reason != reason || !same_refusal(cpu, cpu) || !first_of_kind(i, same_refusal))
                 continue;
-            uint32_t count = list_matching(cpu, same_refusal);
-            format(head, sizeof head, "vmx: %u CPUs without VMX (%s)", count, cpu_reason_name(reason));
-            print_list(LOG_WARN, head, cpu->note);
+            format(head, sizeof head, "vmx: %u CPUs without VMX (%s)", count_same(cpu, same_refusal),
+                   cpu_reason_name(reason));
+            line = (struct summary_line){ .level = LOG_WARN, .head = head, .note = cpu->note };
+            print_kind(&line, cpu, same_refusal);
         }
     }
     return in_root;
