@@ -9,6 +9,8 @@
 #include "core/lib/format.h"
 #include "core/lib/string.h"
 
+/* Options with more values than this name README.md in a warning instead of listing them. */
+#define CMDLINE_NAMES_LISTED_MAX 16
 /* How many bytes of a bad token a warning quotes (escaped), before "...". */
 #define CMDLINE_QUOTE_CHARS 40
 
@@ -29,7 +31,8 @@ struct cmdline_option {
 };
 
 static const char *const log_level_names[] = { "error", "warn", "info", "debug" };
-static const char *const exit_names[] = { "never", "on-ready" };
+static const char *const exit_names[] = { "never", "on-ready", "on-guest-exit" };
+static const char *const guest_names[] = { "test", "none" };
 static const char *const smp_names[] = { "parallel", "serial", "off" };
 static const char *const on_off_names[] = { "off", "on" };
 static const char *const status_names[] = { "off", "dump" };
@@ -50,6 +53,15 @@ static const char *const inject_names[INJECT_COUNT] = {
     [INJECT_AP_PANIC] = "ap-panic",
     [INJECT_EXEC_DATA] = "exec-data",
     [INJECT_STACK_SMASH] = "stack-smash",
+    [INJECT_GUEST_TRIPLE_FAULT] = "guest-triple-fault",
+    [INJECT_VMENTRY_CONTROL_PIN] = "vmentry-control-pin",
+    [INJECT_VMENTRY_CONTROL_CR3] = "vmentry-control-cr3-targets",
+    [INJECT_VMENTRY_HOST_CR4] = "vmentry-host-cr4",
+    [INJECT_VMENTRY_HOST_RIP] = "vmentry-host-rip",
+    [INJECT_VMENTRY_GUEST_CR0] = "vmentry-guest-cr0",
+    [INJECT_VMENTRY_GUEST_RFLAGS] = "vmentry-guest-rflags",
+    [INJECT_VMENTRY_GUEST_LINK] = "vmentry-guest-link-pointer",
+    [INJECT_VMENTRY_GUEST_RIP] = "vmentry-guest-rip",
 };
 
 /* The legacy PC serial ports, in the order of their names com1..com4. */
@@ -57,7 +69,8 @@ static const uint16_t com_ports[] = { 0x3F8, 0x2F8, 0x3E8, 0x2E8 };
 
 /* Each field's index-valued names must match the enum's numbering. */
 _Static_assert(LOG_ERROR == 0 && LOG_DEBUG == 3, "log_level_names order");
-_Static_assert(EXIT_NEVER == 0 && EXIT_ON_READY == 1, "exit_names order");
+_Static_assert(EXIT_NEVER == 0 && EXIT_ON_READY == 1 && EXIT_ON_GUEST_EXIT == 2, "exit_names order");
+_Static_assert(GUEST_TEST == 0 && GUEST_NONE == 1, "guest_names order");
 _Static_assert(SMP_PARALLEL == 0 && SMP_SERIAL == 1 && SMP_OFF == 2, "smp_names order");
 _Static_assert(STATUS_DUMP_OFF == 0 && STATUS_DUMP_HEX == 1, "status_names order");
 _Static_assert(SELFTEST_NONE == 0 && SELFTEST_VMCS == 1, "selftest_names order");
@@ -82,6 +95,8 @@ static const struct cmdline_option cmdline_options[] = {
     { "vmx", CMDLINE_NAMES, FIELD(vmx), NAMES(on_off_names) },
     { "selftest", CMDLINE_NAMES, FIELD(selftest), NAMES(selftest_names) },
     { "x2apic", CMDLINE_NAMES, FIELD(x2apic), NAMES(on_off_names) },
+    { "guest", CMDLINE_NAMES, FIELD(guest), NAMES(guest_names) },
+    { "vmentry_check", CMDLINE_NAMES, FIELD(vmentry_check), NAMES(on_off_names) },
 };
 
 /* A piece of the command line: not NUL-terminated, the line is read-only. */
@@ -112,6 +127,8 @@ void cmdline_defaults(struct boot_options *opts)
         .inject_cpu = 1,
         .status_dump = STATUS_DUMP_OFF,
         .vmx = true,
+        .guest = GUEST_TEST,
+        .vmentry_check = true,
     };
 }
 
@@ -271,6 +288,11 @@ static void describe_wanted(const struct cmdline_option *opt, char *out, size_t 
         format(out, out_bytes, "com1..com4 or 0x%x..0x%x", opt->min, opt->max);
         return;
     case CMDLINE_NAMES:
+        if (opt->name_count > CMDLINE_NAMES_LISTED_MAX) {
+            /* A long list (inject=) would not fit a log line: point at the table. */
+            format(out, out_bytes, "one of the %zu %s= values in README.md", opt->name_count, opt->name);
+            return;
+        }
         out[0] = '\0';
         for (size_t i = 0; i < opt->name_count && used < out_bytes; i++)
             used += (size_t)format(out + used, out_bytes - used, "%s%s", i ? "|" : "", opt->names[i]);

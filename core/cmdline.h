@@ -13,7 +13,9 @@
 #include "arch/x86/smp/smp_boot.h"
 #include "mm/boot_info.h"
 
-enum exit_mode { EXIT_NEVER = 0, EXIT_ON_READY = 1 };
+enum exit_mode { EXIT_NEVER = 0, EXIT_ON_READY = 1, EXIT_ON_GUEST_EXIT = 2 };
+/* guest=: what runs after the ready line. */
+enum guest_kind { GUEST_TEST = 0, GUEST_NONE = 1 };
 enum status_dump { STATUS_DUMP_OFF = 0, STATUS_DUMP_HEX = 1 };
 /* selftest=vmcs: after ready-to-be, drive the VMCS pool across CPUs and check its counters. */
 enum selftest { SELFTEST_NONE = 0, SELFTEST_VMCS = 1 };
@@ -35,6 +37,16 @@ enum inject_case {
     INJECT_AP_PANIC,           /* an AP panics while the others are in VMX root */
     INJECT_EXEC_DATA,          /* jump into a data page: #PF (NX) */
     INJECT_STACK_SMASH,        /* overwrite a stack canary: the stack protector panics */
+    INJECT_GUEST_TRIPLE_FAULT, /* the test guest on inject_cpu triple-faults on purpose */
+    /* One broken VMCS field on inject_cpu's guest (arch/x86/vmx/vmentry_inject.c): */
+    INJECT_VMENTRY_CONTROL_PIN,  /* a pin-based bit the CPU requires cleared: error 7 */
+    INJECT_VMENTRY_CONTROL_CR3,  /* CR3-target count 5: error 7 */
+    INJECT_VMENTRY_HOST_CR4,     /* host CR4.VMXE clear: error 8 */
+    INJECT_VMENTRY_HOST_RIP,     /* non-canonical host RIP: error 8 */
+    INJECT_VMENTRY_GUEST_CR0,    /* guest CR0.PG without PE: exit 33 */
+    INJECT_VMENTRY_GUEST_RFLAGS, /* guest RFLAGS bit 1 clear: exit 33 */
+    INJECT_VMENTRY_GUEST_LINK,   /* VMCS link pointer not all ones: exit 33 */
+    INJECT_VMENTRY_GUEST_RIP,    /* non-canonical RIP of a 64-bit guest: Bochs does not check it */
     INJECT_COUNT
 };
 
@@ -43,7 +55,7 @@ enum inject_case {
 struct boot_options {
     uint16_t console_port;        /* console=com1..com4|0xNNN; 0x3F8 default */
     enum log_level log_level;     /* loglevel=error|warn|info|debug; info default */
-    enum exit_mode exit;          /* exit=never|on-ready */
+    enum exit_mode exit;          /* exit=never|on-ready|on-guest-exit */
     enum smp_mode smp;            /* smp=parallel|serial|off */
     uint32_t max_cpus;            /* maxcpus=N (1..4096); 0 = no limit */
     bool init_wait;               /* init_wait=on|off: the classic 10 ms INIT wait; off default */
@@ -55,6 +67,8 @@ struct boot_options {
     bool vmx;                     /* vmx=on|off; on default */
     enum selftest selftest;       /* selftest=none|vmcs */
     bool x2apic;                  /* x2apic=on: x2APIC mode where CPUID has it, even for small APIC ids */
+    enum guest_kind guest;        /* guest=test|none */
+    bool vmentry_check;           /* vmentry_check=on|off: the software VM-entry check; on default */
 };
 
 /* Fills *opts with the defaults, then applies each option in cmdline. */

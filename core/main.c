@@ -31,7 +31,9 @@
 #include "arch/x86/vmx/vmx_cpu.h"
 #include "arch/x86/vmx/vmcs_service.h"
 #include "arch/x86/vmx/vmcs_selftest.h"
+#include "arch/x86/vmx/vmx_inject.h"
 #include "arch/x86/vmx/vmx_summary.h"
+#include "arch/x86/vmx/guest_launch.h"
 
 /* Copied out of the multiboot2 block at once: low memory is reused later. */
 static struct boot_info boot_info;
@@ -68,7 +70,7 @@ static void apply_options(void)
     if (options.console_port != SERIAL_COM1_PORT && !serial_init(options.console_port))
         log_warn("console: no UART answers at port 0x%x: writing to the 0xE9 debug port",
                  options.console_port);
-    panic_set_exit_emulator(options.exit == EXIT_ON_READY);
+    panic_set_exit_emulator(options.exit != EXIT_NEVER);
 }
 
 static void memory_init(void)
@@ -221,6 +223,7 @@ static NORETURN void kernel_main_on_cpu_stack(void)
     uint32_t in_vmx = vmx_report_summary(); /* one line per kind of outcome, every CPU named */
     step_done(STEP_SUMMARY);
     vmcs_service_init(options.vmcs_per_cpu, in_vmx); /* the VMCS pool, each VMCS VMCLEARed */
+    status_publish_memory_ranges();                  /* vmxroot's own memory, for guests to stay out of */
     status_publish_sync();
     step_done(STEP_POOL);
     fault_inject_vmx_run(&options); /* inject=<VMX case>: a deliberate VMX failure */
@@ -240,6 +243,9 @@ static NORETURN void kernel_main_on_cpu_stack(void)
              smp.online, cpus.found, in_vmx, vmcs_service_free(), vmcs_service_total(), status_publish_phys(),
              smp.bringup_us, ready_us);
     if (options.exit == EXIT_ON_READY)
+        boot_shutdown(EMULATOR_EXIT_SUCCESS);
+    guest_launch_all(&options, in_vmx); /* guest=test: the test guest on every CPU in VMX root */
+    if (options.exit == EXIT_ON_GUEST_EXIT)
         boot_shutdown(EMULATOR_EXIT_SUCCESS);
     cpu_idle(); /* the boot CPU idles; APs already do */
 }

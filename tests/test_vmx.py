@@ -1,6 +1,6 @@
-"""VMX root on every CPU, the VMCS pool, fault injection (issue 4, point 8).
+"""VMX root on every CPU, the VMCS pool, fault injection.
 
-Bochs is the VMX platform (TESTBED.md): each model boots once and every CPU must enter VMX
+Bochs is the VMX platform (docs/testing.md): each model boots once and every CPU must enter VMX
 root; QEMU TCG and Bochs `ryzen` have no VMX and must say so on every CPU. Each boot also
 carries status=dump (a few serial lines, no change to the boot), and the dumped status page
 is decoded by tools/vmxroot-status --json, so the page is checked against the log.
@@ -11,100 +11,20 @@ Every injection case boots once (1 CPU: the VMX cases run on cpu0) and checks it
 `inject: ... result=PASS` line, the error number, that the ready line still comes and that
 the CPU still leaves VMX at shutdown, and the failure by error name on the status page.
 """
-import json
 import re
-import subprocess
-import sys
 
 import pytest
 
-from emulators import REPO, assert_ready, boot
+from helpers import cpu_list, no_vmx_lines, shutdown_count, status_page, vmx_root_lines
+from vmxboot import assert_ready, boot
 
-STATUS_TOOL = REPO / "tools" / "vmxroot-status"
-DUMP_END_RE = re.compile(r"status-dump end\b")
 
-# The boot CPU's summary names every CPU once, as runs ("cpu0-3,cpu7"), one line per kind of outcome; a
-# long list goes on in ", continued" lines. With loglevel=debug each CPU also says it for itself.
-CPU_LIST = r"((?:cpu\d+(?:-\d+)?,?)+)"
-VMX_ROOT_RE = re.compile(r"^cpu0: vmx: in VMX root operation \(revision 0x([0-9a-f]+)\)(?:, continued)?: %s$" % CPU_LIST)
-NO_VMX_RE = re.compile(r"^cpu0: warning: vmx: (\d+) CPUs without VMX \(([a-z-]+)\)(?:, continued)?: %s(?:: (.*))?$"
-                       % CPU_LIST)
 VMX_ROOT_DEBUG_RE = re.compile(r"^cpu(\d+): vmx: in VMX root operation \(VMXON region 0x[0-9a-f]+, "
                                r"revision 0x([0-9a-f]+)\)")
 NO_VMX_TEXT = "VMX not available (CPUID.1:ECX.VMX=0): this CPU (or emulator) has no VT-x; going on without it"
-SHUTDOWN_RE = re.compile(r"vmxroot: shutdown: (\d+) CPUs left VMX operation")
 
 
-# ----- helpers shared with test_hardening.py -------------------------------------------------
-
-
-def status_page(result, upto_dump=None):
-    """The status page a boot printed with status=dump, decoded by tools/vmxroot-status --json.
-    The tool decodes the last dump in the log; upto_dump=N (1-based) decodes the N-th instead
-    (the log is cut after its end line into a file next to the serial log)."""
-    source = result.log_path
-    if upto_dump is not None:
-        lines, seen = [], 0
-        for line in result.lines:
-            lines.append(line)
-            if DUMP_END_RE.search(line):
-                seen += 1
-                if seen == upto_dump:
-                    break
-        assert seen == upto_dump, "only %d status dumps in the log, wanted #%d\n%s" % (seen, upto_dump,
-                                                                                        result.describe())
-        source = result.log_path.with_suffix(".dump%d.log" % upto_dump)
-        source.write_text("\n".join(lines) + "\n")
-    proc = subprocess.run([sys.executable, str(STATUS_TOOL), "--serial-log", str(source), "--json"],
-                          capture_output=True, text=True)
-    assert proc.returncode == 0, "vmxroot-status exit %d: %s%s\n%s" % (proc.returncode, proc.stdout, proc.stderr,
-                                                                       result.describe())
-    return json.loads(proc.stdout)
-
-
-def status_dump_count(result):
-    return len(result.grep(r"status-dump end\b"))
-
-
-def cpu_list(text):
-    """'cpu0-3,cpu5,cpu7-8' -> [0, 1, 2, 3, 5, 7, 8] (the kernel's CPU lists in summary lines)."""
-    cpus = []
-    for part in text.strip(",").split(","):
-        first, _, last = part[len("cpu"):].partition("-")
-        cpus += range(int(first), int(last or first) + 1)
-    return cpus
-
-
-def vmx_root_lines(lines):
-    """{cpu: revision} from the summary's "vmx: in VMX root operation (revision ...)" lines; a CPU named
-    twice is an error."""
-    found = {}
-    for line in lines:
-        match = VMX_ROOT_RE.search(line)
-        for cpu in cpu_list(match.group(2)) if match else ():
-            assert cpu not in found, "cpu%d named twice in the VMX summary:\n%s" % (cpu, "\n".join(lines))
-            found[cpu] = int(match.group(1), 16)
-    return found
-
-
-def no_vmx_lines(lines):
-    """{cpu: (reason, the CPU's note)} from the summary's "CPUs without VMX" lines (a continued line
-    carries the note of the line it continues)."""
-    found, note = {}, None
-    for line in lines:
-        match = NO_VMX_RE.search(line)
-        if not match:
-            continue
-        note = match.group(4) if ", continued" not in line else note
-        for cpu in cpu_list(match.group(3)):
-            found[cpu] = (match.group(2), note)
-    return found
-
-
-def shutdown_count(result):
-    lines = result.grep(SHUTDOWN_RE.pattern)
-    assert len(lines) == 1, "expected one shutdown line, found %d\n%s" % (len(lines), result.describe())
-    return int(SHUTDOWN_RE.search(lines[0]).group(1))
+# ----- helpers -------------------------------------------------------------------------------
 
 
 def errors_by_name(cpu_record):

@@ -4,26 +4,28 @@
     tools/run.py --best                     QEMU+KVM if this host has VMX, else Bochs (VMX)
     tools/run.py --emulator qemu --smp 4    QEMU (TCG: no VMX)
     tools/run.py --emulator bochs --smp 8   Bochs (VMX, at most 15 CPUs)
-    tools/run.py --stay                     keep running after the ready line (Ctrl-C ends it)
+    tools/run.py --stay                     keep running after the guests stop (Ctrl-C ends it)
     tools/run.py --gdb                      QEMU paused with its gdb stub on :1234
     tools/run.py --cmdline 'loglevel=debug'
 
+Without --stay the kernel gets exit=on-guest-exit: after the ready line the test guest runs on
+every CPU in VMX root, and the emulator ends after the `vmxroot: guests passed=P/L` line.
 The serial output goes to build/run/serial.log and is copied to stdout as it arrives. Exit
-status: 0 if the ready line appeared without a PANIC, 1 otherwise. The emulator command lines
-come from tests/emulators.py, the same ones the tests use.
+status: 0 if the ready line appeared without a PANIC and every launched guest passed, 1 otherwise. The emulator
+command lines come from the vmxboot package (tools/vmxboot), the same ones the tests use.
 """
 import argparse
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-import emulators  # noqa: E402
+import vmxboot
 
-RUN_DIR = emulators.BUILD / "run"
+RUN_DIR = vmxboot.BUILD / "run"
+GUESTS_RE = re.compile(r"vmxroot: guests passed=(\d+)/(\d+)")
 
 
 def parse_args():
@@ -37,8 +39,8 @@ def parse_args():
     parser.add_argument("--firmware", choices=("bios", "uefi"), default="bios", help="QEMU only")
     parser.add_argument("--machine", choices=("pc", "q35"), default="pc", help="QEMU only")
     parser.add_argument("--cpu-model", default=None, help="QEMU -cpu or Bochs cpu model")
-    parser.add_argument("--cmdline", default="", help="kernel command line (exit=on-ready is added)")
-    parser.add_argument("--stay", action="store_true", help="no exit=on-ready: run until Ctrl-C")
+    parser.add_argument("--cmdline", default="", help="kernel command line (exit=on-guest-exit is added)")
+    parser.add_argument("--stay", action="store_true", help="no exit=on-guest-exit: run until Ctrl-C")
     parser.add_argument("--gdb", action="store_true", help="QEMU -s -S: wait for gdb on :1234")
     args = parser.parse_args()
     if args.gdb and (args.best or args.emulator != "qemu"):
@@ -47,16 +49,16 @@ def parse_args():
 
 
 def command_for(args, iso, serial_path):
-    """The emulator command line and environment, built by tests/emulators.py."""
+    """The emulator command line and environment, built by the vmxboot package."""
     if args.emulator == "qemu":
         kvm = args.best
-        cmd = emulators.qemu_command(iso, "file:%s" % serial_path, args.smp, args.memory_mb, args.firmware,
+        cmd = vmxboot.qemu_command(iso, "file:%s" % serial_path, args.smp, args.memory_mb, args.firmware,
                                      args.machine, args.cpu_model, qmp_socket=RUN_DIR / "qmp.sock",
                                      gdb=args.gdb, kvm=kvm)
         return cmd, None
-    cmd = emulators.write_bochs_files(RUN_DIR, "run", iso, serial_path, RUN_DIR / "bochs.log", args.smp,
+    cmd = vmxboot.write_bochs_files(RUN_DIR, "run", iso, serial_path, RUN_DIR / "bochs.log", args.smp,
                                       args.memory_mb, args.cpu_model)
-    return cmd, emulators.bochs_environment()
+    return cmd, vmxboot.bochs_environment()
 
 
 def follow(process, serial_path):
@@ -79,17 +81,17 @@ def follow(process, serial_path):
 def main():
     args = parse_args()
     if args.best:
-        if emulators.host_has_vmx_kvm():
+        if vmxboot.host_has_vmx_kvm():
             args.emulator = "qemu"
             print("run: QEMU with KVM (this CPU has VMX)", file=sys.stderr)
         else:
             args.emulator = "bochs"
             print("run: Bochs (no usable KVM with VMX here; QEMU's TCG has no VMX)", file=sys.stderr)
-    if args.emulator == "bochs" and not 1 <= args.smp <= emulators.BOCHS_MAX_CPUS:
-        sys.exit("run: Bochs runs 1..%d CPUs; pass --smp N" % emulators.BOCHS_MAX_CPUS)
+    if args.emulator == "bochs" and not 1 <= args.smp <= vmxboot.BOCHS_MAX_CPUS:
+        sys.exit("run: Bochs runs 1..%d CPUs; pass --smp N" % vmxboot.BOCHS_MAX_CPUS)
 
-    cmdline = args.cmdline if args.stay else ("exit=on-ready " + args.cmdline).strip()
-    iso = emulators.iso_for_cmdline(cmdline)
+    cmdline = args.cmdline if args.stay else ("exit=on-guest-exit " + args.cmdline).strip()
+    iso = vmxboot.iso_for_cmdline(cmdline)
     RUN_DIR.mkdir(parents=True, exist_ok=True)
     serial_path = RUN_DIR / "serial.log"
     serial_path.write_bytes(b"")
@@ -98,7 +100,7 @@ def main():
     print("run: %s" % " ".join(str(c) for c in cmd), file=sys.stderr)
     if args.gdb:
         print("run: QEMU waits for gdb. In another terminal:\n"
-              "     gdb %s -ex 'target remote :1234'" % os.path.relpath(emulators.ELF), file=sys.stderr)
+              "     gdb %s -ex 'target remote :1234'" % os.path.relpath(vmxboot.ELF), file=sys.stderr)
     if args.stay:
         print("run: Ctrl-C ends the emulator", file=sys.stderr)
 
@@ -119,14 +121,21 @@ def main():
             process.wait()
         emulator_out.close()
 
-    ready = [line for line in text.splitlines() if emulators.READY_RE.search(line)]
-    panics = [line for line in text.splitlines() if emulators.PANIC_RE.search(line)]
+    ready = [line for line in text.splitlines() if vmxboot.READY_RE.search(line)]
+    panics = [line for line in text.splitlines() if vmxboot.PANIC_RE.search(line)]
     if process.returncode not in (None, 0, 1, -signal.SIGKILL) and not ready:
         print("run: %s exited with %d; its output: %s" % (args.emulator, process.returncode, emulator_out.name),
               file=sys.stderr)
     if panics:
         print("run: PANIC (serial log: %s)" % serial_path, file=sys.stderr)
         return 1
+    guests = [line for line in text.splitlines() if GUESTS_RE.search(line)]
+    if guests:
+        passed, launched = (int(n) for n in GUESTS_RE.search(guests[-1]).groups())
+        if passed != launched:
+            print("run: %d of %d guests failed (serial log: %s)" % (launched - passed, launched, serial_path),
+                  file=sys.stderr)
+            return 1
     if ready:
         return 0
     if interrupted and args.stay:

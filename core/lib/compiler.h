@@ -7,6 +7,8 @@
 #include <stdbool.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+/* names[index] of a name table indexed by value (holes allowed), or "?" past its end or at a hole. */
+#define NAME_OF(names, index) ((size_t)(index) < ARRAY_SIZE(names) && (names)[index] ? (names)[index] : "?")
 #define PACKED __attribute__((packed))
 #define ALIGNED(n) __attribute__((aligned(n)))
 #define NORETURN __attribute__((noreturn))

@@ -120,7 +120,7 @@ TEST(cmdline_exit_smp_status_vmx_init_wait)
     CHECK_STR(log_captured(), "");
 
     CHECK_EQ(parse("exit=onready").exit, EXIT_NEVER);
-    CHECK(log_contains("bad value \"onready\" for exit (want never|on-ready), keeping never"));
+    CHECK(log_contains("bad value \"onready\" for exit (want never|on-ready|on-guest-exit), keeping never"));
     CHECK_EQ(parse("smp=4").smp, SMP_PARALLEL);
     CHECK(log_contains("bad value \"4\" for smp (want parallel|serial|off), keeping parallel"));
     CHECK_EQ(parse("status=hex").status_dump, STATUS_DUMP_OFF);
@@ -213,8 +213,8 @@ TEST(cmdline_every_inject_case_round_trips)
     CHECK_STR(inject_case_name(INJECT_COUNT), "unknown");
     CHECK_STR(inject_case_name((enum inject_case) - 1), "unknown");
     CHECK_EQ(parse("inject=vmptrld").inject, INJECT_NONE);
-    CHECK(log_contains("bad value \"vmptrld\" for inject (want none|vmptrld-vmxon|"));
-    CHECK(log_contains("|stack-smash), keeping none"));
+    CHECK(log_contains("bad value \"vmptrld\" for inject (want one of the 24 inject= values in README.md), "
+                       "keeping none"));
 }
 
 TEST(cmdline_many_options_together)
@@ -421,6 +421,6 @@ TEST(cmdline_longest_warning_fits_a_kernel_log_line)
     snprintf(line, sizeof line, "inject=feature-locked-off inject=%060d", 0);
     parse(line);
     size_t length = strcspn(log_captured(), "\n");
-    CHECK(length > 250);
+    CHECK(length > 100);
     CHECK(length + 3 <= LOG_LINE_BYTES - 2); /* "cpu4095" is 3 longer than "cpu0"; keep '\n' and NUL */
 }

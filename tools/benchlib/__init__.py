@@ -1,2 +1,1 @@
-"""The parts of `make bench` (tools/bench.py) that stand on their own: the Xen peer, the table
-of targets, the scaling plot."""
+"""The pieces of tools/bench.py, one concern each (see each module's docstring)."""

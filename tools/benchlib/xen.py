@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import emulators
+import vmxboot
 
 CPU_COUNTS = (1, 16, 64, 255)
 QUICK_CPU_COUNTS = (1, 16)
@@ -134,7 +134,7 @@ class XenSample:
 
 
 def images_dir():
-    return emulators.BUILD / "images"
+    return vmxboot.BUILD / "images"
 
 
 def missing_images(directory=None):
@@ -145,7 +145,7 @@ def missing_images(directory=None):
 def build_iso(directory=None, cache=None):
     """A GRUB ISO of Xen, the dom0 kernel and the initramfs (cached by their digest)."""
     directory = Path(directory or images_dir())
-    cache = Path(cache or emulators.BUILD / "bench-xen")
+    cache = Path(cache or vmxboot.BUILD / "bench-xen")
     digest = hashlib.sha256(GRUB_CFG.encode())
     for name in IMAGES:
         digest.update((directory / name).read_bytes())
@@ -162,17 +162,17 @@ def build_iso(directory=None, cache=None):
         out = Path(tmp) / "xen.iso"
         proc = subprocess.run(["grub-mkrescue", "-o", str(out), str(isodir)], capture_output=True, text=True)
         if proc.returncode != 0:
-            raise emulators.BootError("grub-mkrescue failed for the Xen ISO:\n" + proc.stdout + proc.stderr)
+            raise vmxboot.BootError("grub-mkrescue failed for the Xen ISO:\n" + proc.stdout + proc.stderr)
         out.rename(iso)
     return iso
 
 
 def run_one(iso, smp, round_index=0, timeout_s=None):
     """One Xen boot under QEMU TCG -M pc, stopped once "Brought up" (or a panic) is in the log."""
-    timeout_s = timeout_s or TIMEOUT_S.get(smp, 600) * emulators.TIMEOUT_SCALE
+    timeout_s = timeout_s or TIMEOUT_S.get(smp, 600) * vmxboot.TIMEOUT_SCALE
     name = "bench-xen-%d-r%d" % (smp, round_index)
     sample = XenSample(smp, round_index)
-    running = emulators.Boot("qemu", smp=smp, memory_mb=MEMORY_MB, iso=iso, name=name, timeout_s=timeout_s)
+    running = vmxboot.Boot("qemu", smp=smp, memory_mb=MEMORY_MB, iso=iso, name=name, timeout_s=timeout_s)
     sample.log_path = str(running.log_path)
     with running:
         while True:

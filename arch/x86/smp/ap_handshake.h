@@ -40,7 +40,7 @@ static inline const char *ap_stage_name(uint32_t stage)
         [STAGE_VMX] = "VMX enable",
         [STAGE_IDLE] = "idle",
     };
-    return stage < ARRAY_SIZE(names) ? names[stage] : "?";
+    return NAME_OF(names, stage);
 }
 
 #endif

@@ -28,7 +28,7 @@ void ap_work_loop(struct percpu *cpu)
         ap_work();
     cpu->stage = STAGE_IDLE;
     __atomic_store_n(&cpu->ap_work_done, 1, __ATOMIC_RELEASE);
-    cpu_idle();
+    ap_idle();
 }
 
 static bool is_waiting(const struct percpu *cpu)
@@ -88,4 +88,28 @@ uint32_t smp_run_ap_work(uint32_t timeout_ms)
             log_warn("cpu%u (apic %u): stalled in %s (its post-online work took over %u ms)", i,
                      cpu_table[i]->apic_id, ap_stage_name(cpu_table[i]->stage), timeout_ms);
     return woken - waiting;
+}
+
+NORETURN void ap_idle(void)
+{
+    struct percpu *cpu = this_cpu();
+    for (;;) {
+        cpu_sleep_until_interrupt();
+        void (*work)(void) = __atomic_exchange_n(&cpu->idle_work, NULL, __ATOMIC_ACQ_REL);
+        if (work)
+            work();
+    }
+}
+
+int smp_post_idle_work(uint32_t cpu_index, void (*work)(void))
+{
+    struct percpu *target = cpu_index < MAX_CPUS ? cpu_table[cpu_index] : NULL;
+    if (!target || target->state != CPU_STATE_ONLINE)
+        return E_INVAL;
+    void (*expected)(void) = NULL;
+    if (!__atomic_compare_exchange_n(&target->idle_work, &expected, work, false, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE))
+        return E_BUSY;
+    /* The wake-up vector's handler only acknowledges: ap_idle finds the work after its HLT. */
+    return lapic_send_fixed(target->apic_id, VECTOR_WAKE);
 }

@@ -26,5 +26,14 @@ void smp_set_ap_work(void (*work)(void));
 uint32_t smp_run_ap_work(uint32_t timeout_ms);
 /* The AP side, once online (arch/x86/smp/smp_boot.c's ap_entry): wait for go, work, idle. */
 NORETURN void ap_work_loop(struct percpu *cpu);
+/* Every AP's idle loop after its turn: sleep, and run the work posted to this CPU. */
+NORETURN void ap_idle(void);
+/*
+ * Hands an idle AP one piece of work (a guest launch): it runs on that CPU
+ * from ap_idle, with interrupts off, for as long as it takes; the caller
+ * does not wait. E_BUSY when that CPU already has work pending, E_INVAL when
+ * it is not online.
+ */
+MUST_CHECK int smp_post_idle_work(uint32_t cpu_index, void (*work)(void));
 
 #endif

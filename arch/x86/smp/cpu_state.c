@@ -27,16 +27,6 @@ static const char *const reason_names[] = {
 };
 _Static_assert(ARRAY_SIZE(reason_names) == REASON_COUNT, "every reason has a name");
 
-const char *cpu_state_name(enum cpu_state state)
-{
-    if ((unsigned)state >= ARRAY_SIZE(state_names) || !state_names[state])
-        return "?";
-    return state_names[state];
-}
+const char *cpu_state_name(enum cpu_state state) { return NAME_OF(state_names, state); }
 
-const char *cpu_reason_name(enum cpu_reason reason)
-{
-    if ((unsigned)reason >= ARRAY_SIZE(reason_names) || !reason_names[reason])
-        return "?";
-    return reason_names[reason];
-}
+const char *cpu_reason_name(enum cpu_reason reason) { return NAME_OF(reason_names, reason); }

@@ -53,9 +53,10 @@ struct percpu {
     uint64_t vmxon_region_phys; /* 0 until VMXON region allocated */
     uint32_t vmx_revision_id;
     bool in_vmx_root;
-    bool vmx_capable;               /* CPUID.1:ECX.VMX as this CPU saw it (kept after it halts) */
-    bool stall_injected;            /* inject=ap-stall picked this CPU */
-    volatile uint32_t ap_work_done; /* AP: set after its post-online work (VMX) */
+    bool vmx_capable;                 /* CPUID.1:ECX.VMX as this CPU saw it (kept after it halts) */
+    bool stall_injected;              /* inject=ap-stall picked this CPU */
+    volatile uint32_t ap_work_done;   /* AP: set after its post-online work (VMX) */
+    void (*volatile idle_work)(void); /* smp_post_idle_work: run once by ap_idle, then cleared */
     /* Why the CPU is not in VMX root, in words, for the boot's summary; "" when it is (percpu_note). */
     char note[CPU_NOTE_BYTES];
     /* Cross-CPU call mailbox (arch/x86/smp/ipi.c): the caller holds call_lock. */

@@ -1,0 +1,239 @@
+/*
+ * Shared by the VM-entry check's files: the decoded context every predicate
+ * reads, the control bits the checks name, the params of shared predicates
+ * and small helpers (canonical form, physical-address width, segment fields).
+ * Not for use outside vmentry_check*.c.
+ */
+#ifndef ARCH_X86_VMX_VMENTRY_CHECK_INTERNAL_H
+#define ARCH_X86_VMX_VMENTRY_CHECK_INTERNAL_H
+
+#include "arch/x86/vmx/vmentry_check.h"
+
+/* Control bits (SDM: "VM-Execution Controls", "VM-Exit Controls", "VM-Entry Controls"). */
+#define BIT_PIN_EXTERNAL_INTERRUPT_EXITING (1u << 0)
+#define BIT_PIN_NMI_EXITING (1u << 3)
+#define BIT_PIN_VIRTUAL_NMIS (1u << 5)
+#define BIT_PIN_PREEMPTION_TIMER (1u << 6)
+#define BIT_PIN_POSTED_INTERRUPTS (1u << 7)
+#define BIT_PROC_USE_TPR_SHADOW (1u << 21)
+#define BIT_PROC_NMI_WINDOW_EXITING (1u << 22)
+#define BIT_PROC_USE_IO_BITMAPS (1u << 25)
+#define BIT_PROC_MONITOR_TRAP_FLAG (1u << 27)
+#define BIT_PROC_USE_MSR_BITMAPS (1u << 28)
+#define BIT_PROC_ACTIVATE_SECONDARY (1u << 31)
+#define BIT_SEC_VIRTUALIZE_APIC_ACCESSES (1u << 0)
+#define BIT_SEC_ENABLE_EPT (1u << 1)
+#define BIT_SEC_VIRTUALIZE_X2APIC (1u << 4)
+#define BIT_SEC_ENABLE_VPID (1u << 5)
+#define BIT_SEC_UNRESTRICTED_GUEST (1u << 7)
+#define BIT_SEC_APIC_REGISTER_VIRTUALIZATION (1u << 8)
+#define BIT_SEC_VIRTUAL_INTERRUPT_DELIVERY (1u << 9)
+#define BIT_SEC_ENABLE_VM_FUNCTIONS (1u << 13)
+#define BIT_SEC_VMCS_SHADOWING (1u << 14)
+#define BIT_SEC_ENABLE_PML (1u << 17)
+#define BIT_SEC_EPT_VIOLATION_VE (1u << 18)
+#define BIT_SEC_MODE_BASED_EXECUTE (1u << 22)
+#define BIT_SEC_SUB_PAGE_WRITE_PERMISSIONS (1u << 23)
+#define BIT_SEC_PT_USES_GUEST_PHYSICAL (1u << 24)
+#define BIT_EXIT_HOST_ADDRESS_SPACE_SIZE (1u << 9)
+#define BIT_EXIT_LOAD_PERF_GLOBAL_CTRL (1u << 12)
+#define BIT_EXIT_ACKNOWLEDGE_INTERRUPT (1u << 15)
+#define BIT_EXIT_LOAD_PAT (1u << 19)
+#define BIT_EXIT_LOAD_EFER (1u << 21)
+#define BIT_EXIT_SAVE_PREEMPTION_TIMER (1u << 22)
+#define BIT_EXIT_CLEAR_RTIT_CTL (1u << 25)
+#define BIT_EXIT_LOAD_CET (1u << 28)
+#define BIT_EXIT_LOAD_PKRS (1u << 29)
+#define BIT_ENTRY_LOAD_DEBUG_CONTROLS (1u << 2)
+#define BIT_ENTRY_IA32E_MODE_GUEST (1u << 9)
+#define BIT_ENTRY_TO_SMM (1u << 10)
+#define BIT_ENTRY_DEACTIVATE_DUAL_MONITOR (1u << 11)
+#define BIT_ENTRY_LOAD_PERF_GLOBAL_CTRL (1u << 13)
+#define BIT_ENTRY_LOAD_PAT (1u << 14)
+#define BIT_ENTRY_LOAD_EFER (1u << 15)
+#define BIT_ENTRY_LOAD_BNDCFGS (1u << 16)
+#define BIT_ENTRY_LOAD_RTIT_CTL (1u << 18)
+#define BIT_ENTRY_LOAD_CET (1u << 20)
+#define BIT_ENTRY_LOAD_PKRS (1u << 22)
+#define BIT_VMFUNC_EPTP_SWITCHING (1ull << 0)
+
+/* Register bits the checks read. */
+#define BIT_CR0_PE (1ull << 0)
+#define BIT_CR0_WP (1ull << 16)
+#define BIT_CR0_PG (1ull << 31)
+#define BIT_CR4_PAE (1ull << 5)
+#define BIT_CR4_PCIDE (1ull << 17)
+#define BIT_CR4_CET (1ull << 23)
+#define BIT_EFER_LME (1ull << 8)
+#define BIT_EFER_LMA (1ull << 10)
+#define BIT_RFLAGS_TF (1ull << 8)
+#define BIT_RFLAGS_IF (1ull << 9)
+#define BIT_RFLAGS_VM (1ull << 17)
+#define BIT_DEBUGCTL_BTF (1ull << 1)
+
+/* Segment access rights (SDM: "Format of the Guest-State Area", access-rights table). */
+#define AR_TYPE(ar) ((uint32_t)(ar)&0xfu)
+#define AR_S (1u << 4)
+#define AR_DPL(ar) (((uint32_t)(ar) >> 5) & 3u)
+#define AR_P (1u << 7)
+#define AR_L (1u << 13)
+#define AR_DB (1u << 14)
+#define AR_G (1u << 15)
+#define AR_UNUSABLE (1u << 16)
+
+/* VM-entry interruption information (SDM: "VM-Entry Controls for Event Injection"). */
+#define EVENT_VALID (1u << 31)
+#define EVENT_DELIVER_ERROR_CODE (1u << 11)
+#define EVENT_TYPE(info) (((info) >> 8) & 7u)
+#define EVENT_VECTOR(info) ((info)&0xffu)
+enum event_type {
+    EVENT_EXTERNAL_INTERRUPT = 0,
+    EVENT_NMI = 2,
+    EVENT_HARDWARE_EXCEPTION = 3,
+    EVENT_SOFTWARE_INTERRUPT = 4,
+    EVENT_PRIVILEGED_SOFTWARE_EXCEPTION = 5,
+    EVENT_SOFTWARE_EXCEPTION = 6,
+    EVENT_OTHER = 7,
+};
+
+/* Guest activity and interruptibility states (SDM: "Guest Non-Register State"). */
+enum guest_activity {
+    ACTIVITY_ACTIVE = 0,
+    ACTIVITY_HLT = 1,
+    ACTIVITY_SHUTDOWN = 2,
+    ACTIVITY_WAIT_FOR_SIPI = 3
+};
+#define BLOCKING_BY_STI (1u << 0)
+#define BLOCKING_BY_MOV_SS (1u << 1)
+#define BLOCKING_BY_SMI (1u << 2)
+#define BLOCKING_BY_NMI (1u << 3)
+#define ENCLAVE_INTERRUPTION (1u << 4)
+
+/* Params of the shared predicates (the param column of vmentry_check_list.h). */
+enum { CTL_PIN, CTL_PROC, CTL_PROC2, CTL_EXIT, CTL_ENTRY };
+enum {
+    ADDR_IO_BITMAP_A,
+    ADDR_IO_BITMAP_B,
+    ADDR_MSR_BITMAP,
+    ADDR_VIRTUAL_APIC,
+    ADDR_APIC_ACCESS,
+    ADDR_POSTED_DESCRIPTOR,
+    ADDR_EPTP,
+    ADDR_PML,
+    ADDR_SPPTP,
+    ADDR_EPTP_LIST,
+    ADDR_VMREAD_BITMAP,
+    ADDR_VMWRITE_BITMAP,
+    ADDR_VE_INFORMATION,
+};
+enum { AREA_EXIT_STORE, AREA_EXIT_LOAD, AREA_ENTRY_LOAD };
+#define SEC_VIRTUALIZE_X2APIC BIT_SEC_VIRTUALIZE_X2APIC
+#define SEC_APIC_REGISTER_VIRTUALIZATION BIT_SEC_APIC_REGISTER_VIRTUALIZATION
+#define SEC_VIRTUAL_INTERRUPT_DELIVERY BIT_SEC_VIRTUAL_INTERRUPT_DELIVERY
+#define SEC_ENABLE_PML BIT_SEC_ENABLE_PML
+#define SEC_UNRESTRICTED_GUEST BIT_SEC_UNRESTRICTED_GUEST
+#define SEC_SUB_PAGE_WRITE_PERMISSIONS BIT_SEC_SUB_PAGE_WRITE_PERMISSIONS
+#define SEC_MODE_BASED_EXECUTE BIT_SEC_MODE_BASED_EXECUTE
+#define SEC_PT_USES_GUEST_PHYSICAL BIT_SEC_PT_USES_GUEST_PHYSICAL
+#define ENTRY_TO_SMM BIT_ENTRY_TO_SMM
+#define ENTRY_DEACTIVATE_DUAL_MONITOR BIT_ENTRY_DEACTIVATE_DUAL_MONITOR
+enum { CR_HOST_CR0, CR_HOST_CR3, CR_HOST_CR4, CR_GUEST_CR0, CR_GUEST_CR3, CR_GUEST_CR4 };
+enum {
+    CAN_HOST_SYSENTER_ESP,
+    CAN_HOST_SYSENTER_EIP,
+    CAN_HOST_S_CET,
+    CAN_HOST_SSP,
+    CAN_HOST_ISST,
+    CAN_HOST_FS_BASE,
+    CAN_HOST_GS_BASE,
+    CAN_HOST_GDTR_BASE,
+    CAN_HOST_IDTR_BASE,
+    CAN_HOST_TR_BASE,
+    CAN_GUEST_SYSENTER_ESP,
+    CAN_GUEST_SYSENTER_EIP,
+    CAN_GUEST_BNDCFGS,
+    CAN_GUEST_S_CET,
+    CAN_GUEST_SSP,
+    CAN_GUEST_ISST,
+    CAN_GUEST_GDTR_BASE,
+    CAN_GUEST_IDTR_BASE,
+};
+enum { CET_HOST, CET_GUEST };
+enum { PAT_HOST, PAT_GUEST };
+enum {
+    MSR_HOST_PERF_GLOBAL_CTRL,
+    MSR_HOST_EFER,
+    MSR_HOST_PKRS,
+    MSR_GUEST_DEBUGCTL,
+    MSR_GUEST_PERF_GLOBAL_CTRL,
+    MSR_GUEST_EFER,
+    MSR_GUEST_BNDCFGS,
+    MSR_GUEST_PKRS,
+};
+enum {
+    HOST_IA32E_NEEDS_64,
+    HOST_LEGACY_NO_IA32E_GUEST,
+    HOST_LEGACY_NO_64,
+    HOST_32_NO_PCIDE,
+    HOST_32_RIP,
+    HOST_64_PAE,
+    HOST_64_RIP,
+};
+/* Guest segments in encoding order (ES, CS, SS, DS, FS, GS, LDTR, TR). */
+enum { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR, SEG_TR, SEG_COUNT };
+enum { CS_DPL_DATA, CS_DPL_NONCONFORMING, CS_DPL_CONFORMING };
+enum { LINK_ALIGNED, LINK_WIDTH, LINK_REVISION, LINK_SHADOW, LINK_CURRENT };
+
+/* One guest segment register, gathered from its four fields. */
+struct vmentry_segment {
+    uint64_t selector, base;
+    uint32_t limit, access_rights;
+    bool usable;
+};
+
+/* What every predicate reads: the input, decoded once. */
+struct vmentry_ctx {
+    const struct vmcs_image *v;
+    const struct vmx_caps *caps;
+    const struct vmentry_cpu *cpu;
+    const struct vmentry_check_input *in;
+    uint32_t pin, proc, proc2, exit, entry;          /* proc2 is 0 unless "activate secondary controls" */
+    uint64_t pin_msr, proc_msr, exit_msr, entry_msr; /* TRUE_* when IA32_VMX_BASIC bit 55 is set */
+    uint32_t phys_width_bits;                        /* for CR3 and PDPTEs */
+    uint32_t vmcs_phys_width_bits;                   /* for addresses in VMCS fields: 32 with BASIC bit 48 */
+    bool ia32e_guest, host_64, unrestricted, ept, v8086;
+    struct vmentry_segment seg[SEG_COUNT];
+    /* Written by predicates: */
+    int read_error;              /* a memory read failed */
+    uint64_t qualification;      /* exit qualification for a guest-state failure */
+    uint32_t msr_entry_number;   /* MSR_ENTRY checks: the entry being checked, from 1 */
+    uint64_t msr_entry_index_qw; /* its first quadword (index and reserved bits) */
+    uint64_t msr_entry_value;    /* its second quadword */
+};
+
+/* Every predicate: true when the check passes or does not apply. */
+#define VMENTRY_CHECK_DECLARE(area, id, predicate, param, field, name)                                       \
+    bool vmentry_ok_##predicate(struct vmentry_ctx *c, unsigned param_);
+VMENTRY_CHECK_LIST(VMENTRY_CHECK_DECLARE)
+#undef VMENTRY_CHECK_DECLARE
+
+/* Canonical for the linear-address width: bits 63:N-1 all equal. */
+static inline bool vmentry_canonical(const struct vmentry_ctx *c, uint64_t address)
+{
+    unsigned shift = 64u - c->cpu->linear_address_width_bits;
+    return (uint64_t)((int64_t)(address << shift) >> shift) == address;
+}
+
+/* No bit set at or above width_bits. */
+static inline bool vmentry_within_width(uint64_t address, uint32_t width_bits)
+{
+    return width_bits >= 64 || (address >> width_bits) == 0;
+}
+
+/* Reads guest/host physical memory through the input's callback; a failure is remembered in c->read_error. */
+bool vmentry_read(struct vmentry_ctx *c, uint64_t phys, void *buffer, size_t bytes);
+
+/* IA32_PAT (host or guest): every byte one of UC 0, WC 1, WT 4, WP 5, WB 6, UC- 7. */
+bool vmentry_pat_valid(uint64_t pat);
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * EPT violation (exit 48) and misconfiguration (exit 49): the guest touched
+ * memory its space does not give it, or an entry vmxroot built is invalid.
+ * Either way that vCPU stops, naming the guest-physical address and the
+ * access (SDM: "Exit Qualification for EPT Violations").
+ */
+#include "arch/x86/vmx/vmexit_dispatch.h"
+#include "arch/x86/vmx/vmx_exit_qualification.h"
+
+enum vmexit_action vmexit_ept_violation(struct vcpu *vcpu)
+{
+    uint64_t gpa = vcpu_read_field(vcpu, VMCS_GUEST_PHYSICAL_ADDRESS);
+    uint64_t rip = vcpu_read_field(vcpu, VMCS_GUEST_RIP);
+    uint64_t gla = vcpu_read_field(vcpu, VMCS_GUEST_LINEAR_ADDRESS);
+    struct vmx_ept_violation violation = vmx_ept_violation_decode(vcpu->exit_qualification);
+    char text[192];
+    vmx_ept_violation_format(&violation, gpa, gla, text, sizeof text);
+    vcpu_stop(vcpu, STATUS_VCPU_REASON_UNHANDLED_EXIT, "EPT violation: %s, guest RIP 0x%lx", text, rip);
+    return VMEXIT_STOP;
+}
+
+enum vmexit_action vmexit_ept_misconfiguration(struct vcpu *vcpu)
+{
+    uint64_t gpa = vcpu_read_field(vcpu, VMCS_GUEST_PHYSICAL_ADDRESS);
+    vcpu_stop(vcpu, STATUS_VCPU_REASON_UNHANDLED_EXIT,
+              "EPT misconfiguration at guest-physical 0x%lx: an EPT entry vmxroot built is invalid", gpa);
+    return VMEXIT_STOP;
+}

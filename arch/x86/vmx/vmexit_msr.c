@@ -1,0 +1,116 @@
+/*
+ * RDMSR/WRMSR (exits 31/32) through the MSR bitmap (SDM: "MSR-Bitmap
+ * Address"). The policy (docs/guests.md): every MSR exits except the
+ * SYSCALL/SWAPGS ones vmxroot never uses (it runs no SYSCALL and no SWAPGS,
+ * and has one guest per CPU); the MSRs the VMCS switches are emulated on
+ * their guest-state fields; everything else, vmxroot's own MSRs (feature
+ * control, the VMX capabilities, the APIC base) included, gets #GP, as an
+ * MSR the CPU does not have.
+ */
+#include "arch/x86/vmx/vmexit_dispatch.h"
+#include "arch/x86/tsc.h"
+#include "core/lib/string.h"
+
+#define VECTOR_GP 13
+#define MSR_IA32_TSC 0x10
+#define MSR_IA32_SYSENTER_CS 0x174
+#define MSR_IA32_SYSENTER_ESP 0x175
+#define MSR_IA32_SYSENTER_EIP 0x176
+#define MSR_IA32_PAT 0x277
+#define MSR_IA32_EFER 0xC0000080
+#define MSR_STAR 0xC0000081
+#define MSR_LSTAR 0xC0000082
+#define MSR_CSTAR 0xC0000083
+#define MSR_SFMASK 0xC0000084
+#define MSR_FS_BASE 0xC0000100
+#define MSR_GS_BASE 0xC0000101
+#define MSR_KERNEL_GS_BASE 0xC0000102
+#define EFER_WRITABLE ((1ull << 0) | (1ull << 8) | (1ull << 11)) /* SCE, LME, NXE */
+#define EFER_LMA (1ull << 10)
+
+/* Bitmap layout: read low MSRs at 0, read high (0xC0000000..) at 1024, write low at 2048, write high at 3072. */
+static void pass_through(uint8_t *bitmap, uint32_t msr)
+{
+    uint32_t base = msr >= 0xC0000000u ? 1024 : 0, index = msr & 0x1fff;
+    bitmap[base + index / 8] &= (uint8_t) ~(1u << (index % 8));
+    bitmap[2048 + base + index / 8] &= (uint8_t) ~(1u << (index % 8));
+}
+
+void vmexit_msr_bitmap_init(struct vcpu *vcpu)
+{
+    uint8_t *bitmap = (uint8_t *)(uintptr_t)vcpu->msr_bitmap_phys;
+    memset(bitmap, 0xff, PAGE_SIZE_BYTES);
+    static const uint32_t unused_by_vmxroot[] = { MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK,
+                                                  MSR_KERNEL_GS_BASE };
+    for (size_t i = 0; i < ARRAY_SIZE(unused_by_vmxroot); i++)
+        pass_through(bitmap, unused_by_vmxroot[i]);
+}
+
+/* The MSRs a VMCS guest-state field holds. 0 when msr is not one of them. */
+static uint32_t field_of(const struct vcpu *vcpu, uint32_t msr)
+{
+    switch (msr) {
+    case MSR_IA32_SYSENTER_CS:
+        return VMCS_GUEST_IA32_SYSENTER_CS;
+    case MSR_IA32_SYSENTER_ESP:
+        return VMCS_GUEST_IA32_SYSENTER_ESP;
+    case MSR_IA32_SYSENTER_EIP:
+        return VMCS_GUEST_IA32_SYSENTER_EIP;
+    case MSR_FS_BASE:
+        return VMCS_GUEST_FS_BASE;
+    case MSR_GS_BASE:
+        return VMCS_GUEST_GS_BASE;
+    case MSR_IA32_EFER:
+        return VMCS_GUEST_IA32_EFER;
+    case MSR_IA32_PAT:
+        return (vcpu->controls->value[VMX_CONTROL_ENTRY] & ENTRY_LOAD_IA32_PAT) ? VMCS_GUEST_IA32_PAT : 0;
+    default:
+        return 0;
+    }
+}
+
+static enum vmexit_action refuse(struct vcpu *vcpu)
+{
+    vcpu_inject_exception(vcpu, VECTOR_GP, true, 0);
+    return VMEXIT_RESUME;
+}
+
+enum vmexit_action vmexit_rdmsr(struct vcpu *vcpu)
+{
+    uint32_t msr = (uint32_t)vcpu->regs.rcx;
+    uint64_t value;
+    uint32_t field = field_of(vcpu, msr);
+    if (field)
+        value = vcpu_read_field(vcpu, field);
+    else if (msr == MSR_IA32_TSC)
+        value = rdtsc();
+    else
+        return refuse(vcpu);
+    vcpu->regs.rax = value & 0xffffffffull;
+    vcpu->regs.rdx = value >> 32;
+    vcpu_skip_instruction(vcpu);
+    return VMEXIT_RESUME;
+}
+
+enum vmexit_action vmexit_wrmsr(struct vcpu *vcpu)
+{
+    uint32_t msr = (uint32_t)vcpu->regs.rcx;
+    uint64_t value = ((vcpu->regs.rdx & 0xffffffffull) << 32) | (vcpu->regs.rax & 0xffffffffull);
+    uint32_t field = field_of(vcpu, msr);
+    if (!field)
+        return refuse(vcpu);
+    bool holds_address = msr == MSR_FS_BASE || msr == MSR_GS_BASE || msr == MSR_IA32_SYSENTER_ESP ||
+                         msr == MSR_IA32_SYSENTER_EIP;
+    if (holds_address && (uint64_t)((int64_t)(value << 16) >> 16) != value)
+        return refuse(vcpu); /* not canonical: #GP, as the instruction would */
+    if (msr == MSR_IA32_EFER) {
+        /* LMA is the processor's to set (SDM: "IA32_EFER"): kept as it is; reserved bits fault. */
+        if (value & ~(EFER_WRITABLE | EFER_LMA))
+            return refuse(vcpu);
+        uint64_t old = vcpu_read_field(vcpu, VMCS_GUEST_IA32_EFER);
+        value = (value & EFER_WRITABLE) | (old & EFER_LMA);
+    }
+    vcpu_write_field(vcpu, field, value);
+    vcpu_skip_instruction(vcpu);
+    return VMEXIT_RESUME;
+}
