@@ -86,6 +86,16 @@ int mtrr_read(struct mtrr_map *map, mtrr_rdmsr_fn rdmsr, void *ctx, uint32_t phy
  */
 bool mtrr_type_of_range(const struct mtrr_map *map, uint64_t phys, uint64_t size_bytes, uint8_t *type);
 
+#ifndef VMXROOT_HOST
+/*
+ * This CPU's MTRRs (arch/x86/mtrr_cpu.c, the thin hardware layer): reads
+ * them with RDMSR and MAXPHYADDR from CPUID; a CPU without MTRRs
+ * (CPUID.1:EDX.MTRR clear) gets a map that is WB everywhere, as PAT alone
+ * then decides. The errors of mtrr_read.
+ */
+int mtrr_read_this_cpu(struct mtrr_map *map);
+#endif
+
 /* A map that gives every byte one type (no MTRRs, or a guest whose memory is all one kind). */
 void mtrr_map_all(struct mtrr_map *map, uint8_t type);
 
