@@ -162,6 +162,7 @@ static NORETURN void kernel_main_on_cpu_stack(void)
     status_publish_phase(STATUS_PHASE_VMX);
     uint32_t in_vmx = vmx_report_summary(); /* CPUs in VMX root; the others by reason */
     vmcs_service_init(&options, in_vmx);    /* the VMCS pool, each VMCS VMCLEARed */
+    status_publish_memory_ranges();         /* vmxroot's own memory, for guests to stay out of */
     status_publish_sync();
     vmx_inject_run(&options); /* inject=<VMX case>: a deliberate VMX failure */
     if (options.selftest == SELFTEST_VMCS)

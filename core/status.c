@@ -2,6 +2,8 @@
 #include "core/lib/error.h"
 #include "core/lib/log.h"
 #include "core/lib/string.h"
+#include "core/status_area.h"
+#include "core/status_vcpu.h"
 #include "arch/x86/smp/lapic.h"
 #include "arch/x86/smp/percpu.h"
 #include "arch/x86/vmx/vmcs_pool.h"
@@ -24,8 +26,15 @@ int status_publish_init(uint32_t cpu_count, const struct boot_options *opts, boo
 {
     options = opts;
     booted_by_uefi = uefi;
-    page_count = (uint32_t)STATUS_PAGES_FOR_CPUS(cpu_count);
-    int err = frames_alloc(page_count, FRAMES_BELOW_4GIB, &page_phys);
+    struct status_area_size size;
+    int err = status_area_size_for(cpu_count, &size);
+    if (err) {
+        log_warn("status: %u CPUs need more than %u status pages: going on without a status page", cpu_count,
+                 STATUS_MAX_AREA_PAGES);
+        return err;
+    }
+    page_count = size.area_page_count; /* the 1.0 pages and the guest blocks after them */
+    err = frames_alloc(page_count, FRAMES_BELOW_4GIB, &page_phys);
     if (err) {
         log_warn("status: no memory for the status page: going on without one");
         page_phys = 0;
@@ -43,10 +52,19 @@ int status_publish_init(uint32_t cpu_count, const struct boot_options *opts, boo
             return err;
         }
     }
-    page = (struct status_page *)(uintptr_t)STATUS_WRITER_VIRT;
-    status_init_pages(page, page_phys, page_count);
-    return 0;
+    struct status_page *area = (struct status_page *)(uintptr_t)STATUS_WRITER_VIRT;
+    err = status_init_area(area, page_phys, cpu_count, STATUS_VCPU_PUBLISH_INTERVAL_US);
+    if (err) {
+        log_warn("status: cannot set up the status page (%s): going on without one", error_name(err));
+        page_phys = 0;
+        return err;
+    }
+    page = area;
+    (void)status_memory_range_add(STATUS_MEMORY_STATUS, page_phys, (uint64_t)page_count * PAGE_SIZE_BYTES);
+    return status_vcpu_publish_init(page); /* without counters the 1.0 part still works */
 }
+
+struct status_page *status_publish_page(void) { return page; }
 
 static uint32_t boot_flags(void)
 {
@@ -195,6 +213,7 @@ void status_publish_panic(void)
         return;
     /* Another CPU may have stopped inside a write holding the lock: wait for it only a bounded time. */
     status_force_writer();
+    status_vcpu_publish_panic(); /* every vCPU's counts so far, past locks a stopped CPU may hold */
     struct percpu *cpu = this_cpu();
     cpu->state = CPU_STATE_HALTED;
     if (cpu->reason == REASON_NONE) /* the first failure wins: an earlier reason stays */

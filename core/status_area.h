@@ -15,6 +15,7 @@
 #define CORE_STATUS_AREA_H
 
 #include "core/lib/compiler.h"
+#include "core/status_page.h"
 
 #define STATUS_VCPU_RECORD_BYTES 320u
 #define STATUS_MEMORY_RANGE_BYTES 16u
@@ -82,7 +83,7 @@ enum status_memory_kind {
     STATUS_MEMORY_NONE = 0,
     STATUS_MEMORY_TEXT = 1,        /* kernel code */
     STATUS_MEMORY_RODATA = 2,      /* kernel read-only data */
-    STATUS_MEMORY_DATA = 3,        /* kernel data and bss */
+    STATUS_MEMORY_DATA = 3,        /* kernel data */
     STATUS_MEMORY_PAGE_TABLES = 4, /* vmxroot's own page tables */
     STATUS_MEMORY_VMXON = 5,       /* VMXON regions */
     STATUS_MEMORY_VMCS = 6,        /* VMCS regions */
@@ -92,6 +93,7 @@ enum status_memory_kind {
     STATUS_MEMORY_PER_CPU = 10,    /* per-CPU structures, the status counters */
     STATUS_MEMORY_BITMAPS = 11,    /* MSR and I/O bitmaps */
     STATUS_MEMORY_OTHER = 12,      /* any other frame vmxroot keeps */
+    STATUS_MEMORY_BSS = 13,        /* kernel bss */
     STATUS_MEMORY_KIND_COUNT
 };
 
@@ -118,7 +120,7 @@ struct status_memory_block {
 /* One CPU's vCPU. Counters: exit_count_total is exact; the per-slot and other counts run modulo 2^32. */
 struct status_vcpu_record {
     uint32_t generation;              /* seqlock of this record: odd while its writer is inside */
-    uint32_t checksum;                /* CRC-32 of the record with bytes 0..7 read as zero */
+    uint32_t checksum;                /* CRC-32 of the whole record (its stride), bytes 0..7 as zero */
     uint16_t index;                   /* CPU index; equals the record's position */
     uint8_t state;                    /* enum status_vcpu_state */
     uint8_t reason;                   /* enum status_vcpu_reason */
@@ -193,5 +195,49 @@ struct status_entry_failure {
     uint64_t value;          /* that field's value, or the exit qualification */
     const char *name;        /* the check's name in the SDM's words, or the error's name (NULL: none) */
 };
+
+/* Where the blocks go in an area for cpu_count CPUs (docs/status-page.md, "Sizes"). */
+struct status_area_size {
+    uint32_t page_count;          /* the 1.0 pages: header and CPU records */
+    uint32_t memory_block_offset; /* = page_count * 4096: the first guest page */
+    uint32_t
+        memory_range_capacity; /* STATUS_MEMORY_RANGES_FIXED + _PER_CPU per CPU, and what fills the page */
+    uint32_t vcpu_area_offset; /* after the memory block, 64-byte aligned */
+    uint32_t area_page_count;  /* every page */
+};
+/* E_RANGE when the 1.0 part would pass STATUS_MAX_PAGES or the whole STATUS_MAX_AREA_PAGES. */
+int status_area_size_for(uint32_t cpu_count, struct status_area_size *size);
+
+/*
+ * Sets up a 1.1 area: the 1.0 pages (status_init_pages), the 1.1 header
+ * fields, an empty memory block and cpu_count vCPU records (not launched),
+ * each with a right checksum. page spans area_page_count pages of
+ * status_area_size_for(cpu_count). 0, E_INVAL or E_RANGE.
+ */
+int status_init_area(struct status_page *page, uint64_t page_phys, uint32_t cpu_count,
+                     uint32_t publish_interval_us);
+/* The memory block, or NULL in an area without one. */
+struct status_memory_block *status_memory_block(struct status_page *page);
+/* vCPU record index, or NULL beyond vcpu_record_count. */
+struct status_vcpu_record *status_vcpu_record(struct status_page *page, uint32_t index);
+
+/*
+ * The seqlock of one block (a vCPU record, the memory block): begin makes
+ * the generation odd; end computes the CRC-32 of the first covered_bytes
+ * with bytes 0..7 read as zero, stores it at offset 4, and makes the
+ * generation even again. The caller serializes writers of one block.
+ */
+void status_block_write_begin(uint32_t *generation);
+void status_block_write_end(void *block, uint32_t covered_bytes);
+uint32_t status_block_checksum(const void *block, uint32_t covered_bytes);
+
+/*
+ * Adds a range to the memory block (merged with a same-kind, same-CPU range
+ * it touches; the block stays sorted by phys). Serialized by a lock of its
+ * own. 0, E_INVAL (no size, unknown kind, a range past 2^64), E_NOMEM (full:
+ * the block is marked incomplete), E_STATE (no block).
+ */
+int status_memory_insert(struct status_page *page, enum status_memory_kind kind, uint32_t cpu, uint64_t phys,
+                         uint64_t size_bytes);
 
 #endif

@@ -265,10 +265,13 @@ void status_hexdump(struct status_page *page, status_line_fn emit, void *context
     char line[128];
     writer_lock();
     const uint8_t *bytes = (const uint8_t *)page;
-    uint32_t size_bytes = area_bytes(page);
+    /* The whole area: the 1.0 pages and, from 1.1 on, the guest blocks after them. */
+    uint32_t pages = page->header.area_page_count > page->header.page_count ? page->header.area_page_count
+                                                                            : page->header.page_count;
+    uint32_t size_bytes = pages * PAGE_SIZE_BYTES;
     uint32_t lines = 0;
     format(line, sizeof line, "status-dump begin phys=0x%llx size=%u pages=%u",
-           (unsigned long long)page->header.page_phys, size_bytes, page->header.page_count);
+           (unsigned long long)page->header.page_phys, size_bytes, pages);
     emit(line, context);
     for (uint32_t offset = 0; offset < size_bytes; offset += HEXDUMP_BYTES_PER_LINE) {
         bool all_zero = true;

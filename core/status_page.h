@@ -21,7 +21,7 @@
 /* "VMXROOT\0" read as a little-endian u64. */
 #define STATUS_MAGIC 0x00544f4f52584d56ull
 #define STATUS_VERSION_MAJOR 1
-#define STATUS_VERSION_MINOR 0
+#define STATUS_VERSION_MINOR 1
 #define STATUS_HEADER_BYTES 512u
 #define STATUS_CPU_RECORD_BYTES 56u
 /* CPU records in the first page; records go on into the following pages. */
@@ -99,7 +99,16 @@ struct status_header {
     uint32_t vm_area_offset;       /* per-VM records (0: none in this version) */
     uint16_t vm_record_size_bytes; /* stride of the per-VM records */
     uint16_t vm_record_count;      /* per-VM records in use */
-    uint8_t reserved[376];         /* zero; a minor version appends here */
+    /* 1.1: the guest blocks in the pages after the page_count pages (core/status_area.h). */
+    uint32_t area_page_count;          /* pages of the whole area: page_count + the guest blocks' */
+    uint32_t memory_block_offset;      /* struct status_memory_block, from the area's start */
+    uint32_t memory_range_capacity;    /* ranges the block can hold */
+    uint16_t memory_range_size_bytes;  /* stride of the ranges (16) */
+    uint16_t vcpu_record_size_bytes;   /* stride of the vCPU records (320) */
+    uint32_t vcpu_area_offset;         /* vCPU record 0, from the area's start */
+    uint32_t vcpu_record_count;        /* vCPU records (one per CPU found) */
+    uint32_t vcpu_publish_interval_us; /* exit counts are at most this old while a vCPU runs */
+    uint8_t reserved[348];             /* zero; a minor version appends here */
 };
 
 struct status_cpu_record {
@@ -163,7 +172,15 @@ _Static_assert(offsetof(struct status_header, vmcs_pool_free) == 124, "vmcs_pool
 _Static_assert(offsetof(struct status_header, vm_area_offset) == 128, "vm_area_offset");
 _Static_assert(offsetof(struct status_header, vm_record_size_bytes) == 132, "vm_record_size_bytes");
 _Static_assert(offsetof(struct status_header, vm_record_count) == 134, "vm_record_count");
-_Static_assert(offsetof(struct status_header, reserved) == 136, "reserved");
+_Static_assert(offsetof(struct status_header, area_page_count) == 136, "area_page_count");
+_Static_assert(offsetof(struct status_header, memory_block_offset) == 140, "memory_block_offset");
+_Static_assert(offsetof(struct status_header, memory_range_capacity) == 144, "memory_range_capacity");
+_Static_assert(offsetof(struct status_header, memory_range_size_bytes) == 148, "memory_range_size_bytes");
+_Static_assert(offsetof(struct status_header, vcpu_record_size_bytes) == 150, "vcpu_record_size_bytes");
+_Static_assert(offsetof(struct status_header, vcpu_area_offset) == 152, "vcpu_area_offset");
+_Static_assert(offsetof(struct status_header, vcpu_record_count) == 156, "vcpu_record_count");
+_Static_assert(offsetof(struct status_header, vcpu_publish_interval_us) == 160, "vcpu_publish_interval_us");
+_Static_assert(offsetof(struct status_header, reserved) == 164, "reserved");
 _Static_assert(offsetof(struct status_cpu_record, index) == 0, "index");
 _Static_assert(offsetof(struct status_cpu_record, state) == 2, "state");
 _Static_assert(offsetof(struct status_cpu_record, reason) == 3, "reason");

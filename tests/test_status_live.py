@@ -15,8 +15,6 @@ page decoded from the serial log must show 4 CPUs in VMX root with revision 0x2b
 "in VMX root operation" line says), the pool at 16 free of 16, and the injected failure on cpu0 by
 name: vmptrld-vmxon-pointer (VM-instruction error 10) counted once, in the JSON and in the table.
 """
-import importlib.machinery
-import importlib.util
 import json
 import re
 import subprocess
@@ -25,6 +23,7 @@ import sys
 import pytest
 
 from emulators import REPO, Boot, assert_ready, boot, parse_ready
+from status_pages import load_tool
 
 TOOL = REPO / "tools" / "vmxroot-status"
 QEMU_CPUS = 8
@@ -40,14 +39,6 @@ LEFT_OUT_RE = re.compile(r"^cpu0: warning: cpu(\d+) \(apic (\d+)\): (no answer t
 VMX_ROOT_RE = re.compile(r"^cpu(\d+): vmx: in VMX root operation \(VMXON region 0x[0-9a-f]+, revision 0x([0-9a-f]+)\)")
 INJECT_RE = re.compile(r"^cpu(\d+): inject: case=vmptrld-vmxon insn=VMPTRLD .* outcome=\"VMfailValid error (\d+) "
                        r"\(.*result=(\w+)")
-
-
-def load_tool():
-    loader = importlib.machinery.SourceFileLoader("vmxroot_status", str(TOOL))
-    spec = importlib.util.spec_from_loader("vmxroot_status", loader)
-    module = importlib.util.module_from_spec(spec)
-    loader.exec_module(module)
-    return module
 
 
 def run_tool(*args, json_output=True, context=""):
@@ -135,6 +126,50 @@ def check_page_against_log(page, facts, apic_ids=None, context=""):
             [cpu["apic_id"] for cpu in cpus], apic_ids)
     else:
         assert len({cpu["apic_id"] for cpu in cpus}) == len(cpus), [cpu["apic_id"] for cpu in cpus]
+    check_guest_blocks(page, facts, where)
+
+
+def kernel_symbols():
+    """The linker script's section boundaries in build/vmxroot.elf."""
+    symbols = {}
+    for line in subprocess.run(["nm", str(REPO / "build" / "vmxroot.elf")], stdout=subprocess.PIPE, text=True,
+                               check=True).stdout.splitlines():
+        address, _, name = line.split()
+        symbols[name] = int(address, 16)
+    return symbols
+
+
+def check_guest_blocks(page, facts, where):
+    """Version 1.1: a vCPU record per CPU, every block consistent, and vmxroot's own memory as it is."""
+    header = page["header"]
+    assert header["version_minor"] == 1 and page["torn"] == [], (header, page.get("torn"), where)
+    assert header["vcpu_record_count"] == len(page["vcpus"]) == facts["found"], header
+    assert [vcpu["index"] for vcpu in page["vcpus"]] == list(range(facts["found"])), page["vcpus"]
+    ranges = page["memory"]["ranges"]
+    assert page["memory"]["flag_names"] == [], page["memory"]
+    by_kind = {}
+    for entry in ranges:
+        by_kind.setdefault(entry["kind_name"], []).append(entry)
+    symbols = kernel_symbols()
+    image = [(r["kind_name"], r["phys"], r["phys"] + r["size_bytes"]) for r in ranges
+             if r["kind_name"] in ("text", "rodata", "data", "bss")]
+    assert image == [("text", symbols["kernel_image_start"], symbols["kernel_text_end"]),
+                     ("rodata", symbols["kernel_text_end"], symbols["kernel_rodata_end"]),
+                     ("data", symbols["kernel_rodata_end"], symbols["kernel_bss_start"]),
+                     ("bss", symbols["kernel_bss_start"], symbols["kernel_image_end"])], (image, where)
+    status_pages = [r for r in by_kind["status"]]
+    assert [(r["phys"], r["size_bytes"]) for r in status_pages] == [
+        (header["page_phys"], header["area_page_count"] * 4096)], status_pages
+    assert by_kind["page-tables"], ranges
+    per_cpu = {r["cpu"] for r in by_kind["per-cpu"]}
+    assert set(range(facts["found"])) <= per_cpu, (per_cpu, where)
+    stacks = {r["cpu"] for r in by_kind.get("stack", [])}
+    online = {i for i in range(facts["found"]) if facts["states"].get(i, "online") == "online"}
+    assert online <= stacks, (stacks, where)
+    vmxon = sorted(r["cpu"] for r in by_kind.get("vmxon", []))
+    assert vmxon == sorted(facts["vmx_root"]), (vmxon, where)
+    vmcs_pages = sum(r["size_bytes"] for r in by_kind.get("vmcs", [])) // 4096
+    assert vmcs_pages == header["vmcs_pool_total"], (vmcs_pages, header["vmcs_pool_total"], where)
 
 
 def without_source(page):

@@ -2,122 +2,22 @@
 
 Pages are built here from the layout table in docs/status-page.md (not from the tool's own table), so
 the tool is checked against the document; the tool's table is checked against the document too, and
-one sample comes from the C writer itself (build/host/test_status_page). QEMU's QMP is played by a
-small fake server that answers pmemsave from a bytearray.
+one sample comes from the C writer itself (build/host/test_status_area). QEMU's QMP is played by a
+small fake server that answers pmemsave from a bytearray. The version 1.1 guest blocks, --devmem and
+--watch are tested in tests/test_status_guest.py; the page builders are in tests/status_pages.py.
 """
-import importlib.machinery
-import importlib.util
 import json
 import os
-import random
 import re
 import socket
 import subprocess
-import sys
 import threading
 import zlib
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-TOOL = REPO / "tools" / "vmxroot-status"
-DOC = REPO / "docs" / "status-page.md"
-
-EXIT_OK, EXIT_OTHER, EXIT_NOT_FOUND, EXIT_TORN, EXIT_CHECKSUM, EXIT_MAJOR = 0, 1, 2, 3, 4, 5
-
-
-def load_tool():
-    loader = importlib.machinery.SourceFileLoader("vmxroot_status", str(TOOL))
-    spec = importlib.util.spec_from_loader("vmxroot_status", loader)
-    module = importlib.util.module_from_spec(spec)
-    loader.exec_module(module)
-    return module
-
-
-def doc_layout():
-    """The status-layout block of the doc: [(region, offset, size, type, name)]."""
-    text = DOC.read_text()
-    block = re.search(r"```status-layout\n(.*?)```", text, re.S)
-    assert block, "docs/status-page.md has no ```status-layout block"
-    rows = []
-    for line in block.group(1).splitlines():
-        region, offset, size, kind, name = line.split(None, 5)[:5]
-        rows.append((region, int(offset), int(size), kind, name))
-    return rows
-
-
-def doc_name_table(heading):
-    """The `value | name` column pairs of the markdown table under a heading of the doc."""
-    text = DOC.read_text()
-    section = text.split(heading, 1)[1]
-    names = {}
-    for line in section.splitlines()[1:]:
-        if line.startswith("#"):
-            break
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) >= 2 and cells[0].isdigit():
-            names[int(cells[0])] = cells[1]
-    return [names[value] for value in sorted(names)]
-
-
-LAYOUT = {(region, name): (offset, size) for region, offset, size, _, name in doc_layout()}
-
-
-def put(area, base, region, name, value):
-    offset, size = LAYOUT[(region, name)]
-    area[base + offset:base + offset + size] = value.to_bytes(size, "little")
-
-
-def build_area(header=None, cpus=(), pages=1, phys=0x1F000, odd=False):
-    """A status area as docs/status-page.md describes it, with a right checksum."""
-    area = bytearray(pages * 4096)
-    area[0:8] = b"VMXROOT\0"
-    fields = {"version_major": 1, "version_minor": 0, "header_size_bytes": 512, "record_size_bytes": 56,
-              "record_count": len(cpus), "page_count": pages, "generation": 42 + (1 if odd else 0),
-              "page_phys": phys, "boot_phase": 3, "cpus_found": len(cpus), "cpus_online": len(cpus),
-              "cpus_vmx_root": len(cpus), "tsc_khz": 2893000, "vmx_revision_id": 0x2B, "vmx_features": 0x1F,
-              "vmcs_pool_total": 4 * len(cpus), "vmcs_pool_free": 3 * len(cpus), "vmcs_per_cpu": 4,
-              "bringup_time_us": 1234, "entry_to_ready_us": 567890, "memory_per_cpu_bytes": 45056}
-    fields.update(header or {})
-    for name, value in fields.items():
-        put(area, 0, "header", name, value)
-    for index, cpu in enumerate(cpus):
-        base = 512 + index * 56
-        record = {"index": index, "apic_id": index, "state": 3, "reason": 0, "vmx_revision_id": 0x2B,
-                  "flags": 0b110 | (1 if index == 0 else 0)}
-        record.update({k: v for k, v in cpu.items() if k != "errors"})
-        for name, value in record.items():
-            put(area, base, "cpu", name, value)
-        offset, _ = LAYOUT[("cpu", "vmfail_valid_by_error")]
-        for error, count in cpu.get("errors", {}).items():
-            area[base + offset + error // 2] |= count << (4 * (error % 2))
-    checksum_bytes = 512 + len(cpus) * 56
-    put(area, 0, "header", "checksum_bytes", checksum_bytes)
-    crc = zlib.crc32(bytes(area[:24]) + bytes(8) + bytes(area[32:checksum_bytes]))
-    put(area, 0, "header", "checksum", crc)
-    return area
-
-
-FOUR_CPUS = [
-    {},
-    {"apic_id": 2, "vmcs_free": 2, "vmcs_clear": 1, "vmcs_active_current": 1, "vmclear_count": 3,
-     "vmptrld_count": 5, "vmptrld_skipped_count": 2},
-    {"apic_id": 4, "vmfail_valid_count": 2, "vmfail_invalid_count": 1, "errors": {10: 1, 11: 1}},
-    {"apic_id": 6, "state": 4, "reason": 1, "vmx_revision_id": 0, "flags": 0},
-]
-
-
-def run_tool(*args, timeout=60):
-    proc = subprocess.run([sys.executable, str(TOOL), *map(str, args)], stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, text=True, timeout=timeout)
-    return proc
-
-
-def decode_json(*args):
-    proc = run_tool(*args, "--json")
-    assert proc.returncode == EXIT_OK, proc.stderr
-    return json.loads(proc.stdout)
+from status_pages import (EXIT_CHECKSUM, EXIT_MAJOR, EXIT_NOT_FOUND, EXIT_OK, EXIT_OTHER, EXIT_TORN, FOUR_CPUS, REPO,
+                          build_area, decode_json, doc_layout, doc_name_table, load_tool, random_memory, run_tool)
 
 
 # --- the layout: one table in the doc, the C header and the tool follow it ----------------
@@ -128,23 +28,27 @@ def test_tool_layout_is_the_doc_table():
 
 
 def test_doc_table_is_contiguous_and_sized():
-    ends = {"header": 0, "cpu": 0}
+    ends = {"header": 0, "cpu": 0, "memblock": 0, "range": 0, "vcpu": 0}
     for region, offset, size, _, name in doc_layout():
         assert offset == ends[region], "%s.%s starts at %d, the previous field ends at %d" % (
             region, name, offset, ends[region])
         ends[region] = offset + size
-    assert ends == {"header": 512, "cpu": 56}
+    assert ends == {"header": 512, "cpu": 56, "memblock": 16, "range": 16, "vcpu": 320}
     assert 512 + 64 * 56 <= 4096
 
 
 def test_c_header_asserts_every_doc_offset():
     """core/status_page.h has a _Static_assert(offsetof(...) == N) per field; they agree with the doc.
     (tests/unit/test_status_page.c checks offsetof and sizeof at run time from the same table.)"""
-    header = (REPO / "core" / "status_page.h").read_text()
+    header = (REPO / "core" / "status_page.h").read_text() + (REPO / "core" / "status_area.h").read_text()
+    regions = {"header": "header", "cpu_record": "cpu", "memory_block": "memblock", "memory_range": "range",
+               "vcpu_record": "vcpu"}
     asserted = {}
     for struct_name, field, offset in re.findall(
-            r"offsetof\(struct status_(header|cpu_record), (\w+)\) == (\d+)", header):
-        asserted[("header" if struct_name == "header" else "cpu", field)] = int(offset)
+            r"offsetof\(struct status_(header|cpu_record|memory_block|memory_range|vcpu_record), (\w+)\) == (\d+)",
+            header):
+        asserted[(regions[struct_name], field)] = int(offset)
+    assert asserted.pop(("memblock", "ranges")) == 16  # the flexible array: where the range rows begin
     for region, offset, _, _, name in doc_layout():
         assert asserted.get((region, name)) == offset, "%s.%s" % (region, name)
     assert len(asserted) == len(doc_layout())
@@ -165,6 +69,23 @@ def test_name_tables_match_the_doc_and_the_kernel():
     assert re.findall(r'"([a-z0-9-]+)"', state_block) == tool.STATES
     assert re.findall(r'"([a-z0-9-]+)"', reason_block) == tool.REASONS
     assert len(tool.VM_ERRORS) == 29
+    # 1.1: the enums of core/status_area.h, named after their enumerators (STATUS_VCPU_NOT_LAUNCHED: not-launched).
+    assert doc_name_table("### vCPU state") == tool.VCPU_STATES == c_enum_names("status_vcpu_state", "STATUS_VCPU_")
+    assert doc_name_table("### vCPU reason") == tool.VCPU_REASONS == c_enum_names(
+        "status_vcpu_reason", "STATUS_VCPU_REASON_")
+    assert doc_name_table("### Entry failure kind") == tool.ENTRY_FAILURE_KINDS == c_enum_names(
+        "status_entry_failure_kind", "STATUS_ENTRY_FAILURE_")
+    assert doc_name_table("### Memory kind") == tool.MEMORY_KINDS == c_enum_names(
+        "status_memory_kind", "STATUS_MEMORY_")
+
+
+def c_enum_names(enum, prefix):
+    """The enumerators of a core/status_area.h enum in value order, as names (the COUNT entry left out)."""
+    text = (REPO / "core" / "status_area.h").read_text()
+    body = text.split("enum %s {" % enum, 1)[1].split("};", 1)[0]
+    values = {int(value): name for name, value in re.findall(r"\b%s(\w+) = (\d+)" % prefix, body)}
+    assert sorted(values) == list(range(len(values))), "%s: values 0..n-1" % enum
+    return [values[value].lower().replace("_", "-") for value in sorted(values)]
 
 
 # --- raw dumps -----------------------------------------------------------------------
@@ -185,10 +106,6 @@ def test_decode_at_offset(tmp_path):
     errors = {entry["name"]: entry["count"] for entry in cpus[2]["vmfail_valid_by_error"]}
     assert errors == {"vmptrld-vmxon-pointer": 1, "vmptrld-wrong-revision": 1}
     assert status["source"] == {"kind": "dump", "file": str(dump), "offset": 0x2000}
-
-
-def random_memory(size=1 << 20, seed=5):
-    return bytearray(random.Random(seed).randbytes(size))
 
 
 def test_scan_finds_the_page_in_a_mebibyte(tmp_path):
@@ -365,14 +282,14 @@ def test_serial_log_cut_inside_the_dump(tmp_path):
 
 @pytest.fixture(scope="module")
 def c_sample(tmp_path_factory):
-    """The 2-page sample area and its hex-dump log, written by build/host/test_status_page."""
-    build = subprocess.run(["make", "-C", str(REPO), "build/host/test_status_page"], stdout=subprocess.PIPE,
+    """The 1.1 sample area and its hex-dump log, written by build/host/test_status_area."""
+    build = subprocess.run(["make", "-C", str(REPO), "build/host/test_status_area"], stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, text=True)
     assert build.returncode == 0, build.stdout
     directory = tmp_path_factory.mktemp("c_sample")
     env = dict(os.environ, VMXROOT_STATUS_SAMPLE=str(directory / "sample.bin"),
                VMXROOT_STATUS_SAMPLE_LOG=str(directory / "sample.log"))
-    run = subprocess.run([str(REPO / "build/host/test_status_page"), "sample_page_for_the_tool"], env=env,
+    run = subprocess.run([str(REPO / "build/host/test_status_area"), "sample_area_for_the_tool"], env=env,
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=str(REPO))
     assert run.returncode == 0, run.stdout
     return directory / "sample.bin", directory / "sample.log"
@@ -391,6 +308,25 @@ def check_c_sample(status):
     assert (cpu["vmclear_count"], cpu["vmptrld_count"], cpu["vmptrld_skipped_count"]) == (1, 1, 1)
     assert cpu["vmfail_invalid_count"] == 1 and cpu["vmfail_valid_count"] == 2
     assert [e["error"] for e in cpu["vmfail_valid_by_error"]] == [10, 11]
+    # The 1.1 guest blocks, as the C writer left them.
+    assert header["version_minor"] == 1 and header["area_page_count"] > header["page_count"]
+    assert status["torn"] == [] and len(status["vcpus"]) == 70
+    vcpu = status["vcpus"][0]
+    assert (vcpu["state_name"], vcpu["reason_name"], vcpu["reason_text"]) == ("halted", "hlt", "hlt")
+    assert vcpu["exit_count_total"] == 30 and vcpu["exit_count_other"] == 0
+    assert [(e["reason"], e["name"], e["count"]) for e in vcpu["exits"]] == [(30, "I/O instruction", 10),
+                                                                          (10, "CPUID", 20)]
+    assert vcpu["last_exit"] == {"reason": 10, "name": "CPUID", "entry_failure": False, "qualification": 0x3F8,
+                                 "guest_rip": 0x10001D}
+    failure = status["vcpus"][1]["entry_failure"]
+    assert status["vcpus"][1]["state_name"] == "stopped" and status["vcpus"][1]["reason_name"] == "entry-failed"
+    assert (failure["kind_name"], failure["number"], failure["error_name"], failure["name"]) == (
+        "vmfail-valid", 8, "entry-invalid-host-state", "host CR0: fixed bits")
+    assert (failure["field"], failure["value"], failure["flag_names"]) == (0x6C00, 0x20, ["named-by-check"])
+    assert status["vcpus"][69]["state_name"] == "not-launched"
+    ranges = [(r["phys"], r["size_bytes"], r["kind_name"], r["cpu"]) for r in status["memory"]["ranges"]]
+    assert ranges == [(0x7F000, 0x8000, "status", None), (0x100000, 0x9000, "text", None),
+                      (0x234000, 0x1000, "vmxon", 3)]
 
 
 def test_c_writer_page_decodes(c_sample):
@@ -528,12 +464,21 @@ def test_qmp_no_socket(tmp_path):
 def test_help_documents_every_source():
     proc = run_tool("--help")
     assert proc.returncode == 0
-    for option in ("--dump", "--offset", "--scan", "--qmp", "--address", "--serial-log", "--json", "--watch",
-                   "pmemsave", "status=dump", "Exit codes"):
+    for option in ("--dump", "--offset", "--scan", "--qmp", "--devmem", "--cmdline", "--address", "--serial-log",
+                   "--json", "--watch", "--interval", "pmemsave", "status=dump", "vmxroot.status_page=", "Exit codes"):
         assert option in proc.stdout, option
 
 
-@pytest.mark.parametrize("args", [[], ["--watch", "--dump", "x"], ["--dump", "x", "--offset", "0", "--scan"],
-                                  ["--dump", "x", "--qmp", "y"], ["--dump", "x", "--offset", "zz"]])
+@pytest.mark.parametrize("args", [[], ["--address", "0x1000", "--dump", "x"],
+                                  ["--dump", "x", "--offset", "0", "--scan"], ["--dump", "x", "--qmp", "y"],
+                                  ["--dump", "x", "--offset", "zz"], ["--devmem", "x", "--dump", "y"]])
 def test_usage_errors_exit_1(args):
     assert run_tool(*args).returncode == EXIT_OTHER
+
+
+def test_qmp_serial_log_without_ready_line(qmp_guest, tmp_path):
+    fake, sock = qmp_guest
+    log = tmp_path / "serial.txt"
+    log.write_text("cpu0: vmxroot: booting\n")
+    proc = run_tool("--qmp", sock, "--serial-log", log)
+    assert proc.returncode == EXIT_NOT_FOUND and "no ready line" in proc.stderr

@@ -1,13 +1,10 @@
 // host-sources: core/status_page.c core/status_record.c core/lib/format.c
 /*
- * The status page writer: layout against the table in docs/status-page.md,
- * the seqlock generation, the checksum, the setters, several pages, the hex
- * dump, and writers on several threads against a lock-free reader.
- *
- * With VMXROOT_STATUS_SAMPLE=FILE in the environment, the test
- * sample_page_for_the_tool also writes a 2-page sample area to FILE, and
- * with VMXROOT_STATUS_SAMPLE_LOG=FILE its hex dump as a serial log; both are
- * decoded by tools/vmxroot-status in tests/test_status_tool.py.
+ * The status page writer (the 1.0 part; the layout is checked against the
+ * doc by test_status_layout.c, the 1.1 blocks by test_status_area.c and
+ * test_status_vcpu.c): the seqlock generation, the checksum, the setters,
+ * several pages, the hex dump, and writers on several threads against a
+ * lock-free reader.
  */
 #include <pthread.h>
 #include <sched.h>
@@ -18,122 +15,6 @@
 
 static struct status_page one_page;
 static uint8_t four_pages[4 * 4096] ALIGNED(4096);
-
-/* --- the layout table of docs/status-page.md ------------------------------ */
-
-struct layout_field {
-    const char *region;
-    const char *name;
-    size_t offset;
-    size_t size;
-};
-
-#define HEADER_FIELD(name)                                                                                   \
-    {                                                                                                        \
-        "header", #name, offsetof(struct status_header, name), sizeof(((struct status_header *)0)->name)     \
-    }
-#define CPU_FIELD(name)                                                                                      \
-    {                                                                                                        \
-        "cpu", #name, offsetof(struct status_cpu_record, name),                                              \
-            sizeof(((struct status_cpu_record *)0)->name)                                                    \
-    }
-
-static const struct layout_field c_layout[] = {
-    HEADER_FIELD(magic),
-    HEADER_FIELD(version_major),
-    HEADER_FIELD(version_minor),
-    HEADER_FIELD(header_size_bytes),
-    HEADER_FIELD(record_size_bytes),
-    HEADER_FIELD(record_count),
-    HEADER_FIELD(page_count),
-    HEADER_FIELD(generation),
-    HEADER_FIELD(checksum),
-    HEADER_FIELD(checksum_bytes),
-    HEADER_FIELD(boot_phase),
-    HEADER_FIELD(page_phys),
-    HEADER_FIELD(boot_flags),
-    HEADER_FIELD(cpus_found),
-    HEADER_FIELD(cpus_online),
-    HEADER_FIELD(cpus_vmx_root),
-    HEADER_FIELD(tsc_khz),
-    HEADER_FIELD(vmcs_per_cpu),
-    HEADER_FIELD(bringup_time_us),
-    HEADER_FIELD(entry_to_ready_us),
-    HEADER_FIELD(memory_per_cpu_bytes),
-    HEADER_FIELD(vmx_revision_id),
-    HEADER_FIELD(vmx_features),
-    HEADER_FIELD(vmx_basic_msr),
-    HEADER_FIELD(vmx_ept_vpid_cap_msr),
-    HEADER_FIELD(vmcs_pool_total),
-    HEADER_FIELD(vmcs_pool_free),
-    HEADER_FIELD(vm_area_offset),
-    HEADER_FIELD(vm_record_size_bytes),
-    HEADER_FIELD(vm_record_count),
-    HEADER_FIELD(reserved),
-    CPU_FIELD(index),
-    CPU_FIELD(state),
-    CPU_FIELD(reason),
-    CPU_FIELD(apic_id),
-    CPU_FIELD(vmx_revision_id),
-    CPU_FIELD(flags),
-    CPU_FIELD(vmcs_free),
-    CPU_FIELD(vmcs_clear),
-    CPU_FIELD(vmcs_active_current),
-    CPU_FIELD(vmcs_active_not_current),
-    CPU_FIELD(vmcs_launched),
-    CPU_FIELD(vmclear_count),
-    CPU_FIELD(vmptrld_count),
-    CPU_FIELD(vmptrld_skipped_count),
-    CPU_FIELD(vmfail_invalid_count),
-    CPU_FIELD(vmfail_valid_count),
-    CPU_FIELD(vmfail_valid_by_error),
-};
-
-/* Runs from the repository root (make unit); the doc is the one statement of the layout. */
-TEST(layout_matches_the_doc_table)
-{
-    FILE *doc = fopen("docs/status-page.md", "r");
-    CHECK(doc != NULL);
-    if (!doc)
-        return;
-    char line[512];
-    bool inside = false;
-    size_t rows = 0, end_of_header = 0, end_of_record = 0;
-    while (fgets(line, sizeof line, doc)) {
-        if (!inside) {
-            inside = strncmp(line, "```status-layout", 16) == 0;
-            continue;
-        }
-        if (strncmp(line, "```", 3) == 0)
-            break;
-        char region[16], type[16], name[64];
-        unsigned offset, size;
-        CHECK_EQ(sscanf(line, "%15s %u %u %15s %63s", region, &offset, &size, type, name), 5);
-        const struct layout_field *found = NULL;
-        for (size_t i = 0; i < ARRAY_SIZE(c_layout); i++)
-            if (!strcmp(c_layout[i].region, region) && !strcmp(c_layout[i].name, name))
-                found = &c_layout[i];
-        if (!found) {
-            printf("  doc field %s.%s is not in struct status_%s\n", region, name, region);
-            CHECK(found != NULL);
-            continue;
-        }
-        if (found->offset != offset || found->size != size)
-            printf("  %s.%s: doc says offset %u size %u, C says %zu %zu\n", region, name, offset, size,
-                   found->offset, found->size);
-        CHECK_EQ(found->offset, offset);
-        CHECK_EQ(found->size, size);
-        /* Rows are in order and leave no gap: each starts where the previous ended. */
-        size_t *end = strcmp(region, "header") ? &end_of_record : &end_of_header;
-        CHECK_EQ(offset, *end);
-        *end = offset + size;
-        rows++;
-    }
-    fclose(doc);
-    CHECK_EQ(rows, ARRAY_SIZE(c_layout));
-    CHECK_EQ(end_of_header, sizeof(struct status_header));
-    CHECK_EQ(end_of_record, sizeof(struct status_cpu_record));
-}
 
 /* --- set-up, generation, checksum ---------------------------------------- */
 
@@ -158,7 +39,7 @@ TEST(init_writes_a_valid_empty_page)
     CHECK(memcmp(header, "VMXROOT", 8) == 0);
     CHECK_EQ(header->magic, STATUS_MAGIC);
     CHECK_EQ(header->version_major, 1);
-    CHECK_EQ(header->version_minor, 0);
+    CHECK_EQ(header->version_minor, 1);
     CHECK_EQ(header->header_size_bytes, 512);
     CHECK_EQ(header->record_size_bytes, 56);
     CHECK_EQ(header->record_count, 0);
@@ -571,64 +452,4 @@ TEST(forced_writer_goes_on_past_a_held_lock)
     /* The stopped writer's end, so the lock is free again for the tests that follow. */
     status_write_end(&one_page);
     status_force_writer_reset();
-}
-
-/* --- a sample area for tests/test_status_tool.py ------------------------------ */
-
-/* As the kernel's log prints a line: the "cpu0: " prefix first. */
-static void write_log_line(const char *line, void *context) { fprintf(context, "cpu0: %s\n", line); }
-
-TEST(sample_page_for_the_tool)
-{
-    const char *path = getenv("VMXROOT_STATUS_SAMPLE");
-    struct status_page *page = (struct status_page *)four_pages;
-    CHECK_EQ(status_init_pages(page, 0x7f000, 2), 0);
-    status_set_boot_flags(page, STATUS_BOOT_X2APIC);
-    status_set_cpu_totals(page, 70, 69, 68);
-    status_set_tsc_khz(page, 2893000);
-    status_set_bringup_time_us(page, 5321);
-    status_set_entry_to_ready_us(page, 912345);
-    struct status_vmx_summary summary = { 0x2b, 0x1f, 0xda04000000002bull, 0xf0106334141ull };
-    status_set_vmx_summary(page, &summary);
-    status_set_vmcs_pool(page, 280, 270, 4);
-    /* The CPUs as the kernel's status_publish_sync() writes them: one batch, one generation step. */
-    uint32_t generation = page->header.generation;
-    status_write_begin(page);
-    for (uint32_t cpu = 0; cpu < 70; cpu++) {
-        CHECK_EQ(status_record_found(page, cpu, cpu + 100, cpu == 0), 0);
-        CHECK_EQ(status_record_state(page, cpu, cpu == 69 ? CPU_STATE_NO_ANSWER : CPU_STATE_ONLINE,
-                                     cpu == 69 ? REASON_NO_SIPI_ANSWER : REASON_NONE),
-                 0);
-        CHECK_EQ(status_record_vmx(page, cpu, cpu < 68 ? 0x2b : 0, cpu < 69, cpu < 68), 0);
-    }
-    struct status_vmcs_counts counts = { .active_current = 1 };
-    CHECK_EQ(status_record_vmcs_counts(page, 67, &counts), 0);
-    status_write_end(page);
-    CHECK_EQ(page->header.generation, generation + 2);
-    status_count_vmclear(page, 67);
-    status_count_vmptrld(page, 67, false);
-    status_count_vmptrld(page, 67, true);
-    status_count_vmfail_valid(page, 67, 10);
-    status_count_vmfail_valid(page, 67, 11);
-    status_count_vmfail_invalid(page, 67);
-    status_set_boot_phase(page, STATUS_PHASE_READY);
-    CHECK(checksum_ok(page));
-    const char *log_path = getenv("VMXROOT_STATUS_SAMPLE_LOG");
-    if (log_path) {
-        FILE *log = fopen(log_path, "w");
-        CHECK(log != NULL);
-        if (log) {
-            fprintf(log, "cpu0: vmxroot: ready cpus=69/70 vmx=68 vmcs=270/280 status=0x7f000\n");
-            status_hexdump(page, write_log_line, log);
-            fclose(log);
-        }
-    }
-    if (!path)
-        return;
-    FILE *out = fopen(path, "wb");
-    CHECK(out != NULL);
-    if (out) {
-        CHECK_EQ(fwrite(four_pages, 1, 2 * 4096, out), 2 * 4096);
-        fclose(out);
-    }
 }

@@ -1,0 +1,201 @@
+/*
+ * The version 1.1 area (core/status_area.h): its sizes, its set-up, the
+ * seqlock of one block, and the memory-range block. The 1.0 pages stay as
+ * they were (core/status_page.c); the guest blocks follow them.
+ */
+#include "core/status_area.h"
+#include "core/lib/error.h"
+#include "core/lib/spinlock.h"
+#include "core/lib/string.h"
+
+#define VCPU_AREA_ALIGN_BYTES 64u
+
+int status_area_size_for(uint32_t cpu_count, struct status_area_size *size)
+{
+    uint64_t page_count = STATUS_PAGES_FOR_CPUS(cpu_count ? cpu_count : 1);
+    if (page_count > STATUS_MAX_PAGES)
+        return E_RANGE;
+    uint64_t block = page_count * PAGE_SIZE_BYTES;
+    uint64_t capacity = STATUS_MEMORY_RANGES_FIXED + (uint64_t)STATUS_MEMORY_RANGES_PER_CPU * cpu_count;
+    uint64_t vcpu = ALIGN_UP(block + STATUS_MEMORY_BLOCK_HEADER_BYTES + capacity * STATUS_MEMORY_RANGE_BYTES,
+                             (uint64_t)VCPU_AREA_ALIGN_BYTES);
+    uint64_t end = vcpu + (uint64_t)cpu_count * STATUS_VCPU_RECORD_BYTES;
+    uint64_t pages = (end + PAGE_SIZE_BYTES - 1) / PAGE_SIZE_BYTES;
+    if (pages > STATUS_MAX_AREA_PAGES)
+        return E_RANGE;
+    /* The last page is allocated anyway: the ranges may use what the vCPU records leave of it. */
+    uint64_t spare = pages * PAGE_SIZE_BYTES - end;
+    capacity += spare / STATUS_MEMORY_RANGE_BYTES / 2;
+    vcpu = ALIGN_UP(block + STATUS_MEMORY_BLOCK_HEADER_BYTES + capacity * STATUS_MEMORY_RANGE_BYTES,
+                    (uint64_t)VCPU_AREA_ALIGN_BYTES);
+    size->page_count = (uint32_t)page_count;
+    size->memory_block_offset = (uint32_t)block;
+    size->memory_range_capacity = (uint32_t)capacity;
+    size->vcpu_area_offset = (uint32_t)vcpu;
+    size->area_page_count = (uint32_t)pages;
+    return 0;
+}
+
+uint32_t status_block_checksum(const void *block, uint32_t covered_bytes)
+{
+    static const uint8_t zeros[8];
+    if (covered_bytes < sizeof zeros)
+        return 0;
+    uint32_t crc = status_crc32(0, zeros, sizeof zeros);
+    return status_crc32(crc, (const uint8_t *)block + sizeof zeros, covered_bytes - sizeof zeros);
+}
+
+void status_block_write_begin(uint32_t *generation)
+{
+    /* "| 1": a writer stopped inside (forced after a panic) already left it odd. */
+    __atomic_store_n(generation, *generation | 1, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+void status_block_write_end(void *block, uint32_t covered_bytes)
+{
+    uint32_t *words = block;
+    words[1] = status_block_checksum(block, covered_bytes);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    __atomic_store_n(&words[0], words[0] + 1, __ATOMIC_RELEASE);
+}
+
+static uint32_t memory_block_bytes(const struct status_memory_block *block)
+{
+    return STATUS_MEMORY_BLOCK_HEADER_BYTES + block->count * STATUS_MEMORY_RANGE_BYTES;
+}
+
+int status_init_area(struct status_page *page, uint64_t page_phys, uint32_t cpu_count,
+                     uint32_t publish_interval_us)
+{
+    struct status_area_size size;
+    int err = status_area_size_for(cpu_count, &size);
+    if (err)
+        return err;
+    err = status_init_pages(page, page_phys, size.page_count);
+    if (err)
+        return err;
+    uint8_t *bytes = (uint8_t *)page;
+    memset(bytes + size.memory_block_offset, 0,
+           (size_t)(size.area_page_count - size.page_count) * PAGE_SIZE_BYTES);
+    struct status_memory_block *block = (struct status_memory_block *)(bytes + size.memory_block_offset);
+    block->checksum = status_block_checksum(block, memory_block_bytes(block)); /* generation 0: even */
+    for (uint32_t i = 0; i < cpu_count; i++) {
+        struct status_vcpu_record *record =
+            (struct status_vcpu_record *)(bytes + size.vcpu_area_offset +
+                                          (size_t)i * STATUS_VCPU_RECORD_BYTES);
+        record->index = (uint16_t)i;
+        record->state = STATUS_VCPU_NOT_LAUNCHED;
+        record->checksum = status_block_checksum(record, STATUS_VCPU_RECORD_BYTES);
+    }
+    status_write_begin(page);
+    struct status_header *header = &page->header;
+    header->area_page_count = size.area_page_count;
+    header->memory_block_offset = size.memory_block_offset;
+    header->memory_range_capacity = size.memory_range_capacity;
+    header->memory_range_size_bytes = STATUS_MEMORY_RANGE_BYTES;
+    header->vcpu_record_size_bytes = STATUS_VCPU_RECORD_BYTES;
+    header->vcpu_area_offset = size.vcpu_area_offset;
+    header->vcpu_record_count = cpu_count;
+    header->vcpu_publish_interval_us = publish_interval_us;
+    status_write_end(page);
+    return 0;
+}
+
+struct status_memory_block *status_memory_block(struct status_page *page)
+{
+    if (!page || !page->header.memory_block_offset)
+        return NULL;
+    return (struct status_memory_block *)((uint8_t *)page + page->header.memory_block_offset);
+}
+
+struct status_vcpu_record *status_vcpu_record(struct status_page *page, uint32_t index)
+{
+    if (!page || !page->header.vcpu_area_offset || index >= page->header.vcpu_record_count)
+        return NULL;
+    uint8_t *base = (uint8_t *)page + page->header.vcpu_area_offset;
+    return (struct status_vcpu_record *)(base + (size_t)index * STATUS_VCPU_RECORD_BYTES);
+}
+
+/* Range adds come from any CPU (the boot CPU, each CPU for its own EPT tables). */
+static struct spinlock memory_lock = SPINLOCK_INIT;
+
+static bool same_owner(const struct status_memory_range *range, uint16_t kind, uint16_t cpu)
+{
+    return range->kind == kind && range->cpu == cpu;
+}
+
+static uint64_t range_end(const struct status_memory_range *range)
+{
+    return range->phys + (uint64_t)range->size_pages * PAGE_SIZE_BYTES;
+}
+
+/* Widens ranges[at] to cover [start, end), then swallows the same-owner ranges it now touches. */
+static int merge_at(struct status_memory_block *block, uint32_t at, uint64_t start, uint64_t end)
+{
+    struct status_memory_range *range = &block->ranges[at];
+    uint64_t new_start = start < range->phys ? start : range->phys;
+    uint64_t new_end = end > range_end(range) ? end : range_end(range);
+    uint32_t next = at + 1;
+    while (next < block->count && block->ranges[next].phys <= new_end &&
+           same_owner(&block->ranges[next], range->kind, range->cpu)) {
+        if (range_end(&block->ranges[next]) > new_end)
+            new_end = range_end(&block->ranges[next]);
+        next++;
+    }
+    if ((new_end - new_start) / PAGE_SIZE_BYTES > UINT32_MAX)
+        return E_RANGE;
+    range->phys = new_start;
+    range->size_pages = (uint32_t)((new_end - new_start) / PAGE_SIZE_BYTES);
+    uint32_t swallowed = next - (at + 1);
+    memmove(&block->ranges[at + 1], &block->ranges[next], (block->count - next) * sizeof *range);
+    block->count -= swallowed;
+    return 0;
+}
+
+/* The insertion with the block's generation odd and the lock held. */
+static int insert_locked(struct status_memory_block *block, uint32_t capacity, uint16_t kind, uint16_t cpu,
+                         uint64_t start, uint64_t end)
+{
+    uint32_t at = 0;
+    while (at < block->count && block->ranges[at].phys < start)
+        at++;
+    /* A same-owner neighbour on the left that reaches start, or on the right that start..end reaches. */
+    if (at > 0 && range_end(&block->ranges[at - 1]) >= start && same_owner(&block->ranges[at - 1], kind, cpu))
+        return merge_at(block, at - 1, start, end);
+    if (at < block->count && block->ranges[at].phys <= end && same_owner(&block->ranges[at], kind, cpu))
+        return merge_at(block, at, start, end);
+    if (block->count >= capacity) {
+        block->flags |= STATUS_MEMORY_INCOMPLETE;
+        return E_NOMEM;
+    }
+    if ((end - start) / PAGE_SIZE_BYTES > UINT32_MAX)
+        return E_RANGE;
+    memmove(&block->ranges[at + 1], &block->ranges[at], (block->count - at) * sizeof block->ranges[0]);
+    block->ranges[at] = (struct status_memory_range){
+        .phys = start, .size_pages = (uint32_t)((end - start) / PAGE_SIZE_BYTES), .kind = kind, .cpu = cpu
+    };
+    block->count++;
+    return 0;
+}
+
+int status_memory_insert(struct status_page *page, enum status_memory_kind kind, uint32_t cpu, uint64_t phys,
+                         uint64_t size_bytes)
+{
+    struct status_memory_block *block = status_memory_block(page);
+    if (!block)
+        return E_STATE;
+    if (size_bytes == 0 || kind == STATUS_MEMORY_NONE || kind >= STATUS_MEMORY_KIND_COUNT ||
+        phys + size_bytes < phys || phys + size_bytes > UINT64_MAX - PAGE_SIZE_BYTES)
+        return E_INVAL;
+    /* Rounded out: a guest must not reach any byte of a page that holds some of it. */
+    uint64_t start = ALIGN_DOWN(phys, (uint64_t)PAGE_SIZE_BYTES);
+    uint64_t end = ALIGN_UP(phys + size_bytes, (uint64_t)PAGE_SIZE_BYTES);
+    uint16_t owner = cpu >= STATUS_MEMORY_CPU_NONE ? STATUS_MEMORY_CPU_NONE : (uint16_t)cpu;
+    spin_lock(&memory_lock);
+    status_block_write_begin(&block->generation);
+    int err = insert_locked(block, page->header.memory_range_capacity, (uint16_t)kind, owner, start, end);
+    status_block_write_end(block, memory_block_bytes(block));
+    spin_unlock(&memory_lock);
+    return err;
+}

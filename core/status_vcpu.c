@@ -1,0 +1,85 @@
+/*
+ * The status API of the guest layer (core/status_vcpu.h) over this
+ * system's one status area: the counts live in frames of vmxroot's own,
+ * the TSC comes from the caller on the exit path and from RDTSC elsewhere.
+ */
+#include "core/status_vcpu.h"
+#include "core/lib/error.h"
+#include "core/lib/log.h"
+#include "core/status.h"
+#include "core/status_vcpu_table.h"
+#include "arch/x86/tsc.h"
+#include "mm/frames.h"
+
+static struct status_vcpu_table table;
+static struct status_page *area; /* NULL until status_vcpu_publish_init */
+
+int status_vcpu_publish_init(struct status_page *page)
+{
+    uint32_t count = page->header.vcpu_record_count;
+    uint64_t bytes = (uint64_t)count * sizeof(struct status_vcpu_counts);
+    uint64_t counts_phys;
+    int err = frames_alloc((size_t)((bytes + PAGE_SIZE_BYTES - 1) / PAGE_SIZE_BYTES), 0, &counts_phys);
+    if (err) {
+        log_warn("status: no memory for the vCPU counters: the page shows no guest state");
+        return err;
+    }
+    uint64_t interval_tsc = tsc_from_us(STATUS_VCPU_PUBLISH_INTERVAL_US);
+    err = status_vcpu_table_init(&table, page, (struct status_vcpu_counts *)(uintptr_t)counts_phys,
+                                 interval_tsc);
+    if (err)
+        return err;
+    area = page;
+    return status_memory_range_add(STATUS_MEMORY_PER_CPU, counts_phys, bytes);
+}
+
+void status_vcpu_state(uint32_t cpu, enum status_vcpu_state state, enum status_vcpu_reason reason,
+                       const char *why)
+{
+    if (area)
+        status_vcpu_table_state(&table, cpu, state, reason, why, rdtsc());
+}
+
+void status_vcpu_exit(uint32_t cpu, uint32_t exit_reason, uint64_t qualification, uint64_t guest_rip,
+                      uint64_t now_tsc)
+{
+    if (area)
+        (void)status_vcpu_table_exit(&table, cpu, exit_reason, qualification, guest_rip, now_tsc);
+}
+
+void status_vcpu_entry_failure(uint32_t cpu, const struct status_entry_failure *failure)
+{
+    if (area)
+        status_vcpu_table_entry_failure(&table, cpu, failure, rdtsc());
+}
+
+void status_vcpu_flush(uint32_t cpu)
+{
+    if (area)
+        status_vcpu_table_flush(&table, cpu, rdtsc());
+}
+
+void status_vcpu_publish_panic(void)
+{
+    if (area)
+        status_vcpu_table_flush_all_forced(&table);
+}
+
+int status_memory_range_add(enum status_memory_kind kind, uint64_t phys, uint64_t size_bytes)
+{
+    return status_memory_range_add_cpu(kind, STATUS_MEMORY_CPU_NONE, phys, size_bytes);
+}
+
+int status_memory_range_add_cpu(enum status_memory_kind kind, uint32_t cpu, uint64_t phys,
+                                uint64_t size_bytes)
+{
+    struct status_page *page = status_publish_page();
+    if (!page)
+        return E_STATE;
+    static bool warned; /* once: a full table refuses every later range too */
+    int err = status_memory_insert(page, kind, cpu, phys, size_bytes);
+    if (err == E_NOMEM && !__atomic_exchange_n(&warned, true, __ATOMIC_RELAXED))
+        log_warn("status: the memory-range table is full (%u ranges): marked incomplete",
+                 page->header.memory_range_capacity);
+    return err;
+}

@@ -1,0 +1,203 @@
+/*
+ * Exit counts per vCPU, and when they reach the page (core/status_vcpu_table.h).
+ *
+ * Why counts live off the page: an exit is counted with a few stores into
+ * this CPU's own struct (no lock, no checksum); the page is written only on
+ * events and at most once per interval of TSC time while exits come. Under
+ * Bochs a record write (320 bytes hashed) costs about as much as an exit
+ * round trip, so writing per exit would double the cost of every exit.
+ */
+#include "core/status_vcpu_table.h"
+#include "core/lib/error.h"
+#include "core/lib/string.h"
+
+#define FORCED_LOCK_SPINS 100000u
+
+static void copy_text(char *to, size_t size_bytes, const char *from)
+{
+    memset(to, 0, size_bytes);
+    if (!from)
+        return;
+    for (size_t i = 0; i + 1 < size_bytes && from[i]; i++)
+        to[i] = from[i];
+}
+
+/* The record from the counts, under the record's own seqlock. The caller holds the counts' lock. */
+static void publish(struct status_vcpu_table *table, struct status_vcpu_counts *counts)
+{
+    struct status_vcpu_record *record = status_vcpu_record(table->page, counts->index);
+    if (!record)
+        return;
+    counts->publish_count++;
+    counts->dirty = false;
+    status_block_write_begin(&record->generation);
+    record->index = (uint16_t)counts->index;
+    record->state = counts->state;
+    record->reason = counts->reason;
+    record->last_exit_reason = counts->last_exit_reason;
+    record->last_exit_qualification = counts->last_exit_qualification;
+    record->last_exit_guest_rip = counts->last_exit_guest_rip;
+    record->exit_count_total = counts->exit_count_total;
+    record->published_tsc = counts->last_event_tsc;
+    record->exit_count_other = (uint32_t)counts->exit_count_other; /* modulo 2^32, as documented */
+    record->entry_failure_count = counts->entry_failure_count;
+    record->entry_failure_kind = counts->entry_failure_kind;
+    record->entry_failure_flags = counts->entry_failure_flags;
+    record->exit_slots_used = counts->slots_used;
+    record->reserved0 = 0;
+    record->entry_failure_number = counts->entry_failure_number;
+    record->entry_failure_field = counts->entry_failure_field;
+    record->publish_count = counts->publish_count;
+    record->entry_failure_value = counts->entry_failure_value;
+    memcpy(record->entry_failure_name, counts->entry_failure_name, sizeof record->entry_failure_name);
+    memcpy(record->reason_text, counts->reason_text, sizeof record->reason_text);
+    for (uint32_t slot = 0; slot < STATUS_EXIT_SLOTS; slot++) {
+        bool used = slot < counts->slots_used;
+        record->exit_slot_reason[slot] = used ? counts->slot_reason[slot] : 0;
+        record->exit_slot_count[slot] = used ? (uint32_t)counts->slot_count[slot] : 0;
+    }
+    status_block_write_end(record, STATUS_VCPU_RECORD_BYTES);
+}
+
+static struct status_vcpu_counts *counts_of(struct status_vcpu_table *table, uint32_t cpu)
+{
+    if (!table || !table->counts || cpu >= table->count)
+        return NULL;
+    return &table->counts[cpu];
+}
+
+int status_vcpu_table_init(struct status_vcpu_table *table, struct status_page *page,
+                           struct status_vcpu_counts *counts, uint64_t interval_tsc)
+{
+    if (!page || !status_vcpu_record(page, 0))
+        return E_STATE;
+    table->page = page;
+    table->counts = counts;
+    table->count = page->header.vcpu_record_count;
+    table->interval_tsc = interval_tsc;
+    memset(counts, 0, (size_t)table->count * sizeof *counts);
+    for (uint32_t i = 0; i < table->count; i++) {
+        counts[i].index = i;
+        counts[i].state = STATUS_VCPU_NOT_LAUNCHED;
+        memset(counts[i].slot_of_reason, STATUS_SLOT_NONE, sizeof counts[i].slot_of_reason);
+        spin_lock(&counts[i].lock);
+        publish(table, &counts[i]);
+        spin_unlock(&counts[i].lock);
+    }
+    return 0;
+}
+
+void status_vcpu_table_state(struct status_vcpu_table *table, uint32_t cpu, enum status_vcpu_state state,
+                             enum status_vcpu_reason reason, const char *why, uint64_t now_tsc)
+{
+    struct status_vcpu_counts *counts = counts_of(table, cpu);
+    if (!counts)
+        return;
+    spin_lock(&counts->lock);
+    counts->state = (uint8_t)state;
+    counts->reason = (uint8_t)reason;
+    copy_text(counts->reason_text, sizeof counts->reason_text, why);
+    counts->last_event_tsc = now_tsc;
+    publish(table, counts);
+    spin_unlock(&counts->lock);
+}
+
+/* The slot of a basic reason, given out on first use; STATUS_SLOT_NONE when none is left. */
+static uint8_t slot_for(struct status_vcpu_counts *counts, uint32_t basic)
+{
+    if (basic >= STATUS_EXIT_REASON_LIMIT)
+        return STATUS_SLOT_NONE;
+    uint8_t slot = counts->slot_of_reason[basic];
+    if (slot != STATUS_SLOT_NONE || counts->slots_used >= STATUS_EXIT_SLOTS)
+        return slot;
+    slot = counts->slots_used;
+    counts->slot_reason[slot] = (uint8_t)basic;
+    counts->slot_count[slot] = 0;
+    counts->slot_of_reason[basic] = slot;
+    counts->slots_used++;
+    return slot;
+}
+
+bool status_vcpu_table_exit(struct status_vcpu_table *table, uint32_t cpu, uint32_t exit_reason,
+                            uint64_t qualification, uint64_t guest_rip, uint64_t now_tsc)
+{
+    struct status_vcpu_counts *counts = counts_of(table, cpu);
+    if (!counts)
+        return false;
+    /* The counts are this CPU's own: plain stores, the lock only when a publish is due. */
+    uint8_t slot = slot_for(counts, exit_reason & 0xffffu);
+    if (slot == STATUS_SLOT_NONE)
+        counts->exit_count_other++;
+    else
+        counts->slot_count[slot]++;
+    counts->exit_count_total++;
+    counts->last_exit_reason = exit_reason;
+    counts->last_exit_qualification = qualification;
+    counts->last_exit_guest_rip = guest_rip;
+    counts->last_event_tsc = now_tsc;
+    counts->dirty = true;
+    /* Unsigned difference: a TSC that went backwards (another CPU's, a reset) counts as due. */
+    if (now_tsc - counts->published_tsc < table->interval_tsc && now_tsc >= counts->published_tsc)
+        return false;
+    spin_lock(&counts->lock);
+    counts->published_tsc = now_tsc;
+    publish(table, counts);
+    spin_unlock(&counts->lock);
+    return true;
+}
+
+void status_vcpu_table_entry_failure(struct status_vcpu_table *table, uint32_t cpu,
+                                     const struct status_entry_failure *failure, uint64_t now_tsc)
+{
+    struct status_vcpu_counts *counts = counts_of(table, cpu);
+    if (!counts || !failure)
+        return;
+    spin_lock(&counts->lock);
+    counts->entry_failure_count++;
+    counts->entry_failure_kind = (uint8_t)failure->kind;
+    counts->entry_failure_flags = (uint8_t)failure->flags;
+    counts->entry_failure_number = failure->number;
+    counts->entry_failure_field = failure->field_encoding;
+    counts->entry_failure_value = failure->value;
+    copy_text(counts->entry_failure_name, sizeof counts->entry_failure_name, failure->name);
+    counts->last_event_tsc = now_tsc;
+    publish(table, counts);
+    spin_unlock(&counts->lock);
+}
+
+void status_vcpu_table_flush(struct status_vcpu_table *table, uint32_t cpu, uint64_t now_tsc)
+{
+    struct status_vcpu_counts *counts = counts_of(table, cpu);
+    if (!counts)
+        return;
+    spin_lock(&counts->lock);
+    if (counts->dirty) {
+        counts->published_tsc = now_tsc;
+        publish(table, counts);
+    }
+    spin_unlock(&counts->lock);
+}
+
+void status_vcpu_table_flush_all_forced(struct status_vcpu_table *table)
+{
+    if (!table || !table->counts)
+        return;
+    for (uint32_t i = 0; i < table->count; i++) {
+        struct status_vcpu_counts *counts = &table->counts[i];
+        if (!counts->dirty)
+            continue;
+        bool locked = spin_trylock_bounded(&counts->lock, FORCED_LOCK_SPINS);
+        publish(table, counts);
+        if (locked)
+            spin_unlock(&counts->lock);
+    }
+}
+
+uint32_t status_vcpu_record_exit_count(const struct status_vcpu_record *record, uint32_t basic)
+{
+    uint32_t used = record->exit_slots_used < STATUS_EXIT_SLOTS ? record->exit_slots_used : STATUS_EXIT_SLOTS;
+    for (uint32_t slot = 0; slot < used; slot++)
+        if (record->exit_slot_reason[slot] == basic)
+            return record->exit_slot_count[slot];
+    return 0;
+}
