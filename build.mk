@@ -15,7 +15,12 @@ CMDLINE    ?=
 KERNEL_DIRS := arch core mm drivers
 KERNEL_C    := $(sort $(shell find $(KERNEL_DIRS) -name '*.c'))
 KERNEL_ASM  := $(sort $(shell find $(KERNEL_DIRS) -name '*.asm'))
-KERNEL_OBJS := $(KERNEL_ASM:%.asm=$(BUILD)/kernel/%.asm.o) $(KERNEL_C:%.c=$(BUILD)/kernel/%.o)
+KERNEL_OBJS := $(KERNEL_ASM:%.asm=$(BUILD)/kernel/%.asm.o) $(KERNEL_C:%.c=$(BUILD)/kernel/%.o) \
+               $(BUILD)/kernel/generated/font_console.o
+
+# The screen console's font: a Debian console font (package console-setup-linux), converted at build time.
+FONT_PSF   ?= /usr/share/consolefonts/Lat15-TerminusBold16.psf.gz
+FONT_C     := $(BUILD)/generated/font_console.c
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wno-unused-parameter
@@ -33,6 +38,14 @@ all: $(ELF) $(ISO)
 iso: $(ISO)
 
 $(BUILD)/kernel/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC_KERNEL) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(FONT_C): tools/psf2c.py $(FONT_PSF)
+	@mkdir -p $(dir $@)
+	$(PYTHON) tools/psf2c.py $(FONT_PSF) $@
+
+$(BUILD)/kernel/generated/font_console.o: $(FONT_C)
 	@mkdir -p $(dir $@)
 	$(CC_KERNEL) $(KERNEL_CFLAGS) -c $< -o $@
 

@@ -15,8 +15,10 @@ enum exit_mode { EXIT_NEVER = 0, EXIT_ON_READY = 1, EXIT_ON_GUEST_EXIT = 2 };
 /* guest=: what runs after the ready line. */
 enum guest_kind { GUEST_TEST = 0, GUEST_NONE = 1 };
 enum status_dump { STATUS_DUMP_OFF = 0, STATUS_DUMP_HEX = 1 };
-/* selftest=vmcs: after ready-to-be, drive the VMCS pool across CPUs and check its counters. */
-enum selftest { SELFTEST_NONE = 0, SELFTEST_VMCS = 1 };
+/* selftest=vmcs: after ready-to-be, drive the VMCS pool across CPUs and check its counters;
+ * selftest=clocks: measure the TSC against every clock there is, one line each;
+ * selftest=display: hand the screen over before the ready line, as a guest taking the display would. */
+enum selftest { SELFTEST_NONE = 0, SELFTEST_VMCS = 1, SELFTEST_CLOCKS = 2, SELFTEST_DISPLAY = 3 };
 
 /* inject=<case>: deliberate faults for tests (docs in README.md). */
 enum inject_case {
@@ -45,28 +47,38 @@ enum inject_case {
     INJECT_VMENTRY_GUEST_RFLAGS,    /* guest RFLAGS bit 1 clear: exit 33 */
     INJECT_VMENTRY_GUEST_LINK,      /* VMCS link pointer not all ones: exit 33 */
     INJECT_VMENTRY_GUEST_RIP,       /* non-canonical RIP of a 64-bit guest: Bochs does not check it */
+    INJECT_NO_PIT,             /* the PIT looks absent, as on machines that gate it off */
     INJECT_COUNT
 };
 
 #define CMDLINE_MAX_BYTES 1024
+#define CONSOLE_PORTS_MAX 4
+
+/* console=com1,fb: the serial ports (com1..com4 or 0xNNN) and the screen (fb), in the order given. */
+struct console_choice {
+    bool every;  /* no console= given: every UART of com1..com4 that answers, and the screen if any */
+    bool screen; /* fb: the framebuffer or EGA text screen GRUB set up */
+    uint8_t port_count;
+    uint16_t ports[CONSOLE_PORTS_MAX];
+};
 
 struct boot_options {
-    uint16_t console_port;        /* console=com1..com4|0xNNN; 0x3F8 default */
-    enum log_level log_level;     /* loglevel=error|warn|info|debug; info default */
-    enum exit_mode exit;          /* exit=never|on-ready|on-guest-exit */
-    enum smp_mode smp;            /* smp=parallel|serial|off */
-    uint32_t max_cpus;            /* maxcpus=N (1..4096); 0 = no limit */
-    bool init_wait;               /* init_wait=on|off: the classic 10 ms INIT wait; off default */
-    uint32_t sipi_timeout_ms;     /* sipi_timeout_ms=N (1..10000); 100 default */
-    uint32_t vmcs_per_cpu;        /* vmcs_per_cpu=N (0..64); 4 default */
-    enum inject_case inject;      /* inject=<case>; none default */
-    uint32_t inject_cpu;          /* inject_cpu=N: the CPU an injected per-CPU fault hits; 1 default */
-    enum status_dump status_dump; /* status=dump prints the status page as hex at ready */
-    bool vmx;                     /* vmx=on|off; on default */
-    enum selftest selftest;       /* selftest=none|vmcs */
-    bool x2apic;                  /* x2apic=on: x2APIC mode where CPUID has it, even for small APIC ids */
-    enum guest_kind guest;        /* guest=test|none */
-    bool vmentry_check;           /* vmentry_check=on|off: the software VM-entry check; on default */
+    struct console_choice console; /* console=<list>; every console that exists by default */
+    enum log_level log_level;      /* loglevel=error|warn|info|debug; info default */
+    enum exit_mode exit;           /* exit=never|on-ready|on-guest-exit */
+    enum smp_mode smp;             /* smp=parallel|serial|off */
+    uint32_t max_cpus;             /* maxcpus=N (1..4096); 0 = no limit */
+    bool init_wait;                /* init_wait=on|off: the classic 10 ms INIT wait; off default */
+    uint32_t sipi_timeout_ms;      /* sipi_timeout_ms=N (1..10000); 100 default */
+    uint32_t vmcs_per_cpu;         /* vmcs_per_cpu=N (0..64); 4 default */
+    enum inject_case inject;       /* inject=<case>; none default */
+    uint32_t inject_cpu;           /* inject_cpu=N: the CPU an injected per-CPU fault hits; 1 default */
+    enum status_dump status_dump;  /* status=dump prints the status page as hex at ready */
+    bool vmx;                      /* vmx=on|off; on default */
+    enum selftest selftest;        /* selftest=none|vmcs */
+    enum guest_kind guest;         /* guest=test|none */
+    bool vmentry_check;            /* vmentry_check=on|off: the software VM-entry check; on default */
+    bool x2apic;                   /* x2apic=on: x2APIC mode where CPUID has it, even for small APIC ids */
 };
 
 /* Fills *opts with the defaults, then applies each option in cmdline. */

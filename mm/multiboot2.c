@@ -39,6 +39,8 @@ static const char *tag_name(uint32_t type)
         return "ACPI old RSDP";
     case MB2_TAG_ACPI_NEW:
         return "ACPI new RSDP";
+    case MB2_TAG_FRAMEBUFFER:
+        return "framebuffer info";
     case MB2_TAG_EFI_MMAP:
         return "EFI memory map";
     case MB2_TAG_EFI_BOOT_SERVICES:
@@ -68,6 +70,8 @@ static uint32_t tag_min_size(uint32_t type)
         return TAG_HEADER_BYTES + BOOT_INFO_RSDP_V1_BYTES;
     case MB2_TAG_ACPI_NEW:
         return TAG_HEADER_BYTES + BOOT_INFO_RSDP_V1_BYTES; /* the 1.0 part at least */
+    case MB2_TAG_FRAMEBUFFER:
+        return 32; /* address, pitch, width, height, bpp, type, reserved */
     case MB2_TAG_EFI_MMAP:
         return 16; /* descriptor_size, descriptor_version */
     case MB2_TAG_LOAD_BASE:
@@ -219,8 +223,11 @@ static void take_tag(const uint8_t *tag, uint32_t type, uint32_t size, struct bo
         out->has_load_base = true;
         out->load_base_phys = mb2_read_u32(data);
         break;
+    case MB2_TAG_FRAMEBUFFER:
+        multiboot2_take_framebuffer(tag, size, out);
+        break;
     default:
-        break; /* framebuffer, APM, SMBIOS, network...: not needed */
+        break; /* APM, SMBIOS, network...: not needed */
     }
 }
 

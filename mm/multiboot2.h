@@ -33,6 +33,7 @@ enum multiboot2_tag_type {
     MB2_TAG_EFI64_SYSTEM_TABLE = 12,
     MB2_TAG_ACPI_OLD = 14,
     MB2_TAG_ACPI_NEW = 15,
+    MB2_TAG_FRAMEBUFFER = 8,
     MB2_TAG_EFI_MMAP = 17,
     MB2_TAG_EFI_BOOT_SERVICES = 18,
     MB2_TAG_LOAD_BASE = 21,
@@ -54,6 +55,23 @@ enum boot_memory_map_source {
 struct boot_module {
     uint64_t start_phys;
     uint64_t end_phys; /* exclusive, as the spec's mod_end */
+};
+
+/* Tag 8 ("Framebuffer info"), checked: what the screen console draws on. */
+enum boot_framebuffer_kind {
+    BOOT_FB_NONE = 0,
+    BOOT_FB_RGB = 1,      /* linear, direct colour: UEFI GOP or VBE */
+    BOOT_FB_EGA_TEXT = 2, /* 16-bit character+attribute cells, width x height characters */
+};
+
+struct boot_framebuffer {
+    enum boot_framebuffer_kind kind;
+    uint64_t phys;
+    uint32_t pitch_bytes; /* from one row (of pixels or characters) to the next */
+    uint32_t width;       /* pixels, or characters for EGA text */
+    uint32_t height;
+    uint8_t bits_per_pixel; /* 16, 24 or 32 (RGB); 16 (EGA text) */
+    uint8_t red_shift, red_bits, green_shift, green_bits, blue_shift, blue_bits;
 };
 
 struct boot_info {
@@ -89,9 +107,10 @@ struct boot_info {
 
     bool efi_system_table_present; /* tag 11 or 12 */
     uint64_t efi_system_table_phys;
-    bool efi_mmap_present;             /* tag 17 */
-    bool efi_boot_services_not_exited; /* tag 18: firmware still owns boot-services memory */
-    bool has_load_base;                /* tag 21 */
+    bool efi_mmap_present;               /* tag 17 */
+    bool efi_boot_services_not_exited;   /* tag 18: firmware still owns boot-services memory */
+    struct boot_framebuffer framebuffer; /* tag 8; kind BOOT_FB_NONE without a usable one */
+    bool has_load_base;                  /* tag 21 */
     uint64_t load_base_phys;
 };
 

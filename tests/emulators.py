@@ -304,10 +304,13 @@ def iso_for_cmdline(cmdline):
 
 
 def qemu_command(iso, serial, smp=1, memory_mb=256, firmware="bios", machine="pc", cpu_model=None,
-                 qmp_socket=None, gdb=False, kvm=False, extra_args=()):
-    """The QEMU command line. serial is a QEMU chardev ("file:PATH", "stdio")."""
+                 qmp_socket=None, gdb=False, kvm=False, extra_args=(), serial_port=True):
+    """The QEMU command line. serial is a QEMU chardev ("file:PATH", "stdio"). With serial_port
+    False the machine has no UART (-serial none), as most laptops: the kernel's 0xE9 fallback
+    goes to the same chardev through -debugcon, so the log is still kept."""
+    output = ["-serial", serial] if serial_port else ["-serial", "none", "-debugcon", serial]
     cmd = [QEMU, "-M", machine, "-cdrom", str(iso), "-smp", str(smp), "-m", str(memory_mb),
-           "-display", "none", "-serial", serial, "-no-reboot", "-device", QEMU_DEBUG_EXIT]
+           "-display", "none"] + output + ["-no-reboot", "-device", QEMU_DEBUG_EXIT]
     if firmware == "uefi":
         cmd += ["-bios", str(OVMF)]
     elif firmware != "bios":
@@ -399,7 +402,7 @@ class Boot:
 
     def __init__(self, emulator="qemu", smp=1, memory_mb=256, firmware="bios", machine="pc", cpu_model=None,
                  cmdline="", exit_on_ready=True, extra_args=(), timeout_s=None, name=None, qmp_socket=None,
-                 iso=None, bochs_lines=()):
+                 iso=None, bochs_lines=(), serial_port=True):
         if emulator not in ("qemu", "bochs"):
             raise ValueError("emulator must be 'qemu' or 'bochs', not %r" % emulator)
         if emulator == "bochs" and (firmware != "bios" or machine != "pc"):
@@ -420,7 +423,7 @@ class Boot:
         if emulator == "qemu":
             self.emulator_log_path = LOG_DIR / (self.name + ".qemu.log")
             self.command = qemu_command(self.iso, "file:%s" % self.log_path, smp, memory_mb, firmware, machine,
-                                        cpu_model, qmp_socket, extra_args=extra_args)
+                                        cpu_model, qmp_socket, extra_args=extra_args, serial_port=serial_port)
         else:
             self.emulator_log_path = LOG_DIR / (self.name + ".bochs.log")
             self.command = write_bochs_files(LOG_DIR, self.name, self.iso, self.log_path,

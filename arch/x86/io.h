@@ -26,4 +26,11 @@ static inline void outl(uint16_t port, uint32_t value)
     __asm__ volatile("outl %0, %1" ::"a"(value), "Nd"(port));
 }
 
+static inline uint32_t inl(uint16_t port)
+{
+    uint32_t value;
+    __asm__ volatile("inl %1, %0" : "=a"(value) : "Nd"(port));
+    return value;
+}
+
 #endif

@@ -21,8 +21,11 @@ enum {
 /* Bounded wait for the transmit register: ~1 ms of polling at worst per byte. */
 #define TX_POLL_LIMIT 100000
 
-static uint16_t console_port;
-static bool uart_present;
+#define SERIAL_PORTS_MAX 4
+
+/* The UARTs that answered, in the order they were added; none means the 0xE9 fallback. */
+static uint16_t ports[SERIAL_PORTS_MAX];
+static unsigned port_count;
 
 static bool uart_answers(uint16_t io_port)
 {
@@ -36,9 +39,18 @@ static bool uart_answers(uint16_t io_port)
 
 bool serial_init(uint16_t io_port)
 {
-    console_port = io_port;
-    uart_present = uart_answers(io_port);
-    if (!uart_present)
+    port_count = 0;
+    return serial_add(io_port);
+}
+
+void serial_reset(void) { port_count = 0; }
+
+bool serial_add(uint16_t io_port)
+{
+    for (unsigned i = 0; i < port_count; i++)
+        if (ports[i] == io_port)
+            return true;
+    if (port_count == SERIAL_PORTS_MAX || !uart_answers(io_port))
         return false;
     uint16_t divisor = UART_CLOCK_HZ / 16 / BAUD_RATE;
     outb(io_port + UART_INT_ENABLE, 0);
@@ -48,37 +60,47 @@ bool serial_init(uint16_t io_port)
     outb(io_port + UART_LINE_CONTROL, LINE_CONTROL_8N1);
     outb(io_port + UART_FIFO_CONTROL, 0xC7);  /* enable and clear FIFOs, 14-byte threshold */
     outb(io_port + UART_MODEM_CONTROL, 0x03); /* DTR, RTS */
+    ports[port_count++] = io_port;
     return true;
 }
 
-uint16_t serial_port(void) { return uart_present ? console_port : DEBUG_CONSOLE_PORT; }
+unsigned serial_ports(uint16_t *out, unsigned max)
+{
+    unsigned n = port_count < max ? port_count : max;
+    for (unsigned i = 0; i < n; i++)
+        out[i] = ports[i];
+    return n;
+}
 
-static void uart_put_byte(uint8_t byte)
+static void uart_put_byte(uint16_t io_port, uint8_t byte)
 {
     for (unsigned i = 0; i < TX_POLL_LIMIT; i++)
-        if (inb(console_port + UART_LINE_STATUS) & LINE_STATUS_THR_EMPTY)
+        if (inb(io_port + UART_LINE_STATUS) & LINE_STATUS_THR_EMPTY)
             break;
-    outb(console_port + UART_DATA, byte);
+    outb(io_port + UART_DATA, byte);
 }
 
 void serial_write(const char *text, size_t length_bytes)
 {
-    for (size_t i = 0; i < length_bytes; i++) {
-        if (!uart_present) {
+    if (port_count == 0) {
+        for (size_t i = 0; i < length_bytes; i++)
             outb(DEBUG_CONSOLE_PORT, (uint8_t)text[i]);
-            continue;
+        return;
+    }
+    /* Byte by byte across the ports: their transmitters run in parallel, so N ports cost one port's time. */
+    for (size_t i = 0; i < length_bytes; i++) {
+        for (unsigned p = 0; p < port_count; p++) {
+            if (text[i] == '\n')
+                uart_put_byte(ports[p], '\r');
+            uart_put_byte(ports[p], (uint8_t)text[i]);
         }
-        if (text[i] == '\n')
-            uart_put_byte('\r');
-        uart_put_byte((uint8_t)text[i]);
     }
 }
 
 void serial_drain(void)
 {
-    if (!uart_present)
-        return;
-    for (unsigned i = 0; i < TX_POLL_LIMIT * 16; i++)
-        if (inb(console_port + UART_LINE_STATUS) & LINE_STATUS_TRANSMITTER_EMPTY)
-            return;
+    for (unsigned p = 0; p < port_count; p++)
+        for (unsigned i = 0; i < TX_POLL_LIMIT * 16; i++)
+            if (inb(ports[p] + UART_LINE_STATUS) & LINE_STATUS_TRANSMITTER_EMPTY)
+                break;
 }

@@ -1,7 +1,8 @@
 /*
- * 16550 UART console, 115200 8n1, polled. When no UART answers at the port
- * (scratch-register test), output goes to the 0xE9 debug port (Bochs, QEMU
- * -debugcon) instead of hanging on a transmit register that never empties.
+ * 16550 UART consoles, 115200 8n1, polled: up to four ports, each line goes
+ * to every one that answered. When none answers (scratch-register test),
+ * output goes to the 0xE9 debug port (Bochs, QEMU -debugcon) instead of
+ * hanging on a transmit register that never empties.
  */
 #ifndef DRIVERS_SERIAL_UART16550_H
 #define DRIVERS_SERIAL_UART16550_H
@@ -14,10 +15,15 @@
 #define SERIAL_COM4_PORT 0x2E8
 #define DEBUG_CONSOLE_PORT 0xE9
 
-/* Returns true when a UART answered at io_port; false means the 0xE9 fallback. */
+/* Starts over with io_port alone; true when a UART answered there (false: the 0xE9 fallback). */
 bool serial_init(uint16_t io_port);
+/* No UART (console= without one): lines go to the 0xE9 debug port only. */
+void serial_reset(void);
+/* Adds another port; true when a UART answered there (or it is already in use). */
+bool serial_add(uint16_t io_port);
 void serial_write(const char *text, size_t length_bytes);
-uint16_t serial_port(void);
+/* The ports in use (at most max of them); 0 means the 0xE9 fallback. */
+unsigned serial_ports(uint16_t *out, unsigned max);
 /* Waits (bounded) until the UART has sent its last bit: before leaving an emulator, or the tail is lost. */
 void serial_drain(void);
 

@@ -1,4 +1,4 @@
-// host-sources: mm/pmm.c mm/multiboot2.c mm/multiboot2_mmap.c mm/memory_map.c
+// host-sources: mm/pmm.c mm/multiboot2.c mm/multiboot2_mmap.c mm/multiboot2_framebuffer.c mm/memory_map.c
 /*
  * mm/pmm.c: alignment, runs, the below-1 MiB rule, exhaustion, free and
  * merge, refused frees, reserved overlaps, maps above 4 GiB, and the
