@@ -118,6 +118,7 @@ lint: deps
 
 bench: deps all
 	$(PYTHON) tools/bench.py $(if $(QUICK),--quick)
+	$(PYTHON) tools/bench_guest.py --runs $(if $(QUICK),1,3) --into $(if $(QUICK),build/BENCHMARKS-quick.md,BENCHMARKS.md)
 
 soak: deps all
 	cd tests && $(PYTHON) -m pytest -q -p no:cacheprovider -m soak --soak
@@ -160,5 +161,6 @@ $(BUILD)/kernel/arch/x86/vmx/test_guest/test_guest_blob.asm.o: NASM_FLAGS += -DT
 
 # The VM-exit round trip (vcpu_run -> dispatch -> handler -> entry) is the one hot path of the
 # kernel: -O2 there (inlining, no frame setup per field access) against -Oz elsewhere.
-VMEXIT_HOT_OBJS := $(addprefix $(BUILD)/kernel/arch/x86/vmx/,vcpu_run.o vcpu.o vmexit_dispatch.o vmexit_cpuid.o guest_cpuid.o)
+VMEXIT_HOT_OBJS := $(addprefix $(BUILD)/kernel/arch/x86/vmx/,vcpu_run.o vcpu.o vmexit_dispatch.o vmexit_cpuid.o guest_cpuid.o) \
+                   $(BUILD)/kernel/core/status_vcpu.o $(BUILD)/kernel/core/status_vcpu_table.o
 $(VMEXIT_HOT_OBJS): KERNEL_CFLAGS += -O2

@@ -194,3 +194,48 @@ def test_entry_check_off_bochs_fails_the_same(case, check_text, bochs_text):
         return
     assert any(bochs_text in line for line in bochs_failures(result)), "Bochs log lacks %r: %s\n%s" % (
         bochs_text, bochs_failures(result)[:3], result.describe())
+
+
+def status_json(result):
+    import json
+    import subprocess
+    import sys
+    from emulators import REPO
+    proc = subprocess.run([sys.executable, str(REPO / "tools" / "vmxroot-status"), "--serial-log",
+                           str(result.log_path), "--json"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr + result.describe()
+    return json.loads(proc.stdout)
+
+
+@pytest.mark.bochs
+def test_status_page_shows_each_vcpu_as_the_guests_left_it():
+    """status=dump prints the page again after the summary: each vCPU record is stopped with the
+    guest's verdict, its exits by reason equal the exits the result line counts, and vmxroot's
+    EPT tables and bitmaps are among its own memory ranges."""
+    result = guest_boot("corei7_skylake_x", 4, cmdline="status=dump", name="guest_status_dump")
+    found = assert_every_cpu_passes(result, 4)
+    page = status_json(result)
+    assert len(page["vcpus"]) == 4, page["vcpus"]
+    for record in page["vcpus"]:
+        cpu = record["index"]
+        exits = int(re.search(r"exits=(\d+)", found[cpu][1]).group(1))
+        assert record["consistent"] and record["state_name"] == "stopped", record
+        assert record["reason_name"] == "guest-passed", record
+        assert record["exit_count_total"] == exits, (record, found[cpu])
+        by_name = {e["name"]: e["count"] for e in record["exits"]}
+        assert by_name.get("CPUID", 0) >= 66 and by_name.get("HLT") == 2 and by_name.get("VMCALL") == 1, by_name
+        assert record["last_exit"]["name"] == "HLT" and record["entry_failure"] is None, record
+    kinds = {(r["kind_name"], r["cpu"]) for r in page["memory"]["ranges"]}
+    for cpu in range(4):
+        assert ("ept", cpu) in kinds and ("bitmaps", cpu) in kinds, sorted(kinds, key=str)
+
+
+@pytest.mark.bochs
+def test_status_page_names_a_refused_entry():
+    result = guest_boot("corei7_skylake_x", 1, cmdline="status=dump inject=vmentry-host-cr4 inject_cpu=0",
+                        name="guest_status_refused")
+    record = status_json(result)["vcpus"][0]
+    assert record["state_name"] == "stopped" and record["reason_name"] == "entry-check", record
+    failure = record["entry_failure"]
+    assert failure["number"] == 8 and "refused-by-check" in failure["flag_names"], failure
+    assert failure["name"].startswith("host CR4"), failure

@@ -4,16 +4,19 @@
     tools/run.py --best                     QEMU+KVM if this host has VMX, else Bochs (VMX)
     tools/run.py --emulator qemu --smp 4    QEMU (TCG: no VMX)
     tools/run.py --emulator bochs --smp 8   Bochs (VMX, at most 15 CPUs)
-    tools/run.py --stay                     keep running after the ready line (Ctrl-C ends it)
+    tools/run.py --stay                     keep running after the guests stop (Ctrl-C ends it)
     tools/run.py --gdb                      QEMU paused with its gdb stub on :1234
     tools/run.py --cmdline 'loglevel=debug'
 
+Without --stay the kernel gets exit=on-guest-exit: after the ready line the test guest runs on
+every CPU in VMX root, and the emulator ends after the `vmxroot: guests passed=P/L` line.
 The serial output goes to build/run/serial.log and is copied to stdout as it arrives. Exit
-status: 0 if the ready line appeared without a PANIC, 1 otherwise. The emulator command lines
+status: 0 if the ready line appeared without a PANIC and every launched guest passed, 1 otherwise. The emulator command lines
 come from tests/emulators.py, the same ones the tests use.
 """
 import argparse
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -24,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 import emulators  # noqa: E402
 
 RUN_DIR = emulators.BUILD / "run"
+GUESTS_RE = re.compile(r"vmxroot: guests passed=(\d+)/(\d+)")
 
 
 def parse_args():
@@ -37,8 +41,8 @@ def parse_args():
     parser.add_argument("--firmware", choices=("bios", "uefi"), default="bios", help="QEMU only")
     parser.add_argument("--machine", choices=("pc", "q35"), default="pc", help="QEMU only")
     parser.add_argument("--cpu-model", default=None, help="QEMU -cpu or Bochs cpu model")
-    parser.add_argument("--cmdline", default="", help="kernel command line (exit=on-ready is added)")
-    parser.add_argument("--stay", action="store_true", help="no exit=on-ready: run until Ctrl-C")
+    parser.add_argument("--cmdline", default="", help="kernel command line (exit=on-guest-exit is added)")
+    parser.add_argument("--stay", action="store_true", help="no exit=on-guest-exit: run until Ctrl-C")
     parser.add_argument("--gdb", action="store_true", help="QEMU -s -S: wait for gdb on :1234")
     args = parser.parse_args()
     if args.gdb and (args.best or args.emulator != "qemu"):
@@ -88,7 +92,7 @@ def main():
     if args.emulator == "bochs" and not 1 <= args.smp <= emulators.BOCHS_MAX_CPUS:
         sys.exit("run: Bochs runs 1..%d CPUs; pass --smp N" % emulators.BOCHS_MAX_CPUS)
 
-    cmdline = args.cmdline if args.stay else ("exit=on-ready " + args.cmdline).strip()
+    cmdline = args.cmdline if args.stay else ("exit=on-guest-exit " + args.cmdline).strip()
     iso = emulators.iso_for_cmdline(cmdline)
     RUN_DIR.mkdir(parents=True, exist_ok=True)
     serial_path = RUN_DIR / "serial.log"
@@ -127,6 +131,13 @@ def main():
     if panics:
         print("run: PANIC (serial log: %s)" % serial_path, file=sys.stderr)
         return 1
+    guests = [line for line in text.splitlines() if GUESTS_RE.search(line)]
+    if guests:
+        passed, launched = (int(n) for n in GUESTS_RE.search(guests[-1]).groups())
+        if passed != launched:
+            print("run: %d of %d guests failed (serial log: %s)" % (launched - passed, launched, serial_path),
+                  file=sys.stderr)
+            return 1
     if ready:
         return 0
     if interrupted and args.stay:

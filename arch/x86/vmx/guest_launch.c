@@ -11,6 +11,8 @@
 #include "core/lib/error.h"
 #include "core/lib/format.h"
 #include "core/lib/log.h"
+#include "core/status.h"
+#include "core/status_vcpu.h"
 #include "mm/frames.h"
 
 /* How long the boot CPU waits for the other vCPUs once its own has stopped (Bochs is slow). */
@@ -40,9 +42,21 @@ static int recheck_controls(char *why, size_t why_bytes)
     return vmx_controls_recheck(&controls, &mine, why, why_bytes);
 }
 
+/* The vCPU's end on the status page: the guest's verdict, or why vmxroot stopped it. */
+static void publish_stop(const struct vcpu *vcpu, bool pass)
+{
+    enum status_vcpu_reason reason = vcpu->state == VCPU_HALTED
+                                         ? (pass ? STATUS_VCPU_REASON_GUEST_PASSED : STATUS_VCPU_REASON_GUEST_FAILED)
+                                         : vcpu->stop_status_reason;
+    const char *why = vcpu->state == VCPU_HALTED ? vcpu->result_detail : vcpu->stop_reason;
+    status_vcpu_state(vcpu->cpu_index, STATUS_VCPU_STOPPED, reason, why);
+    status_vcpu_flush(vcpu->cpu_index);
+}
+
 static void report_result(struct vcpu *vcpu)
 {
     bool pass = vcpu->passed && vcpu->state == VCPU_HALTED;
+    publish_stop(vcpu, pass);
     const char *detail = vcpu->stop_reason[0] ? vcpu->stop_reason : vcpu->result_detail;
     log_info("guest: cpu%u result=%s %s%s%s first_exit_ticks=%lu exits=%lu", vcpu->cpu_index, pass ? "PASS" : "FAIL",
              detail[0] ? detail : "stopped without a report", vcpu->stop_reason[0] && vcpu->result_detail[0] ? "; " : "",
@@ -62,23 +76,41 @@ static void launch_on_this_cpu(void)
         return;
     }
     struct vcpu *vcpu = (struct vcpu *)(uintptr_t)phys;
+    (void)status_memory_range_add_cpu(STATUS_MEMORY_PER_CPU, index, phys, pages * PAGE_SIZE_BYTES);
     vcpus[index] = vcpu;
     bool unrestricted = controls.value[VMX_CONTROL_SECONDARY] & PROC2_UNRESTRICTED_GUEST;
     enum vmcs_entry_mode mode = test_guest_mode_for_cpu(index, unrestricted);
     if (index == options->inject_cpu)
         mode = vmentry_inject_mode(options->inject, mode);
+    enum status_vcpu_reason not_launched_reason = STATUS_VCPU_REASON_CONTROLS;
     int err = recheck_controls(why, sizeof why);
-    if (!err)
+    if (!err) {
         err = vcpu_create(vcpu, options, &controls, mode, why, sizeof why);
+        not_launched_reason = err == E_NOMEM ? STATUS_VCPU_REASON_NO_MEMORY
+                              : err == E_NOTSUP ? STATUS_VCPU_REASON_CONTROLS
+                                                : STATUS_VCPU_REASON_HANDLER_ERROR;
+    }
     if (err) {
         vcpu->cpu_index = index;
-        vcpu_stop(vcpu, "not launched: %s", why);
+        vcpu_stop(vcpu, not_launched_reason, "not launched: %s", why);
     } else {
         vcpu_run(vcpu);
     }
     report_result(vcpu);
     vmentry_inject_report(vcpu);
     __atomic_store_n(&vcpus_done[index], 1, __ATOMIC_RELEASE);
+}
+
+/* Every CPU that launches nothing says why on the status page. */
+static void publish_not_launched(enum status_vcpu_reason reason, const char *why, bool only_outside_vmx_root)
+{
+    for (uint32_t i = 0; i < cpu_count_found; i++) {
+        struct percpu *cpu = cpu_table[i];
+        bool in_root = cpu && cpu->state == CPU_STATE_ONLINE && cpu->in_vmx_root;
+        if (!only_outside_vmx_root || !in_root)
+            status_vcpu_state(i, STATUS_VCPU_NOT_LAUNCHED, in_root ? reason : STATUS_VCPU_REASON_NOT_IN_VMX_ROOT,
+                              in_root ? why : NULL);
+    }
 }
 
 static void summary(uint32_t passed, uint32_t launched, uint64_t exits, const char *reason)
@@ -91,19 +123,23 @@ uint32_t guest_launch_all(const struct boot_options *opts, uint32_t cpus_in_vmx_
     char why[192];
     options = opts;
     if (opts->guest == GUEST_NONE) {
+        publish_not_launched(STATUS_VCPU_REASON_GUEST_NONE, "guest=none", false);
         summary(0, 0, 0, "(guest=none)");
         return 0;
     }
     if (cpus_in_vmx_root == 0 || !vmx_boot_caps_valid()) {
+        publish_not_launched(STATUS_VCPU_REASON_NOT_IN_VMX_ROOT, NULL, false);
         summary(0, 0, 0, "(no CPU is in VMX root operation: no guest runs)");
         return 0;
     }
     if (vmx_controls_compute(vmx_boot_caps(), &controls, why, sizeof why) != 0) {
         log_warn("vmx: cannot run guests: %s", why);
+        publish_not_launched(STATUS_VCPU_REASON_CONTROLS, why, false);
         summary(0, 0, 0, "(the VMX controls vmxroot needs are missing: see the line above)");
         return 0;
     }
     uint32_t launched = 0;
+    publish_not_launched(STATUS_VCPU_REASON_NOT_IN_VMX_ROOT, NULL, true);
     for (uint32_t i = 1; i < cpu_count_found; i++) {
         struct percpu *cpu = cpu_table[i];
         if (!cpu || cpu->state != CPU_STATE_ONLINE || !cpu->in_vmx_root)
@@ -138,5 +174,7 @@ uint32_t guest_launch_all(const struct boot_options *opts, uint32_t cpus_in_vmx_
         passed += vcpu->passed && vcpu->state == VCPU_HALTED;
     }
     summary(passed, launched, exits, done == launched ? "" : "(some vCPUs never stopped)");
+    if (opts->status_dump == STATUS_DUMP_HEX)
+        status_publish_dump(); /* the page as the guests left it: every vCPU record */
     return passed;
 }

@@ -24,6 +24,7 @@
 #include "core/lib/format.h"
 #include "core/lib/log.h"
 #include "core/status.h"
+#include "core/status_vcpu.h"
 #include "core/lib/string.h"
 #include "mm/frames.h"
 
@@ -39,12 +40,13 @@
 /* A guest that runs this long without any exit is stopped by the preemption-timer watchdog. */
 #define VCPU_WATCHDOG_MS 2000ull
 
-void vcpu_stop(struct vcpu *vcpu, const char *fmt, ...)
+void vcpu_stop(struct vcpu *vcpu, enum status_vcpu_reason reason, const char *fmt, ...)
 {
     va_list args;
     va_start(args, fmt);
     format_v(vcpu->stop_reason, sizeof vcpu->stop_reason, fmt, args);
     va_end(args);
+    vcpu->stop_status_reason = reason;
     __atomic_store_n(&vcpu->state, VCPU_STOPPED, __ATOMIC_RELEASE);
 }
 
@@ -59,7 +61,7 @@ void vcpu_field_access_failed(struct vcpu *vcpu, const char *insn, uint32_t enco
     char text[VMX_OUTCOME_TEXT_BYTES];
     vmx_outcome_format(outcome, text, sizeof text);
     const char *name = vmcs_field_name(encoding);
-    vcpu_stop(vcpu, "%s of %s (value 0x%lx) failed: %s", insn, name ? name : "a field", value, text);
+    vcpu_stop(vcpu, STATUS_VCPU_REASON_HANDLER_ERROR, "%s of %s (value 0x%lx) failed: %s", insn, name ? name : "a field", value, text);
 }
 
 /* SDM: "VM-Entry Controls for Event Injection": vector, type 3 (hardware exception), error code, valid. */
@@ -166,10 +168,19 @@ static int ept_alloc_page(void *ctx, struct ept_page *page)
         return err;
     page->phys = phys;
     page->virt = (void *)(uintptr_t)phys;
+    (void)status_memory_range_add_cpu(STATUS_MEMORY_EPT, this_cpu_index(), phys, PAGE_SIZE_BYTES);
     return 0;
 }
 static void ept_free_page(void *ctx, struct ept_page page) { (void)frames_free(page.phys, 1); }
 static void *ept_phys_to_virt(void *ctx, uint64_t phys) { return (void *)(uintptr_t)phys; }
+
+/* The whole status area (1.0 pages and the 1.1 guest blocks): what a guest may read. */
+static uint64_t status_area_bytes(void)
+{
+    const struct status_header *header = (const struct status_header *)(uintptr_t)status_publish_phys();
+    uint32_t pages = header->area_page_count ? header->area_page_count : header->page_count;
+    return (uint64_t)pages * PAGE_SIZE_BYTES;
+}
 
 /* The guest's memory: RAM, the status page read-only, and nothing of vmxroot's (docs/guests.md). */
 static int build_memory(struct vcpu *vcpu, char *why, size_t why_bytes)
@@ -186,6 +197,10 @@ static int build_memory(struct vcpu *vcpu, char *why, size_t why_bytes)
         format(why, why_bytes, "no memory for the guest (%s)", error_name(err));
         return err;
     }
+    (void)status_memory_range_add_cpu(STATUS_MEMORY_BITMAPS, vcpu->cpu_index, vcpu->io_bitmap_phys,
+                                      2 * PAGE_SIZE_BYTES);
+    (void)status_memory_range_add_cpu(STATUS_MEMORY_BITMAPS, vcpu->cpu_index, vcpu->msr_bitmap_phys,
+                                      PAGE_SIZE_BYTES);
     vmexit_io_bitmap_init(vcpu);
     vmexit_msr_bitmap_init(vcpu);
     err = ept_space_init(&vcpu->ept, &allocator, caps->ept_vpid_cap, cpu_phys_addr_bits());
@@ -194,16 +209,15 @@ static int build_memory(struct vcpu *vcpu, char *why, size_t why_bytes)
                                   EPT_READ | EPT_WRITE | EPT_EXEC, MTRR_TYPE_WB);
     uint64_t status_phys = status_publish_phys();
     if (!err && status_phys) {
-        const struct status_header *header = (const struct status_header *)(uintptr_t)status_phys;
-        err = ept_map_range_typed(&vcpu->ept, TEST_GUEST_STATUS_GPA, status_phys,
-                                  (uint64_t)header->page_count * PAGE_SIZE_BYTES, EPT_READ, MTRR_TYPE_WB);
+        err = ept_map_range_typed(&vcpu->ept, TEST_GUEST_STATUS_GPA, status_phys, status_area_bytes(), EPT_READ,
+                                  MTRR_TYPE_WB);
     }
     if (err)
         format(why, why_bytes, "cannot build the EPT space (%s)", error_name(err));
     vcpu->cpuid_context = (struct guest_cpuid_context){
         .secondary_controls = vcpu->controls->value[VMX_CONTROL_SECONDARY],
         .status_gpa = status_phys ? TEST_GUEST_STATUS_GPA : 0,
-        .status_bytes = status_phys ? ((const struct status_header *)(uintptr_t)status_phys)->page_count * PAGE_SIZE_BYTES : 0,
+        .status_bytes = status_phys ? (uint32_t)status_area_bytes() : 0,
         .local_apic = false,
     };
     return err;
@@ -247,6 +261,43 @@ static int build_vmcs_image(struct vcpu *vcpu, const struct vmx_controls *contro
     return vmcs_setup_guest(&vcpu->image, caps, controls, &entry, why, why_bytes);
 }
 
+#define VPID_CAP_INVVPID (1ull << 32)
+#define VPID_CAP_INVVPID_SINGLE_CONTEXT (1ull << 41)
+#define VPID_CAP_INVVPID_ALL_CONTEXT (1ull << 42)
+#define INVALIDATION_SINGLE_CONTEXT 1
+#define INVALIDATION_ALL_CONTEXT 2
+
+/*
+ * SDM "Guidelines for Use of the INVEPT Instruction" / "... INVVPID ...":
+ * before a space or a VPID is used, and whenever ept_invalidation_needed()
+ * says a present entry changed, this CPU drops what it may have cached for
+ * them (single-context where supported, else all-context).
+ */
+static int invalidate_translations(struct vcpu *vcpu, char *why, size_t why_bytes)
+{
+    uint64_t cap = vmx_boot_caps()->ept_vpid_cap;
+    struct vmx_outcome outcome = vmx_outcome_succeed();
+    const char *insn = "INVEPT";
+    if (cap & EPT_CAP_INVEPT) {
+        uint64_t type = (cap & EPT_CAP_INVEPT_SINGLE_CONTEXT) ? INVALIDATION_SINGLE_CONTEXT : INVALIDATION_ALL_CONTEXT;
+        outcome = vmx_invept(type, (struct vmx_invalidation_descriptor){ ept_pointer(&vcpu->ept), 0 });
+    }
+    if (vmx_succeeded(outcome) && vcpu->vpid && (vcpu->controls->value[VMX_CONTROL_SECONDARY] & PROC2_ENABLE_VPID) &&
+        (cap & VPID_CAP_INVVPID)) {
+        insn = "INVVPID";
+        uint64_t type = (cap & VPID_CAP_INVVPID_SINGLE_CONTEXT) ? INVALIDATION_SINGLE_CONTEXT : INVALIDATION_ALL_CONTEXT;
+        outcome = vmx_invvpid(type, (struct vmx_invalidation_descriptor){ vcpu->vpid, 0 });
+    }
+    if (vmx_succeeded(outcome)) {
+        ept_invalidation_done(&vcpu->ept);
+        return 0;
+    }
+    char text[VMX_OUTCOME_TEXT_BYTES];
+    vmx_outcome_format(outcome, text, sizeof text);
+    format(why, why_bytes, "%s failed: %s", insn, text);
+    return E_VMX;
+}
+
 int vcpu_create(struct vcpu *vcpu, const struct boot_options *opts, const struct vmx_controls *controls,
                 enum vmcs_entry_mode mode, char *why, size_t why_bytes)
 {
@@ -278,5 +329,5 @@ int vcpu_create(struct vcpu *vcpu, const struct boot_options *opts, const struct
         format(why, why_bytes, "the VMCS could not be written (see the VMWRITE error above)");
         return err;
     }
-    return 0;
+    return invalidate_translations(vcpu, why, why_bytes);
 }

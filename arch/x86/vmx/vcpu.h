@@ -13,8 +13,9 @@
 #include "arch/x86/vmx/vmcs_setup.h"
 #include "arch/x86/vmx/vmx_guest_regs.h"
 #include "core/cmdline.h"
+#include "core/status_area.h"
 
-/* Basic exit reasons are 16 bits; the SDM defines 0..77 (room to grow). */
+/* The dispatch table covers the basic exit reasons the SDM defines (VMX_EXIT_REASON_MAX) and some room. */
 #define VMX_EXIT_REASON_LIMIT 96
 
 enum vcpu_state {
@@ -55,7 +56,7 @@ struct vcpu {
     uint64_t xcr0;
     /* counts and times */
     uint64_t exits_total;
-    uint32_t exits_by_reason[VMX_EXIT_REASON_LIMIT];
+    uint64_t exit_rip;          /* guest RIP at this exit */
     uint64_t setup_tsc;         /* when VMCS setup began */
     uint64_t first_exit_ticks;  /* setup to the first VM exit */
     uint32_t cpuid_exit_ticks;  /* as the guest measured it */
@@ -64,6 +65,7 @@ struct vcpu {
     uint32_t check_verdict_error, check_verdict_exit; /* what the check says the CPU would give */
     uint32_t entry_vm_instruction_error;              /* VMfailValid of VMLAUNCH/VMRESUME */
     uint32_t entry_failure_exit;                      /* 33, 34, 41 */
+    enum status_vcpu_reason stop_status_reason;
     char check_name[160];
     char stop_reason[256];
     char result_detail[192];
@@ -77,7 +79,8 @@ int vcpu_create(struct vcpu *vcpu, const struct boot_options *opts, const struct
 void vcpu_run(struct vcpu *vcpu);
 
 /* For handlers. */
-void vcpu_stop(struct vcpu *vcpu, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/* Stops the vCPU: why as text, reason for the status page (its vCPU record is published at once). */
+void vcpu_stop(struct vcpu *vcpu, enum status_vcpu_reason reason, const char *fmt, ...) PRINTF_LIKE(3, 4);
 /* Injects a hardware exception at the next entry (RIP stays: a fault). */
 void vcpu_inject_exception(struct vcpu *vcpu, uint32_t vector, bool has_error_code, uint32_t error_code);
 /* A failed VMREAD/VMWRITE on the exit path stops the vCPU naming field, value and outcome (cold). */
@@ -90,33 +93,36 @@ COLD void vcpu_field_access_failed(struct vcpu *vcpu, const char *insn, uint32_t
  */
 static inline __attribute__((always_inline)) uint64_t vcpu_read_field(struct vcpu *vcpu, uint32_t encoding)
 {
-    uint64_t value = 0;
-    bool failed; /* CF or ZF: VMfailInvalid or VMfailValid, told apart by the cold path */
-    __asm__ volatile("vmread %[field], %[value]\n\tsetna %[failed]"
-                     : [value] "=r"(value), [failed] "=q"(failed)
-                     : [field] "r"((uint64_t)encoding)
-                     : "cc");
-    if (__builtin_expect(failed, 0))
-        vcpu_field_access_failed(vcpu, "VMREAD", encoding, 0);
+    uint64_t value;
+    /* JBE: CF (VMfailInvalid) or ZF (VMfailValid), told apart by the cold path. */
+    __asm__ goto("vmread %[field], %[value]\n\tjbe %l[failed]"
+                 : [value] "=r"(value)
+                 : [field] "r"((uint64_t)encoding)
+                 : "cc"
+                 : failed);
     return value;
+failed:
+    vcpu_field_access_failed(vcpu, "VMREAD", encoding, 0);
+    return 0;
 }
 
 static inline __attribute__((always_inline)) void vcpu_write_field(struct vcpu *vcpu, uint32_t encoding, uint64_t value)
 {
-    bool failed;
-    __asm__ volatile("vmwrite %[value], %[field]\n\tsetna %[failed]"
-                     : [failed] "=q"(failed)
-                     : [field] "r"((uint64_t)encoding), [value] "r"(value)
-                     : "cc", "memory");
-    if (__builtin_expect(failed, 0))
-        vcpu_field_access_failed(vcpu, "VMWRITE", encoding, value);
+    __asm__ goto("vmwrite %[value], %[field]\n\tjbe %l[failed]"
+                 :
+                 : [field] "r"((uint64_t)encoding), [value] "r"(value)
+                 : "cc", "memory"
+                 : failed);
+    return;
+failed:
+    vcpu_field_access_failed(vcpu, "VMWRITE", encoding, value);
 }
 
 /* Past the exiting instruction; blocking by STI (bit 0) and MOV SS (bit 1) ends with it (SDM: "Interruptibility State"). */
 static inline __attribute__((always_inline)) void vcpu_skip_instruction(struct vcpu *vcpu)
 {
     uint64_t length = vcpu_read_field(vcpu, VMCS_VM_EXIT_INSTRUCTION_LENGTH);
-    vcpu_write_field(vcpu, VMCS_GUEST_RIP, vcpu_read_field(vcpu, VMCS_GUEST_RIP) + length);
+    vcpu_write_field(vcpu, VMCS_GUEST_RIP, vcpu->exit_rip + length);
     uint64_t blocking = vcpu_read_field(vcpu, VMCS_GUEST_INTERRUPTIBILITY_STATE);
     if (blocking & 3)
         vcpu_write_field(vcpu, VMCS_GUEST_INTERRUPTIBILITY_STATE, blocking & ~3ull);

@@ -13,25 +13,50 @@
 #include "arch/x86/vmx/vmx_exit_reason.h"
 #include "arch/x86/tsc.h"
 #include "core/lib/log.h"
+#include "core/status_vcpu.h"
+
+/* SDM: a VMLAUNCH that reached the guest leaves the launch state "launched"; the pool must agree. */
+static COLD bool mark_launched(struct vcpu *vcpu)
+{
+    struct vmcs_pool *pool = vmcs_service_pool();
+    vcpu->first_exit_ticks = rdtsc() - vcpu->setup_tsc;
+    if (vmcs_pool_mark_launched(pool, vcpu->vmcs) != 0 ||
+        vmcs_pool_state(pool, vcpu->vmcs, NULL) != VMCS_STATE_LAUNCHED) {
+        vcpu_stop(vcpu, STATUS_VCPU_REASON_HANDLER_ERROR, "the VMCS pool does not hold VMCS %d as launched",
+                  vcpu->vmcs);
+        return false;
+    }
+    vcpu->launched = true;
+    return true;
+}
 
 /* VMfailInvalid / VMfailValid of VMLAUNCH or VMRESUME: the error number is read before anything else. */
 static COLD void entry_failed(struct vcpu *vcpu, enum vmx_enter_result result)
 {
     const char *insn = vcpu->launched ? "VMRESUME" : "VMLAUNCH";
     if (result == VMX_ENTER_FAIL_INVALID) {
-        vcpu_stop(vcpu, "%s failed: VMfailInvalid (no current VMCS)", insn);
+        status_vcpu_entry_failure(vcpu->cpu_index, &(struct status_entry_failure){
+                                                        .kind = STATUS_ENTRY_FAILURE_VMFAIL_INVALID,
+                                                        .name = "VMfailInvalid" });
+        vcpu_stop(vcpu, STATUS_VCPU_REASON_ENTRY_FAILED, "%s failed: VMfailInvalid (no current VMCS)", insn);
         return;
     }
     uint64_t error = 0;
     struct vmx_outcome read = vmx_vmread(VMCS_VM_INSTRUCTION_ERROR, &error);
     if (!vmx_succeeded(read)) {
-        vcpu_stop(vcpu, "%s failed: VMfailValid, and the VM-instruction error could not be read", insn);
+        vcpu_stop(vcpu, STATUS_VCPU_REASON_ENTRY_FAILED, "%s failed: VMfailValid, and the VM-instruction error could not be read", insn);
         return;
     }
     vcpu->entry_vm_instruction_error = (uint32_t)error;
     char check[160];
     vcpu_check_explain(vcpu, check, sizeof check);
-    vcpu_stop(vcpu, "%s failed: VMfailValid error %lu (%s)%s", insn, error, vmx_error_name((uint32_t)error),
+    status_vcpu_entry_failure(vcpu->cpu_index,
+                              &(struct status_entry_failure){
+                                  .kind = STATUS_ENTRY_FAILURE_VMFAIL_VALID,
+                                  .flags = vcpu->check_name[0] ? STATUS_ENTRY_NAMED_BY_CHECK : 0,
+                                  .number = (uint32_t)error,
+                                  .name = vcpu->check_name[0] ? vcpu->check_name : vmx_error_name((uint32_t)error) });
+    vcpu_stop(vcpu, STATUS_VCPU_REASON_ENTRY_FAILED, "%s failed: VMfailValid error %lu (%s)%s", insn, error, vmx_error_name((uint32_t)error),
               check);
 }
 
@@ -42,44 +67,57 @@ static COLD void entry_failed_late(struct vcpu *vcpu, uint32_t raw_reason)
     vcpu->entry_failure_exit = basic;
     char check[160];
     vcpu_check_explain(vcpu, check, sizeof check);
-    vcpu_stop(vcpu, "%s failed: exit reason %u (%s), qualification 0x%lx%s", vcpu->launched ? "VMRESUME" : "VMLAUNCH",
+    enum status_entry_failure_kind kind = basic == VMX_EXIT_INVALID_GUEST_STATE ? STATUS_ENTRY_FAILURE_INVALID_GUEST_STATE
+                                          : basic == VMX_EXIT_MSR_LOADING ? STATUS_ENTRY_FAILURE_MSR_LOADING
+                                                                          : STATUS_ENTRY_FAILURE_MACHINE_CHECK;
+    status_vcpu_entry_failure(vcpu->cpu_index,
+                              &(struct status_entry_failure){
+                                  .kind = kind,
+                                  .flags = vcpu->check_name[0] ? STATUS_ENTRY_NAMED_BY_CHECK : 0,
+                                  .number = basic,
+                                  .value = vcpu->exit_qualification,
+                                  .name = vcpu->check_name[0] ? vcpu->check_name : vmx_exit_reason_name(basic) });
+    vcpu_stop(vcpu, STATUS_VCPU_REASON_ENTRY_FAILED, "%s failed: exit reason %u (%s), qualification 0x%lx%s", vcpu->launched ? "VMRESUME" : "VMLAUNCH",
               basic, vmx_exit_reason_name(basic), vcpu->exit_qualification, check);
+}
+
+/*
+ * One entry and its exit, up to the handler: false when the vCPU is to stop
+ * (a failed entry, a handler that stopped it). Inlined twice: the first
+ * VMLAUNCH and the VMRESUME loop, so the loop tests no launch state.
+ */
+static inline __attribute__((always_inline)) bool enter_and_handle(struct vcpu *vcpu, bool resume)
+{
+    enum vmx_enter_result result = vmx_enter(&vcpu->regs, resume);
+    if (__builtin_expect(result != VMX_ENTER_EXITED, 0)) {
+        entry_failed(vcpu, result);
+        return false;
+    }
+    uint64_t raw_reason = vcpu_read_field(vcpu, VMCS_EXIT_REASON);
+    vcpu->exit_reason = (uint32_t)raw_reason & 0xffff;
+    vcpu->exit_qualification = vcpu_read_field(vcpu, VMCS_EXIT_QUALIFICATION);
+    if (__builtin_expect(raw_reason & VMX_EXIT_REASON_ENTRY_FAILURE, 0)) {
+        entry_failed_late(vcpu, (uint32_t)raw_reason);
+        return false;
+    }
+    if (!resume && !mark_launched(vcpu))
+        return false;
+    vcpu->exits_total++;
+    vcpu->exit_rip = vcpu_read_field(vcpu, VMCS_GUEST_RIP);
+    /* Counted by reason per exit, written to the page at a bounded rate (core/status_vcpu.h). */
+    status_vcpu_exit(vcpu->cpu_index, (uint32_t)raw_reason, vcpu->exit_qualification, vcpu->exit_rip, rdtsc());
+    return vmexit_dispatch(vcpu) == VMEXIT_RESUME && vcpu->state == VCPU_RUNNING;
 }
 
 void vcpu_run(struct vcpu *vcpu)
 {
-    struct vmcs_pool *pool = vmcs_service_pool();
     __atomic_store_n(&vcpu->state, VCPU_RUNNING, __ATOMIC_RELEASE);
+    status_vcpu_state(vcpu->cpu_index, STATUS_VCPU_RUNNING, STATUS_VCPU_REASON_NONE, NULL);
     if (vcpu_check_before_entry(vcpu) != 0)
         return; /* the software check refused this VMCS: stopped with the check's name */
-    for (;;) {
-        if (vcpu->recheck_entry && vcpu_check_before_entry(vcpu) != 0)
-            return;
-        enum vmx_enter_result result = vmx_enter(&vcpu->regs, vcpu->launched);
-        if (result != VMX_ENTER_EXITED) {
-            entry_failed(vcpu, result);
-            return;
-        }
-        uint64_t raw_reason = vcpu_read_field(vcpu, VMCS_EXIT_REASON);
-        vcpu->exit_reason = (uint32_t)raw_reason & 0xffff;
-        vcpu->exit_qualification = vcpu_read_field(vcpu, VMCS_EXIT_QUALIFICATION);
-        if (raw_reason & VMX_EXIT_REASON_ENTRY_FAILURE) {
-            entry_failed_late(vcpu, (uint32_t)raw_reason);
-            return;
-        }
-        if (!vcpu->launched) {
-            /* SDM: a VMLAUNCH that reached the guest leaves the launch state "launched". */
-            vcpu->first_exit_ticks = rdtsc() - vcpu->setup_tsc;
-            if (vmcs_pool_mark_launched(pool, vcpu->vmcs) != 0) {
-                vcpu_stop(vcpu, "the VMCS pool refused to mark VMCS %d launched", vcpu->vmcs);
-                return;
-            }
-            vcpu->launched = vmcs_pool_state(pool, vcpu->vmcs, NULL) == VMCS_STATE_LAUNCHED;
-        }
-        vcpu->exits_total++;
-        if (vcpu->exit_reason < VMX_EXIT_REASON_LIMIT)
-            vcpu->exits_by_reason[vcpu->exit_reason]++;
-        if (vmexit_dispatch(vcpu) == VMEXIT_STOP || vcpu->state != VCPU_RUNNING)
-            return;
-    }
+    if (!enter_and_handle(vcpu, false))
+        return;
+    /* VMRESUME only while the pool holds this VMCS as LAUNCHED (mark_launched checked it). */
+    while (!(vcpu->recheck_entry && vcpu_check_before_entry(vcpu) != 0) && enter_and_handle(vcpu, true))
+        ;
 }

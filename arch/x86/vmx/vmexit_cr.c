@@ -86,6 +86,6 @@ enum vmexit_action vmexit_cr_access(struct vcpu *vcpu)
     }
     char text[128];
     vmx_cr_access_format(&access, text, sizeof text);
-    vcpu_stop(vcpu, "control-register access not handled: %s", text);
+    vcpu_stop(vcpu, STATUS_VCPU_REASON_UNHANDLED_EXIT, "control-register access not handled: %s", text);
     return VMEXIT_STOP;
 }

@@ -2,7 +2,7 @@
 #include "arch/x86/vmx/vmx_exit_reason.h"
 
 /* Indexed by basic exit reason; the SDM's name of each beside it (vmx_exit_reason_name has them all). */
-static const vmexit_handler handlers[VMX_EXIT_REASON_LIMIT] = {
+const vmexit_handler vmexit_handlers[VMX_EXIT_REASON_LIMIT] = {
     [VMX_EXIT_EXCEPTION_OR_NMI] = vmexit_exception_or_nmi,    /* Exception or non-maskable interrupt (NMI) */
     [VMX_EXIT_EXTERNAL_INTERRUPT] = vmexit_external_interrupt, /* External interrupt */
     [VMX_EXIT_TRIPLE_FAULT] = vmexit_triple_fault,            /* Triple fault */
@@ -36,17 +36,10 @@ static const vmexit_handler handlers[VMX_EXIT_REASON_LIMIT] = {
 };
 
 /* The one "unhandled" entry: the vCPU stops, naming the exit. */
-static COLD enum vmexit_action vmexit_unhandled(struct vcpu *vcpu)
+COLD enum vmexit_action vmexit_unhandled(struct vcpu *vcpu)
 {
     uint64_t rip = vcpu_read_field(vcpu, VMCS_GUEST_RIP);
-    vcpu_stop(vcpu, "unhandled VM exit %u (%s), qualification 0x%lx, guest RIP 0x%lx", vcpu->exit_reason,
+    vcpu_stop(vcpu, STATUS_VCPU_REASON_UNHANDLED_EXIT, "unhandled VM exit %u (%s), qualification 0x%lx, guest RIP 0x%lx", vcpu->exit_reason,
               vmx_exit_reason_name(vcpu->exit_reason), vcpu->exit_qualification, rip);
     return VMEXIT_STOP;
-}
-
-enum vmexit_action vmexit_dispatch(struct vcpu *vcpu)
-{
-    uint32_t reason = vcpu->exit_reason;
-    vmexit_handler handler = reason < VMX_EXIT_REASON_LIMIT ? handlers[reason] : NULL;
-    return handler ? handler(vcpu) : vmexit_unhandled(vcpu);
 }

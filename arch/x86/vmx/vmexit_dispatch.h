@@ -14,8 +14,17 @@
 
 typedef enum vmexit_action (*vmexit_handler)(struct vcpu *vcpu);
 
-/* Handles the exit in vcpu->exit_reason / exit_qualification. */
-enum vmexit_action vmexit_dispatch(struct vcpu *vcpu);
+/* The table (vmexit_dispatch.c) and its one "unhandled" entry. */
+extern const vmexit_handler vmexit_handlers[VMX_EXIT_REASON_LIMIT];
+enum vmexit_action vmexit_unhandled(struct vcpu *vcpu);
+
+/* Handles the exit in vcpu->exit_reason / exit_qualification (inline: it is on every exit's path). */
+static inline enum vmexit_action vmexit_dispatch(struct vcpu *vcpu)
+{
+    uint32_t reason = vcpu->exit_reason;
+    vmexit_handler handler = reason < VMX_EXIT_REASON_LIMIT ? vmexit_handlers[reason] : NULL;
+    return handler ? handler(vcpu) : vmexit_unhandled(vcpu);
+}
 
 /* The handlers, by family. */
 enum vmexit_action vmexit_cpuid(struct vcpu *vcpu);

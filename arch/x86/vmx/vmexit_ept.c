@@ -15,13 +15,13 @@ enum vmexit_action vmexit_ept_violation(struct vcpu *vcpu)
     struct vmx_ept_violation violation = vmx_ept_violation_decode(vcpu->exit_qualification);
     char text[192];
     vmx_ept_violation_format(&violation, gpa, gla, text, sizeof text);
-    vcpu_stop(vcpu, "EPT violation: %s, guest RIP 0x%lx", text, rip);
+    vcpu_stop(vcpu, STATUS_VCPU_REASON_UNHANDLED_EXIT, "EPT violation: %s, guest RIP 0x%lx", text, rip);
     return VMEXIT_STOP;
 }
 
 enum vmexit_action vmexit_ept_misconfiguration(struct vcpu *vcpu)
 {
     uint64_t gpa = vcpu_read_field(vcpu, VMCS_GUEST_PHYSICAL_ADDRESS);
-    vcpu_stop(vcpu, "EPT misconfiguration at guest-physical 0x%lx: an EPT entry vmxroot built is invalid", gpa);
+    vcpu_stop(vcpu, STATUS_VCPU_REASON_UNHANDLED_EXIT, "EPT misconfiguration at guest-physical 0x%lx: an EPT entry vmxroot built is invalid", gpa);
     return VMEXIT_STOP;
 }

@@ -21,7 +21,7 @@ enum vmexit_action vmexit_exception_or_nmi(struct vcpu *vcpu)
         return VMEXIT_RESUME;
     }
     uint64_t rip = vcpu_read_field(vcpu, VMCS_GUEST_RIP);
-    vcpu_stop(vcpu, "exception vector %lu in the guest at RIP 0x%lx (no exception is set to exit)", info & 0xff,
+    vcpu_stop(vcpu, STATUS_VCPU_REASON_UNHANDLED_EXIT, "exception vector %lu in the guest at RIP 0x%lx (no exception is set to exit)", info & 0xff,
               rip);
     return VMEXIT_STOP;
 }
@@ -47,7 +47,7 @@ enum vmexit_action vmexit_sipi(struct vcpu *vcpu)
     char why[160];
     struct vmcs_guest_entry entry = { .mode = VMCS_ENTRY_REAL_MODE, .rip = 0, .rsp = 0 };
     if (vmcs_setup_guest(&vcpu->image, vmx_boot_caps(), vcpu->controls, &entry, why, sizeof why) != 0) {
-        vcpu_stop(vcpu, "SIPI: %s", why);
+        vcpu_stop(vcpu, STATUS_VCPU_REASON_HANDLER_ERROR, "SIPI: %s", why);
         return VMEXIT_STOP;
     }
     vmcs_image_set(&vcpu->image, VMCS_GUEST_CS_SELECTOR, vector << 8);
@@ -55,9 +55,10 @@ enum vmexit_action vmexit_sipi(struct vcpu *vcpu)
     uint64_t entry_controls = vcpu_read_field(vcpu, VMCS_VM_ENTRY_CONTROLS);
     vmcs_image_set(&vcpu->image, VMCS_VM_ENTRY_CONTROLS, entry_controls & ~(uint64_t)ENTRY_IA32E_MODE_GUEST);
     if (vmcs_image_load(&vcpu->image) != 0) {
-        vcpu_stop(vcpu, "SIPI: the new guest state could not be written");
+        vcpu_stop(vcpu, STATUS_VCPU_REASON_HANDLER_ERROR, "SIPI: the new guest state could not be written");
         return VMEXIT_STOP;
     }
+    vcpu->regs.host_rsp = 0; /* the loop wrote the image's HOST_RSP too: vmx_enter writes its own again */
     vcpu->mode = VMCS_ENTRY_REAL_MODE;
     vcpu->recheck_entry = true;
     return VMEXIT_RESUME;

@@ -21,7 +21,7 @@ enum vmexit_action vmexit_io(struct vcpu *vcpu)
     if (io.string) {
         char text[128];
         vmx_io_format(&io, text, sizeof text);
-        vcpu_stop(vcpu, "string I/O is not emulated: %s", text);
+        vcpu_stop(vcpu, STATUS_VCPU_REASON_UNHANDLED_EXIT, "string I/O is not emulated: %s", text);
         return VMEXIT_STOP;
     }
     uint64_t mask = io.size_bytes == 4 ? 0xffffffffull : io.size_bytes == 2 ? 0xffffull : 0xffull;

@@ -40,14 +40,14 @@ enum vmexit_action vmexit_vmx_instruction(struct vcpu *vcpu)
 enum vmexit_action vmexit_triple_fault(struct vcpu *vcpu)
 {
     uint64_t rip = vcpu_read_field(vcpu, VMCS_GUEST_RIP);
-    vcpu_stop(vcpu, "triple fault at guest RIP 0x%lx", rip);
+    vcpu_stop(vcpu, STATUS_VCPU_REASON_TRIPLE_FAULT, "triple fault at guest RIP 0x%lx", rip);
     return VMEXIT_STOP;
 }
 
 enum vmexit_action vmexit_preemption_timer(struct vcpu *vcpu)
 {
     uint64_t rip = vcpu_read_field(vcpu, VMCS_GUEST_RIP);
-    vcpu_stop(vcpu, "watchdog: the guest ran its whole preemption-timer budget without an exit (RIP 0x%lx)",
+    vcpu_stop(vcpu, STATUS_VCPU_REASON_WATCHDOG, "watchdog: the guest ran its whole preemption-timer budget without an exit (RIP 0x%lx)",
               rip);
     return VMEXIT_STOP;
 }

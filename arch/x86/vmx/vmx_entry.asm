@@ -30,6 +30,7 @@ GUEST_R13 equ 96
 GUEST_R14 equ 104
 GUEST_R15 equ 112
 GUEST_CR2 equ 120
+HOST_RSP_WRITTEN equ 128
 
 ; enum vmx_enter_result
 ENTER_EXITED       equ 0
@@ -49,9 +50,13 @@ vmx_enter:
     push r14
     push r15
     push rdi                    ; regs, found again at [rsp] after the exit
+    cmp rsp, [rdi + HOST_RSP_WRITTEN]
+    je .host_rsp_current        ; the same stack depth as the last entry: HOST_RSP holds it already
     mov eax, VMCS_HOST_RSP
     vmwrite rax, rsp
     jbe .write_failed           ; CF or ZF: the VMCS is not usable, do not enter
+    mov [rdi + HOST_RSP_WRITTEN], rsp
+.host_rsp_current:
     mov rax, [rdi + GUEST_CR2]
     mov cr2, rax
     test sil, sil               ; resume? (flags kept across the loads below: mov does not change them)
@@ -118,8 +123,6 @@ vmx_exit_stub:
     mov rax, cr2
     mov [rdi + GUEST_CR2], rax
     xor eax, eax                ; ENTER_EXITED
-    jmp .restore
-.restore:
     pop rdi
     pop r15
     pop r14

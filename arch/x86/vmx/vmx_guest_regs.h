@@ -13,6 +13,7 @@ struct vmx_guest_regs {
     uint64_t rax, rcx, rdx, rbx, rbp, rsi, rdi;
     uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
     uint64_t cr2; /* not in the VMCS: switched by hand around entry and exit */
+    uint64_t host_rsp; /* what vmx_enter last wrote to HOST_RSP (0: nothing yet) */
 };
 
 /* vmx_entry.asm: GUEST_RAX .. GUEST_CR2 */
@@ -26,6 +27,7 @@ _Static_assert(offsetof(struct vmx_guest_regs, rdi) == 48, "vmx_entry.asm GUEST_
 _Static_assert(offsetof(struct vmx_guest_regs, r8) == 56, "vmx_entry.asm GUEST_R8");
 _Static_assert(offsetof(struct vmx_guest_regs, r15) == 112, "vmx_entry.asm GUEST_R15 (r9..r14 follow r8)");
 _Static_assert(offsetof(struct vmx_guest_regs, cr2) == 120, "vmx_entry.asm GUEST_CR2");
+_Static_assert(offsetof(struct vmx_guest_regs, host_rsp) == 128, "vmx_entry.asm HOST_RSP_WRITTEN");
 
 /* What vmx_enter() returns: the flags of a failed VMLAUNCH/VMRESUME, or that the guest exited. */
 enum vmx_enter_result {

@@ -87,8 +87,9 @@ static void take_report(struct vcpu *vcpu, uint32_t report_gpa)
     if (report->verdict == TEST_GUEST_VERDICT_PASS) {
         vcpu->passed = true;
         format(vcpu->result_detail, sizeof vcpu->result_detail,
-               "entry=%s checks=%u ud=%u gp=%u cpuid_exit_ticks=%u", entry, report->checks_passed,
-               report->ud_count, report->gp_count, report->cpuid_exit_ticks);
+               "entry=%s checks=%u ud=%u gp=%u cpuid_exit_ticks=%u cpuid_exit_ticks_average=%u", entry,
+               report->checks_passed, report->ud_count, report->gp_count, report->cpuid_exit_ticks,
+               report->cpuid_exit_ticks_average);
         return;
     }
     char name[REPORT_DETAIL_BYTES];

@@ -271,26 +271,29 @@ long_from_protected:
     cmp eax, 2
     EXPECT e, name_vmcall
 
-    ; the CPUID exit round trip, as this guest measures it
+    ; the CPUID exit round trip, as this guest measures it: each of CPUID_TIMED_LOOPS
+    ; bracketed by RDTSC; the fastest one, and the average over all of them
     mov eax, 0x40000000
+    cpuid                       ; warm: the first exit of a kind may take a slower path
+    mov r10d, CPUID_TIMED_LOOPS
+    mov r11d, 0xFFFFFFFF        ; minimum
+    xor r12, r12                ; total
+.timed:
+    mov esi, 0x40000000
+    rdtsc                       ; low 32 bits: a round trip is far shorter than 2^32 ticks
+    mov r8d, eax
+    mov eax, esi
     cpuid
     rdtsc
-    mov r8d, eax
-    mov r9d, edx
-    mov r10d, CPUID_TIMED_LOOPS
-.timed:
-    mov eax, 0x40000000
-    cpuid
+    sub eax, r8d
+    add r12, rax
+    cmp eax, r11d
+    cmovb r11d, eax
     dec r10d
     jnz .timed
-    rdtsc
-    shl rdx, 32
-    or rax, rdx
-    shl r9, 32
-    or r8, r9
-    sub rax, r8
-    shr rax, 6                  ; / CPUID_TIMED_LOOPS
-    mov [report.cpuid_exit_ticks], eax
+    mov [report.cpuid_exit_ticks], r11d
+    shr r12, 6                  ; / CPUID_TIMED_LOOPS
+    mov [report.cpuid_exit_ticks_average], r12d
 
     mov dword [report.verdict], 1
     jmp send_report
@@ -466,6 +469,7 @@ report:
 .failed_check:     dd 0
 .ud_count:         dd 0
 .gp_count:         dd 0
+.cpuid_exit_ticks_average: dd 0
 
 resume_rip:   dq 0
 expected_gp:  dd 0
