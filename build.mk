@@ -33,7 +33,7 @@ KERNEL_CFLAGS = -target x86_64-unknown-none -std=c11 -Oz -g $(WARNINGS) -I. \
 NASM_FLAGS := -f elf64 -g -F dwarf -I arch/x86/
 LDFLAGS    := -nostdlib -static -z max-page-size=4096 --no-dynamic-linker --gc-sections -T arch/x86/boot/linker.ld
 
-.PHONY: all iso clean run run-qemu run-bochs debug test unit fuzz fuzz-smoke lint bench soak deps help
+.PHONY: all iso clean run run-qemu run-bochs debug test test-slow unit fuzz fuzz-smoke lint bench soak deps images help
 all: $(ELF) $(ISO)
 iso: $(ISO)
 
@@ -120,11 +120,20 @@ bench: deps all
 	$(PYTHON) tools/bench.py $(if $(QUICK),--quick)
 	$(PYTHON) tools/bench_guest.py --runs $(if $(QUICK),1,3) --into $(if $(QUICK),build/BENCHMARKS-quick.md,BENCHMARKS.md)
 
+# The Linux guest boots make test leaves out (2 CPUs, ivy bridge): several minutes each in Bochs.
+test-slow: deps all
+	cd tests && $(PYTHON) -m pytest -q -p no:cacheprovider -m test_slow --test-slow $(PYTEST_ARGS)
+
+# Debian's kernel and a busybox initramfs into build/images/ (tools/fetch-images).
+images:
+	@tools/fetch-images --only linux,initrd
+
 soak: deps all
 	cd tests && $(PYTHON) -m pytest -q -p no:cacheprovider -m soak --soak
 
+# GUEST=linux: Debian's kernel as the guest, in Bochs with 2 CPUs (SMP= to change).
 run: deps all
-	$(PYTHON) tools/run.py --best $(if $(STAY),--stay) --cmdline "$(CMDLINE)"
+	$(PYTHON) tools/run.py $(if $(filter linux,$(GUEST)),--emulator bochs --guest linux --smp $(if $(filter command line environment,$(origin SMP)),$(SMP),2),--best) $(if $(STAY),--stay) --cmdline "$(CMDLINE)"
 
 run-qemu: deps all
 	$(PYTHON) tools/run.py --emulator qemu --smp $(SMP) $(if $(STAY),--stay) --cmdline "$(CMDLINE)"
@@ -150,6 +159,9 @@ help:
 	@echo "make lint       clang-tidy, cppcheck, gcc -Werror build of host code, clang-format check"
 	@echo "make bench      benchmarks, table into BENCHMARKS.md (QUICK=1 for a short run)"
 	@echo "make soak       50 boots in a row under QEMU -smp 16"
+	@echo "make test-slow  the Linux guest boots make test leaves out (Bochs 2 CPUs, ivy bridge)"
+	@echo "make images     Debian's kernel and a busybox initramfs into build/images/ (tools/fetch-images)"
+	@echo "make run GUEST=linux  Debian's kernel as vmxroot's guest in Bochs with 2 CPUs"
 
 # --- the built-in test guest: a flat image, linked into the kernel as data --
 TEST_GUEST_BIN := $(BUILD)/test_guest/test_guest.bin

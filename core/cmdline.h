@@ -12,8 +12,8 @@
 
 enum smp_mode { SMP_PARALLEL = 0, SMP_SERIAL = 1, SMP_OFF = 2 };
 enum exit_mode { EXIT_NEVER = 0, EXIT_ON_READY = 1, EXIT_ON_GUEST_EXIT = 2 };
-/* guest=: what runs after the ready line. */
-enum guest_kind { GUEST_TEST = 0, GUEST_NONE = 1 };
+/* guest=: what runs after the ready line; auto: the Linux kernel of GRUB's first module2, else the test guest. */
+enum guest_kind { GUEST_TEST = 0, GUEST_NONE = 1, GUEST_LINUX = 2, GUEST_AUTO = 3 };
 enum status_dump { STATUS_DUMP_OFF = 0, STATUS_DUMP_HEX = 1 };
 /* selftest=vmcs: after ready-to-be, drive the VMCS pool across CPUs and check its counters;
  * selftest=clocks: measure the TSC against every clock there is, one line each;
@@ -76,7 +76,10 @@ struct boot_options {
     enum status_dump status_dump;  /* status=dump prints the status page as hex at ready */
     bool vmx;                      /* vmx=on|off; on default */
     enum selftest selftest;        /* selftest=none|vmcs */
-    enum guest_kind guest;         /* guest=test|none */
+    enum guest_kind guest;         /* guest=auto|test|none|linux */
+    uint32_t guest_cpus;           /* guest_cpus=N (1..4096): at most N CPUs offered to the guest; 0 = all */
+    uint32_t guest_mem_mb;         /* guest_mem=N (MiB, 16..1048576): the guest's RAM limit; 0 = all */
+    bool cpuid_hypervisor;         /* cpuid_hypervisor=on|off: CPUID.1:ECX[31] shown to the guest; on default */
     bool vmentry_check;            /* vmentry_check=on|off: the software VM-entry check; on default */
     bool x2apic;                   /* x2apic=on: x2APIC mode where CPUID has it, even for small APIC ids */
 };

@@ -70,9 +70,12 @@ static void apply_options(void)
     panic_set_exit_emulator(options.exit != EXIT_NEVER);
 }
 
+#define VMXROOT_REGION_BYTES MiB(48)
+
 static void memory_init(void)
 {
-    int err = frames_init(&boot_info);
+    /* With a module2 (a guest kernel), vmxroot's memory is one region at the top of RAM (docs/guests.md). */
+    int err = frames_init(&boot_info, boot_info.module_count ? VMXROOT_REGION_BYTES : 0);
     if (err)
         panic("no usable memory for the frame allocator (%s)", error_name(err));
     err = paging_init(frames_ram_end_phys());
@@ -186,7 +189,7 @@ static NORETURN void kernel_main_on_cpu_stack(void)
              smp.bringup_us, ready_us);
     if (options.exit == EXIT_ON_READY)
         boot_shutdown(EMULATOR_EXIT_SUCCESS);
-    guest_launch_all(&options, in_vmx); /* guest=test: the test guest on every CPU in VMX root */
+    guest_launch_all(&options, &boot_info, ebda_phys, in_vmx); /* guest=test: the test guest on every CPU in VMX root */
     if (options.exit == EXIT_ON_GUEST_EXIT)
         boot_shutdown(EMULATOR_EXIT_SUCCESS);
     cpu_idle(); /* the boot CPU idles; APs already do */

@@ -44,6 +44,8 @@ static bool stop_nmi(struct interrupt_frame *frame)
         __asm__ volatile("cli; hlt");
 }
 
+bool ipi_stopping(void) { return stopping; }
+
 static void spurious_handler(struct interrupt_frame *frame) {}
 
 void ipi_init(void)
