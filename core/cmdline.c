@@ -53,6 +53,7 @@ static const char *const inject_names[INJECT_COUNT] = {
     [INJECT_AP_PANIC] = "ap-panic",
     [INJECT_EXEC_DATA] = "exec-data",
     [INJECT_STACK_SMASH] = "stack-smash",
+    [INJECT_NO_PIT] = "no-pit",
     [INJECT_GUEST_TRIPLE_FAULT] = "guest-triple-fault",
     [INJECT_VMENTRY_CONTROL_PIN] = "vmentry-control-pin",
     [INJECT_VMENTRY_CONTROL_CR3] = "vmentry-control-cr3-targets",
@@ -62,7 +63,6 @@ static const char *const inject_names[INJECT_COUNT] = {
     [INJECT_VMENTRY_GUEST_RFLAGS] = "vmentry-guest-rflags",
     [INJECT_VMENTRY_GUEST_LINK] = "vmentry-guest-link-pointer",
     [INJECT_VMENTRY_GUEST_RIP] = "vmentry-guest-rip",
-    [INJECT_NO_PIT] = "no-pit",
 };
 
 /* The legacy PC serial ports, in the order of their names com1..com4. */

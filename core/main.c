@@ -11,14 +11,17 @@
 #include "core/lib/log.h"
 #include "core/lib/panic.h"
 #include "core/status.h"
+#include "core/vmx_root.h"
 #include "core/lib/string.h"
 #include "drivers/serial/uart16550.h"
 #include "arch/x86/boot/idt.h"
 #include "arch/x86/cpuid.h"
 #include "arch/x86/emulator_exit.h"
+#include "arch/x86/insn.h"
 #include "arch/x86/io.h"
 #include "arch/x86/tsc.h"
 #include "arch/x86/time/tsc_calibrate.h"
+#include "arch/x86/smp/ap_work.h"
 #include "arch/x86/smp/cpu_discovery.h"
 #include "arch/x86/smp/ipi.h"
 #include "arch/x86/smp/lapic.h"
@@ -31,6 +34,7 @@
 #include "arch/x86/vmx/vmcs_service.h"
 #include "arch/x86/vmx/vmcs_selftest.h"
 #include "arch/x86/vmx/vmx_inject.h"
+#include "arch/x86/vmx/vmx_summary.h"
 #include "arch/x86/vmx/guest_launch.h"
 
 /* Copied out of the multiboot2 block at once: low memory is reused later. */
@@ -101,6 +105,7 @@ static void boot_cpu_percpu_init(void)
         panic("no memory for the boot CPU's per-CPU state (%s)", error_name(err));
     percpu_load(cpu_table[0]);
     idt_enable_ist();
+    idt_set_exception_note(percpu_exception_note); /* a hit stack guard page is named as an overflow */
     cpu_table[0]->state = CPU_STATE_ONLINE;
 }
 
@@ -109,7 +114,36 @@ static NORETURN void kernel_main_on_cpu_stack(void);
 /* An AP may take a while to enter VMX (Bochs emulates every step): wait this long for each, in turn. */
 #define AP_WORK_TIMEOUT_MS 2000
 
-static void ap_enable_vmx(void) { vmx_enable_this_cpu(); }
+/* Each subsystem takes only its own options, filled here from the command line. */
+static void boot_cpu_vmx_init(void)
+{
+    struct vmx_cpu_options vmx = {
+        .enabled = options.vmx,
+        .inject_feature_locked_off = fault_inject_hook(&options, INJECT_FEATURE_LOCKED_OFF),
+    };
+    vmx_boot_cpu_init(&vmx);
+}
+
+static void calibrate_tsc(void)
+{
+    struct tsc_calibrate_options opts = {
+        .hide_pit = options.inject == INJECT_NO_PIT,
+        .every_clock = options.selftest == SELFTEST_CLOCKS,
+    };
+    tsc_calibrate(&boot_info, ebda_phys, &opts);
+}
+
+static void start_aps(struct smp_result *smp)
+{
+    struct smp_options opts = {
+        .mode = options.smp,
+        .init_wait = options.init_wait,
+        .sipi_timeout_ms = options.sipi_timeout_ms,
+        .inject_no_sipi = fault_inject_hook(&options, INJECT_AP_NO_ANSWER),
+        .inject_stall = fault_inject_hook(&options, INJECT_AP_STALL),
+    };
+    smp_start_aps(&opts, smp);
+}
 
 void kernel_main(uint32_t boot_magic, uint32_t boot_info_phys)
 {
@@ -144,9 +178,10 @@ static NORETURN void kernel_main_on_cpu_stack(void)
 {
     struct cpu_discovery cpus;
     struct smp_result smp;
-    cpu_discovery_run(&boot_info, ebda_phys, &options, &cpus); /* ACPI MADT -> cpu_table */
-    tsc_calibrate(&boot_info, ebda_phys,
-                  &options); /* against the PM timer, HPET or PIT: every wait needs it */
+    struct cpu_discovery_options discovery = { .smp_off = options.smp == SMP_OFF,
+                                               .max_cpus = options.max_cpus };
+    cpu_discovery_run(&boot_info, ebda_phys, &discovery, &cpus); /* ACPI MADT -> cpu_table */
+    calibrate_tsc(); /* against the PM timer, HPET or PIT: every wait needs it */
     status_publish_init(cpu_count_found, &options,
                         boot_info.efi_system_table_present); /* one record per CPU */
     status_publish_sync();
@@ -155,22 +190,22 @@ static NORETURN void kernel_main_on_cpu_stack(void)
         lapic_force_x2apic();                               /* x2apic=on */
     lapic_init_boot_cpu(cpus.lapic_phys, cpus.max_apic_id); /* xAPIC or x2APIC */
     ipi_init();                                             /* cross-CPU calls, panic stop */
-    ipi_set_stop_hook(vmx_leave_this_cpu);                  /* a stopped CPU leaves VMX first */
+    ipi_set_stop_hook(vmx_root_leave_this_cpu);             /* a stopped CPU leaves VMX first */
     panic_add_hook(ipi_stop_other_cpus);
-    panic_add_hook(vmx_leave_this_cpu);
+    panic_add_hook(vmx_root_leave_this_cpu);
     panic_add_hook(status_publish_panic);  /* what the page held before stays; dump it */
-    vmx_boot_cpu_init(&options);           /* capabilities every AP is checked against */
+    boot_cpu_vmx_init();                   /* capabilities every AP is checked against */
     vmcs_service_prepare(cpu_count_found); /* pool records, VMXON-pointer guard */
-    vmx_enable_this_cpu();                 /* the boot CPU into VMX root */
-    smp_set_ap_work(ap_enable_vmx);
-    smp_start_aps(&options, &smp);        /* INIT-SIPI-SIPI, parallel or serial */
+    vmx_root_enter_this_cpu();             /* the boot CPU into VMX root */
+    smp_set_ap_work(vmx_root_enter_this_cpu);
+    start_aps(&smp);                      /* INIT-SIPI-SIPI, parallel or serial */
     smp_wait_ap_work(AP_WORK_TIMEOUT_MS); /* each AP's VMX enable */
     status_publish_phase(STATUS_PHASE_VMX);
-    uint32_t in_vmx = vmx_report_summary(); /* CPUs in VMX root; the others by reason */
-    vmcs_service_init(&options, in_vmx);    /* the VMCS pool, each VMCS VMCLEARed */
-    status_publish_memory_ranges();         /* vmxroot's own memory, for guests to stay out of */
+    uint32_t in_vmx = vmx_report_summary();          /* CPUs in VMX root; the others by reason */
+    vmcs_service_init(options.vmcs_per_cpu, in_vmx); /* the VMCS pool, each VMCS VMCLEARed */
+    status_publish_memory_ranges();                  /* vmxroot's own memory, for guests to stay out of */
     status_publish_sync();
-    vmx_inject_run(&options); /* inject=<VMX case>: a deliberate VMX failure */
+    fault_inject_vmx_run(&options); /* inject=<VMX case>: a deliberate VMX failure */
     if (options.selftest == SELFTEST_VMCS)
         vmcs_selftest_run(); /* the pool's lifecycle across two CPUs */
     if (options.selftest == SELFTEST_DISPLAY)

@@ -130,47 +130,53 @@ static uint64_t range_end(const struct status_memory_range *range)
     return range->phys + (uint64_t)range->size_pages * PAGE_SIZE_BYTES;
 }
 
-/* Widens ranges[at] to cover [start, end), then swallows the same-owner ranges it now touches. */
-static int merge_at(struct status_memory_block *block, uint32_t at, uint64_t start, uint64_t end)
+static void remove_at(struct status_memory_block *block, uint32_t at)
 {
-    struct status_memory_range *range = &block->ranges[at];
-    uint64_t new_start = start < range->phys ? start : range->phys;
-    uint64_t new_end = end > range_end(range) ? end : range_end(range);
-    uint32_t next = at + 1;
-    while (next < block->count && block->ranges[next].phys <= new_end &&
-           same_owner(&block->ranges[next], range->kind, range->cpu)) {
-        if (range_end(&block->ranges[next]) > new_end)
-            new_end = range_end(&block->ranges[next]);
-        next++;
-    }
-    if ((new_end - new_start) / PAGE_SIZE_BYTES > UINT32_MAX)
-        return E_RANGE;
-    range->phys = new_start;
-    range->size_pages = (uint32_t)((new_end - new_start) / PAGE_SIZE_BYTES);
-    uint32_t swallowed = next - (at + 1);
-    memmove(&block->ranges[at + 1], &block->ranges[next], (block->count - next) * sizeof *range);
-    block->count -= swallowed;
-    return 0;
+    memmove(&block->ranges[at], &block->ranges[at + 1], (block->count - at - 1) * sizeof block->ranges[0]);
+    block->count--;
 }
 
-/* The insertion with the block's generation odd and the lock held. */
+static bool touches(const struct status_memory_range *range, uint64_t start, uint64_t end)
+{
+    return range->phys <= end && range_end(range) >= start;
+}
+
+/*
+ * The insertion with the block's generation odd and the lock held: every
+ * same-owner range that overlaps or touches [start, end) is taken out and
+ * joined to it, and the union goes in at its place by phys. So the ranges of
+ * one owner are always the exact union of what was added, none touching
+ * another, whatever other owners' ranges lie between them.
+ */
 static int insert_locked(struct status_memory_block *block, uint32_t capacity, uint16_t kind, uint16_t cpu,
                          uint64_t start, uint64_t end)
 {
-    uint32_t at = 0;
-    while (at < block->count && block->ranges[at].phys < start)
-        at++;
-    /* A same-owner neighbour on the left that reaches start, or on the right that start..end reaches. */
-    if (at > 0 && range_end(&block->ranges[at - 1]) >= start && same_owner(&block->ranges[at - 1], kind, cpu))
-        return merge_at(block, at - 1, start, end);
-    if (at < block->count && block->ranges[at].phys <= end && same_owner(&block->ranges[at], kind, cpu))
-        return merge_at(block, at, start, end);
+    /* The union first (a wider range may touch one passed over: again until nothing grows), then the removal. */
+    for (bool grew = true; grew;) {
+        grew = false;
+        for (uint32_t i = 0; i < block->count; i++) {
+            const struct status_memory_range *range = &block->ranges[i];
+            if (!same_owner(range, kind, cpu) || !touches(range, start, end))
+                continue;
+            grew = grew || range->phys < start || range_end(range) > end;
+            start = range->phys < start ? range->phys : start;
+            end = range_end(range) > end ? range_end(range) : end;
+        }
+    }
+    if ((end - start) / PAGE_SIZE_BYTES > UINT32_MAX)
+        return E_RANGE;
+    for (uint32_t i = 0; i < block->count;)
+        if (same_owner(&block->ranges[i], kind, cpu) && touches(&block->ranges[i], start, end))
+            remove_at(block, i);
+        else
+            i++;
     if (block->count >= capacity) {
         block->flags |= STATUS_MEMORY_INCOMPLETE;
         return E_NOMEM;
     }
-    if ((end - start) / PAGE_SIZE_BYTES > UINT32_MAX)
-        return E_RANGE;
+    uint32_t at = 0;
+    while (at < block->count && block->ranges[at].phys <= start)
+        at++;
     memmove(&block->ranges[at + 1], &block->ranges[at], (block->count - at) * sizeof block->ranges[0]);
     block->ranges[at] = (struct status_memory_range){
         .phys = start, .size_pages = (uint32_t)((end - start) / PAGE_SIZE_BYTES), .kind = kind, .cpu = cpu

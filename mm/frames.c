@@ -8,6 +8,7 @@
 #include "mm/pmm.h"
 #include "core/lib/error.h"
 #include "core/lib/log.h"
+#include "core/lib/panic.h"
 #include "core/lib/spinlock.h"
 #include "core/lib/string.h"
 
@@ -59,12 +60,14 @@ int frames_alloc(size_t frame_count, unsigned flags, uint64_t *phys_out)
     return err;
 }
 
-int frames_free(uint64_t phys, size_t frame_count)
+void frames_free(uint64_t phys, size_t frame_count)
 {
     spin_lock(&frame_lock);
     int err = pmm_free(&frame_pool, phys, frame_count);
     spin_unlock(&frame_lock);
-    return err;
+    if (err)
+        panic("mm: freeing %lu frames at 0x%lx was refused (%s): the frame allocator's books are broken",
+              (uint64_t)frame_count, phys, error_name(err));
 }
 
 bool frames_region(uint64_t *base_phys, uint64_t *end_phys)

@@ -19,11 +19,12 @@ struct boot_info;
  * 4 GiB (pmm_carve_top): every frame handed out from then on comes from
  * it, and the rest of RAM above 1 MiB is left to a guest.
  */
-int frames_init(const struct boot_info *info, uint64_t region_bytes);
+MUST_CHECK int frames_init(const struct boot_info *info, uint64_t region_bytes);
 /* The carved region [*base, *end); false when none was carved. */
 bool frames_region(uint64_t *base_phys, uint64_t *end_phys);
-int frames_alloc(size_t frame_count, unsigned flags, uint64_t *phys_out);
-int frames_free(uint64_t phys, size_t frame_count);
+MUST_CHECK int frames_alloc(size_t frame_count, unsigned flags, uint64_t *phys_out);
+/* Gives back frames this caller allocated; a refusal means the books are broken: panic. */
+void frames_free(uint64_t phys, size_t frame_count);
 uint64_t frames_total_usable_bytes(void);
 uint64_t frames_free_bytes(void);
 /* The end of the highest usable RAM, for the direct map. */

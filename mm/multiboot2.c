@@ -140,7 +140,8 @@ static void take_string_tags(uint32_t type, const uint8_t *data, uint32_t data_b
             *c = '?';
 }
 
-static int check_header(uint32_t magic, const void *info, size_t available_bytes, uint32_t *total_size)
+static MUST_CHECK int check_header(uint32_t magic, const void *info, size_t available_bytes,
+                                   uint32_t *total_size)
 {
     if (magic != MULTIBOOT2_BOOTLOADER_MAGIC) {
         log_error("multiboot2: wrong boot magic 0x%x (expected 0x%x): boot vmxroot with GRUB's multiboot2 "
@@ -242,7 +243,7 @@ static void take_tag(const uint8_t *tag, uint32_t type, uint32_t size, struct bo
  * here and converted afterwards: tag 17 wins over tag 6 wherever it is, and
  * converting tag 17 depends on tag 18, which may come after it.
  */
-static int walk_tags(const uint8_t *block, uint32_t total_size, struct boot_info *out)
+static MUST_CHECK int walk_tags(const uint8_t *block, uint32_t total_size, struct boot_info *out)
 {
     const uint8_t *legacy_map = NULL, *efi_map = NULL;
     uint32_t legacy_map_size = 0, efi_map_size = 0, seen_mask = 0;

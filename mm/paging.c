@@ -1,4 +1,5 @@
 #include "mm/paging.h"
+#include "arch/x86/insn.h"
 #include "mm/frames.h"
 #include "core/lib/error.h"
 #include "core/lib/log.h"
@@ -51,7 +52,7 @@ static uint64_t *walk(uint64_t virt, int target_level, bool create)
 }
 
 /* Replaces the 2 MiB page holding virt by 512 4 KiB pages with the same flags. */
-static int split_large_page(uint64_t virt)
+static MUST_CHECK int split_large_page(uint64_t virt)
 {
     uint64_t *pd_entry = walk(virt, 2, true);
     if (!pd_entry)
@@ -72,7 +73,7 @@ static int split_large_page(uint64_t virt)
 static void flush_page(uint64_t virt)
 {
     if (root_table && read_cr3() == (uint64_t)(uintptr_t)root_table)
-        __asm__ volatile("invlpg (%0)" ::"r"(virt) : "memory");
+        cpu_invlpg(virt);
 }
 
 int paging_set_page_flags(uint64_t virt, uint64_t flags)
@@ -140,7 +141,7 @@ uint64_t paging_lookup_flags(uint64_t virt)
 
 uint64_t paging_root_phys(void) { return (uint64_t)(uintptr_t)root_table; }
 
-static int map_range_large(uint64_t start, uint64_t end, uint64_t flags)
+static MUST_CHECK int map_range_large(uint64_t start, uint64_t end, uint64_t flags)
 {
     for (uint64_t virt = start; virt < end; virt += LARGE_PAGE_BYTES) {
         uint64_t *pd_entry = walk(virt, 2, true);
@@ -151,7 +152,7 @@ static int map_range_large(uint64_t start, uint64_t end, uint64_t flags)
     return 0;
 }
 
-static int map_kernel_image(void)
+static MUST_CHECK int map_kernel_image(void)
 {
     uint64_t text = (uint64_t)(uintptr_t)kernel_image_start, rodata = (uint64_t)(uintptr_t)kernel_text_end;
     uint64_t data = (uint64_t)(uintptr_t)kernel_rodata_end, end = (uint64_t)(uintptr_t)kernel_image_end;

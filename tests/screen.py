@@ -6,33 +6,19 @@ glyph of that font, so a screenshot turns into text lines without OCR. A cell wh
 match no glyph reads as '\\ufffd'. The grid starts at the top-left pixel; the font may be
 scaled by a whole factor (the kernel does on screens of 2560 pixels and wider).
 """
-import importlib.machinery
-import importlib.util
 import struct
 import zlib
 
-from emulators import REPO
+import psf2c  # tools/psf2c.py, the build's font converter (tools/ is on sys.path, see conftest.py)
+from vmxroot_status.sources import Qmp
 
 FONT_PSF = "/usr/share/consolefonts/Lat15-TerminusBold16.psf.gz"
 UNKNOWN = "\ufffd"
-VMXROOT_STATUS = REPO / "tools" / "vmxroot-status"
-PSF2C = REPO / "tools" / "psf2c.py"
-
-
-def load_module(name, path):
-    loader = importlib.machinery.SourceFileLoader(name, str(path))
-    spec = importlib.util.spec_from_loader(name, loader)
-    module = importlib.util.module_from_spec(spec)
-    loader.exec_module(module)
-    return module
-
-
-psf2c = load_module("psf2c", PSF2C)
 
 
 def qmp_client(socket_path):
-    """tools/vmxroot-status's QMP client (greeting, capabilities, execute)."""
-    return load_module("vmxroot_status", VMXROOT_STATUS).Qmp(str(socket_path))
+    """tools/vmxroot_status's QMP client (greeting, capabilities, execute)."""
+    return Qmp(str(socket_path))
 
 
 class Image:

@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from emulators import BOCHS_IPS, assert_ready, boot
+from vmxboot import BOCHS_IPS, assert_ready, boot
 
 CHOSEN_RE = re.compile(r"^cpu0: tsc: (\d+) kHz from the (ACPI PM timer|HPET|PIT) \(median of (\d+) windows")
 SOURCE_RE = re.compile(r"^cpu0: tsc: clock source=([a-z-]+) (?:khz=(\d+)|absent)")

@@ -13,8 +13,8 @@ import struct
 
 import pytest
 
-from emulators import Boot, assert_ready, boot
-from linux_guest import BOCHS_LINES, MEMORY_MB, fetch_images, linux_iso
+from vmxboot import Boot, assert_ready, boot
+from vmxboot.linux_guest import BOCHS_LINES, MEMORY_MB, fetch_images, linux_iso
 
 STATUS_MAGIC = 0x00544F4F52584D56  # "VMXROOT\0" little-endian (core/status_page.h)
 RESULT = re.compile(r"guest-init: result cpus_online=(\d+) hypervisor=(\w+) status_page=(\S+) "

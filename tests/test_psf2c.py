@@ -8,7 +8,7 @@ import sys
 import pytest
 
 import screen
-from emulators import REPO
+from vmxboot import REPO
 
 psf2c = screen.psf2c
 

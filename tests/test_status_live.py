@@ -1,4 +1,4 @@
-"""The status page of a running kernel, read the ways docs/status-page.md promises (issue 5).
+"""The status page of a running kernel, read the ways docs/status-page.md promises.
 
 QEMU (-smp 8, a QMP socket, exit=never): one boot is shared by the tests of this module. Once the
 ready line is out, tools/vmxroot-status reads the page live through QMP (at the ready line's address,
@@ -15,17 +15,14 @@ page decoded from the serial log must show 4 CPUs in VMX root with revision 0x2b
 "in VMX root operation" line says), the pool at 16 free of 16, and the injected failure on cpu0 by
 name: vmptrld-vmxon-pointer (VM-instruction error 10) counted once, in the JSON and in the table.
 """
-import json
 import re
 import subprocess
-import sys
 
 import pytest
 
-from emulators import REPO, Boot, assert_ready, boot, parse_ready
-from status_pages import load_tool
+from helpers import load_status_tool, status_tool_output
+from vmxboot import REPO, Boot, assert_ready, boot, parse_ready
 
-TOOL = REPO / "tools" / "vmxroot-status"
 QEMU_CPUS = 8
 QEMU_MEMORY_MB = 128
 BOCHS_CPUS = 4
@@ -39,15 +36,6 @@ LEFT_OUT_RE = re.compile(r"^cpu0: warning: cpu(\d+) \(apic (\d+)\): (no answer t
 VMX_ROOT_RE = re.compile(r"^cpu(\d+): vmx: in VMX root operation \(VMXON region 0x[0-9a-f]+, revision 0x([0-9a-f]+)\)")
 INJECT_RE = re.compile(r"^cpu(\d+): inject: case=vmptrld-vmxon insn=VMPTRLD .* outcome=\"VMfailValid error (\d+) "
                        r"\(.*result=(\w+)")
-
-
-def run_tool(*args, json_output=True, context=""):
-    """Runs the tool as a person would; its JSON (or its table text). Fails with the tool's stderr."""
-    command = [sys.executable, str(TOOL), *map(str, args)] + (["--json"] if json_output else [])
-    proc = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=120)
-    assert proc.returncode == 0, "%s exited %d: %s%s\n%s" % (" ".join(command), proc.returncode, proc.stdout,
-                                                              proc.stderr, context)
-    return json.loads(proc.stdout) if json_output else proc.stdout
 
 
 def cpu_list(text):
@@ -190,7 +178,7 @@ class LiveGuest:
 
     def qmp(self):
         """A QMP session of the test's own (QEMU takes one client at a time: close it before the tool runs)."""
-        return load_tool().Qmp(str(self.socket_path))
+        return load_status_tool().Qmp(str(self.socket_path))
 
 
 class _SerialView:
@@ -236,7 +224,7 @@ def qemu_apic_ids(guest):
 
 def test_live_page_matches_the_serial_log(live_qemu):
     """QMP at the ready line's address: every field the log states, every CPU, QEMU's APIC ids."""
-    page = run_tool("--qmp", live_qemu.socket_path, "--address", hex(live_qemu.facts["ready"]["status"]),
+    page = status_tool_output("--qmp", live_qemu.socket_path, "--address", hex(live_qemu.facts["ready"]["status"]),
                     context=live_qemu.context())
     assert page["source"] == {"kind": "qmp", "address": live_qemu.facts["ready"]["status"]}
     apic_ids = qemu_apic_ids(live_qemu)
@@ -252,10 +240,10 @@ def test_live_sources_agree(live_qemu):
     hex in the log all give the page read at the address, byte for byte (same generation)."""
     address = live_qemu.facts["ready"]["status"]
     context = live_qemu.context()
-    at_address = run_tool("--qmp", live_qemu.socket_path, "--address", hex(address), context=context)
-    from_log = run_tool("--qmp", live_qemu.socket_path, "--serial-log", live_qemu.running.log_path, context=context)
-    scanned = run_tool("--qmp", live_qemu.socket_path, context=context)
-    hex_dump = run_tool("--serial-log", live_qemu.running.log_path, context=context)
+    at_address = status_tool_output("--qmp", live_qemu.socket_path, "--address", hex(address), context=context)
+    from_log = status_tool_output("--qmp", live_qemu.socket_path, "--serial-log", live_qemu.running.log_path, context=context)
+    scanned = status_tool_output("--qmp", live_qemu.socket_path, context=context)
+    hex_dump = status_tool_output("--serial-log", live_qemu.running.log_path, context=context)
     assert from_log["source"] == {"kind": "qmp", "address": address}
     assert scanned["source"] == {"kind": "qmp", "address": address}
     assert hex_dump["source"]["kind"] == "serial-log" and hex_dump["source"]["address"] == address
@@ -265,7 +253,7 @@ def test_live_sources_agree(live_qemu):
 
 
 def test_live_table_names_every_cpu(live_qemu):
-    text = run_tool("--qmp", live_qemu.socket_path, "--serial-log", live_qemu.running.log_path,
+    text = status_tool_output("--qmp", live_qemu.socket_path, "--serial-log", live_qemu.running.log_path,
                     json_output=False, context=live_qemu.context())
     assert "checksum ok" in text and "phase ready" in text, text
     assert "cpus:      %d found, %d online, 0 in VMX root" % (QEMU_CPUS, QEMU_CPUS) in text, text
@@ -283,7 +271,7 @@ def test_whole_memory_pmemsave_is_scanned(live_qemu):
     finally:
         qmp.close()
     assert dump.stat().st_size == QEMU_MEMORY_MB << 20
-    page = run_tool("--dump", dump, "--scan", context=live_qemu.context())
+    page = status_tool_output("--dump", dump, "--scan", context=live_qemu.context())
     address = live_qemu.facts["ready"]["status"]
     assert page["source"] == {"kind": "scan", "file": str(dump), "offset": address}, page["source"]
     check_page_against_log(page, live_qemu.facts, context=live_qemu.context())
@@ -300,13 +288,13 @@ def test_dump_guest_memory_elf_is_scanned(live_qemu):
     finally:
         qmp.close()
     assert dump.read_bytes()[:4] == b"\x7fELF"
-    page = run_tool("--dump", dump, context=live_qemu.context())
+    page = status_tool_output("--dump", dump, context=live_qemu.context())
     assert page["source"]["kind"] == "scan"
     check_page_against_log(page, live_qemu.facts, context=live_qemu.context())
     dump.unlink()
     # The guest runs on after the dump and QMP takes the next client (the session above is closed
     # but its object still lives: a half-closed socket would leave the tool without a greeting).
-    live = run_tool("--qmp", live_qemu.socket_path, "--serial-log", live_qemu.running.log_path,
+    live = status_tool_output("--qmp", live_qemu.socket_path, "--serial-log", live_qemu.running.log_path,
                     context=live_qemu.context())
     assert without_source(live) == without_source(page)
 
@@ -324,7 +312,7 @@ def test_bochs_page_from_the_serial_log_with_an_injected_failure():
     injected = [INJECT_RE.search(line) for line in result.lines if INJECT_RE.search(line)]
     assert len(injected) == 1 and injected[0].groups() == ("0", "10", "PASS"), result.describe()
 
-    page = run_tool("--serial-log", result.log_path, context=result.describe())
+    page = status_tool_output("--serial-log", result.log_path, context=result.describe())
     check_page_against_log(page, facts, context=result.describe())
     header, cpus = page["header"], page["cpus"]
     assert header["cpus_vmx_root"] == BOCHS_CPUS and header["vmx_revision_id"] == 0x2B, header
@@ -337,6 +325,6 @@ def test_bochs_page_from_the_serial_log_with_an_injected_failure():
     assert cpus[0]["vmfail_valid_count"] == 1 and cpus[0]["vmfail_invalid_count"] == 0, cpus[0]
     for cpu in cpus[1:]:
         assert cpu["vmfail_valid_count"] == 0 and not cpu["vmfail_valid_by_error"], cpu
-    table = run_tool("--serial-log", result.log_path, json_output=False, context=result.describe())
+    table = status_tool_output("--serial-log", result.log_path, json_output=False, context=result.describe())
     cpu0_row = [line for line in table.splitlines() if re.match(r"^\s*0\s+\d+\s+online\b", line)]
     assert len(cpu0_row) == 1 and "vmptrld-vmxon-pointer(10) x1" in cpu0_row[0], table

@@ -1,6 +1,6 @@
-"""VMX root on every CPU, the VMCS pool, fault injection (issue 4, point 8).
+"""VMX root on every CPU, the VMCS pool, fault injection.
 
-Bochs is the VMX platform (TESTBED.md): each model boots once and every CPU must enter VMX
+Bochs is the VMX platform (docs/testing.md): each model boots once and every CPU must enter VMX
 root; QEMU TCG and Bochs `ryzen` have no VMX and must say so on every CPU. Each boot also
 carries status=dump (a few serial lines, no change to the boot), and the dumped status page
 is decoded by tools/vmxroot-status --json, so the page is checked against the log.
@@ -11,52 +11,19 @@ Every injection case boots once (1 CPU: the VMX cases run on cpu0) and checks it
 `inject: ... result=PASS` line, the error number, that the ready line still comes and that
 the CPU still leaves VMX at shutdown, and the failure by error name on the status page.
 """
-import json
 import re
-import subprocess
-import sys
 
 import pytest
 
-from emulators import REPO, assert_ready, boot
+from helpers import shutdown_count, status_page
+from vmxboot import assert_ready, boot
 
-STATUS_TOOL = REPO / "tools" / "vmxroot-status"
-DUMP_END_RE = re.compile(r"status-dump end\b")
 
 VMX_ROOT_RE = re.compile(r"^cpu(\d+): vmx: in VMX root operation \(VMXON region 0x[0-9a-f]+, revision 0x([0-9a-f]+)\)")
 NO_VMX_TEXT = "warning: VMX not available (CPUID.1:ECX.VMX=0)"
-SHUTDOWN_RE = re.compile(r"vmxroot: shutdown: (\d+) CPUs left VMX operation")
 
 
-# ----- helpers shared with test_hardening.py -------------------------------------------------
-
-
-def status_page(result, upto_dump=None):
-    """The status page a boot printed with status=dump, decoded by tools/vmxroot-status --json.
-    The tool decodes the last dump in the log; upto_dump=N (1-based) decodes the N-th instead
-    (the log is cut after its end line into a file next to the serial log)."""
-    source = result.log_path
-    if upto_dump is not None:
-        lines, seen = [], 0
-        for line in result.lines:
-            lines.append(line)
-            if DUMP_END_RE.search(line):
-                seen += 1
-                if seen == upto_dump:
-                    break
-        assert seen == upto_dump, "only %d status dumps in the log, wanted #%d\n%s" % (seen, upto_dump,
-                                                                                        result.describe())
-        source = result.log_path.with_suffix(".dump%d.log" % upto_dump)
-        source.write_text("\n".join(lines) + "\n")
-    proc = subprocess.run([sys.executable, str(STATUS_TOOL), "--serial-log", str(source), "--json"],
-                          capture_output=True, text=True)
-    assert proc.returncode == 0, "vmxroot-status exit %d: %s%s\n%s" % (proc.returncode, proc.stdout, proc.stderr,
-                                                                       result.describe())
-    return json.loads(proc.stdout)
-
-
-def status_dump_count(result):
-    return len(result.grep(r"status-dump end\b"))
+# ----- helpers -------------------------------------------------------------------------------
 
 
 def vmx_root_lines(result):
@@ -67,12 +34,6 @@ def vmx_root_lines(result):
         if match:
             found[int(match.group(1))] = int(match.group(2), 16)
     return found
-
-
-def shutdown_count(result):
-    lines = result.grep(SHUTDOWN_RE.pattern)
-    assert len(lines) == 1, "expected one shutdown line, found %d\n%s" % (len(lines), result.describe())
-    return int(SHUTDOWN_RE.search(lines[0]).group(1))
 
 
 def errors_by_name(cpu_record):

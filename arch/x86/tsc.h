@@ -20,5 +20,12 @@ uint64_t tsc_khz(void);
 uint64_t tsc_to_us(uint64_t ticks);
 uint64_t tsc_from_us(uint64_t us);
 void delay_us(uint64_t us);
+/*
+ * A wait between two looks at other CPUs: us microseconds reading only the
+ * TSC, then one PAUSE. Under QEMU's multi-threaded TCG every PAUSE takes the
+ * emulator's global lock, which the other vCPUs need to run (an AP taking its
+ * INIT and SIPI); a PAUSE per pass starved them.
+ */
+void delay_poll_us(uint64_t us);
 
 #endif

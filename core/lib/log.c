@@ -8,7 +8,7 @@
 #include "core/lib/spinlock.h"
 #include "core/lib/string.h"
 #include "drivers/serial/uart16550.h"
-#include "arch/x86/smp/percpu.h"
+#include "arch/x86/cpu_index.h"
 
 /* How long a panicking CPU waits for the console lock before taking it anyway. */
 #define PANIC_LOCK_SPINS 10000000u

@@ -4,19 +4,18 @@
  * The host build uses libc's instead (core/lib/string.h).
  */
 #include "core/lib/string.h"
+#include "arch/x86/insn.h"
 
 #ifndef VMXROOT_HOST
 void *memset(void *dst, int value, size_t size_bytes)
 {
-    void *cursor = dst;
-    __asm__ volatile("rep stosb" : "+D"(cursor), "+c"(size_bytes) : "a"(value) : "memory");
+    cpu_rep_stosb(dst, (uint8_t)value, size_bytes);
     return dst;
 }
 
 void *memcpy(void *dst, const void *src, size_t size_bytes)
 {
-    void *cursor = dst;
-    __asm__ volatile("rep movsb" : "+D"(cursor), "+S"(src), "+c"(size_bytes) : : "memory");
+    cpu_rep_movsb(dst, src, size_bytes);
     return dst;
 }
 

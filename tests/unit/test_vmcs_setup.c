@@ -21,10 +21,25 @@ struct setup {
 
 /* A host state as vmxroot's CPUs have it (64-bit, flat selectors of percpu.h, canonical bases). */
 static const struct vmcs_host_state host = {
-    .cr0 = 0x80010033, .cr3 = 0x200000, .cr4 = 0x3426a0, .cs = 0x08, .ss = 0x10, .ds = 0x10, .es = 0x10,
-    .fs = 0, .gs = 0, .tr = 0x18, .fs_base = 0, .gs_base = 0x150000, .tr_base = 0x150100,
-    .gdtr_base = 0x150080, .idtr_base = 0x120000, .rsp = 0x160000, .rip = 0x101000,
-    .efer = 0xd00, .pat = 0x0007040600070406ull,
+    .cr0 = 0x80010033,
+    .cr3 = 0x200000,
+    .cr4 = 0x3426a0,
+    .cs = 0x08,
+    .ss = 0x10,
+    .ds = 0x10,
+    .es = 0x10,
+    .fs = 0,
+    .gs = 0,
+    .tr = 0x18,
+    .fs_base = 0,
+    .gs_base = 0x150000,
+    .tr_base = 0x150100,
+    .gdtr_base = 0x150080,
+    .idtr_base = 0x120000,
+    .rsp = 0x160000,
+    .rip = 0x101000,
+    .efer = 0xd00,
+    .pat = 0x0007040600070406ull,
 };
 
 static int build(struct setup *s, enum vmcs_entry_mode mode, char *why, size_t why_bytes)
@@ -34,13 +49,24 @@ static int build(struct setup *s, enum vmcs_entry_mode mode, char *why, size_t w
     if (vmx_controls_compute(&s->caps, &s->controls, why, why_bytes))
         return E_NOTSUP;
     struct vmcs_control_params params = {
-        .io_bitmap_a_phys = 0x300000, .io_bitmap_b_phys = 0x301000, .msr_bitmap_phys = 0x302000,
-        .ept_pointer = 0x303000 | 6 | (3 << 3), .vpid = 1, .preemption_timer_value = 1000,
-        .cr0_guest_host_mask = CR0_NE, .cr4_guest_host_mask = CR4_VMXE,
+        .io_bitmap_a_phys = 0x300000,
+        .io_bitmap_b_phys = 0x301000,
+        .msr_bitmap_phys = 0x302000,
+        .ept_pointer = 0x303000 | 6 | (3 << 3),
+        .vpid = 1,
+        .preemption_timer_value = 1000,
+        .cr0_guest_host_mask = CR0_NE,
+        .cr4_guest_host_mask = CR4_VMXE,
     };
     struct vmcs_guest_entry entry = {
-        .mode = mode, .rip = 0x1000, .rsp = 0xf000, .cr3 = 0x8000, .gdtr_base = 0x1100, .gdtr_limit = 31,
-        .code_selector = mode == VMCS_ENTRY_LONG64 ? 0x18 : 0x08, .data_selector = 0x10,
+        .mode = mode,
+        .rip = 0x1000,
+        .rsp = 0xf000,
+        .cr3 = 0x8000,
+        .gdtr_base = 0x1100,
+        .gdtr_limit = 31,
+        .code_selector = mode == VMCS_ENTRY_LONG64 ? 0x18 : 0x08,
+        .data_selector = 0x10,
     };
     vmcs_image_clear(&s->image);
     int err = vmcs_setup_controls(&s->image, &s->controls, &params, mode, why, why_bytes);
@@ -55,8 +81,9 @@ static struct vmentry_verdict judge(const struct setup *s)
     struct vmentry_cpu cpu;
     struct vmentry_verdict verdict;
     vmentry_cpu_default(&cpu);
-    struct vmentry_check_input in = { .image = &s->image, .caps = &s->caps, .phys_address_width_bits = 46,
-                                      .cpu = &cpu };
+    struct vmentry_check_input in = {
+        .image = &s->image, .caps = &s->caps, .phys_address_width_bits = 46, .cpu = &cpu
+    };
     CHECK_EQ(vmentry_check(&in, &verdict), 0);
     return verdict;
 }
@@ -87,9 +114,9 @@ TEST(the_guest_sees_its_loaders_cr0_and_no_vmxe)
     static struct setup s;
     char why[160];
     CHECK_EQ(build(&s, VMCS_ENTRY_PROTECTED32, why, sizeof why), 0);
-    CHECK(field(&s, VMCS_GUEST_CR0) & CR0_NE);            /* VMX fixes it at 1 ... */
-    CHECK(!(field(&s, VMCS_CR0_READ_SHADOW) & CR0_NE));   /* ... a multiboot kernel sees 0 */
-    CHECK(!(field(&s, VMCS_GUEST_CR0) & CR0_PG));         /* paging off: unrestricted guest */
+    CHECK(field(&s, VMCS_GUEST_CR0) & CR0_NE);          /* VMX fixes it at 1 ... */
+    CHECK(!(field(&s, VMCS_CR0_READ_SHADOW) & CR0_NE)); /* ... a multiboot kernel sees 0 */
+    CHECK(!(field(&s, VMCS_GUEST_CR0) & CR0_PG));       /* paging off: unrestricted guest */
     CHECK(field(&s, VMCS_GUEST_CR4) & CR4_VMXE);
     CHECK_EQ(field(&s, VMCS_CR4_READ_SHADOW), 0);
     CHECK(!(field(&s, VMCS_VM_ENTRY_CONTROLS) & ENTRY_IA32E_MODE_GUEST));
@@ -113,10 +140,12 @@ TEST(without_unrestricted_guest_the_modes_that_need_it_are_refused_by_name)
     CHECK_STR(why, "real mode needs the secondary control 'unrestricted guest', which this CPU lacks");
     entry.mode = VMCS_ENTRY_PROTECTED32;
     CHECK_EQ(vmcs_setup_guest(&s.image, &s.caps, &s.controls, &entry, why, sizeof why), E_NOTSUP);
-    CHECK_STR(why, "32-bit protected mode (paging off) needs the secondary control 'unrestricted guest', which "
-                   "this CPU lacks");
-    entry = (struct vmcs_guest_entry){ .mode = VMCS_ENTRY_LONG64, .rip = 0x1000, .cr3 = 0x8000,
-                                       .code_selector = 0x18, .data_selector = 0x10 };
+    CHECK_STR(why,
+              "32-bit protected mode (paging off) needs the secondary control 'unrestricted guest', which "
+              "this CPU lacks");
+    entry = (struct vmcs_guest_entry){
+        .mode = VMCS_ENTRY_LONG64, .rip = 0x1000, .cr3 = 0x8000, .code_selector = 0x18, .data_selector = 0x10
+    };
     CHECK_EQ(vmcs_setup_guest(&s.image, &s.caps, &s.controls, &entry, why, sizeof why), 0);
 }
 

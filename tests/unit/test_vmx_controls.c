@@ -142,7 +142,8 @@ TEST(cpuid_pairs_show_a_feature_only_with_its_control)
 TEST(cpuid_leaf_1_and_the_hypervisor_leaves)
 {
     struct guest_cpuid_context ctx = { .status_gpa = 0x100000, .status_bytes = 8192, .local_apic = false };
-    struct cpuid_regs leaf1 = guest_cpuid_filter(&ctx, 1, 0, (struct cpuid_regs){ 0, 0, CPUID1_ECX_VMX, 1u << 9 });
+    struct cpuid_regs leaf1 =
+        guest_cpuid_filter(&ctx, 1, 0, (struct cpuid_regs){ 0, 0, CPUID1_ECX_VMX, 1u << 9 });
     CHECK(leaf1.ecx & CPUID1_ECX_HYPERVISOR);
     CHECK(!(leaf1.ecx & CPUID1_ECX_VMX));
     CHECK(!(leaf1.edx & (1u << 9))); /* no local APIC for this guest */

@@ -165,6 +165,7 @@ static const struct break_case break_cases[] = {
     { VMENTRY_CHECK_event_other_vector, BASE_64, { CAPS_OR(true_procbased_ctls, 1ull << 59), SET(VM_ENTRY_INTERRUPTION_INFO, 0x80000701) } },
     { VMENTRY_CHECK_event_error_code_required, BASE_64, { SET(VM_ENTRY_INTERRUPTION_INFO, 0x8000030d) } },
     { VMENTRY_CHECK_event_error_code_forbidden, BASE_64, { SET(VM_ENTRY_INTERRUPTION_INFO, 0x80000b06) } },
+    { VMENTRY_CHECK_event_error_code_forbidden, BASE_32, { CLR(GUEST_CR0, 1), SET(VM_ENTRY_INTERRUPTION_INFO, 0x80000b0d) } },
     { VMENTRY_CHECK_event_reserved, BASE_64, { SET(VM_ENTRY_INTERRUPTION_INFO, 0x80001020) } },
     { VMENTRY_CHECK_event_error_code_high, BASE_64, { SET(VM_ENTRY_INTERRUPTION_INFO, 0x80000b0d), SET(VM_ENTRY_EXCEPTION_ERROR_CODE, 0x10000) } },
     { VMENTRY_CHECK_event_instruction_length, BASE_64, { SET(VM_ENTRY_INTERRUPTION_INFO, 0x80000403), SET(VM_ENTRY_INSTRUCTION_LENGTH, 16) } },

@@ -20,39 +20,25 @@
 #define HPET_BASE_GAS 40
 #define HPET_TABLE_MIN_BYTES 56
 
-static uint32_t read_u32(const uint8_t *p)
-{
-    uint32_t v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-static uint64_t read_u64(const uint8_t *p)
-{
-    uint64_t v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
 int acpi_pm_timer_parse(const struct acpi_header *fadt, struct acpi_pm_timer *out)
 {
     const uint8_t *bytes = (const uint8_t *)fadt;
     uint32_t length = fadt->length;
     if (length < FADT_FLAGS + 4)
         return E_NOENT; /* an ACPI 1.0 FADT is 116 bytes: anything shorter has no flags */
-    uint32_t flags = read_u32(bytes + FADT_FLAGS);
+    uint32_t flags = acpi_read_u32(bytes + FADT_FLAGS);
     if (flags & FADT_FLAG_HW_REDUCED_ACPI)
         return E_NOENT; /* no fixed hardware at all */
     uint64_t port = 0;
-    if (length >= FADT_X_PM_TMR_BLK + GAS_BYTES && read_u64(bytes + FADT_X_PM_TMR_BLK + 4) != 0) {
+    if (length >= FADT_X_PM_TMR_BLK + GAS_BYTES && acpi_read_u64(bytes + FADT_X_PM_TMR_BLK + 4) != 0) {
         /* The 64-bit field wins when filled; only its I/O-space form is read here. */
         if (bytes[FADT_X_PM_TMR_BLK] != GAS_SPACE_IO)
             return E_NOENT;
-        port = read_u64(bytes + FADT_X_PM_TMR_BLK + 4);
+        port = acpi_read_u64(bytes + FADT_X_PM_TMR_BLK + 4);
     } else {
         if (bytes[FADT_PM_TMR_LEN] != PM_TIMER_LENGTH_BYTES)
             return E_NOENT;
-        port = read_u32(bytes + FADT_PM_TMR_BLK);
+        port = acpi_read_u32(bytes + FADT_PM_TMR_BLK);
     }
     if (port == 0 || port > 0xFFFF - 3)
         return E_NOENT;
@@ -68,7 +54,7 @@ int acpi_hpet_parse(const struct acpi_header *hpet, uint64_t *registers_phys)
         return E_INVAL;
     if (bytes[HPET_BASE_GAS] != GAS_SPACE_MEMORY)
         return E_NOENT;
-    uint64_t phys = read_u64(bytes + HPET_BASE_GAS + 4);
+    uint64_t phys = acpi_read_u64(bytes + HPET_BASE_GAS + 4);
     if (phys == 0 || phys % 1024 != 0) /* the register block is 1 KiB, 1 KiB aligned */
         return E_INVAL;
     *registers_phys = phys;

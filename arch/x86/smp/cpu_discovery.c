@@ -26,7 +26,7 @@ static const struct acpi_header *find_madt(const struct boot_info *info, uint64_
     return madt;
 }
 
-static int add_cpu(uint32_t index, uint32_t apic_id, bool startable, enum cpu_reason reason)
+static MUST_CHECK int add_cpu(uint32_t index, uint32_t apic_id, bool startable, enum cpu_reason reason)
 {
     int err = percpu_create(index, apic_id, startable);
     if (err) {
@@ -41,8 +41,8 @@ static int add_cpu(uint32_t index, uint32_t apic_id, bool startable, enum cpu_re
     return 0;
 }
 
-int cpu_discovery_run(const struct boot_info *info, uint64_t ebda_phys, const struct boot_options *opts,
-                      struct cpu_discovery *out)
+void cpu_discovery_run(const struct boot_info *info, uint64_t ebda_phys,
+                       const struct cpu_discovery_options *opts, struct cpu_discovery *out)
 {
     struct acpi acpi;
     struct percpu *boot_cpu = cpu_table[0];
@@ -54,18 +54,20 @@ int cpu_discovery_run(const struct boot_info *info, uint64_t ebda_phys, const st
 
     const struct acpi_header *madt_table = find_madt(info, ebda_phys, &acpi);
     if (!madt_table)
-        return E_NOENT;
+        return; /* find_madt said why */
     /* struct madt_info is 16 KiB+: from frames, not the kernel image, and given back after. */
     size_t info_frames = (sizeof(struct madt_info) + PAGE_SIZE_BYTES - 1) / PAGE_SIZE_BYTES;
     uint64_t madt_phys;
-    if (frames_alloc(info_frames, 0, &madt_phys) < 0)
-        return E_NOMEM;
+    if (frames_alloc(info_frames, 0, &madt_phys) < 0) {
+        log_warn("smp: no memory to parse the MADT into: the boot CPU runs alone");
+        return;
+    }
     struct madt_info *madt = (struct madt_info *)(uintptr_t)madt_phys;
     int err = madt_parse(madt_table, madt);
     if (err < 0) {
         log_warn("smp: the MADT is unusable (%s): the boot CPU runs alone", error_name(err));
         frames_free(madt_phys, info_frames);
-        return err;
+        return;
     }
     out->lapic_phys = madt->lapic_phys;
 
@@ -86,7 +88,7 @@ int cpu_discovery_run(const struct boot_info *info, uint64_t ebda_phys, const st
             break;
         }
         enum cpu_reason reason = REASON_NONE;
-        if (opts->smp == SMP_OFF)
+        if (opts->smp_off)
             reason = REASON_SMP_OFF;
         else if (opts->max_cpus && index >= opts->max_cpus)
             reason = REASON_MAXCPUS;
@@ -97,10 +99,9 @@ int cpu_discovery_run(const struct boot_info *info, uint64_t ebda_phys, const st
     out->found = index;
     if (!boot_cpu_listed)
         log_warn("smp: the MADT does not list the boot CPU (apic %u); using it anyway", boot_cpu->apic_id);
-    if (opts->smp == SMP_OFF && index > 1)
+    if (opts->smp_off && index > 1)
         log_info("smp: smp=off: %u APs left out", index - 1);
     else if (opts->max_cpus && index > opts->max_cpus)
         log_info("smp: maxcpus=%u: %u APs left out", opts->max_cpus, index - opts->max_cpus);
     frames_free(madt_phys, info_frames);
-    return 0;
 }

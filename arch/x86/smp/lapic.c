@@ -1,4 +1,5 @@
 #include "arch/x86/smp/lapic.h"
+#include "arch/x86/insn.h"
 #include "arch/x86/cpuid.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/tsc.h"
@@ -87,7 +88,7 @@ uint32_t lapic_id(void) { return x2apic ? lapic_read(LAPIC_ID) : lapic_read(LAPI
 
 void lapic_eoi(void) { lapic_write(LAPIC_EOI, 0); }
 
-static int send_ipi(uint32_t apic_id, uint32_t icr_low)
+static MUST_CHECK int send_ipi(uint32_t apic_id, uint32_t icr_low)
 {
     if (x2apic) {
         /* x2APIC ICR is one 64-bit MSR; the write is the send (no pending bit). */
@@ -100,7 +101,7 @@ static int send_ipi(uint32_t apic_id, uint32_t icr_low)
     while (lapic_read(LAPIC_ICR_LOW) & ICR_SEND_PENDING) {
         if (rdtsc() > deadline)
             return E_TIMEOUT;
-        __asm__ volatile("pause");
+        cpu_relax();
     }
     return 0;
 }

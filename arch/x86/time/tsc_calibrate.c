@@ -9,7 +9,7 @@
 #include "core/lib/log.h"
 
 #define WINDOWS 5
-#define WINDOW_MS 5
+#define WINDOW_MS 2
 /* A counter that has not moved in this many reads is stuck (not there): about 50 ms on hardware. */
 #define STUCK_POLLS 100000u
 #define FALLBACK_KHZ 1000000u     /* 1 GHz: only when no clock could be read */
@@ -67,11 +67,11 @@ struct clocks {
     uint64_t hpet_phys;
 };
 
-static void find_clocks(const struct boot_info *info, uint64_t ebda_phys, const struct boot_options *opts,
+static void find_clocks(const struct boot_info *info, uint64_t ebda_phys, const struct tsc_calibrate_options *opts,
                         struct clocks *out)
 {
     struct acpi acpi;
-    *out = (struct clocks){ .pit_hidden = opts->inject == INJECT_NO_PIT };
+    *out = (struct clocks){ .pit_hidden = opts->hide_pit };
     if (acpi_boot_open(info, ebda_phys, &acpi) != 0)
         return;
     const struct acpi_header *fadt = acpi_find_table(&acpi, "FACP");
@@ -146,7 +146,7 @@ static uint64_t fallback_khz(void)
     return FALLBACK_KHZ;
 }
 
-void tsc_calibrate(const struct boot_info *info, uint64_t ebda_phys, const struct boot_options *opts)
+void tsc_calibrate(const struct boot_info *info, uint64_t ebda_phys, const struct tsc_calibrate_options *opts)
 {
     struct clocks clocks;
     find_clocks(info, ebda_phys, opts, &clocks);
@@ -163,6 +163,6 @@ void tsc_calibrate(const struct boot_info *info, uint64_t ebda_phys, const struc
                  clock_kind_name(kind), WINDOWS, WINDOW_MS, m.spread_ppm);
         cross_check_cpuid15(m.khz);
     }
-    if (opts->selftest == SELFTEST_CLOCKS)
+    if (opts->every_clock)
         report_every_clock(&clocks);
 }

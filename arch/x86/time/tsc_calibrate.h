@@ -10,11 +10,16 @@
 #ifndef ARCH_X86_TIME_TSC_CALIBRATE_H
 #define ARCH_X86_TIME_TSC_CALIBRATE_H
 
-#include "core/cmdline.h"
+#include "core/lib/compiler.h"
 
 struct boot_info;
 
+struct tsc_calibrate_options {
+    bool hide_pit;    /* inject=no-pit: as if the PIT were gated off */
+    bool every_clock; /* selftest=clocks: measure against every clock there is, one line each */
+};
+
 /* Sets tsc_khz(); needs the page tables (the HPET is mapped uncached). */
-void tsc_calibrate(const struct boot_info *info, uint64_t ebda_phys, const struct boot_options *opts);
+void tsc_calibrate(const struct boot_info *info, uint64_t ebda_phys, const struct tsc_calibrate_options *opts);
 
 #endif

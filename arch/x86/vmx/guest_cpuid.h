@@ -26,7 +26,7 @@ enum guest_cpuid_register { CPUID_EAX = 0, CPUID_EBX, CPUID_ECX, CPUID_EDX };
 
 /* A CPUID feature bit and the secondary control its instruction needs in a guest. */
 struct guest_cpuid_pair {
-    const char *feature;    /* "RDTSCP" */
+    const char *feature; /* "RDTSCP" */
     uint32_t leaf, subleaf;
     enum guest_cpuid_register reg;
     uint32_t bit;
@@ -54,14 +54,15 @@ static inline bool guest_cpuid_is_hypervisor_leaf(uint32_t leaf)
 }
 
 /* vmxroot's own leaves: no question to the processor needed. */
-static inline struct cpuid_regs guest_cpuid_hypervisor_leaf(const struct guest_cpuid_context *ctx, uint32_t leaf)
+static inline struct cpuid_regs guest_cpuid_hypervisor_leaf(const struct guest_cpuid_context *ctx,
+                                                            uint32_t leaf)
 {
     if (leaf == GUEST_CPUID_HYPERVISOR_LEAF)
-        return (struct cpuid_regs){ GUEST_CPUID_STATUS_LEAF, GUEST_CPUID_SIGNATURE_EBX, GUEST_CPUID_SIGNATURE_ECX,
-                                    GUEST_CPUID_SIGNATURE_EDX };
+        return (struct cpuid_regs){ GUEST_CPUID_STATUS_LEAF, GUEST_CPUID_SIGNATURE_EBX,
+                                    GUEST_CPUID_SIGNATURE_ECX, GUEST_CPUID_SIGNATURE_EDX };
     if (leaf == GUEST_CPUID_STATUS_LEAF && ctx->status_gpa)
-        return (struct cpuid_regs){ (uint32_t)ctx->status_gpa, (uint32_t)(ctx->status_gpa >> 32), ctx->status_bytes,
-                                    0 };
+        return (struct cpuid_regs){ (uint32_t)ctx->status_gpa, (uint32_t)(ctx->status_gpa >> 32),
+                                    ctx->status_bytes, 0 };
     return (struct cpuid_regs){ 0, 0, 0, 0 };
 }
 

@@ -8,7 +8,7 @@
 #include "arch/x86/msr.h"
 #include "arch/x86/tsc.h"
 #include "arch/x86/smp/percpu.h"
-#include "arch/x86/smp/smp_boot.h"
+#include "arch/x86/smp/ap_work.h"
 #include "core/lib/error.h"
 #include "core/lib/format.h"
 #include "core/lib/log.h"
@@ -49,9 +49,9 @@ static int recheck_controls(char *why, size_t why_bytes)
 /* The vCPU's end on the status page: the guest's verdict, or why vmxroot stopped it. */
 static void publish_stop(const struct vcpu *vcpu, bool pass)
 {
-    enum status_vcpu_reason reason = vcpu->state == VCPU_HALTED
-                                         ? (pass ? STATUS_VCPU_REASON_GUEST_PASSED : STATUS_VCPU_REASON_GUEST_FAILED)
-                                         : vcpu->stop_status_reason;
+    enum status_vcpu_reason reason = vcpu->state == VCPU_HALTED ? (pass ? STATUS_VCPU_REASON_GUEST_PASSED
+                                                                        : STATUS_VCPU_REASON_GUEST_FAILED)
+                                                                : vcpu->stop_status_reason;
     const char *why = vcpu->state == VCPU_HALTED ? vcpu->result_detail : vcpu->stop_reason;
     status_vcpu_state(vcpu->cpu_index, STATUS_VCPU_STOPPED, reason, why);
     status_vcpu_flush(vcpu->cpu_index);
@@ -62,9 +62,11 @@ static void report_result(struct vcpu *vcpu)
     bool pass = vcpu->passed && vcpu->state == VCPU_HALTED;
     publish_stop(vcpu, pass);
     const char *detail = vcpu->stop_reason[0] ? vcpu->stop_reason : vcpu->result_detail;
-    log_info("guest: cpu%u result=%s %s%s%s first_exit_ticks=%lu exits=%lu", vcpu->cpu_index, pass ? "PASS" : "FAIL",
-             detail[0] ? detail : "stopped without a report", vcpu->stop_reason[0] && vcpu->result_detail[0] ? "; " : "",
-             vcpu->stop_reason[0] ? vcpu->result_detail : "", vcpu->first_exit_ticks, vcpu->exits_total);
+    log_info("guest: cpu%u result=%s %s%s%s setup_ticks=%lu first_exit_ticks=%lu exits=%lu", vcpu->cpu_index,
+             pass ? "PASS" : "FAIL", detail[0] ? detail : "stopped without a report",
+             vcpu->stop_reason[0] && vcpu->result_detail[0] ? "; " : "",
+             vcpu->stop_reason[0] ? vcpu->result_detail : "", vcpu->setup_ticks, vcpu->first_exit_ticks,
+             vcpu->exits_total);
 }
 
 /*
@@ -129,7 +131,7 @@ static void launch_on_this_cpu(void)
     int err = recheck_controls(why, sizeof why);
     if (!err) {
         err = vcpu_create(vcpu, options, kind == GUEST_LINUX ? &linux_controls : &controls, mode, why, sizeof why);
-        not_launched_reason = err == E_NOMEM ? STATUS_VCPU_REASON_NO_MEMORY
+        not_launched_reason = err == E_NOMEM    ? STATUS_VCPU_REASON_NO_MEMORY
                               : err == E_NOTSUP ? STATUS_VCPU_REASON_CONTROLS
                                                 : STATUS_VCPU_REASON_HANDLER_ERROR;
     }
@@ -154,14 +156,15 @@ static void publish_not_launched(enum status_vcpu_reason reason, const char *why
         struct percpu *cpu = cpu_table[i];
         bool in_root = cpu && cpu->state == CPU_STATE_ONLINE && cpu->in_vmx_root;
         if (!only_outside_vmx_root || !in_root)
-            status_vcpu_state(i, STATUS_VCPU_NOT_LAUNCHED, in_root ? reason : STATUS_VCPU_REASON_NOT_IN_VMX_ROOT,
-                              in_root ? why : NULL);
+            status_vcpu_state(i, STATUS_VCPU_NOT_LAUNCHED,
+                              in_root ? reason : STATUS_VCPU_REASON_NOT_IN_VMX_ROOT, in_root ? why : NULL);
     }
 }
 
 static void summary(uint32_t passed, uint32_t launched, uint64_t exits, const char *reason)
 {
-    log_info("vmxroot: guests passed=%u/%u exits=%lu%s%s", passed, launched, exits, reason[0] ? " " : "", reason);
+    log_info("vmxroot: guests passed=%u/%u exits=%lu%s%s", passed, launched, exits, reason[0] ? " " : "",
+             reason);
 }
 
 uint32_t guest_launch_all(const struct boot_options *opts, const struct boot_info *info, uint64_t ebda_phys,
@@ -231,7 +234,8 @@ uint32_t guest_launch_all(const struct boot_options *opts, const struct boot_inf
         while (!__atomic_load_n(&vcpus_done[i], __ATOMIC_ACQUIRE) && rdtsc() < deadline)
             cpu_relax();
         if (!__atomic_load_n(&vcpus_done[i], __ATOMIC_ACQUIRE)) {
-            log_warn("guest: cpu%u result=FAIL its vCPU did not stop within %lu ms", i, GUEST_WAIT_TIMEOUT_MS);
+            log_warn("guest: cpu%u result=FAIL its vCPU did not stop within %lu ms", i,
+                     GUEST_WAIT_TIMEOUT_MS);
             continue;
         }
         done++;

@@ -6,7 +6,8 @@
  * e820 the guest gets gives the modules' memory back to it.
  */
 #include "arch/x86/vmx/linux_guest.h"
-#include "arch/x86/vmx/ept_frames.h"
+#include "arch/x86/vmx/ept_passthrough.h"
+#include "arch/x86/vmx/vcpu.h"
 #include "arch/x86/vmx/vmexit_dispatch.h"
 #include "arch/x86/vmx/vmx_cpu.h"
 #include "arch/x86/loader/boot_params.h"
@@ -66,14 +67,17 @@ static int build_space(const struct mem_region *own, size_t own_count, char *why
     struct mtrr_map mtrr;
     int err = mtrr_read_this_cpu(&mtrr);
     if (!err)
-        err = ept_space_init(&vm.ept, &ept_frames_allocator, vmx_boot_caps()->ept_vpid_cap, cpu_phys_addr_bits());
-    uint64_t top = frames_ram_end_phys() > GiB(4) ? ALIGN_UP(frames_ram_end_phys(), GiB(1)) : GiB(4);
+        err = ept_space_init(&vm.ept, &vcpu_ept_allocator, vmx_boot_caps()->ept_vpid_cap, cpu_phys_addr_bits());
+    struct ept_passthrough layout = {
+        .end_phys = frames_ram_end_phys() > GiB(4) ? ALIGN_UP(frames_ram_end_phys(), GiB(1)) : GiB(4),
+        .own = own,
+        .own_count = own_count,
+        .status_phys = vm.status_phys,
+        .status_bytes = vm.status_bytes,
+        .mtrr = &mtrr,
+    };
     if (!err)
-        err = ept_map_range(&vm.ept, 0, 0, top, EPT_READ | EPT_WRITE | EPT_EXEC, &mtrr);
-    for (size_t i = 0; !err && i < 2 && i < own_count; i++) /* the image and the region */
-        err = ept_unmap_range(&vm.ept, own[i].base_phys, own[i].length_bytes);
-    if (!err && vm.status_phys)
-        err = ept_map_range_typed(&vm.ept, vm.status_phys, vm.status_phys, vm.status_bytes, EPT_READ, MTRR_TYPE_WB);
+        err = ept_passthrough_build(&vm.ept, &layout);
     if (err)
         format(why, why_bytes, "cannot build the guest-physical space (%s)", error_name(err));
     return err;

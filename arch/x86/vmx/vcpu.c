@@ -62,7 +62,8 @@ void vcpu_field_access_failed(struct vcpu *vcpu, const char *insn, uint32_t enco
     char text[VMX_OUTCOME_TEXT_BYTES];
     vmx_outcome_format(outcome, text, sizeof text);
     const char *name = vmcs_field_name(encoding);
-    vcpu_stop(vcpu, STATUS_VCPU_REASON_HANDLER_ERROR, "%s of %s (value 0x%lx) failed: %s", insn, name ? name : "a field", value, text);
+    vcpu_stop(vcpu, STATUS_VCPU_REASON_HANDLER_ERROR, "%s of %s (value 0x%lx) failed: %s", insn,
+              name ? name : "a field", value, text);
 }
 
 /* SDM: "VM-Entry Controls for Event Injection": vector, type 3 (hardware exception), error code, valid. */
@@ -76,7 +77,8 @@ void vcpu_inject_exception(struct vcpu *vcpu, uint32_t vector, bool has_error_co
 
 void *vcpu_guest_ram(struct vcpu *vcpu, uint64_t gpa, uint64_t size_bytes)
 {
-    if (gpa < TEST_GUEST_RAM_GPA || size_bytes > vcpu->ram_bytes || gpa - TEST_GUEST_RAM_GPA > vcpu->ram_bytes - size_bytes)
+    if (gpa < TEST_GUEST_RAM_GPA || size_bytes > vcpu->ram_bytes ||
+        gpa - TEST_GUEST_RAM_GPA > vcpu->ram_bytes - size_bytes)
         return NULL;
     return (void *)(uintptr_t)(vcpu->ram_phys + (gpa - TEST_GUEST_RAM_GPA));
 }
@@ -85,12 +87,18 @@ uint64_t vcpu_gpr(struct vcpu *vcpu, unsigned number)
 {
     uint64_t *regs = &vcpu->regs.rax; /* rax, rcx, rdx, rbx, (rsp), rbp, rsi, rdi, r8.. in that order */
     switch (number & 15) {
-    case 0: return vcpu->regs.rax;
-    case 1: return vcpu->regs.rcx;
-    case 2: return vcpu->regs.rdx;
-    case 3: return vcpu->regs.rbx;
-    case 4: return vcpu_read_field(vcpu, VMCS_GUEST_RSP);
-    default: return regs[(number & 15) - 1]; /* rbp is index 4 in the struct, number 5 */
+    case 0:
+        return vcpu->regs.rax;
+    case 1:
+        return vcpu->regs.rcx;
+    case 2:
+        return vcpu->regs.rdx;
+    case 3:
+        return vcpu->regs.rbx;
+    case 4:
+        return vcpu_read_field(vcpu, VMCS_GUEST_RSP);
+    default:
+        return regs[(number & 15) - 1]; /* rbp is index 4 in the struct, number 5 */
     }
 }
 
@@ -98,15 +106,28 @@ void vcpu_set_gpr(struct vcpu *vcpu, unsigned number, uint64_t value)
 {
     uint64_t *regs = &vcpu->regs.rax;
     switch (number & 15) {
-    case 0: vcpu->regs.rax = value; break;
-    case 1: vcpu->regs.rcx = value; break;
-    case 2: vcpu->regs.rdx = value; break;
-    case 3: vcpu->regs.rbx = value; break;
-    case 4: vcpu_write_field(vcpu, VMCS_GUEST_RSP, value); break;
-    default: regs[(number & 15) - 1] = value; break;
+    case 0:
+        vcpu->regs.rax = value;
+        break;
+    case 1:
+        vcpu->regs.rcx = value;
+        break;
+    case 2:
+        vcpu->regs.rdx = value;
+        break;
+    case 3:
+        vcpu->regs.rbx = value;
+        break;
+    case 4:
+        vcpu_write_field(vcpu, VMCS_GUEST_RSP, value);
+        break;
+    default:
+        regs[(number & 15) - 1] = value;
+        break;
     }
 }
-_Static_assert(offsetof(struct vmx_guest_regs, rbp) == 4 * 8 && offsetof(struct vmx_guest_regs, r15) == 14 * 8,
+_Static_assert(offsetof(struct vmx_guest_regs, rbp) == 4ul * 8 &&
+                   offsetof(struct vmx_guest_regs, r15) == 14ul * 8,
                "vcpu_gpr: register numbers 5..15 are struct slots 4..14");
 
 static uint16_t read_selector_cs(void)
@@ -174,6 +195,7 @@ static int ept_alloc_page(void *ctx, struct ept_page *page)
 }
 static void ept_free_page(void *ctx, struct ept_page page) { (void)frames_free(page.phys, 1); }
 static void *ept_phys_to_virt(void *ctx, uint64_t phys) { return (void *)(uintptr_t)phys; }
+const struct ept_allocator vcpu_ept_allocator = { ept_alloc_page, ept_free_page, ept_phys_to_virt, NULL };
 
 /* The whole status area (1.0 pages and the 1.1 guest blocks): what a guest may read. */
 static uint64_t status_area_bytes(void)
@@ -218,7 +240,7 @@ static int build_memory(struct vcpu *vcpu, char *why, size_t why_bytes)
         return err;
     }
     (void)status_memory_range_add_cpu(STATUS_MEMORY_BITMAPS, vcpu->cpu_index, vcpu->io_bitmap_phys,
-                                      2 * PAGE_SIZE_BYTES);
+                                      2ull * PAGE_SIZE_BYTES);
     (void)status_memory_range_add_cpu(STATUS_MEMORY_BITMAPS, vcpu->cpu_index, vcpu->msr_bitmap_phys,
                                       PAGE_SIZE_BYTES);
     vmexit_io_bitmap_init(vcpu);
@@ -229,8 +251,8 @@ static int build_memory(struct vcpu *vcpu, char *why, size_t why_bytes)
                                   EPT_READ | EPT_WRITE | EPT_EXEC, MTRR_TYPE_WB);
     uint64_t status_phys = status_publish_phys();
     if (!err && status_phys) {
-        err = ept_map_range_typed(&vcpu->ept, TEST_GUEST_STATUS_GPA, status_phys, status_area_bytes(), EPT_READ,
-                                  MTRR_TYPE_WB);
+        err = ept_map_range_typed(&vcpu->ept, TEST_GUEST_STATUS_GPA, status_phys, status_area_bytes(),
+                                  EPT_READ, MTRR_TYPE_WB);
     }
     if (err)
         format(why, why_bytes, "cannot build the EPT space (%s)", error_name(err));
@@ -327,13 +349,15 @@ static int invalidate_translations(struct vcpu *vcpu, char *why, size_t why_byte
     struct vmx_outcome outcome = vmx_outcome_succeed();
     const char *insn = "INVEPT";
     if (cap & EPT_CAP_INVEPT) {
-        uint64_t type = (cap & EPT_CAP_INVEPT_SINGLE_CONTEXT) ? INVALIDATION_SINGLE_CONTEXT : INVALIDATION_ALL_CONTEXT;
+        uint64_t type =
+            (cap & EPT_CAP_INVEPT_SINGLE_CONTEXT) ? INVALIDATION_SINGLE_CONTEXT : INVALIDATION_ALL_CONTEXT;
         outcome = vmx_invept(type, (struct vmx_invalidation_descriptor){ ept_pointer(&vcpu->ept), 0 });
     }
-    if (vmx_succeeded(outcome) && vcpu->vpid && (vcpu->controls->value[VMX_CONTROL_SECONDARY] & PROC2_ENABLE_VPID) &&
-        (cap & VPID_CAP_INVVPID)) {
+    if (vmx_succeeded(outcome) && vcpu->vpid &&
+        (vcpu->controls->value[VMX_CONTROL_SECONDARY] & PROC2_ENABLE_VPID) && (cap & VPID_CAP_INVVPID)) {
         insn = "INVVPID";
-        uint64_t type = (cap & VPID_CAP_INVVPID_SINGLE_CONTEXT) ? INVALIDATION_SINGLE_CONTEXT : INVALIDATION_ALL_CONTEXT;
+        uint64_t type =
+            (cap & VPID_CAP_INVVPID_SINGLE_CONTEXT) ? INVALIDATION_SINGLE_CONTEXT : INVALIDATION_ALL_CONTEXT;
         outcome = vmx_invvpid(type, (struct vmx_invalidation_descriptor){ vcpu->vpid, 0 });
     }
     if (vmx_succeeded(outcome)) {

@@ -32,9 +32,9 @@ struct vcpu {
     struct vmx_guest_regs regs; /* vmx_entry.asm: first member (vmx_enter's argument) */
     uint32_t cpu_index;
     uint16_t vpid;
-    int vmcs; /* index in the VMCS pool */
-    bool launched;       /* the pool holds this VMCS as LAUNCHED: VMRESUME */
-    bool recheck_entry;  /* guest state rewritten by a handler (INIT, SIPI): check before the next entry */
+    int vmcs;           /* index in the VMCS pool */
+    bool launched;      /* the pool holds this VMCS as LAUNCHED: VMRESUME */
+    bool recheck_entry; /* guest state rewritten by a handler (INIT, SIPI): check before the next entry */
     volatile uint32_t state; /* enum vcpu_state; written with release order */
     const struct boot_options *options;
     const struct vmx_controls *controls; /* the boot's control words */
@@ -60,10 +60,11 @@ struct vcpu {
     uint64_t xcr0;
     /* counts and times */
     uint64_t exits_total;
-    uint64_t exit_rip;          /* guest RIP at this exit */
-    uint64_t setup_tsc;         /* when VMCS setup began */
-    uint64_t first_exit_ticks;  /* setup to the first VM exit */
-    uint32_t cpuid_exit_ticks;  /* as the guest measured it */
+    uint64_t exit_rip;         /* guest RIP at this exit */
+    uint64_t setup_tsc;        /* when VMCS setup began */
+    uint64_t first_exit_ticks; /* setup to the first VM exit */
+    uint64_t setup_ticks;      /* setup to the first VMLAUNCH (memory, EPT, image, check, VMWRITEs) */
+    uint32_t cpuid_exit_ticks; /* as the guest measured it */
     /* how an entry failed or was refused, for the inject= cases and the status page */
     bool refused_by_check;
     uint32_t check_verdict_error, check_verdict_exit; /* what the check says the CPU would give */
@@ -75,6 +76,9 @@ struct vcpu {
     char result_detail[192];
     struct vmcs_image image; /* the VMCS as built, for the software entry check */
 };
+
+/* EPT tables from mm/frames through the identity map, each recorded on the status page. */
+extern const struct ept_allocator vcpu_ept_allocator;
 
 /* Builds this CPU's vCPU (memory, EPT, bitmaps, VMCS image, VMPTRLD). 0 or E_* with why. */
 int vcpu_create(struct vcpu *vcpu, const struct boot_options *opts, const struct vmx_controls *controls,
@@ -97,7 +101,7 @@ COLD void vcpu_field_access_failed(struct vcpu *vcpu, const char *insn, uint32_t
  */
 static inline __attribute__((always_inline)) uint64_t vcpu_read_field(struct vcpu *vcpu, uint32_t encoding)
 {
-    uint64_t value;
+    uint64_t value = 0;
     /* JBE: CF (VMfailInvalid) or ZF (VMfailValid), told apart by the cold path. */
     __asm__ goto("vmread %[field], %[value]\n\tjbe %l[failed]"
                  : [value] "=r"(value)
@@ -110,7 +114,8 @@ failed:
     return 0;
 }
 
-static inline __attribute__((always_inline)) void vcpu_write_field(struct vcpu *vcpu, uint32_t encoding, uint64_t value)
+static inline __attribute__((always_inline)) void vcpu_write_field(struct vcpu *vcpu, uint32_t encoding,
+                                                                   uint64_t value)
 {
     __asm__ goto("vmwrite %[value], %[field]\n\tjbe %l[failed]"
                  :

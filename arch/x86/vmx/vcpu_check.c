@@ -46,7 +46,8 @@ int vcpu_check_before_entry(struct vcpu *vcpu)
         return 0;
     struct vmentry_verdict verdict;
     if (vcpu->launched && vmcs_image_store(&vcpu->image) != 0) {
-        vcpu_stop(vcpu, STATUS_VCPU_REASON_HANDLER_ERROR, "the VMCS could not be read back for the software VM-entry check");
+        vcpu_stop(vcpu, STATUS_VCPU_REASON_HANDLER_ERROR,
+                  "the VMCS could not be read back for the software VM-entry check");
         return E_VMX;
     }
     if (run_check(&vcpu->image, &verdict) != 0 || verdict.class_ == VMENTRY_OK)
@@ -57,20 +58,22 @@ int vcpu_check_before_entry(struct vcpu *vcpu)
     vcpu->check_verdict_exit = verdict.exit_reason & 0xffff;
     format(vcpu->check_name, sizeof vcpu->check_name, "%s", verdict.check_name);
     bool vmfail = verdict.vm_instruction_error != 0;
-    enum status_entry_failure_kind kind = vmfail                                 ? STATUS_ENTRY_FAILURE_VMFAIL_VALID
-                                          : verdict.class_ == VMENTRY_BAD_MSR_LOAD ? STATUS_ENTRY_FAILURE_MSR_LOADING
-                                                                                   : STATUS_ENTRY_FAILURE_INVALID_GUEST_STATE;
-    status_vcpu_entry_failure(vcpu->cpu_index,
-                              &(struct status_entry_failure){
-                                  .kind = kind,
-                                  .flags = STATUS_ENTRY_REFUSED_BY_CHECK | STATUS_ENTRY_NAMED_BY_CHECK,
-                                  .number = vmfail ? verdict.vm_instruction_error : verdict.exit_reason & 0xffff,
-                                  .field_encoding = verdict.field,
-                                  .value = verdict.value,
-                                  .name = verdict.check_name });
-    vcpu_stop(vcpu, STATUS_VCPU_REASON_ENTRY_CHECK, "refused by the software VM-entry check: %s: %s (%s = 0x%lx), the CPU would give %s %u",
-              vmentry_class_name(verdict.class_), verdict.check_name, field ? field : "no field", verdict.value,
-              verdict.vm_instruction_error ? "VM-instruction error" : "exit reason",
+    enum status_entry_failure_kind kind = vmfail ? STATUS_ENTRY_FAILURE_VMFAIL_VALID
+                                          : verdict.class_ == VMENTRY_BAD_MSR_LOAD
+                                              ? STATUS_ENTRY_FAILURE_MSR_LOADING
+                                              : STATUS_ENTRY_FAILURE_INVALID_GUEST_STATE;
+    status_vcpu_entry_failure(
+        vcpu->cpu_index, &(struct status_entry_failure){
+                             .kind = kind,
+                             .flags = STATUS_ENTRY_REFUSED_BY_CHECK | STATUS_ENTRY_NAMED_BY_CHECK,
+                             .number = vmfail ? verdict.vm_instruction_error : verdict.exit_reason & 0xffff,
+                             .field_encoding = verdict.field,
+                             .value = verdict.value,
+                             .name = verdict.check_name });
+    vcpu_stop(vcpu, STATUS_VCPU_REASON_ENTRY_CHECK,
+              "refused by the software VM-entry check: %s: %s (%s = 0x%lx), the CPU would give %s %u",
+              vmentry_class_name(verdict.class_), verdict.check_name, field ? field : "no field",
+              verdict.value, verdict.vm_instruction_error ? "VM-instruction error" : "exit reason",
               verdict.vm_instruction_error ? verdict.vm_instruction_error : verdict.exit_reason & 0xffff);
     return E_INVAL;
 }
@@ -86,6 +89,6 @@ void vcpu_check_explain(struct vcpu *vcpu, char *text, size_t text_bytes)
     }
     const char *field = vmcs_field_name(verdict.field);
     format(vcpu->check_name, sizeof vcpu->check_name, "%s", verdict.check_name);
-    format(text, text_bytes, "; software check: %s (%s = 0x%lx)", verdict.check_name, field ? field : "no field",
-           verdict.value);
+    format(text, text_bytes, "; software check: %s (%s = 0x%lx)", verdict.check_name,
+           field ? field : "no field", verdict.value);
 }

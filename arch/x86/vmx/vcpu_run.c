@@ -35,29 +35,31 @@ static COLD void entry_failed(struct vcpu *vcpu, enum vmx_enter_result result)
 {
     const char *insn = vcpu->launched ? "VMRESUME" : "VMLAUNCH";
     if (result == VMX_ENTER_FAIL_INVALID) {
-        status_vcpu_entry_failure(vcpu->cpu_index, &(struct status_entry_failure){
-                                                        .kind = STATUS_ENTRY_FAILURE_VMFAIL_INVALID,
-                                                        .name = "VMfailInvalid" });
+        status_vcpu_entry_failure(vcpu->cpu_index,
+                                  &(struct status_entry_failure){ .kind = STATUS_ENTRY_FAILURE_VMFAIL_INVALID,
+                                                                  .name = "VMfailInvalid" });
         vcpu_stop(vcpu, STATUS_VCPU_REASON_ENTRY_FAILED, "%s failed: VMfailInvalid (no current VMCS)", insn);
         return;
     }
     uint64_t error = 0;
     struct vmx_outcome read = vmx_vmread(VMCS_VM_INSTRUCTION_ERROR, &error);
     if (!vmx_succeeded(read)) {
-        vcpu_stop(vcpu, STATUS_VCPU_REASON_ENTRY_FAILED, "%s failed: VMfailValid, and the VM-instruction error could not be read", insn);
+        vcpu_stop(vcpu, STATUS_VCPU_REASON_ENTRY_FAILED,
+                  "%s failed: VMfailValid, and the VM-instruction error could not be read", insn);
         return;
     }
     vcpu->entry_vm_instruction_error = (uint32_t)error;
     char check[160];
     vcpu_check_explain(vcpu, check, sizeof check);
-    status_vcpu_entry_failure(vcpu->cpu_index,
-                              &(struct status_entry_failure){
-                                  .kind = STATUS_ENTRY_FAILURE_VMFAIL_VALID,
-                                  .flags = vcpu->check_name[0] ? STATUS_ENTRY_NAMED_BY_CHECK : 0,
-                                  .number = (uint32_t)error,
-                                  .name = vcpu->check_name[0] ? vcpu->check_name : vmx_error_name((uint32_t)error) });
-    vcpu_stop(vcpu, STATUS_VCPU_REASON_ENTRY_FAILED, "%s failed: VMfailValid error %lu (%s)%s", insn, error, vmx_error_name((uint32_t)error),
-              check);
+    status_vcpu_entry_failure(
+        vcpu->cpu_index,
+        &(struct status_entry_failure){ .kind = STATUS_ENTRY_FAILURE_VMFAIL_VALID,
+                                        .flags = vcpu->check_name[0] ? STATUS_ENTRY_NAMED_BY_CHECK : 0,
+                                        .number = (uint32_t)error,
+                                        .name = vcpu->check_name[0] ? vcpu->check_name
+                                                                    : vmx_error_name((uint32_t)error) });
+    vcpu_stop(vcpu, STATUS_VCPU_REASON_ENTRY_FAILED, "%s failed: VMfailValid error %lu (%s)%s", insn, error,
+              vmx_error_name((uint32_t)error), check);
 }
 
 /* Exit reason bit 31: the entry failed while loading guest state or MSRs (SDM: "VM-Entry Failures During or After Loading Guest State"). */
@@ -67,18 +69,20 @@ static COLD void entry_failed_late(struct vcpu *vcpu, uint32_t raw_reason)
     vcpu->entry_failure_exit = basic;
     char check[160];
     vcpu_check_explain(vcpu, check, sizeof check);
-    enum status_entry_failure_kind kind = basic == VMX_EXIT_INVALID_GUEST_STATE ? STATUS_ENTRY_FAILURE_INVALID_GUEST_STATE
-                                          : basic == VMX_EXIT_MSR_LOADING ? STATUS_ENTRY_FAILURE_MSR_LOADING
-                                                                          : STATUS_ENTRY_FAILURE_MACHINE_CHECK;
-    status_vcpu_entry_failure(vcpu->cpu_index,
-                              &(struct status_entry_failure){
-                                  .kind = kind,
-                                  .flags = vcpu->check_name[0] ? STATUS_ENTRY_NAMED_BY_CHECK : 0,
-                                  .number = basic,
-                                  .value = vcpu->exit_qualification,
-                                  .name = vcpu->check_name[0] ? vcpu->check_name : vmx_exit_reason_name(basic) });
-    vcpu_stop(vcpu, STATUS_VCPU_REASON_ENTRY_FAILED, "%s failed: exit reason %u (%s), qualification 0x%lx%s", vcpu->launched ? "VMRESUME" : "VMLAUNCH",
-              basic, vmx_exit_reason_name(basic), vcpu->exit_qualification, check);
+    enum status_entry_failure_kind kind =
+        basic == VMX_EXIT_INVALID_GUEST_STATE ? STATUS_ENTRY_FAILURE_INVALID_GUEST_STATE
+        : basic == VMX_EXIT_MSR_LOADING       ? STATUS_ENTRY_FAILURE_MSR_LOADING
+                                              : STATUS_ENTRY_FAILURE_MACHINE_CHECK;
+    status_vcpu_entry_failure(
+        vcpu->cpu_index, &(struct status_entry_failure){
+                             .kind = kind,
+                             .flags = vcpu->check_name[0] ? STATUS_ENTRY_NAMED_BY_CHECK : 0,
+                             .number = basic,
+                             .value = vcpu->exit_qualification,
+                             .name = vcpu->check_name[0] ? vcpu->check_name : vmx_exit_reason_name(basic) });
+    vcpu_stop(vcpu, STATUS_VCPU_REASON_ENTRY_FAILED, "%s failed: exit reason %u (%s), qualification 0x%lx%s",
+              vcpu->launched ? "VMRESUME" : "VMLAUNCH", basic, vmx_exit_reason_name(basic),
+              vcpu->exit_qualification, check);
 }
 
 /*
@@ -96,7 +100,7 @@ static inline __attribute__((always_inline)) bool enter_and_handle(struct vcpu *
     uint64_t raw_reason = vcpu_read_field(vcpu, VMCS_EXIT_REASON);
     vcpu->exit_reason = (uint32_t)raw_reason & 0xffff;
     vcpu->exit_qualification = vcpu_read_field(vcpu, VMCS_EXIT_QUALIFICATION);
-    if (__builtin_expect(raw_reason & VMX_EXIT_REASON_ENTRY_FAILURE, 0)) {
+    if (__builtin_expect((raw_reason & VMX_EXIT_REASON_ENTRY_FAILURE) != 0, 0)) {
         entry_failed_late(vcpu, (uint32_t)raw_reason);
         return false;
     }
@@ -105,7 +109,8 @@ static inline __attribute__((always_inline)) bool enter_and_handle(struct vcpu *
     vcpu->exits_total++;
     vcpu->exit_rip = vcpu_read_field(vcpu, VMCS_GUEST_RIP);
     /* Counted by reason per exit, written to the page at a bounded rate (core/status_vcpu.h). */
-    status_vcpu_exit(vcpu->cpu_index, (uint32_t)raw_reason, vcpu->exit_qualification, vcpu->exit_rip, rdtsc());
+    status_vcpu_exit(vcpu->cpu_index, (uint32_t)raw_reason, vcpu->exit_qualification, vcpu->exit_rip,
+                     rdtsc());
     return vmexit_dispatch(vcpu) == VMEXIT_RESUME && vcpu->state == VCPU_RUNNING;
 }
 
@@ -115,6 +120,7 @@ void vcpu_run(struct vcpu *vcpu)
     status_vcpu_state(vcpu->cpu_index, STATUS_VCPU_RUNNING, STATUS_VCPU_REASON_NONE, NULL);
     if (vcpu_check_before_entry(vcpu) != 0)
         return; /* the software check refused this VMCS: stopped with the check's name */
+    vcpu->setup_ticks = rdtsc() - vcpu->setup_tsc;
     if (!enter_and_handle(vcpu, false))
         return;
     /* VMRESUME only while the pool holds this VMCS as LAUNCHED (mark_launched checked it). */

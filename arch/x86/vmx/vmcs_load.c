@@ -2,7 +2,8 @@
 #include "core/lib/error.h"
 #include "core/lib/log.h"
 
-static COLD void report_failure(const char *insn, uint32_t encoding, uint64_t value, struct vmx_outcome outcome)
+static COLD void report_failure(const char *insn, uint32_t encoding, uint64_t value,
+                                struct vmx_outcome outcome)
 {
     char text[VMX_OUTCOME_TEXT_BYTES];
     vmx_outcome_format(outcome, text, sizeof text);

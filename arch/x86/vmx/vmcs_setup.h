@@ -16,9 +16,9 @@
 struct vmcs_control_params {
     uint64_t io_bitmap_a_phys, io_bitmap_b_phys, msr_bitmap_phys;
     uint64_t ept_pointer;
-    uint16_t vpid;                    /* 0: no VPID (the control stays off) */
-    uint32_t preemption_timer_value;  /* used when the pin-based control is on */
-    uint32_t exception_bitmap;        /* exceptions that exit (bit per vector) */
+    uint16_t vpid;                   /* 0: no VPID (the control stays off) */
+    uint32_t preemption_timer_value; /* used when the pin-based control is on */
+    uint32_t exception_bitmap;       /* exceptions that exit (bit per vector) */
     uint64_t cr0_guest_host_mask, cr4_guest_host_mask;
 };
 
@@ -35,9 +35,10 @@ struct vmcs_host_state {
 
 /* The ways a guest can be entered (one helper each in vmcs_setup_guest.c). */
 enum vmcs_entry_mode {
-    VMCS_ENTRY_REAL_MODE = 0,    /* 16-bit real mode: needs unrestricted guest */
-    VMCS_ENTRY_PROTECTED32 = 1,  /* 32-bit flat, paging off, as a multiboot loader leaves it: unrestricted guest */
-    VMCS_ENTRY_LONG64 = 2,       /* 64-bit mode with paging */
+    VMCS_ENTRY_REAL_MODE = 0, /* 16-bit real mode: needs unrestricted guest */
+    VMCS_ENTRY_PROTECTED32 =
+        1,                 /* 32-bit flat, paging off, as a multiboot loader leaves it: unrestricted guest */
+    VMCS_ENTRY_LONG64 = 2, /* 64-bit mode with paging */
     VMCS_ENTRY_MODE_COUNT
 };
 
@@ -48,7 +49,7 @@ struct vmcs_guest_entry {
     uint64_t gdtr_base;
     uint32_t gdtr_limit;
     uint16_t code_selector, data_selector; /* PROTECTED32 / LONG64 */
-    uint64_t rax, rbx;               /* PROTECTED32: the loader's EAX/EBX (multiboot magic, info) */
+    uint64_t rax, rbx;                     /* PROTECTED32: the loader's EAX/EBX (multiboot magic, info) */
 };
 
 /* "real mode", "32-bit protected mode (paging off)", "64-bit mode" */
@@ -76,8 +77,9 @@ void vmcs_setup_host(struct vmcs_image *image, const struct vmx_controls *contro
  * E_NOTSUP naming the mode and "unrestricted guest" when the mode needs it
  * and the controls do not have it.
  */
-int vmcs_setup_guest(struct vmcs_image *image, const struct vmx_caps *caps, const struct vmx_controls *controls,
-                     const struct vmcs_guest_entry *entry, char *why, size_t why_bytes);
+int vmcs_setup_guest(struct vmcs_image *image, const struct vmx_caps *caps,
+                     const struct vmx_controls *controls, const struct vmcs_guest_entry *entry, char *why,
+                     size_t why_bytes);
 
 /* Access-rights values (SDM: "Guest Segment Registers"; bit 16 = unusable). */
 #define VMCS_AR_UNUSABLE (1u << 16)
@@ -91,6 +93,7 @@ struct vmcs_segment {
  * The one segment helper: type (4 bits), S, DPL 0, present, L, D/B, G from
  * the arguments; code_or_data false makes a system segment (TR, LDTR).
  */
-uint32_t vmcs_access_rights(uint32_t type, bool code_or_data, bool long_mode, bool default_32, bool granularity);
+uint32_t vmcs_access_rights(uint32_t type, bool code_or_data, bool long_mode, bool default_32,
+                            bool granularity);
 
 #endif

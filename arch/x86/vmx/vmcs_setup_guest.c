@@ -21,7 +21,8 @@
 #define SEGMENT_CODE_RX_ACCESSED 0xB
 #define SEGMENT_TSS_BUSY 0xB
 
-uint32_t vmcs_access_rights(uint32_t type, bool code_or_data, bool long_mode, bool default_32, bool granularity)
+uint32_t vmcs_access_rights(uint32_t type, bool code_or_data, bool long_mode, bool default_32,
+                            bool granularity)
 {
     return (type & 0xf) | (code_or_data ? 1u << 4 : 0) | (1u << 7) /* present, DPL 0 */ |
            (long_mode ? 1u << 13 : 0) | (default_32 ? 1u << 14 : 0) | (granularity ? 1u << 15 : 0);
@@ -52,8 +53,10 @@ static void set_code_and_data(struct vmcs_image *image, struct vmcs_segment code
 /* 16-bit real mode: 64 KiB segments at base 0, the real-mode IVT at 0. */
 static void setup_real_mode(struct vmcs_image *image, const struct vmcs_guest_entry *entry)
 {
-    struct vmcs_segment code = { 0, 0, 0xffff, vmcs_access_rights(SEGMENT_CODE_RX_ACCESSED, true, false, false, false) };
-    struct vmcs_segment data = { 0, 0, 0xffff, vmcs_access_rights(SEGMENT_DATA_RW_ACCESSED, true, false, false, false) };
+    struct vmcs_segment code = { 0, 0, 0xffff,
+                                 vmcs_access_rights(SEGMENT_CODE_RX_ACCESSED, true, false, false, false) };
+    struct vmcs_segment data = { 0, 0, 0xffff,
+                                 vmcs_access_rights(SEGMENT_DATA_RW_ACCESSED, true, false, false, false) };
     set_code_and_data(image, code, data);
     vmcs_image_set(image, VMCS_GUEST_IDTR_BASE, 0);
     vmcs_image_set(image, VMCS_GUEST_IDTR_LIMIT, 0x3ff);
@@ -83,8 +86,9 @@ static void setup_long64(struct vmcs_image *image, const struct vmcs_guest_entry
     vmcs_image_set(image, VMCS_GUEST_IDTR_LIMIT, 0);
 }
 
-int vmcs_setup_guest(struct vmcs_image *image, const struct vmx_caps *caps, const struct vmx_controls *controls,
-                     const struct vmcs_guest_entry *entry, char *why, size_t why_bytes)
+int vmcs_setup_guest(struct vmcs_image *image, const struct vmx_caps *caps,
+                     const struct vmx_controls *controls, const struct vmcs_guest_entry *entry, char *why,
+                     size_t why_bytes)
 {
     bool unrestricted = controls->value[VMX_CONTROL_SECONDARY] & PROC2_UNRESTRICTED_GUEST;
     uint64_t cr0_loader, cr4_loader, efer = 0;
@@ -134,7 +138,8 @@ int vmcs_setup_guest(struct vmcs_image *image, const struct vmx_caps *caps, cons
     set_segment(image, SEG_LDTR, (struct vmcs_segment){ 0, 0, 0, VMCS_AR_UNUSABLE });
     /* SDM: TR must be usable, a busy TSS; the guest's own TSS replaces it once it loads one. */
     set_segment(image, SEG_TR,
-                (struct vmcs_segment){ 0, 0, 0x67, vmcs_access_rights(SEGMENT_TSS_BUSY, false, false, false, false) });
+                (struct vmcs_segment){ 0, 0, 0x67,
+                                       vmcs_access_rights(SEGMENT_TSS_BUSY, false, false, false, false) });
     vmcs_image_set(image, VMCS_GUEST_GDTR_BASE, entry->gdtr_base);
     vmcs_image_set(image, VMCS_GUEST_GDTR_LIMIT, entry->gdtr_limit);
 

@@ -24,14 +24,6 @@ const struct vmentry_bochs_gap vmentry_bochs_gaps[] = {
       "as for the MSR-store area: count * 16 wraps" },
     { VMENTRY_CHECK_entry_msr_load_last_byte, BOCHS_MISSING, CONTROLS,
       "as for the MSR-store area: count * 16 wraps at 32 bits" },
-    { VMENTRY_CHECK_event_error_code_required, BOCHS_OTHER_CLASS, CONTROLS,
-      "CR0.PE is consulted only with \"unrestricted guest\"; without it a guest CR0.PE of 0 still requires "
-      "the "
-      "error code (error 7 where the SDM fails only the guest CR0 check, exit 33)" },
-    { VMENTRY_CHECK_event_error_code_forbidden, BOCHS_OTHER_CLASS, CONTROLS,
-      "as above: with CR0.PE 0 and no \"unrestricted guest\" Bochs wants the error code of "
-      "#DF/#TS/#NP/#SS/#GP/"
-      "#PF/#AC, the SDM forbids it" },
     { VMENTRY_CHECK_entry_to_smm_outside_smm, BOCHS_OTHER_CLASS, CONTROLS,
       "\"entry to SMM\" is not refused with the controls; the guest-state checks refuse it (SMI blocking "
       "outside "

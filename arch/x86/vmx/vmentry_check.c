@@ -219,15 +219,46 @@ static int check_msr_entries(struct vmentry_ctx *c, struct vmentry_verdict *out,
     return 0;
 }
 
+static void input_cpu(const struct vmentry_check_input *in, struct vmentry_cpu *cpu)
+{
+    if (in->cpu != NULL)
+        *cpu = *in->cpu;
+    else
+        vmentry_cpu_default(cpu);
+    if (cpu->linear_address_width_bits != 57)
+        cpu->linear_address_width_bits = 48;
+}
+
+int vmentry_check_one(const struct vmentry_check_input *in, enum vmentry_check_id id, bool *passes)
+{
+    struct vmentry_cpu cpu;
+    struct vmentry_ctx c;
+    *passes = true;
+    if ((unsigned)id >= VMENTRY_CHECK_COUNT)
+        return E_INVAL;
+    input_cpu(in, &cpu);
+    decode(&c, in, &cpu);
+    if (checks[id].area != AREA_MSR_ENTRY) {
+        *passes = checks[id].ok(&c, checks[id].param);
+        return c.read_error ? E_FAULT : 0;
+    }
+    uint32_t count = (uint32_t)c.v->vm_entry_msr_load_count;
+    for (uint32_t n = 1; n <= count && *passes; n++) {
+        uint64_t entry[2];
+        if (!vmentry_read(&c, c.v->vm_entry_msr_load_address + (uint64_t)(n - 1) * 16, entry, sizeof entry))
+            return E_FAULT;
+        c.msr_entry_number = n;
+        c.msr_entry_index_qw = entry[0];
+        c.msr_entry_value = entry[1];
+        *passes = checks[id].ok(&c, checks[id].param);
+    }
+    return 0;
+}
+
 int vmentry_check(const struct vmentry_check_input *in, struct vmentry_verdict *out)
 {
     struct vmentry_cpu cpu;
-    if (in->cpu != NULL)
-        cpu = *in->cpu;
-    else
-        vmentry_cpu_default(&cpu);
-    if (cpu.linear_address_width_bits != 57)
-        cpu.linear_address_width_bits = 48;
+    input_cpu(in, &cpu);
     struct vmentry_ctx c;
     decode(&c, in, &cpu);
     memset(out, 0, sizeof *out);

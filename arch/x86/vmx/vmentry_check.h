@@ -96,7 +96,15 @@ struct vmentry_verdict {
  */
 int vmentry_check(const struct vmentry_check_input *in, struct vmentry_verdict *out);
 
-/* "controls", "host", ...; "invalid control field" style names for the classes. */
+/*
+ * Whether one check passes on this input by itself (the checks before it are
+ * not run; an MSR-entry check is run on every entry of the list). For the
+ * differential test, which needs every check a case breaks, not only the
+ * first. 0, E_INVAL for an id out of range, or E_FAULT when a memory read failed.
+ */
+int vmentry_check_one(const struct vmentry_check_input *in, enum vmentry_check_id id, bool *passes);
+
+/* The class as the processor would report it: "invalid control field (VM-instruction error 7)", ... */
 const char *vmentry_class_name(enum vmentry_class class_);
 
 /* The list, for coverage tables and the differential test. */

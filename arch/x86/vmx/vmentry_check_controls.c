@@ -29,10 +29,18 @@ static void control_word(const struct vmentry_ctx *c, unsigned which, uint32_t *
     }
 }
 
+/* SDM: with "activate secondary controls" 0, no checks are performed on the secondary controls. */
+static bool control_checked(const struct vmentry_ctx *c, unsigned which)
+{
+    return which != CTL_PROC2 || (c->proc & BIT_PROC_ACTIVATE_SECONDARY);
+}
+
 bool vmentry_ok_control_allowed0(struct vmentry_ctx *c, unsigned which)
 {
     uint32_t value;
     uint64_t msr;
+    if (!control_checked(c, which))
+        return true;
     control_word(c, which, &value, &msr);
     return (~value & (uint32_t)msr) == 0;
 }
@@ -41,6 +49,8 @@ bool vmentry_ok_control_allowed1(struct vmentry_ctx *c, unsigned which)
 {
     uint32_t value;
     uint64_t msr;
+    if (!control_checked(c, which))
+        return true;
     control_word(c, which, &value, &msr);
     return (value & ~(uint32_t)(msr >> 32)) == 0;
 }
@@ -336,6 +346,15 @@ static bool vector_has_error_code(unsigned vector)
     return vector == 8 || (vector >= 10 && vector <= 14) || vector == 17;
 }
 
+/*
+ * The guest counts as in protected mode for the error-code rule unless "unrestricted guest" lets CR0.PE be
+ * 0 (without it the guest-state checks require PE; KVM's nested checks read the rule the same way).
+ */
+static bool guest_protected_mode(const struct vmentry_ctx *c)
+{
+    return !c->unrestricted || (c->v->guest_cr0 & BIT_CR0_PE);
+}
+
 static bool error_code_relaxed(const struct vmentry_ctx *c)
 {
     return (c->caps->basic >> 56) & 1; /* IA32_VMX_BASIC bit 56: any vector, with or without */
@@ -346,7 +365,7 @@ bool vmentry_ok_event_error_code_required(struct vmentry_ctx *c, unsigned unused
     uint32_t info;
     if (!injecting(c, &info) || (info & EVENT_DELIVER_ERROR_CODE) || error_code_relaxed(c))
         return true;
-    return !(EVENT_TYPE(info) == EVENT_HARDWARE_EXCEPTION && (c->v->guest_cr0 & BIT_CR0_PE) &&
+    return !(EVENT_TYPE(info) == EVENT_HARDWARE_EXCEPTION && guest_protected_mode(c) &&
              vector_has_error_code(EVENT_VECTOR(info)));
 }
 
@@ -355,7 +374,7 @@ bool vmentry_ok_event_error_code_forbidden(struct vmentry_ctx *c, unsigned unuse
     uint32_t info;
     if (!injecting(c, &info) || !(info & EVENT_DELIVER_ERROR_CODE))
         return true;
-    if (EVENT_TYPE(info) != EVENT_HARDWARE_EXCEPTION || !(c->v->guest_cr0 & BIT_CR0_PE))
+    if (EVENT_TYPE(info) != EVENT_HARDWARE_EXCEPTION || !guest_protected_mode(c))
         return false;
     return error_code_relaxed(c) || vector_has_error_code(EVENT_VECTOR(info));
 }

@@ -57,8 +57,9 @@ void vmentry_inject_apply(struct vcpu *vcpu)
     switch (c->id) {
     case INJECT_VMENTRY_CONTROL_PIN: {
         /* The lowest bit the TRUE pin-based MSR requires at 1 (bit 1 on every Intel CPU), cleared. */
-        uint64_t allowed = vmx_basic_true_controls(vmx_boot_caps()->basic) ? vmx_boot_caps()->true_pinbased_ctls
-                                                                           : vmx_boot_caps()->pinbased_ctls;
+        uint64_t allowed = vmx_basic_true_controls(vmx_boot_caps()->basic)
+                               ? vmx_boot_caps()->true_pinbased_ctls
+                               : vmx_boot_caps()->pinbased_ctls;
         uint32_t required = (uint32_t)allowed;
         value &= required ? ~(uint64_t)(required & -required) : ~0ull;
         break;
@@ -99,9 +100,8 @@ void vmentry_inject_report(struct vcpu *vcpu)
         bool named = vcpu->refused_by_check && vcpu->check_verdict_error == c->vm_instruction_error &&
                      (c->vm_instruction_error || vcpu->check_verdict_exit == c->exit_reason);
         log_info("inject: case=%s result=%s check='%s' expected=%s %u", name, named ? "PASS" : "FAIL",
-                 vcpu->check_name[0] ? vcpu->check_name : "none",
-                 c->vm_instruction_error ? "error" : "exit", c->vm_instruction_error ? c->vm_instruction_error
-                                                                                    : c->exit_reason);
+                 vcpu->check_name[0] ? vcpu->check_name : "none", c->vm_instruction_error ? "error" : "exit",
+                 c->vm_instruction_error ? c->vm_instruction_error : c->exit_reason);
         return;
     }
     if (!c->bochs_checks) {

@@ -21,7 +21,8 @@ static enum vmexit_action guest_write_cr0(struct vcpu *vcpu, uint64_t value)
     const struct vmx_caps *caps = vmx_boot_caps();
     bool unrestricted = vcpu->controls->value[VMX_CONTROL_SECONDARY] & PROC2_UNRESTRICTED_GUEST;
     /* SDM "MOV to CR0": #GP for bits 63:32, PG without PE, NW without CD. */
-    if ((value >> 32) || ((value & CR0_PG) && !(value & CR0_PE)) || ((value & (1ull << 29)) && !(value & (1ull << 30)))) {
+    if ((value >> 32) || ((value & CR0_PG) && !(value & CR0_PE)) ||
+        ((value & (1ull << 29)) && !(value & (1ull << 30)))) {
         vcpu_inject_exception(vcpu, VECTOR_GP, true, 0);
         return VMEXIT_RESUME;
     }

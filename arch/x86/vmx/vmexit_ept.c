@@ -22,6 +22,7 @@ enum vmexit_action vmexit_ept_violation(struct vcpu *vcpu)
 enum vmexit_action vmexit_ept_misconfiguration(struct vcpu *vcpu)
 {
     uint64_t gpa = vcpu_read_field(vcpu, VMCS_GUEST_PHYSICAL_ADDRESS);
-    vcpu_stop(vcpu, STATUS_VCPU_REASON_UNHANDLED_EXIT, "EPT misconfiguration at guest-physical 0x%lx: an EPT entry vmxroot built is invalid", gpa);
+    vcpu_stop(vcpu, STATUS_VCPU_REASON_UNHANDLED_EXIT,
+              "EPT misconfiguration at guest-physical 0x%lx: an EPT entry vmxroot built is invalid", gpa);
     return VMEXIT_STOP;
 }

@@ -53,7 +53,8 @@ enum vmexit_action vmexit_exception_or_nmi(struct vcpu *vcpu)
         return VMEXIT_RESUME;
     }
     uint64_t rip = vcpu_read_field(vcpu, VMCS_GUEST_RIP);
-    vcpu_stop(vcpu, STATUS_VCPU_REASON_UNHANDLED_EXIT, "exception vector %lu in the guest at RIP 0x%lx (no exception is set to exit)", info & 0xff,
+    vcpu_stop(vcpu, STATUS_VCPU_REASON_UNHANDLED_EXIT,
+              "exception vector %lu in the guest at RIP 0x%lx (no exception is set to exit)", info & 0xff,
               rip);
     return VMEXIT_STOP;
 }

@@ -12,7 +12,7 @@
 
 void vmexit_io_bitmap_init(struct vcpu *vcpu)
 {
-    memset((void *)(uintptr_t)vcpu->io_bitmap_phys, 0xff, 2 * PAGE_SIZE_BYTES);
+    memset((void *)(uintptr_t)vcpu->io_bitmap_phys, 0xff, 2ul * PAGE_SIZE_BYTES);
 }
 
 enum vmexit_action vmexit_io(struct vcpu *vcpu)

@@ -47,7 +47,7 @@ enum vmexit_action vmexit_triple_fault(struct vcpu *vcpu)
 enum vmexit_action vmexit_preemption_timer(struct vcpu *vcpu)
 {
     uint64_t rip = vcpu_read_field(vcpu, VMCS_GUEST_RIP);
-    vcpu_stop(vcpu, STATUS_VCPU_REASON_WATCHDOG, "watchdog: the guest ran its whole preemption-timer budget without an exit (RIP 0x%lx)",
-              rip);
+    vcpu_stop(vcpu, STATUS_VCPU_REASON_WATCHDOG,
+              "watchdog: the guest ran its whole preemption-timer budget without an exit (RIP 0x%lx)", rip);
     return VMEXIT_STOP;
 }

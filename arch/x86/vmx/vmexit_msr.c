@@ -78,7 +78,8 @@ void vmexit_msr_bitmap_init(struct vcpu *vcpu)
 {
     uint8_t *bitmap = (uint8_t *)(uintptr_t)vcpu->msr_bitmap_phys;
     memset(bitmap, 0xff, PAGE_SIZE_BYTES);
-    static const uint32_t unused_by_vmxroot[] = { MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK, MSR_KERNEL_GS_BASE };
+    static const uint32_t unused_by_vmxroot[] = { MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK,
+                                                  MSR_KERNEL_GS_BASE };
     for (size_t i = 0; i < ARRAY_SIZE(unused_by_vmxroot); i++)
         pass_through(bitmap, unused_by_vmxroot[i]);
 }

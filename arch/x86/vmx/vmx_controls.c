@@ -104,8 +104,8 @@ void vmx_controls_requests(struct vmx_control_request requests[VMX_CONTROL_WORD_
     };
     requests[VMX_CONTROL_SECONDARY] = (struct vmx_control_request){
         .required = PROC2_ENABLE_EPT,
-        .optional = PROC2_ENABLE_VPID | PROC2_UNRESTRICTED_GUEST | PROC2_ENABLE_RDTSCP | PROC2_ENABLE_INVPCID |
-                    PROC2_ENABLE_XSAVES | PROC2_WBINVD_EXITING,
+        .optional = PROC2_ENABLE_VPID | PROC2_UNRESTRICTED_GUEST | PROC2_ENABLE_RDTSCP |
+                    PROC2_ENABLE_INVPCID | PROC2_ENABLE_XSAVES | PROC2_WBINVD_EXITING,
     };
     /* EFER is switched by the CPU on every entry and exit: a guest's NXE/SCE never leak into vmxroot. */
     requests[VMX_CONTROL_EXIT] = (struct vmx_control_request){

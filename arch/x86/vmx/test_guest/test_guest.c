@@ -11,22 +11,24 @@ extern const uint8_t test_guest_image_start[], test_guest_image_end[];
 
 enum vmcs_entry_mode test_guest_mode_for_cpu(uint32_t cpu_index, bool unrestricted_guest)
 {
-    static const enum vmcs_entry_mode modes[] = { VMCS_ENTRY_PROTECTED32, VMCS_ENTRY_REAL_MODE, VMCS_ENTRY_LONG64 };
+    static const enum vmcs_entry_mode modes[] = { VMCS_ENTRY_PROTECTED32, VMCS_ENTRY_REAL_MODE,
+                                                  VMCS_ENTRY_LONG64 };
     return unrestricted_guest ? modes[cpu_index % ARRAY_SIZE(modes)] : VMCS_ENTRY_LONG64;
 }
 
 static const struct test_guest_header *header_of(struct vcpu *vcpu)
 {
-    return vcpu_guest_ram(vcpu, TEST_GUEST_IMAGE_GPA + TEST_GUEST_HEADER_OFFSET, sizeof(struct test_guest_header));
+    return vcpu_guest_ram(vcpu, TEST_GUEST_IMAGE_GPA + TEST_GUEST_HEADER_OFFSET,
+                          sizeof(struct test_guest_header));
 }
 
 /* The page tables the guest builds itself on the way from protected mode: identity 1 GiB, 2 MiB pages. */
 static void build_page_tables(struct vcpu *vcpu)
 {
-    uint64_t *pml4 = vcpu_guest_ram(vcpu, TEST_GUEST_PML4_GPA, 3 * PAGE_SIZE_BYTES);
+    uint64_t *pml4 = vcpu_guest_ram(vcpu, TEST_GUEST_PML4_GPA, 3ull * PAGE_SIZE_BYTES);
     uint64_t *pdpt = pml4 + 512, *pd = pml4 + 1024;
     pml4[0] = (TEST_GUEST_PML4_GPA + PAGE_SIZE_BYTES) | PTE_PRESENT_WRITABLE;
-    pdpt[0] = (TEST_GUEST_PML4_GPA + 2 * PAGE_SIZE_BYTES) | PTE_PRESENT_WRITABLE;
+    pdpt[0] = (TEST_GUEST_PML4_GPA + 2ull * PAGE_SIZE_BYTES) | PTE_PRESENT_WRITABLE;
     for (uint64_t i = 0; i < 512; i++)
         pd[i] = (i << 21) | PTE_PRESENT_WRITABLE | PDE_LARGE;
 }
@@ -95,12 +97,12 @@ static void take_report(struct vcpu *vcpu, uint32_t report_gpa)
     char name[REPORT_DETAIL_BYTES];
     const char *text = vcpu_guest_ram(vcpu, report->failed_check_gpa, 1);
     size_t n = 0;
-    while (text && n + 1 < sizeof name && vcpu_guest_ram(vcpu, report->failed_check_gpa + n, 1) && text[n] >= 0x20 &&
-           text[n] < 0x7f)
+    while (text && n + 1 < sizeof name && vcpu_guest_ram(vcpu, report->failed_check_gpa + n, 1) &&
+           text[n] >= 0x20 && text[n] < 0x7f)
         name[n] = text[n], n++;
     name[n] = '\0';
-    format(vcpu->result_detail, sizeof vcpu->result_detail, "check '%s' failed (entry=%s, %u checks passed)", name,
-           entry, report->checks_passed);
+    format(vcpu->result_detail, sizeof vcpu->result_detail, "check '%s' failed (entry=%s, %u checks passed)",
+           name, entry, report->checks_passed);
 }
 
 bool test_guest_port(struct vcpu *vcpu, uint16_t port, bool in, uint32_t *value)
