@@ -158,21 +158,20 @@ test: deps all unit fuzz-smoke lint include-graph
 lint: deps
 	@tools/lint
 
+# Debian's kernel, busybox initramfs and Xen into build/images/ (downloaded, not installed).
+images:
+	@tools/fetch-images
+
 # No circle in the include graph of arch/ core/ mm/ drivers/, and nothing below core/ includes core/.
 include-graph:
 	@$(PYTHON) tools/include-cycles --dot $(BUILD)/include-graph.dot
 
 bench: deps all
 	$(Q)$(PYTHON) tools/bench.py $(if $(QUICK),--quick)
-	$(Q)$(PYTHON) tools/bench_guest.py --runs $(if $(QUICK),1,3) --into $(if $(QUICK),build/BENCHMARKS-quick.md,BENCHMARKS.md)
 
 # The Linux guest boots make test leaves out (2 CPUs, ivy bridge): several minutes each in Bochs.
 test-slow: deps all
 	cd tests && $(PYTHON) -m pytest -q -p no:cacheprovider -m test_slow --test-slow $(PYTEST_ARGS)
-
-# Debian's kernel and a busybox initramfs into build/images/ (tools/fetch-images).
-images:
-	@tools/fetch-images --only linux,initrd
 
 soak: deps all
 	$(Q)cd tests && $(PYTHON) -m pytest -q -p no:cacheprovider -m soak --soak
@@ -210,7 +209,7 @@ help:
 	@echo "make bench          benchmarks, table into BENCHMARKS.md (QUICK=1 for a short run)"
 	@echo "make soak           50 boots in a row under QEMU -smp 16"
 	@echo "make test-slow      the Linux guest boots make test leaves out (Bochs 2 CPUs, ivy bridge)"
-	@echo "make images         Debian's kernel and a busybox initramfs into build/images/ (tools/fetch-images)"
+	@echo "make images         Debian's kernel and a busybox initramfs and Xen 4.17 into build/images/ (tools/fetch-images)"
 	@echo "make run GUEST=linux  Debian's kernel as vmxroot's guest in Bochs with 2 CPUs (SMP=1 for one)"
 	@echo "make deps           install the Debian packages everything needs (tools/install-deps)"
 	@echo "make clean          remove build/"

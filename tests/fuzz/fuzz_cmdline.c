@@ -34,8 +34,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                      opts.sipi_timeout_ms >= 1 && opts.sipi_timeout_ms <= 10000 && opts.vmcs_per_cpu <= 64 &&
                      opts.inject_cpu <= 4095;
     bool enums_ok = (unsigned)opts.inject < INJECT_COUNT && (unsigned)opts.log_level <= LOG_DEBUG &&
-                    (unsigned)opts.smp <= SMP_OFF && (unsigned)opts.exit <= EXIT_ON_READY &&
-                    (unsigned)opts.status_dump <= STATUS_DUMP_HEX;
+                    (unsigned)opts.smp <= SMP_OFF && (unsigned)opts.exit <= EXIT_ON_GUEST_EXIT &&
+                    (unsigned)opts.guest <= GUEST_NONE && (unsigned)opts.status_dump <= STATUS_DUMP_HEX;
     if (!console_ok || !ranges_ok || !enums_ok)
         abort();
     return 0;
