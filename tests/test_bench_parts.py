@@ -94,3 +94,14 @@ def test_initramfs_holds_busybox_init_and_console(tmp_path):
     assert stat.S_ISCHR(console[1]) and console[2:4] == (5, 1)
     for directory in ("proc", "sys", "dev", "bin"):
         assert stat.S_ISDIR(members[directory][1])
+
+
+def test_kernel_steps_line(tmp_path):
+    from benchlib import steps
+    log = tmp_path / "serial.log"
+    log.write_text("cpu0: vmxroot: booting\ncpu0: boot: us by step: early=24137 discovery=9829 setup=1827 "
+                   "bringup=153 ap_work=75 summary=8863 pool=480\ncpu0: vmxroot: ready cpus=1/1\n")
+    assert steps.steps_of(log) == {"early": 24137, "discovery": 9829, "setup": 1827, "bringup": 153, "ap_work": 75,
+                                   "summary": 8863, "pool": 480}
+    assert set(steps.STEPS) == set(steps.steps_of(log))
+    assert steps.steps_of(tmp_path / "missing.log") is None

@@ -30,7 +30,7 @@ emulator would take host CPU from the first and distort whole-process times.
 The pieces are in tools/benchlib/, one concern each: config (what a run boots), sample (one boot,
 timed), stats, image (sizes and symbols, read with pyelftools), variants (other -O levels),
 machine, tables (the Markdown), targets (the targets as data), prose (the closing note), xen (the
-peer), plot (the picture).
+peer), plot (the picture), steps (the kernel's own time by step).
 
 Timings never make this tool fail. It exits 1 only if a boot gave no ready line (a crash, a
 timeout) or the kernel printed no memory line, after writing the table.
@@ -49,7 +49,7 @@ from pathlib import Path
 
 import bench_guest  # the guest-launch figures (tools/bench_guest.py)
 import vmxboot  # the boot runner package, tools/vmxboot
-from benchlib import config, plot, xen
+from benchlib import config, plot, steps, xen
 from benchlib.config import BOCHS_MODES, BOCHS_SMPS, MODES, QEMU_MODES, QUICK_BOCHS_SMPS, QUICK_MODES, QUICK_QEMU_SMPS
 from benchlib.image import elf_sizes
 from benchlib.machine import load_average, machine_info
@@ -208,6 +208,7 @@ def report(machine, quick, runs, samples, profiles, startups, elf, variants=None
     lines += targets
     lines += qemu_table(samples, runs)
     lines += bochs_table(samples, runs)
+    lines += steps.section(samples)
     lines += xen.section(xen_samples, vmxroot_for_xen(samples), xen_skipped)
     if plot_path is not None:
         lines += plot_section(samples, xen_samples, plot_path, plot_link)
