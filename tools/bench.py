@@ -238,9 +238,10 @@ def snapshot_kernel(name):
     directory.mkdir(parents=True, exist_ok=True)
     copy = directory / "vmxroot.elf"
     shutil.copyfile(vmxboot.ELF, copy)
-    vmxboot.ELF = copy
-    vmxboot.ISO_CACHE = directory / "isos"
-    vmxboot.LOG_DIR = directory / "logs"
+    # The runner reads vmxboot.paths at each boot (the names re-exported by vmxboot are copies).
+    vmxboot.ELF = vmxboot.paths.ELF = copy
+    vmxboot.ISO_CACHE = vmxboot.paths.ISO_CACHE = directory / "isos"
+    vmxboot.LOG_DIR = vmxboot.paths.LOG_DIR = directory / "logs"
     return copy
 
 
