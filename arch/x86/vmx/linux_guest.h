@@ -35,6 +35,7 @@ struct linux_vm {
     uint64_t status_phys, status_bytes;
     struct acpi_power power;  /* the FADT's PM1 control and reset registers */
     struct mem_region own[2]; /* vmxroot's image and its region: not mapped */
+    uint64_t acpi_phys, acpi_bytes; /* the guest's ACPI copies (in the region, mapped read-only); 0: none */
     volatile uint32_t ended;  /* set once, by the first vCPU that sees the end */
     struct linux_vm_end end;
 };
@@ -46,7 +47,8 @@ struct linux_vm {
  * protocol too old, truncated, too long a command line, does not fit in the
  * memory left): nothing is launched then and vmxroot stays up.
  */
-int linux_vm_load(const struct boot_options *opts, const struct boot_info *info, char *why, size_t why_bytes);
+int linux_vm_load(const struct boot_options *opts, const struct boot_info *info, uint64_t ebda_phys, char *why,
+                  size_t why_bytes);
 /* Then its bitmaps and its guest-physical space (EPT): 0 or E_* with why. */
 int linux_vm_build(const struct boot_info *info, uint64_t ebda_phys, char *why, size_t why_bytes);
 struct linux_vm *linux_vm(void);
