@@ -66,24 +66,24 @@ struct console_choice {
 
 struct boot_options {
     struct console_choice console; /* console=<list>; every console that exists by default */
-    enum log_level log_level;     /* loglevel=error|warn|info|debug; info default */
-    enum exit_mode exit;          /* exit=never|on-ready|on-guest-exit */
-    enum smp_mode smp;            /* smp=parallel|serial|off */
-    uint32_t max_cpus;            /* maxcpus=N (1..4096); 0 = no limit */
-    bool init_wait;               /* init_wait=on|off: the classic 10 ms INIT wait; off default */
-    uint32_t sipi_timeout_ms;     /* sipi_timeout_ms=N (1..10000); 100 default */
-    uint32_t vmcs_per_cpu;        /* vmcs_per_cpu=N (0..64); 4 default */
-    enum inject_case inject;      /* inject=<case>; none default */
-    uint32_t inject_cpu;          /* inject_cpu=N: the CPU an injected per-CPU fault hits; 1 default */
-    enum status_dump status_dump; /* status=dump prints the status page as hex at ready */
-    bool vmx;                     /* vmx=on|off; on default */
-    enum selftest selftest;       /* selftest=none|vmcs|clocks|display */
-    bool x2apic;                  /* x2apic=on: x2APIC mode where CPUID has it, even for small APIC ids */
-    enum guest_kind guest;        /* guest=auto|test|none|linux */
-    uint32_t guest_cpus;          /* guest_cpus=N (1..4096): at most N CPUs offered to the guest; 0 = all */
-    uint32_t guest_mem_mb;        /* guest_mem=N (MiB, 16..1048576): the guest's RAM limit; 0 = all */
-    bool cpuid_hypervisor;        /* cpuid_hypervisor=on|off: CPUID.1:ECX[31] shown to the guest; on default */
-    bool vmentry_check;           /* vmentry_check=on|off: the software VM-entry check; on default */
+    enum log_level log_level;      /* loglevel=error|warn|info|debug; info default */
+    enum exit_mode exit;           /* exit=never|on-ready|on-guest-exit */
+    enum smp_mode smp;             /* smp=parallel|serial|off */
+    uint32_t max_cpus;             /* maxcpus=N (1..4096); 0 = no limit */
+    bool init_wait;                /* init_wait=on|off: the classic 10 ms INIT wait; off default */
+    uint32_t sipi_timeout_ms;      /* sipi_timeout_ms=N (1..10000); 100 default */
+    uint32_t vmcs_per_cpu;         /* vmcs_per_cpu=N (0..64); 4 default */
+    enum inject_case inject;       /* inject=<case>; none default */
+    uint32_t inject_cpu;           /* inject_cpu=N: the CPU an injected per-CPU fault hits; 1 default */
+    enum status_dump status_dump;  /* status=dump prints the status page as hex at ready */
+    bool vmx;                      /* vmx=on|off; on default */
+    enum selftest selftest;        /* selftest=none|vmcs|clocks|display */
+    bool x2apic;                   /* x2apic=on: x2APIC mode where CPUID has it, even for small APIC ids */
+    enum guest_kind guest;         /* guest=auto|test|none|linux */
+    uint32_t guest_cpus;           /* guest_cpus=N (1..4096): at most N CPUs offered to the guest; 0 = all */
+    uint32_t guest_mem_mb;         /* guest_mem=N (MiB, 16..1048576): the guest's RAM limit; 0 = all */
+    bool cpuid_hypervisor; /* cpuid_hypervisor=on|off: CPUID.1:ECX[31] shown to the guest; on default */
+    bool vmentry_check;    /* vmentry_check=on|off: the software VM-entry check; on default */
 };
 
 /* Fills *opts with the defaults, then applies each option in cmdline. */

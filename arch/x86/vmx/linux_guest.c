@@ -66,18 +66,22 @@ static uint64_t guest_acpi(const struct boot_options *opts, const struct boot_in
     struct acpi acpi;
     char why[128];
     struct acpi_guest_tables tables;
-    if (acpi_boot_open(info, ebda_phys, &acpi) != 0 || frames_alloc(ACPI_COPY_PAGES, FRAMES_BELOW_4GIB, &vm.acpi_phys) != 0)
+    if (acpi_boot_open(info, ebda_phys, &acpi) != 0 ||
+        frames_alloc(ACPI_COPY_PAGES, FRAMES_BELOW_4GIB, &vm.acpi_phys) != 0)
         return 0;
     uint8_t *out = (uint8_t *)(uintptr_t)vm.acpi_phys;
-    if (acpi_guest_tables_build(&acpi, cpu_offered, (void *)opts, vm.acpi_phys, out, ACPI_COPY_PAGES * PAGE_SIZE_BYTES,
-                                &tables, why, sizeof why) != 0) {
-        log_warn("guest: vm0: no ACPI copies (%s): the guest gets the firmware's tables and every CPU in them", why);
+    if (acpi_guest_tables_build(&acpi, cpu_offered, (void *)opts, vm.acpi_phys, out,
+                                ACPI_COPY_PAGES * PAGE_SIZE_BYTES, &tables, why, sizeof why) != 0) {
+        log_warn(
+            "guest: vm0: no ACPI copies (%s): the guest gets the firmware's tables and every CPU in them",
+            why);
         frames_free(vm.acpi_phys, ACPI_COPY_PAGES);
         vm.acpi_phys = 0;
         return 0;
     }
     vm.acpi_bytes = ALIGN_UP((uint64_t)tables.used_bytes, PAGE_SIZE_BYTES);
-    log_info("guest: vm0: ACPI copies at 0x%lx: the MADT offers %u CPUs, %u hidden (not in VMX root or past guest_cpus=)",
+    log_info("guest: vm0: ACPI copies at 0x%lx: the MADT offers %u CPUs, %u hidden (not in VMX root or past "
+             "guest_cpus=)",
              tables.rsdp_phys, tables.offered, tables.hidden);
     return tables.rsdp_phys;
 }
@@ -85,13 +89,15 @@ static uint64_t guest_acpi(const struct boot_options *opts, const struct boot_in
 struct linux_vm *linux_vm(void) { return &vm; }
 
 /* vmxroot's own memory: its image and its region (everything it allocates), plus RAM past guest_mem=. */
-static size_t own_ranges(const struct boot_options *opts, const struct boot_info *info, struct mem_region *own)
+static size_t own_ranges(const struct boot_options *opts, const struct boot_info *info,
+                         struct mem_region *own)
 {
     size_t n = 0;
     uint64_t base, end;
     uint64_t image = ALIGN_DOWN((uint64_t)(uintptr_t)kernel_image_start, PAGE_SIZE_BYTES);
-    own[n++] = (struct mem_region){ image, ALIGN_UP((uint64_t)(uintptr_t)kernel_image_end, PAGE_SIZE_BYTES) - image,
-                                    MEM_RESERVED };
+    own[n++] =
+        (struct mem_region){ image, ALIGN_UP((uint64_t)(uintptr_t)kernel_image_end, PAGE_SIZE_BYTES) - image,
+                             MEM_RESERVED };
     if (frames_region(&base, &end))
         own[n++] = (struct mem_region){ base, end - base, MEM_RESERVED };
     uint64_t limit = (uint64_t)opts->guest_mem_mb << 20;
@@ -112,7 +118,8 @@ static int build_space(const struct mem_region *own, size_t own_count, char *why
     struct mtrr_map mtrr;
     int err = mtrr_read_this_cpu(&mtrr);
     if (!err)
-        err = ept_space_init(&vm.ept, &vcpu_ept_allocator, vmx_boot_caps()->ept_vpid_cap, cpu_phys_addr_bits());
+        err =
+            ept_space_init(&vm.ept, &vcpu_ept_allocator, vmx_boot_caps()->ept_vpid_cap, cpu_phys_addr_bits());
     struct ept_passthrough layout = {
         .end_phys = frames_ram_end_phys() > GiB(4) ? ALIGN_UP(frames_ram_end_phys(), GiB(1)) : GiB(4),
         .own = own,
@@ -163,8 +170,9 @@ static void find_power_registers(const struct boot_info *info, uint64_t ebda_phy
     if (!fadt || acpi_power_parse(fadt, &vm.power) != 0)
         log_warn("guest: vm0: no FADT PM1 control register: an ACPI power-off of the guest is not seen");
     else if (vm.power.pm1a_control.mmio)
-        log_warn("guest: vm0: the FADT's PM1 control is MMIO at 0x%lx: not trapped, an ACPI power-off is not seen",
-                 vm.power.pm1a_control.address);
+        log_warn(
+            "guest: vm0: the FADT's PM1 control is MMIO at 0x%lx: not trapped, an ACPI power-off is not seen",
+            vm.power.pm1a_control.address);
 }
 
 static int load(const struct boot_options *opts, const struct boot_info *info, uint64_t ebda_phys, char *why,
@@ -182,17 +190,17 @@ static int load(const struct boot_options *opts, const struct boot_info *info, u
         return E_RANGE;
     }
     uint32_t cmdline_bytes;
-    err = boot_params_cmdline(info->module0_cmdline, vm.status_phys, bz.cmdline_max_bytes, cmdline, sizeof cmdline,
-                              &cmdline_bytes, why, why_bytes);
+    err = boot_params_cmdline(info->module0_cmdline, vm.status_phys, bz.cmdline_max_bytes, cmdline,
+                              sizeof cmdline, &cmdline_bytes, why, why_bytes);
     if (err)
         return err;
     struct mem_region own[OWN_MAX + BOOT_INFO_MAX_MODULES];
     size_t own_count = own_ranges(opts, info, own), plan_own = own_count, plan_count;
     for (uint32_t i = 0; i < info->module_count && i < 2; i++)
         if (info->modules[i].end_phys > info->modules[i].start_phys)
-            own[plan_own++] = (struct mem_region){ info->modules[i].start_phys,
-                                                   info->modules[i].end_phys - info->modules[i].start_phys,
-                                                   MEM_RESERVED };
+            own[plan_own++] =
+                (struct mem_region){ info->modules[i].start_phys,
+                                     info->modules[i].end_phys - info->modules[i].start_phys, MEM_RESERVED };
     err = boot_params_guest_map(info->regions, info->region_count, own, plan_own, plan_map, &plan_count, why,
                                 why_bytes);
     if (err)
@@ -204,14 +212,21 @@ static int load(const struct boot_options *opts, const struct boot_info *info, u
     if (err)
         return err;
     struct boot_params_input in = {
-        .image = image, .info = &bz, .plan = &plan, .memory_map = info->regions,
-        .memory_map_count = info->region_count, .own = own, .own_count = own_count, .rsdp_phys = guest_acpi(opts, info, ebda_phys),
+        .image = image,
+        .info = &bz,
+        .plan = &plan,
+        .memory_map = info->regions,
+        .memory_map_count = info->region_count,
+        .own = own,
+        .own_count = own_count,
+        .rsdp_phys = guest_acpi(opts, info, ebda_phys),
     };
     err = boot_params_build(&in, zero_page, why, why_bytes);
     if (err)
         return err;
     if (initrd_bytes)
-        memmove((void *)(uintptr_t)plan.initrd_phys, (const void *)(uintptr_t)initrd->start_phys, initrd_bytes);
+        memmove((void *)(uintptr_t)plan.initrd_phys, (const void *)(uintptr_t)initrd->start_phys,
+                initrd_bytes);
     memcpy((void *)(uintptr_t)plan.kernel_phys, image + bz.setup_bytes, bz.kernel_bytes);
     memcpy((void *)(uintptr_t)plan.cmdline_phys, cmdline, cmdline_bytes);
     memcpy((void *)(uintptr_t)plan.boot_params_phys, zero_page, BOOT_PARAMS_BYTES);
@@ -225,8 +240,8 @@ static int load(const struct boot_options *opts, const struct boot_info *info, u
     return 0;
 }
 
-int linux_vm_load(const struct boot_options *opts, const struct boot_info *info, uint64_t ebda_phys, char *why,
-                  size_t why_bytes)
+int linux_vm_load(const struct boot_options *opts, const struct boot_info *info, uint64_t ebda_phys,
+                  char *why, size_t why_bytes)
 {
     if (info->module_count == 0) {
         format(why, why_bytes, "guest=linux needs a kernel: GRUB gave no module2");
