@@ -71,7 +71,8 @@ static const uint16_t com_ports[] = { 0x3F8, 0x2F8, 0x3E8, 0x2E8 };
 /* Each field's index-valued names must match the enum's numbering. */
 _Static_assert(LOG_ERROR == 0 && LOG_DEBUG == 3, "log_level_names order");
 _Static_assert(EXIT_NEVER == 0 && EXIT_ON_READY == 1 && EXIT_ON_GUEST_EXIT == 2, "exit_names order");
-_Static_assert(GUEST_TEST == 0 && GUEST_NONE == 1 && GUEST_LINUX == 2 && GUEST_AUTO == 3, "guest_names order");
+_Static_assert(GUEST_TEST == 0 && GUEST_NONE == 1 && GUEST_LINUX == 2 && GUEST_AUTO == 3,
+               "guest_names order");
 _Static_assert(SMP_PARALLEL == 0 && SMP_SERIAL == 1 && SMP_OFF == 2, "smp_names order");
 _Static_assert(STATUS_DUMP_OFF == 0 && STATUS_DUMP_HEX == 1, "status_names order");
 _Static_assert(SELFTEST_NONE == 0 && SELFTEST_VMCS == 1 && SELFTEST_CLOCKS == 2 && SELFTEST_DISPLAY == 3,

@@ -260,7 +260,8 @@ static NORETURN void kernel_main_on_cpu_stack(void)
              smp.bringup_us, ready_us);
     if (options.exit == EXIT_ON_READY)
         boot_shutdown(EMULATOR_EXIT_SUCCESS);
-    guest_launch_all(&options, &boot_info, ebda_phys, in_vmx); /* guest=test: the test guest on every CPU in VMX root */
+    guest_launch_all(&options, &boot_info, ebda_phys,
+                     in_vmx); /* guest=test: the test guest on every CPU in VMX root */
     if (options.exit == EXIT_ON_GUEST_EXIT)
         boot_shutdown(EMULATOR_EXIT_SUCCESS);
     cpu_idle(); /* the boot CPU idles; APs already do */

@@ -60,7 +60,8 @@ enum status_vcpu_reason {
     STATUS_VCPU_REASON_PANIC = 14,          /* vmxroot panicked */
     STATUS_VCPU_REASON_SHUTDOWN = 15,       /* vmxroot shut down */
     STATUS_VCPU_REASON_HANDLER_ERROR = 16,  /* a handler could not do its work (a VMREAD/VMWRITE failed) */
-    STATUS_VCPU_REASON_GUEST_ENDED = 17,    /* the guest powered off or reset its machine (or a vCPU triple-faulted) */
+    STATUS_VCPU_REASON_GUEST_ENDED =
+        17, /* the guest powered off or reset its machine (or a vCPU triple-faulted) */
     STATUS_VCPU_REASON_COUNT
 };
 

@@ -33,11 +33,12 @@ int frames_init(const struct boot_info *info, uint64_t region_bytes)
     if (region_bytes) {
         err = pmm_carve_top(&frame_pool, region_bytes, GiB(4), &region);
         if (err) {
-            log_error("mm: no free run of %lu MiB below 4 GiB for vmxroot's own region (%s)", region_bytes >> 20,
-                      error_name(err));
+            log_error("mm: no free run of %lu MiB below 4 GiB for vmxroot's own region (%s)",
+                      region_bytes >> 20, error_name(err));
             return err;
         }
-        log_info("mm: vmxroot's memory: 0x%lx..0x%lx (%lu MiB at the top of RAM below 4 GiB); the rest is the guest's",
+        log_info("mm: vmxroot's memory: 0x%lx..0x%lx (%lu MiB at the top of RAM below 4 GiB); the rest is "
+                 "the guest's",
                  region.base_phys, region.end_phys, region_bytes >> 20);
     }
     if (log_enabled(LOG_DEBUG))

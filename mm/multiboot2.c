@@ -113,8 +113,8 @@ static void take_module(const uint8_t *tag, uint32_t size, struct boot_info *out
     if (out->module_count == 0 && size > 16) {
         /* Tag 3: type, size, mod_start, mod_end, then the string GRUB's module2 line gave. */
         bool had_nul;
-        out->module0_cmdline_truncated = copy_string(out->module0_cmdline, sizeof out->module0_cmdline, tag + 16,
-                                                     size - 16, &had_nul);
+        out->module0_cmdline_truncated =
+            copy_string(out->module0_cmdline, sizeof out->module0_cmdline, tag + 16, size - 16, &had_nul);
     }
     out->modules[out->module_count++] = (struct boot_module){ start, end };
 }

@@ -56,8 +56,8 @@ static inline void cpu_iret_to_self(void)
                      "leaq 1f(%%rip), %%rax\n\t"
                      "pushq %%rax\n\t"
                      "iretq\n"
-                     "1:"
-                     ::: "rax", "memory", "cc");
+                     "1:" ::
+                         : "rax", "memory", "cc");
 }
 
 #endif

@@ -302,9 +302,9 @@ TEST(carve_top_keeps_one_region_below_the_limit)
 {
     pmm_init(&p);
     CHECK_EQ(pmm_add_usable(&p, 0x1000, 0x9f000 - 0x1000), E_OK);
-    CHECK_EQ(pmm_add_usable(&p, MiB(1), MiB(255)), E_OK);        /* 1 MiB .. 256 MiB */
-    CHECK_EQ(pmm_add_usable(&p, GiB(4), GiB(1)), E_OK);          /* above the limit: left to the guest */
-    CHECK_EQ(pmm_reserve(&p, MiB(250), MiB(3)), E_OK);           /* a hole near the top */
+    CHECK_EQ(pmm_add_usable(&p, MiB(1), MiB(255)), E_OK); /* 1 MiB .. 256 MiB */
+    CHECK_EQ(pmm_add_usable(&p, GiB(4), GiB(1)), E_OK);   /* above the limit: left to the guest */
+    CHECK_EQ(pmm_reserve(&p, MiB(250), MiB(3)), E_OK);    /* a hole near the top */
     struct pmm_span region;
     CHECK_EQ(pmm_carve_top(&p, MiB(48), GiB(4), &region), E_OK);
     CHECK_EQ(region.end_phys - region.base_phys, MiB(48));

@@ -93,14 +93,16 @@ static void linux_vcpu_stopped(struct vcpu *vcpu)
 }
 
 /* Linux's input and the machine it would run on, before anything VMX: a bad module is named anywhere. */
-static bool linux_checked(const struct boot_options *opts, const struct boot_info *info, char *why, size_t why_bytes)
+static bool linux_checked(const struct boot_options *opts, const struct boot_info *info, uint64_t ebda_phys,
+                          char *why, size_t why_bytes)
 {
     if (opts->x2apic) {
-        format(why, why_bytes, "x2apic=on: a Linux guest turns off an x2APIC it finds on without interrupt "
-                               "remapping, and Bochs never turns it back on; boot without x2apic=on");
+        format(why, why_bytes,
+               "x2apic=on: a Linux guest turns off an x2APIC it finds on without interrupt "
+               "remapping, and Bochs never turns it back on; boot without x2apic=on");
         return false;
     }
-    return linux_vm_load(opts, info, why, why_bytes) == 0;
+    return linux_vm_load(opts, info, ebda_phys, why, why_bytes) == 0;
 }
 
 /* On each CPU in VMX root: its own vCPU, from setup to stop. */
@@ -130,7 +132,8 @@ static void launch_on_this_cpu(void)
     enum status_vcpu_reason not_launched_reason = STATUS_VCPU_REASON_CONTROLS;
     int err = recheck_controls(why, sizeof why);
     if (!err) {
-        err = vcpu_create(vcpu, options, kind == GUEST_LINUX ? &linux_controls : &controls, mode, why, sizeof why);
+        err = vcpu_create(vcpu, options, kind == GUEST_LINUX ? &linux_controls : &controls, mode, why,
+                          sizeof why);
         not_launched_reason = err == E_NOMEM    ? STATUS_VCPU_REASON_NO_MEMORY
                               : err == E_NOTSUP ? STATUS_VCPU_REASON_CONTROLS
                                                 : STATUS_VCPU_REASON_HANDLER_ERROR;
@@ -178,7 +181,7 @@ uint32_t guest_launch_all(const struct boot_options *opts, const struct boot_inf
         summary(0, 0, 0, "(guest=none)");
         return 0;
     }
-    if (kind == GUEST_LINUX && !linux_checked(opts, info, why, sizeof why)) {
+    if (kind == GUEST_LINUX && !linux_checked(opts, info, ebda_phys, why, sizeof why)) {
         log_warn("guest: vm0 not launched: %s", why);
         publish_not_launched(STATUS_VCPU_REASON_HANDLER_ERROR, why, false);
         summary(0, 0, 0, "(guest vm0 not launched: see the line above)");
@@ -197,7 +200,8 @@ uint32_t guest_launch_all(const struct boot_options *opts, const struct boot_inf
     }
     if (kind == GUEST_LINUX) {
         if (!cpu_table[0]->in_vmx_root)
-            format(why, sizeof why, "the boot CPU, which runs the guest's boot CPU, is not in VMX root operation");
+            format(why, sizeof why,
+                   "the boot CPU, which runs the guest's boot CPU, is not in VMX root operation");
         if (!cpu_table[0]->in_vmx_root || linux_vm_build(info, ebda_phys, why, sizeof why) != 0) {
             log_warn("guest: vm0 not launched: %s", why);
             publish_not_launched(STATUS_VCPU_REASON_HANDLER_ERROR, why, false);

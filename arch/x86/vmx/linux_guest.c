@@ -10,7 +10,9 @@
 #include "arch/x86/vmx/vcpu.h"
 #include "arch/x86/vmx/vmexit_dispatch.h"
 #include "arch/x86/vmx/vmx_cpu.h"
+#include "arch/x86/loader/acpi_guest.h"
 #include "arch/x86/loader/boot_params.h"
+#include "arch/x86/smp/percpu.h"
 #include "arch/x86/smp/acpi_boot.h"
 #include "arch/x86/cpuid.h"
 #include "arch/x86/emulator_exit.h"
@@ -36,17 +38,66 @@ static struct linux_vm vm;
 static char cmdline[BOOT_INFO_MODULE_CMDLINE_BYTES + 64];
 static uint8_t zero_page[BOOT_PARAMS_BYTES];
 static struct mem_region plan_map[BOOT_PARAMS_MAP_CAPACITY];
+/* The guest's ACPI copies (RSDP, root, MADT): in vmxroot's region, mapped read-only into the guest. */
+#define ACPI_COPY_PAGES 4
+
+/* A CPU is offered when it is in VMX root, within guest_cpus= counted from the boot CPU. */
+static bool cpu_offered(void *ctx, uint32_t apic_id)
+{
+    const struct boot_options *opts = ctx;
+    uint32_t rank = 0;
+    for (uint32_t i = 0; i < cpu_count_found; i++) {
+        const struct percpu *cpu = cpu_table[i];
+        bool in_root = cpu && cpu->state == CPU_STATE_ONLINE && cpu->in_vmx_root;
+        if (cpu && cpu->apic_id == apic_id)
+            return in_root && (!opts->guest_cpus || rank < opts->guest_cpus);
+        rank += in_root;
+    }
+    return false;
+}
+
+/*
+ * The RSDP the guest is given: copies whose MADT lists only the CPUs it gets
+ * (arch/x86/loader/acpi_guest.h); 0 (the guest searches the BIOS areas itself)
+ * when the firmware's tables cannot be read.
+ */
+static uint64_t guest_acpi(const struct boot_options *opts, const struct boot_info *info, uint64_t ebda_phys)
+{
+    struct acpi acpi;
+    char why[128];
+    struct acpi_guest_tables tables;
+    if (acpi_boot_open(info, ebda_phys, &acpi) != 0 ||
+        frames_alloc(ACPI_COPY_PAGES, FRAMES_BELOW_4GIB, &vm.acpi_phys) != 0)
+        return 0;
+    uint8_t *out = (uint8_t *)(uintptr_t)vm.acpi_phys;
+    if (acpi_guest_tables_build(&acpi, cpu_offered, (void *)opts, vm.acpi_phys, out,
+                                ACPI_COPY_PAGES * PAGE_SIZE_BYTES, &tables, why, sizeof why) != 0) {
+        log_warn(
+            "guest: vm0: no ACPI copies (%s): the guest gets the firmware's tables and every CPU in them",
+            why);
+        frames_free(vm.acpi_phys, ACPI_COPY_PAGES);
+        vm.acpi_phys = 0;
+        return 0;
+    }
+    vm.acpi_bytes = ALIGN_UP((uint64_t)tables.used_bytes, PAGE_SIZE_BYTES);
+    log_info("guest: vm0: ACPI copies at 0x%lx: the MADT offers %u CPUs, %u hidden (not in VMX root or past "
+             "guest_cpus=)",
+             tables.rsdp_phys, tables.offered, tables.hidden);
+    return tables.rsdp_phys;
+}
 
 struct linux_vm *linux_vm(void) { return &vm; }
 
 /* vmxroot's own memory: its image and its region (everything it allocates), plus RAM past guest_mem=. */
-static size_t own_ranges(const struct boot_options *opts, const struct boot_info *info, struct mem_region *own)
+static size_t own_ranges(const struct boot_options *opts, const struct boot_info *info,
+                         struct mem_region *own)
 {
     size_t n = 0;
     uint64_t base, end;
     uint64_t image = ALIGN_DOWN((uint64_t)(uintptr_t)kernel_image_start, PAGE_SIZE_BYTES);
-    own[n++] = (struct mem_region){ image, ALIGN_UP((uint64_t)(uintptr_t)kernel_image_end, PAGE_SIZE_BYTES) - image,
-                                    MEM_RESERVED };
+    own[n++] =
+        (struct mem_region){ image, ALIGN_UP((uint64_t)(uintptr_t)kernel_image_end, PAGE_SIZE_BYTES) - image,
+                             MEM_RESERVED };
     if (frames_region(&base, &end))
         own[n++] = (struct mem_region){ base, end - base, MEM_RESERVED };
     uint64_t limit = (uint64_t)opts->guest_mem_mb << 20;
@@ -67,7 +118,8 @@ static int build_space(const struct mem_region *own, size_t own_count, char *why
     struct mtrr_map mtrr;
     int err = mtrr_read_this_cpu(&mtrr);
     if (!err)
-        err = ept_space_init(&vm.ept, &vcpu_ept_allocator, vmx_boot_caps()->ept_vpid_cap, cpu_phys_addr_bits());
+        err =
+            ept_space_init(&vm.ept, &vcpu_ept_allocator, vmx_boot_caps()->ept_vpid_cap, cpu_phys_addr_bits());
     struct ept_passthrough layout = {
         .end_phys = frames_ram_end_phys() > GiB(4) ? ALIGN_UP(frames_ram_end_phys(), GiB(1)) : GiB(4),
         .own = own,
@@ -78,6 +130,8 @@ static int build_space(const struct mem_region *own, size_t own_count, char *why
     };
     if (!err)
         err = ept_passthrough_build(&vm.ept, &layout);
+    if (!err && vm.acpi_phys)
+        err = ept_map_range_typed(&vm.ept, vm.acpi_phys, vm.acpi_phys, vm.acpi_bytes, EPT_READ, MTRR_TYPE_WB);
     if (err)
         format(why, why_bytes, "cannot build the guest-physical space (%s)", error_name(err));
     return err;
@@ -116,11 +170,13 @@ static void find_power_registers(const struct boot_info *info, uint64_t ebda_phy
     if (!fadt || acpi_power_parse(fadt, &vm.power) != 0)
         log_warn("guest: vm0: no FADT PM1 control register: an ACPI power-off of the guest is not seen");
     else if (vm.power.pm1a_control.mmio)
-        log_warn("guest: vm0: the FADT's PM1 control is MMIO at 0x%lx: not trapped, an ACPI power-off is not seen",
-                 vm.power.pm1a_control.address);
+        log_warn(
+            "guest: vm0: the FADT's PM1 control is MMIO at 0x%lx: not trapped, an ACPI power-off is not seen",
+            vm.power.pm1a_control.address);
 }
 
-static int load(const struct boot_options *opts, const struct boot_info *info, char *why, size_t why_bytes)
+static int load(const struct boot_options *opts, const struct boot_info *info, uint64_t ebda_phys, char *why,
+                size_t why_bytes)
 {
     const struct boot_module *kernel = &info->modules[0];
     const uint8_t *image = (const uint8_t *)(uintptr_t)kernel->start_phys;
@@ -134,17 +190,17 @@ static int load(const struct boot_options *opts, const struct boot_info *info, c
         return E_RANGE;
     }
     uint32_t cmdline_bytes;
-    err = boot_params_cmdline(info->module0_cmdline, vm.status_phys, bz.cmdline_max_bytes, cmdline, sizeof cmdline,
-                              &cmdline_bytes, why, why_bytes);
+    err = boot_params_cmdline(info->module0_cmdline, vm.status_phys, bz.cmdline_max_bytes, cmdline,
+                              sizeof cmdline, &cmdline_bytes, why, why_bytes);
     if (err)
         return err;
     struct mem_region own[OWN_MAX + BOOT_INFO_MAX_MODULES];
     size_t own_count = own_ranges(opts, info, own), plan_own = own_count, plan_count;
     for (uint32_t i = 0; i < info->module_count && i < 2; i++)
         if (info->modules[i].end_phys > info->modules[i].start_phys)
-            own[plan_own++] = (struct mem_region){ info->modules[i].start_phys,
-                                                   info->modules[i].end_phys - info->modules[i].start_phys,
-                                                   MEM_RESERVED };
+            own[plan_own++] =
+                (struct mem_region){ info->modules[i].start_phys,
+                                     info->modules[i].end_phys - info->modules[i].start_phys, MEM_RESERVED };
     err = boot_params_guest_map(info->regions, info->region_count, own, plan_own, plan_map, &plan_count, why,
                                 why_bytes);
     if (err)
@@ -156,14 +212,21 @@ static int load(const struct boot_options *opts, const struct boot_info *info, c
     if (err)
         return err;
     struct boot_params_input in = {
-        .image = image, .info = &bz, .plan = &plan, .memory_map = info->regions,
-        .memory_map_count = info->region_count, .own = own, .own_count = own_count, .rsdp_phys = 0,
+        .image = image,
+        .info = &bz,
+        .plan = &plan,
+        .memory_map = info->regions,
+        .memory_map_count = info->region_count,
+        .own = own,
+        .own_count = own_count,
+        .rsdp_phys = guest_acpi(opts, info, ebda_phys),
     };
     err = boot_params_build(&in, zero_page, why, why_bytes);
     if (err)
         return err;
     if (initrd_bytes)
-        memmove((void *)(uintptr_t)plan.initrd_phys, (const void *)(uintptr_t)initrd->start_phys, initrd_bytes);
+        memmove((void *)(uintptr_t)plan.initrd_phys, (const void *)(uintptr_t)initrd->start_phys,
+                initrd_bytes);
     memcpy((void *)(uintptr_t)plan.kernel_phys, image + bz.setup_bytes, bz.kernel_bytes);
     memcpy((void *)(uintptr_t)plan.cmdline_phys, cmdline, cmdline_bytes);
     memcpy((void *)(uintptr_t)plan.boot_params_phys, zero_page, BOOT_PARAMS_BYTES);
@@ -177,7 +240,8 @@ static int load(const struct boot_options *opts, const struct boot_info *info, c
     return 0;
 }
 
-int linux_vm_load(const struct boot_options *opts, const struct boot_info *info, char *why, size_t why_bytes)
+int linux_vm_load(const struct boot_options *opts, const struct boot_info *info, uint64_t ebda_phys,
+                  char *why, size_t why_bytes)
 {
     if (info->module_count == 0) {
         format(why, why_bytes, "guest=linux needs a kernel: GRUB gave no module2");
@@ -189,7 +253,7 @@ int linux_vm_load(const struct boot_options *opts, const struct boot_info *info,
         vm.status_bytes = (uint64_t)(header->area_page_count ? header->area_page_count : header->page_count) *
                           PAGE_SIZE_BYTES;
     }
-    return load(opts, info, why, why_bytes);
+    return load(opts, info, ebda_phys, why, why_bytes);
 }
 
 int linux_vm_build(const struct boot_info *info, uint64_t ebda_phys, char *why, size_t why_bytes)

@@ -19,9 +19,9 @@
 /* How the guest ended its machine, and the write vmxroot repeats to do what it asked. */
 struct linux_vm_end {
     char reason[128];
-    bool replay;       /* repeat the guest's write (power off, reset) */
+    bool replay; /* repeat the guest's write (power off, reset) */
     bool mmio;
-    uint64_t address;  /* the port or the MMIO address */
+    uint64_t address; /* the port or the MMIO address */
     uint32_t value;
     uint8_t size_bytes;
 };
@@ -33,9 +33,10 @@ struct linux_vm {
     uint64_t entry32_phys;    /* the kernel's 32-bit entry: ESI = zero page */
     uint64_t boot_params_phys;
     uint64_t status_phys, status_bytes;
-    struct acpi_power power;  /* the FADT's PM1 control and reset registers */
-    struct mem_region own[2]; /* vmxroot's image and its region: not mapped */
-    volatile uint32_t ended;  /* set once, by the first vCPU that sees the end */
+    struct acpi_power power;        /* the FADT's PM1 control and reset registers */
+    struct mem_region own[2];       /* vmxroot's image and its region: not mapped */
+    uint64_t acpi_phys, acpi_bytes; /* the guest's ACPI copies (in the region, mapped read-only); 0: none */
+    volatile uint32_t ended;        /* set once, by the first vCPU that sees the end */
     struct linux_vm_end end;
 };
 
@@ -46,7 +47,8 @@ struct linux_vm {
  * protocol too old, truncated, too long a command line, does not fit in the
  * memory left): nothing is launched then and vmxroot stays up.
  */
-int linux_vm_load(const struct boot_options *opts, const struct boot_info *info, char *why, size_t why_bytes);
+int linux_vm_load(const struct boot_options *opts, const struct boot_info *info, uint64_t ebda_phys,
+                  char *why, size_t why_bytes);
 /* Then its bitmaps and its guest-physical space (EPT): 0 or E_* with why. */
 int linux_vm_build(const struct boot_info *info, uint64_t ebda_phys, char *why, size_t why_bytes);
 struct linux_vm *linux_vm(void);

@@ -41,7 +41,9 @@ static bool is_port(const struct acpi_power_register *reg, uint16_t port)
 /* The guest asked for its end: the first vCPU to see it prints the line and ends the machine. */
 static void end_vm(struct vcpu *vcpu, uint16_t port, unsigned size_bytes, uint32_t value, const char *what)
 {
-    struct linux_vm_end end = { .replay = true, .address = port, .value = value, .size_bytes = (uint8_t)size_bytes };
+    struct linux_vm_end end = {
+        .replay = true, .address = port, .value = value, .size_bytes = (uint8_t)size_bytes
+    };
     format(end.reason, sizeof end.reason, "%s (write of 0x%x to port 0x%x on cpu%u)", what, value, port,
            vcpu->cpu_index);
     if (linux_vm_end(&end))

@@ -298,7 +298,8 @@ static int linux_entry(struct vcpu *vcpu, const struct vmx_caps *caps, const str
     return err;
 }
 
-static int build_vmcs_image(struct vcpu *vcpu, const struct vmx_controls *controls, char *why, size_t why_bytes)
+static int build_vmcs_image(struct vcpu *vcpu, const struct vmx_controls *controls, char *why,
+                            size_t why_bytes)
 {
     const struct vmx_caps *caps = vmx_boot_caps();
     bool unrestricted = controls->value[VMX_CONTROL_SECONDARY] & PROC2_UNRESTRICTED_GUEST;
