@@ -67,8 +67,8 @@ struct clocks {
     uint64_t hpet_phys;
 };
 
-static void find_clocks(const struct boot_info *info, uint64_t ebda_phys, const struct tsc_calibrate_options *opts,
-                        struct clocks *out)
+static void find_clocks(const struct boot_info *info, uint64_t ebda_phys,
+                        const struct tsc_calibrate_options *opts, struct clocks *out)
 {
     struct acpi acpi;
     *out = (struct clocks){ .pit_hidden = opts->hide_pit };

@@ -20,6 +20,7 @@ struct tsc_calibrate_options {
 };
 
 /* Sets tsc_khz(); needs the page tables (the HPET is mapped uncached). */
-void tsc_calibrate(const struct boot_info *info, uint64_t ebda_phys, const struct tsc_calibrate_options *opts);
+void tsc_calibrate(const struct boot_info *info, uint64_t ebda_phys,
+                   const struct tsc_calibrate_options *opts);
 
 #endif
