@@ -36,7 +36,7 @@ static const char *const guest_names[] = { "test", "none" };
 static const char *const smp_names[] = { "parallel", "serial", "off" };
 static const char *const on_off_names[] = { "off", "on" };
 static const char *const status_names[] = { "off", "dump" };
-static const char *const selftest_names[] = { "none", "vmcs" };
+static const char *const selftest_names[] = { "none", "vmcs", "vmentry" };
 static const char *const inject_names[INJECT_COUNT] = {
     [INJECT_NONE] = "none",
     [INJECT_VMPTRLD_VMXON] = "vmptrld-vmxon",
@@ -73,7 +73,7 @@ _Static_assert(EXIT_NEVER == 0 && EXIT_ON_READY == 1 && EXIT_ON_GUEST_EXIT == 2,
 _Static_assert(GUEST_TEST == 0 && GUEST_NONE == 1, "guest_names order");
 _Static_assert(SMP_PARALLEL == 0 && SMP_SERIAL == 1 && SMP_OFF == 2, "smp_names order");
 _Static_assert(STATUS_DUMP_OFF == 0 && STATUS_DUMP_HEX == 1, "status_names order");
-_Static_assert(SELFTEST_NONE == 0 && SELFTEST_VMCS == 1, "selftest_names order");
+_Static_assert(SELFTEST_NONE == 0 && SELFTEST_VMCS == 1 && SELFTEST_VMENTRY == 2, "selftest_names order");
 _Static_assert(sizeof(enum inject_case) == 4 && sizeof(enum log_level) == 4, "enum fields are 4 bytes");
 
 #define FIELD(member) offsetof(struct boot_options, member), sizeof(((struct boot_options *)0)->member)
@@ -97,6 +97,8 @@ static const struct cmdline_option cmdline_options[] = {
     { "x2apic", CMDLINE_NAMES, FIELD(x2apic), NAMES(on_off_names) },
     { "guest", CMDLINE_NAMES, FIELD(guest), NAMES(guest_names) },
     { "vmentry_check", CMDLINE_NAMES, FIELD(vmentry_check), NAMES(on_off_names) },
+    { "vmentry_cases", CMDLINE_NUMBER, FIELD(vmentry_cases), RANGE(1, 1000000) },
+    { "vmentry_seed", CMDLINE_NUMBER, FIELD(vmentry_seed), RANGE(0, 0xffffffffu) },
 };
 
 /* A piece of the command line: not NUL-terminated, the line is read-only. */
@@ -129,6 +131,8 @@ void cmdline_defaults(struct boot_options *opts)
         .vmx = true,
         .guest = GUEST_TEST,
         .vmentry_check = true,
+        .vmentry_cases = 200,
+        .vmentry_seed = 1,
     };
 }
 

@@ -15,8 +15,11 @@ enum exit_mode { EXIT_NEVER = 0, EXIT_ON_READY = 1, EXIT_ON_GUEST_EXIT = 2 };
 /* guest=: what runs after the ready line. */
 enum guest_kind { GUEST_TEST = 0, GUEST_NONE = 1 };
 enum status_dump { STATUS_DUMP_OFF = 0, STATUS_DUMP_HEX = 1 };
-/* selftest=vmcs: after ready-to-be, drive the VMCS pool across CPUs and check its counters. */
-enum selftest { SELFTEST_NONE = 0, SELFTEST_VMCS = 1 };
+/*
+ * selftest=vmcs: after ready-to-be, drive the VMCS pool across CPUs and check its counters.
+ * selftest=vmentry: the software VM-entry check against the processor's VM entry (vmentry_cases, vmentry_seed).
+ */
+enum selftest { SELFTEST_NONE = 0, SELFTEST_VMCS = 1, SELFTEST_VMENTRY = 2 };
 
 /* inject=<case>: deliberate faults for tests (docs in README.md). */
 enum inject_case {
@@ -67,6 +70,8 @@ struct boot_options {
     bool x2apic;                  /* x2apic=on: x2APIC mode where CPUID has it, even for small APIC ids */
     enum guest_kind guest;        /* guest=test|none */
     bool vmentry_check;           /* vmentry_check=on|off: the software VM-entry check; on default */
+    uint32_t vmentry_cases;       /* vmentry_cases=N: selftest=vmentry's case count; 200 default */
+    uint32_t vmentry_seed;        /* vmentry_seed=S: its PRNG seed; 1 default */
 };
 
 /* Fills *opts with the defaults, then applies each option in cmdline. */
