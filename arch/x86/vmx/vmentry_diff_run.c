@@ -30,6 +30,7 @@
 
 struct diff_counts {
     uint32_t cases, agree, disagree, stricter, unsafe, never_launched, unchecked, not_written;
+    uint32_t by_check[VMENTRY_CHECK_COUNT + 1]; /* compared cases by our verdict's check (NONE: accepted) */
 };
 
 /* The checks read identity-mapped RAM only; anything else gives no verdict (the case is not compared). */
@@ -126,9 +127,11 @@ static void run_case(struct vcpu *vcpu, const struct vmcs_image *valid,
                                              : vmentry_diff_compare(&in, &ours, &theirs, &gap)) {
     case DIFF_AGREE:
         n->agree++;
+        n->by_check[ours.check]++;
         break;
     case DIFF_STRICTER:
         n->stricter++;
+        n->by_check[ours.check]++;
         break;
     case DIFF_DISAGREE:
         n->disagree++;
@@ -165,10 +168,16 @@ void vmentry_diff_selftest(const struct boot_options *opts)
         (void)vmcs_image_set(&valid, VMCS_VMX_PREEMPTION_TIMER_VALUE, 0);
     struct vmentry_diff_rng rng;
     vmentry_diff_seed(&rng, opts->vmentry_seed);
-    struct diff_counts n = { 0 };
+    static struct diff_counts n;
+    memset(&n, 0, sizeof n);
     for (uint32_t i = 0; i < opts->vmentry_cases; i++)
         run_case(vcpu, &valid, &valid_regs, &rng, opts->vmentry_seed, &n);
     (void)fresh_vmcs(&vcpu->vmcs, &valid);
+    /* The cases each check decided (our first failing check), for docs/vmentry-checks.md. */
+    for (unsigned id = 0; id < VMENTRY_CHECK_COUNT; id++)
+        if (n.by_check[id] != 0)
+            log_info("vmentry-diff: check %s cases=%u",
+                     vmentry_check_info((enum vmentry_check_id)id)->id_name, n.by_check[id]);
     struct cpuid_regs id = cpuid(1, 0);
     unsigned family = (id.eax >> 8) & 0xf, model = ((id.eax >> 4) & 0xf) | ((id.eax >> 12) & 0xf0);
     log_info("vmentry-diff: cases=%u agree=%u disagree=%u stricter=%u unsafe=%u seed=%u model=%02x_%02x",
