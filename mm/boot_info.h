@@ -23,6 +23,9 @@ enum boot_memory_map_source {
     BOOT_MMAP_EFI = 17,   /* tag 17: the UEFI memory map, converted */
 };
 
+/* The first module's string is the guest's command line (Linux's limit is 2048 bytes with the NUL). */
+#define BOOT_INFO_MODULE_CMDLINE_BYTES 2048
+
 struct boot_module {
     uint64_t start_phys;
     uint64_t end_phys; /* exclusive, as the spec's mod_end */
@@ -75,6 +78,8 @@ struct boot_info {
     bool modules_overflow;
     uint32_t module_count;
     struct boot_module modules[BOOT_INFO_MAX_MODULES];
+    bool module0_cmdline_truncated; /* the first module's string did not fit */
+    char module0_cmdline[BOOT_INFO_MODULE_CMDLINE_BYTES];
 
     bool efi_system_table_present; /* tag 11 or 12 */
     uint64_t efi_system_table_phys;

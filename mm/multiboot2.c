@@ -96,7 +96,7 @@ static bool copy_string(char *dst, size_t dst_bytes, const uint8_t *src, size_t 
     return truncated;
 }
 
-static void take_module(const uint8_t *tag, struct boot_info *out)
+static void take_module(const uint8_t *tag, uint32_t size, struct boot_info *out)
 {
     if (out->module_count >= BOOT_INFO_MAX_MODULES) {
         if (!out->modules_overflow)
@@ -109,6 +109,12 @@ static void take_module(const uint8_t *tag, struct boot_info *out)
     if (end < start) {
         log_warn("multiboot2: module 0x%x..0x%x ends before it starts; ignored", start, end);
         return;
+    }
+    if (out->module_count == 0 && size > 16) {
+        /* Tag 3: type, size, mod_start, mod_end, then the string GRUB's module2 line gave. */
+        bool had_nul;
+        out->module0_cmdline_truncated =
+            copy_string(out->module0_cmdline, sizeof out->module0_cmdline, tag + 16, size - 16, &had_nul);
     }
     out->modules[out->module_count++] = (struct boot_module){ start, end };
 }
@@ -193,7 +199,7 @@ static void take_tag(const uint8_t *tag, uint32_t type, uint32_t size, struct bo
         take_string_tags(type, data, data_bytes, out);
         break;
     case MB2_TAG_MODULE:
-        take_module(tag, out);
+        take_module(tag, size, out);
         break;
     case MB2_TAG_BASIC_MEMINFO:
         out->has_basic_meminfo = true;

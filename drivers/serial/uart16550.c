@@ -1,5 +1,7 @@
 #include "drivers/serial/uart16550.h"
 #include "arch/x86/io.h"
+#include "arch/x86/tsc.h"
+#include "core/lib/spinlock.h"
 
 /* Register offsets from the base port (16550 data sheet). */
 enum {
@@ -72,6 +74,8 @@ unsigned serial_ports(uint16_t *out, unsigned max)
     return n;
 }
 
+static void serial_write_unlocked(const char *text, size_t length_bytes);
+
 static void uart_put_byte(uint16_t io_port, uint8_t byte)
 {
     for (unsigned i = 0; i < TX_POLL_LIMIT; i++)
@@ -80,7 +84,60 @@ static void uart_put_byte(uint16_t io_port, uint8_t byte)
     outb(io_port + UART_DATA, byte);
 }
 
+/* How long a writer waits for the byte lock before writing anyway (a CPU stopped while holding it). */
+#define BYTE_LOCK_SPINS 10000000u
+
+static struct spinlock byte_lock = SPINLOCK_INIT;
+static volatile bool guest_line_open;
+
+void serial_guest_byte(uint16_t io_port, uint8_t byte)
+{
+    bool locked = spin_trylock_bounded(&byte_lock, BYTE_LOCK_SPINS);
+    outb(io_port, byte); /* the guest's driver checked LSR.THRE itself: at once, as on the wire */
+    if (byte == '\n')
+        guest_line_open = false;
+    else if (byte >= ' ' || byte == '\t')
+        guest_line_open = true;
+    if (locked)
+        spin_unlock(&byte_lock);
+}
+
+bool serial_is_console_port(uint16_t io_port)
+{
+    for (unsigned p = 0; p < port_count; p++)
+        if (ports[p] == io_port)
+            return true;
+    return false;
+}
+
+/* Before a line of vmxroot's: the guest's open line gets a bounded time to end, then a newline ends it. */
+static bool wait_for_guest_line(void)
+{
+    if (!guest_line_open)
+        return false;
+    uint64_t deadline = rdtsc() + tsc_from_us(SERIAL_GUEST_LINE_WAIT_US);
+    while (guest_line_open && rdtsc() < deadline)
+        cpu_relax();
+    return guest_line_open;
+}
+
 void serial_write(const char *text, size_t length_bytes)
+{
+    bool break_line = wait_for_guest_line();
+    bool locked = spin_trylock_bounded(&byte_lock, BYTE_LOCK_SPINS);
+    if (break_line && guest_line_open) {
+        for (unsigned p = 0; p < port_count; p++) {
+            uart_put_byte(ports[p], '\r');
+            uart_put_byte(ports[p], '\n');
+        }
+        guest_line_open = false;
+    }
+    serial_write_unlocked(text, length_bytes);
+    if (locked)
+        spin_unlock(&byte_lock);
+}
+
+static void serial_write_unlocked(const char *text, size_t length_bytes)
 {
     if (port_count == 0) {
         for (size_t i = 0; i < length_bytes; i++)
