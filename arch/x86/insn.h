@@ -42,12 +42,6 @@ static inline void cpu_rep_stosb(void *dst, uint8_t value, size_t size_bytes)
     __asm__ volatile("rep stosb" : "+D"(dst), "+c"(size_bytes) : "a"(value) : "memory");
 }
 
-/* REP STOSQ: count 8-byte stores of value (the framebuffer clear, drivers/video/fb_draw.c). */
-static inline void cpu_rep_stosq(void *dst, uint64_t value, size_t count)
-{
-    __asm__ volatile("rep stosq" : "+D"(dst), "+c"(count) : "a"(value) : "memory");
-}
-
 static inline void cpu_rep_movsb(void *dst, const void *src, size_t size_bytes)
 {
     __asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(size_bytes) : : "memory");
