@@ -12,10 +12,23 @@ PYTHON     ?= /usr/bin/python3
 SMP        ?= 4
 CMDLINE    ?=
 
+# Quiet by default: one line per step ("  CC      core/main.c"); `make V=1` shows every command.
+V          ?= 0
+Q           = $(if $(filter 1,$(V)),,@)
+msg         = $(if $(filter 1,$(V)),,@printf '  %-8s %s\n' '$(1)' '$(2)')
+
 KERNEL_DIRS := arch core mm drivers
-KERNEL_C    := $(sort $(shell find $(KERNEL_DIRS) -name '*.c'))
+# arch/x86/asm_defs.c is not linked: it generates the constants the assembly includes.
+ASM_DEFS_C  := arch/x86/asm_defs.c
+ASM_DEFS    := $(BUILD)/gen/asm_defs.inc
+KERNEL_C    := $(filter-out $(ASM_DEFS_C),$(sort $(shell find $(KERNEL_DIRS) -name '*.c')))
 KERNEL_ASM  := $(sort $(shell find $(KERNEL_DIRS) -name '*.asm'))
-KERNEL_OBJS := $(KERNEL_ASM:%.asm=$(BUILD)/kernel/%.asm.o) $(KERNEL_C:%.c=$(BUILD)/kernel/%.o)
+KERNEL_OBJS := $(KERNEL_ASM:%.asm=$(BUILD)/kernel/%.asm.o) $(KERNEL_C:%.c=$(BUILD)/kernel/%.o) \
+               $(BUILD)/kernel/generated/font_console.o
+
+# The screen console's font: a Debian console font (package console-setup-linux), converted at build time.
+FONT_PSF   ?= /usr/share/consolefonts/Lat15-TerminusBold16.psf.gz
+FONT_C     := $(BUILD)/generated/font_console.c
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wno-unused-parameter
@@ -25,32 +38,57 @@ KERNEL_CFLAGS = -target x86_64-unknown-none -std=c11 -Oz -g $(WARNINGS) -I. \
                  -fno-pic -fno-pie -mcmodel=small -fno-omit-frame-pointer \
                  -fstack-protector-strong -mstack-protector-guard=global -fno-asynchronous-unwind-tables \
                  -ffunction-sections -fdata-sections -MMD -MP
-NASM_FLAGS := -f elf64 -g -F dwarf -I arch/x86/
+NASM_FLAGS := -f elf64 -g -F dwarf -I arch/x86/ -I $(BUILD)/gen/
 LDFLAGS    := -nostdlib -static -z max-page-size=4096 --no-dynamic-linker --gc-sections -T arch/x86/boot/linker.ld
 
-.PHONY: all iso clean run run-qemu run-bochs debug test unit fuzz fuzz-smoke lint bench soak deps help
+.PHONY: all iso clean run run-qemu run-bochs debug test test-slow unit compile-fail fuzz fuzz-smoke lint bench soak deps images help include-graph
 all: $(ELF) $(ISO)
 iso: $(ISO)
 
 $(BUILD)/kernel/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC_KERNEL) $(KERNEL_CFLAGS) -c $< -o $@
+	$(call msg,CC,$<)
+	$(Q)$(CC_KERNEL) $(KERNEL_CFLAGS) -c $< -o $@
 
-$(BUILD)/kernel/%.asm.o: %.asm
+$(FONT_C): tools/psf2c.py $(FONT_PSF)
 	@mkdir -p $(dir $@)
-	$(NASM) $(NASM_FLAGS) -MD $(@:.o=.d) -MP $< -o $@
+	$(call msg,FONT,$@)
+	$(Q)$(PYTHON) tools/psf2c.py $(FONT_PSF) $@
+
+$(BUILD)/kernel/generated/font_console.o: $(FONT_C)
+	@mkdir -p $(dir $@)
+	$(call msg,CC,$<)
+	$(Q)$(CC_KERNEL) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(BUILD)/kernel/%.asm.o: %.asm $(ASM_DEFS)
+	@mkdir -p $(dir $@)
+	$(call msg,NASM,$<)
+	$(Q)$(NASM) $(NASM_FLAGS) -MD $(@:.o=.d) -MP $< -o $@
+
+# The asm-offsets way: each DEFINE in asm_defs.c leaves "->NAME value" in the
+# compiler's assembly output; sed turns those into NASM equ lines.
+$(ASM_DEFS): $(ASM_DEFS_C)
+	@mkdir -p $(dir $@)
+	$(call msg,GEN,$@)
+	$(Q)$(CC_KERNEL) $(KERNEL_CFLAGS) -MT $@ -MF $(BUILD)/gen/asm_defs.d -S $< -o $(BUILD)/gen/asm_defs.s
+	$(Q)sed -n 's/^[[:space:]]*\.ascii[[:space:]]*"->\([A-Z0-9_]*\) \([0-9]*\)"$$/\1 equ \2/p' \
+	    $(BUILD)/gen/asm_defs.s > $@.tmp
+	@test -s $@.tmp || { echo "asm_defs.inc came out empty"; exit 1; }
+	$(Q)mv $@.tmp $@
 
 $(ELF): $(KERNEL_OBJS) arch/x86/boot/linker.ld
-	$(LD) $(LDFLAGS) $(KERNEL_OBJS) -o $@
-	grub-file --is-x86-multiboot2 $@
+	$(call msg,LD,$@)
+	$(Q)$(LD) $(LDFLAGS) $(KERNEL_OBJS) -o $@
+	$(Q)grub-file --is-x86-multiboot2 $@
 
 $(ISO): $(ELF) tools/grub.cfg
 	@rm -rf $(BUILD)/isodir && mkdir -p $(BUILD)/isodir/boot/grub
-	cp $(ELF) $(BUILD)/isodir/boot/vmxroot.elf
-	cp tools/grub.cfg $(BUILD)/isodir/boot/grub/grub.cfg
-	grub-mkrescue -o $@ $(BUILD)/isodir 2>$(BUILD)/grub-mkrescue.log || (cat $(BUILD)/grub-mkrescue.log; exit 1)
+	$(call msg,ISO,$@)
+	$(Q)cp $(ELF) $(BUILD)/isodir/boot/vmxroot.elf
+	$(Q)cp tools/grub.cfg $(BUILD)/isodir/boot/grub/grub.cfg
+	$(Q)grub-mkrescue -o $@ $(BUILD)/isodir 2>$(BUILD)/grub-mkrescue.log || (cat $(BUILD)/grub-mkrescue.log; exit 1)
 
--include $(KERNEL_OBJS:.o=.d)
+-include $(KERNEL_OBJS:.o=.d) $(BUILD)/gen/asm_defs.d
 
 # --- host unit tests -------------------------------------------------------
 # Each tests/unit/test_NAME.c names the pure sources it links in one line:
@@ -64,10 +102,25 @@ host_sources = $(shell sed -n 's|^// host-sources: ||p' $(1))
 .SECONDEXPANSION:
 $(BUILD)/host/test_%: tests/unit/test_%.c tests/unit/host_support.c tests/unit/check.h $$(call host_sources,tests/unit/test_%.c)
 	@mkdir -p $(dir $@)
-	$(CC_HOST) $(HOST_CFLAGS) $(filter %.c,$^) -o $@
+	$(call msg,HOSTCC,$@)
+	$(Q)$(CC_HOST) $(HOST_CFLAGS) $(filter %.c,$^) -o $@
 
-unit: $(UNIT_BINS)
+unit: $(UNIT_BINS) compile-fail
 	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; $$t || fail=1; done; exit $$fail
+
+# --- compile-time checks that must refuse ------------------------------------
+# Each tests/compile_fail/NAME.c must fail to compile with the text of its
+# "// expect-error: TEXT" line in the compiler's messages.
+COMPILE_FAIL_SRCS := $(sort $(wildcard tests/compile_fail/*.c))
+
+compile-fail:
+	@mkdir -p $(BUILD)/compile-fail
+	@for f in $(COMPILE_FAIL_SRCS); do \
+	  expect=$$(sed -n 's|^// expect-error: ||p' $$f); log=$(BUILD)/compile-fail/$$(basename $$f .c).log; \
+	  if [ -z "$$expect" ]; then echo "$$f: no '// expect-error:' line"; exit 1; fi; \
+	  if $(CC_HOST) $(HOST_CFLAGS) -fsyntax-only $$f >$$log 2>&1; then echo "$$f compiled: it must not"; exit 1; fi; \
+	  grep -qF -- "$$expect" $$log || { echo "$$f was refused, but not with '$$expect':"; cat $$log; exit 1; }; \
+	done; echo "compile-fail: $(words $(COMPILE_FAIL_SRCS)) misuses refused, each with its message"
 
 # --- fuzzing (libFuzzer) ---------------------------------------------------
 FUZZ_S     ?= 60
@@ -78,7 +131,8 @@ FUZZ_CFLAGS := -std=c11 -g -O1 -I. -DVMXROOT_HOST -DVMXROOT_FUZZ \
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/unit/host_support.c $$(call host_sources,tests/fuzz/fuzz_%.c)
 	@mkdir -p $(dir $@)
-	$(CC_HOST) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@
+	$(call msg,FUZZCC,$@)
+	$(Q)$(CC_HOST) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@
 
 # Runs every harness for FUZZ_S seconds on its corpus; crashes are kept in
 # tests/fuzz/NAME/crashes/ and replayed as regressions by fuzz-smoke.
@@ -97,52 +151,76 @@ fuzz-smoke: fuzz
 deps:
 	@tools/install-deps
 
-test: deps all unit fuzz-smoke lint
-	cd tests && $(PYTHON) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+test: deps all unit fuzz-smoke lint include-graph
+	$(call msg,PYTEST,tests/)
+	$(Q)cd tests && $(PYTHON) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: deps
 	@tools/lint
 
+# Debian's kernel, busybox initramfs and Xen into build/images/ (downloaded, not installed).
+images:
+	@tools/fetch-images
+
+# No circle in the include graph of arch/ core/ mm/ drivers/, and nothing below core/ includes core/.
+include-graph:
+	@$(PYTHON) tools/include-cycles --dot $(BUILD)/include-graph.dot
+
 bench: deps all
-	$(PYTHON) tools/bench.py $(if $(QUICK),--quick)
-	$(PYTHON) tools/bench_guest.py --runs $(if $(QUICK),1,3) --into $(if $(QUICK),build/BENCHMARKS-quick.md,BENCHMARKS.md)
+	$(Q)$(PYTHON) tools/bench.py $(if $(QUICK),--quick)
+
+# The Linux guest boots make test leaves out (2 CPUs, ivy bridge): several minutes each in Bochs.
+test-slow: deps all
+	cd tests && $(PYTHON) -m pytest -q -p no:cacheprovider -m test_slow --test-slow $(PYTEST_ARGS)
 
 soak: deps all
-	cd tests && $(PYTHON) -m pytest -q -p no:cacheprovider -m soak --soak
+	$(Q)cd tests && $(PYTHON) -m pytest -q -p no:cacheprovider -m soak --soak
 
+# GUEST=linux: Debian's kernel as the guest, in Bochs with 2 CPUs (SMP= to change).
 run: deps all
-	$(PYTHON) tools/run.py --best $(if $(STAY),--stay) --cmdline "$(CMDLINE)"
+	$(Q)$(PYTHON) tools/run.py $(if $(filter linux,$(GUEST)),--emulator bochs --guest linux --smp $(if $(filter command line environment,$(origin SMP)),$(SMP),2),--best) $(if $(STAY),--stay) --cmdline "$(CMDLINE)"
 
 run-qemu: deps all
-	$(PYTHON) tools/run.py --emulator qemu --smp $(SMP) $(if $(STAY),--stay) --cmdline "$(CMDLINE)"
+	$(Q)$(PYTHON) tools/run.py --emulator qemu --smp $(SMP) $(if $(STAY),--stay) --cmdline "$(CMDLINE)"
 
 run-bochs: deps all
-	$(PYTHON) tools/run.py --emulator bochs --smp $(SMP) $(if $(STAY),--stay) --cmdline "$(CMDLINE)"
+	$(Q)$(PYTHON) tools/run.py --emulator bochs --smp $(SMP) $(if $(STAY),--stay) --cmdline "$(CMDLINE)"
 
 debug: deps all
-	$(PYTHON) tools/run.py --emulator qemu --smp $(SMP) --gdb --cmdline "$(CMDLINE)"
+	$(Q)$(PYTHON) tools/run.py --emulator qemu --smp $(SMP) --gdb --cmdline "$(CMDLINE)"
 
 clean:
-	rm -rf $(BUILD)
+	$(Q)rm -rf $(BUILD)
 
 help:
-	@echo "make            build build/vmxroot.elf and build/vmxroot.iso"
-	@echo "make run        boot in the best emulator with VMX (QEMU+KVM with vmx, else Bochs), SMP=$(SMP)"
-	@echo "make run-qemu   boot in QEMU (TCG, no VMX); SMP=n CMDLINE='...' STAY=1"
-	@echo "make run-bochs  boot in Bochs (VMX); SMP=n (at most 15)"
-	@echo "make debug      QEMU paused with its gdb stub on :1234; gdb build/vmxroot.elf"
-	@echo "make test       the whole suite: host unit tests, fuzz smoke, lint, boots"
-	@echo "make unit       host unit tests (ASan+UBSan)"
-	@echo "make fuzz       every libFuzzer harness for FUZZ_S seconds (default 60)"
-	@echo "make lint       clang-tidy, cppcheck, gcc -Werror build of host code, clang-format check"
-	@echo "make bench      benchmarks, table into BENCHMARKS.md (QUICK=1 for a short run)"
-	@echo "make soak       50 boots in a row under QEMU -smp 16"
+	@echo "make                build build/vmxroot.elf and build/vmxroot.iso (also: make all)"
+	@echo "make iso            build/vmxroot.iso only (and the ELF it holds)"
+	@echo "make run            boot in the best emulator with VMX (QEMU+KVM with vmx, else Bochs), SMP=$(SMP)"
+	@echo "make run-qemu       boot in QEMU (TCG, no VMX); SMP=n CMDLINE='...' STAY=1"
+	@echo "make run-bochs      boot in Bochs (VMX); SMP=n (at most 15)"
+	@echo "make debug          QEMU paused with its gdb stub on :1234; gdb build/vmxroot.elf"
+	@echo "make test           the whole suite: unit tests, compile-fail, fuzz smoke, lint, include graph, boots"
+	@echo "make unit           host unit tests (ASan+UBSan), then compile-fail"
+	@echo "make compile-fail   the misuses the headers must refuse at compile time (tests/compile_fail/)"
+	@echo "make fuzz           every libFuzzer harness for FUZZ_S seconds (default 60)"
+	@echo "make fuzz-smoke     every harness for 3 s, then its saved crash inputs as regressions"
+	@echo "make lint           clang-tidy, cppcheck, gcc -Werror build of host code, clang-format check"
+	@echo "make include-graph  the kernel's include graph has no circle and no upward include (dot in build/)"
+	@echo "make bench          benchmarks, table into BENCHMARKS.md (QUICK=1 for a short run)"
+	@echo "make soak           50 boots in a row under QEMU -smp 16"
+	@echo "make test-slow      the Linux guest boots make test leaves out (Bochs 2 CPUs, ivy bridge)"
+	@echo "make images         Debian's kernel and a busybox initramfs and Xen 4.17 into build/images/ (tools/fetch-images)"
+	@echo "make run GUEST=linux  Debian's kernel as vmxroot's guest in Bochs with 2 CPUs (SMP=1 for one)"
+	@echo "make deps           install the Debian packages everything needs (tools/install-deps)"
+	@echo "make clean          remove build/"
+	@echo "make help           this list"
+	@echo "Any target: V=1 shows the commands instead of one line per step."
 
 # --- the built-in test guest: a flat image, linked into the kernel as data --
 TEST_GUEST_BIN := $(BUILD)/test_guest/test_guest.bin
 $(TEST_GUEST_BIN): arch/x86/vmx/test_guest/test_guest.nasm
 	@mkdir -p $(dir $@)
-	$(NASM) -f bin -o $@ $<
+	$(Q)$(NASM) -f bin -o $@ $<
 $(BUILD)/kernel/arch/x86/vmx/test_guest/test_guest_blob.asm.o: $(TEST_GUEST_BIN)
 $(BUILD)/kernel/arch/x86/vmx/test_guest/test_guest_blob.asm.o: NASM_FLAGS += -DTEST_GUEST_BIN='"$(TEST_GUEST_BIN)"'
 

@@ -1,8 +1,65 @@
 #include "core/fault_inject.h"
+#include "core/lib/error.h"
 #include "core/lib/log.h"
 #include "core/lib/panic.h"
 #include "arch/x86/smp/ipi.h"
 #include "arch/x86/smp/percpu.h"
+#include "arch/x86/vmx/vmx_inject.h"
+
+/* inject_cpu=, for the hooks (main asks for them once, before any CPU can call one). */
+static uint32_t hook_cpu;
+
+static bool hook_picks_cpu(uint32_t cpu_index) { return cpu_index == hook_cpu; }
+
+static bool hook_feature_locked_off(uint32_t cpu_index)
+{
+    if (cpu_index != hook_cpu)
+        return false;
+    log_info("inject: simulating IA32_FEATURE_CONTROL locked with VMX off on this CPU");
+    return true;
+}
+
+fault_hook_fn fault_inject_hook(const struct boot_options *opts, enum inject_case c)
+{
+    if (opts->inject != c)
+        return NULL;
+    hook_cpu = opts->inject_cpu;
+    switch (c) {
+    case INJECT_FEATURE_LOCKED_OFF:
+        return hook_feature_locked_off;
+    case INJECT_AP_NO_ANSWER:
+    case INJECT_AP_STALL:
+        return hook_picks_cpu;
+    default:
+        return NULL; /* not a hook-point case */
+    }
+}
+
+void fault_inject_vmx_run(const struct boot_options *opts)
+{
+    switch (opts->inject) {
+    case INJECT_VMPTRLD_VMXON:
+        vmx_inject_vmptrld_vmxon();
+        return;
+    case INJECT_VMCLEAR_VMXON:
+        vmx_inject_vmclear_vmxon();
+        return;
+    case INJECT_WRONG_REVISION:
+        vmx_inject_wrong_revision();
+        return;
+    case INJECT_UNALIGNED_VMCS:
+        vmx_inject_unaligned_vmcs();
+        return;
+    case INJECT_BEYOND_PHYS_WIDTH:
+        vmx_inject_beyond_phys_width();
+        return;
+    case INJECT_POOL_EXHAUSTION:
+        vmx_inject_pool_exhaustion();
+        return;
+    default:
+        return; /* not a VMX instruction case */
+    }
+}
 
 /* Each frame holds a page of locals, so the recursion walks down into the guard page quickly. */
 static unsigned overflow_stack(unsigned depth)
@@ -75,8 +132,8 @@ void fault_inject_run(const struct boot_options *opts)
             return;
         }
         log_info("inject: case=ap-panic on cpu%u", target);
-        ipi_call(target, panic_here, NULL); /* does not come back: the panic stops this CPU too */
-        panic("inject=ap-panic: cpu%u did not panic", target);
+        int err = ipi_call(target, panic_here, NULL); /* does not come back: the panic stops this CPU too */
+        panic("inject=ap-panic: cpu%u did not panic (the call returned %s)", target, error_name(err));
     }
     default:
         return;

@@ -7,9 +7,9 @@
 #include "core/lib/log.h"
 #include "arch/x86/smp/ipi.h"
 #include "arch/x86/smp/percpu.h"
-#include "arch/x86/vmx/vmx_cpu.h"
+#include "core/vmx_root.h"
 
-static void leave_vmx(void *unused) { vmx_leave_this_cpu(); }
+static void leave_vmx(void *unused) { vmx_root_leave_this_cpu(); }
 
 void boot_shutdown(enum emulator_exit_status status)
 {
@@ -22,7 +22,7 @@ void boot_shutdown(enum emulator_exit_status status)
             left++;
     }
     if (cpu_table[0] && cpu_table[0]->in_vmx_root) {
-        vmx_leave_this_cpu();
+        vmx_root_leave_this_cpu();
         left++;
     }
     log_info("vmxroot: shutdown: %u CPUs left VMX operation", left);

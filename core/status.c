@@ -3,6 +3,7 @@
 #include "core/lib/log.h"
 #include "core/lib/string.h"
 #include "core/status_area.h"
+#include "core/status_crc32c.h"
 #include "core/status_vcpu.h"
 #include "arch/x86/smp/lapic.h"
 #include "arch/x86/smp/percpu.h"
@@ -22,7 +23,7 @@ static bool booted_by_uefi;
 
 uint64_t status_publish_phys(void) { return page_phys; }
 
-int status_publish_init(uint32_t cpu_count, const struct boot_options *opts, bool uefi)
+void status_publish_init(uint32_t cpu_count, const struct boot_options *opts, bool uefi)
 {
     options = opts;
     booted_by_uefi = uefi;
@@ -31,14 +32,14 @@ int status_publish_init(uint32_t cpu_count, const struct boot_options *opts, boo
     if (err) {
         log_warn("status: %u CPUs need more than %u status pages: going on without a status page", cpu_count,
                  STATUS_MAX_AREA_PAGES);
-        return err;
+        return;
     }
     page_count = size.area_page_count; /* the 1.0 pages and the guest blocks after them */
     err = frames_alloc(page_count, FRAMES_BELOW_4GIB, &page_phys);
     if (err) {
         log_warn("status: no memory for the status page: going on without one");
         page_phys = 0;
-        return err;
+        return;
     }
     for (uint32_t i = 0; i < page_count; i++) {
         uint64_t offset = (uint64_t)i * PAGE_SIZE_BYTES, phys = page_phys + offset;
@@ -49,19 +50,24 @@ int status_publish_init(uint32_t cpu_count, const struct boot_options *opts, boo
         if (err) {
             log_warn("status: cannot map the status page (%s): going on without one", error_name(err));
             page_phys = 0;
-            return err;
+            return;
         }
     }
+    /* The guest blocks' CRC-32C by the SSE4.2 instruction where there is one: it is on the VM-exit path. */
+    status_crc32c_use_instruction(cpuid(1, 0).ecx & CPUID1_ECX_SSE4_2);
     struct status_page *area = (struct status_page *)(uintptr_t)STATUS_WRITER_VIRT;
     err = status_init_area(area, page_phys, cpu_count, STATUS_VCPU_PUBLISH_INTERVAL_US);
     if (err) {
         log_warn("status: cannot set up the status page (%s): going on without one", error_name(err));
         page_phys = 0;
-        return err;
+        return;
     }
     page = area;
-    (void)status_memory_range_add(STATUS_MEMORY_STATUS, page_phys, (uint64_t)page_count * PAGE_SIZE_BYTES);
-    return status_vcpu_publish_init(page); /* without counters the 1.0 part still works */
+    err = status_memory_range_add(STATUS_MEMORY_STATUS, page_phys, (uint64_t)page_count * PAGE_SIZE_BYTES);
+    if (!err)
+        err = status_vcpu_publish_init(page);
+    if (err) /* without the vCPU part the 1.0 pages still work */
+        log_warn("status: no vCPU records on the status page (%s)", error_name(err));
 }
 
 struct status_page *status_publish_page(void) { return page; }
@@ -107,15 +113,17 @@ static void record_vmx_summary(struct status_header *header)
         header->vmx_features |= STATUS_VMX_TRUE_CONTROLS;
 }
 
-/* One CPU's record, inside the sync's batch: no lock, no checksum of its own. */
-static void record_cpu(uint32_t index, struct vmcs_pool *pool)
+/* One CPU's record, inside the sync's batch: no lock, no checksum of its own. 0 or the first refusal. */
+static MUST_CHECK int record_cpu(uint32_t index, struct vmcs_pool *pool)
 {
     struct percpu *cpu = cpu_table[index];
-    status_record_found(page, index, cpu->apic_id, index == 0);
-    status_record_state(page, index, cpu->state, cpu->reason);
-    status_record_vmx(page, index, cpu->vmx_revision_id, cpu->vmx_capable, cpu->in_vmx_root);
-    if (!pool || index >= (uint32_t)pool->cpu_count)
-        return;
+    int err = status_record_found(page, index, cpu->apic_id, index == 0);
+    if (!err)
+        err = status_record_state(page, index, cpu->state, cpu->reason);
+    if (!err)
+        err = status_record_vmx(page, index, cpu->vmx_revision_id, cpu->vmx_capable, cpu->in_vmx_root);
+    if (err || !pool || index >= (uint32_t)pool->cpu_count)
+        return err;
     struct vmcs_pool_cpu_snapshot snapshot;
     vmcs_pool_cpu_snapshot(pool, (int)index, &snapshot);
     struct status_vmcs_counts counts = {
@@ -123,7 +131,9 @@ static void record_cpu(uint32_t index, struct vmcs_pool *pool)
         .active_not_current = snapshot.active_not_current,
         .launched = snapshot.launched,
     };
-    status_record_vmcs_counts(page, index, &counts);
+    err = status_record_vmcs_counts(page, index, &counts);
+    if (err)
+        return err;
     struct status_cpu_counters counters = {
         .vmclear = snapshot.counters.vmclear,
         .vmptrld = snapshot.counters.vmptrld,
@@ -132,7 +142,7 @@ static void record_cpu(uint32_t index, struct vmcs_pool *pool)
     };
     for (uint32_t e = 0; e <= STATUS_VM_ERROR_MAX && e <= VMX_ERROR_MAX; e++)
         counters.vmfail_valid_by_error[e] = snapshot.counters.failures_by_error[e];
-    status_record_counters(page, index, &counters);
+    return status_record_counters(page, index, &counters);
 }
 
 /*
@@ -158,8 +168,8 @@ static void publish(bool with_pool)
         in_vmx += cpu->in_vmx_root;
         if (cpu->memory_bytes > memory_per_cpu)
             memory_per_cpu = cpu->memory_bytes;
-        record_cpu(i, pool);
-        records++;
+        if (record_cpu(i, pool) == 0)
+            records++;
     }
     header->boot_flags = boot_flags();
     header->cpus_found = cpu_count_found;

@@ -14,10 +14,10 @@
 
 /*
  * Allocates and maps the area for cpu_count CPUs (the 1.0 pages, then the
- * memory block and the vCPU records); 0 or an error (then the boot goes on
- * without a page, or without the vCPU part).
+ * memory block and the vCPU records); without memory the boot goes on
+ * without a page, or without the vCPU part (logged).
  */
-int status_publish_init(uint32_t cpu_count, const struct boot_options *opts, bool uefi);
+void status_publish_init(uint32_t cpu_count, const struct boot_options *opts, bool uefi);
 uint64_t status_publish_phys(void);
 /* The writer's view of the area (NULL without a page), for the other status_* publishers. */
 struct status_page *status_publish_page(void);

@@ -4,6 +4,7 @@
  * they were (core/status_page.c); the guest blocks follow them.
  */
 #include "core/status_area.h"
+#include "core/status_crc32c.h"
 #include "core/lib/error.h"
 #include "core/lib/spinlock.h"
 #include "core/lib/string.h"
@@ -41,8 +42,8 @@ uint32_t status_block_checksum(const void *block, uint32_t covered_bytes)
     static const uint8_t zeros[8];
     if (covered_bytes < sizeof zeros)
         return 0;
-    uint32_t crc = status_crc32(0, zeros, sizeof zeros);
-    return status_crc32(crc, (const uint8_t *)block + sizeof zeros, covered_bytes - sizeof zeros);
+    uint32_t crc = status_crc32c(0, zeros, sizeof zeros);
+    return status_crc32c(crc, (const uint8_t *)block + sizeof zeros, covered_bytes - sizeof zeros);
 }
 
 void status_block_write_begin(uint32_t *generation)
@@ -130,47 +131,53 @@ static uint64_t range_end(const struct status_memory_range *range)
     return range->phys + (uint64_t)range->size_pages * PAGE_SIZE_BYTES;
 }
 
-/* Widens ranges[at] to cover [start, end), then swallows the same-owner ranges it now touches. */
-static int merge_at(struct status_memory_block *block, uint32_t at, uint64_t start, uint64_t end)
+static void remove_at(struct status_memory_block *block, uint32_t at)
 {
-    struct status_memory_range *range = &block->ranges[at];
-    uint64_t new_start = start < range->phys ? start : range->phys;
-    uint64_t new_end = end > range_end(range) ? end : range_end(range);
-    uint32_t next = at + 1;
-    while (next < block->count && block->ranges[next].phys <= new_end &&
-           same_owner(&block->ranges[next], range->kind, range->cpu)) {
-        if (range_end(&block->ranges[next]) > new_end)
-            new_end = range_end(&block->ranges[next]);
-        next++;
-    }
-    if ((new_end - new_start) / PAGE_SIZE_BYTES > UINT32_MAX)
-        return E_RANGE;
-    range->phys = new_start;
-    range->size_pages = (uint32_t)((new_end - new_start) / PAGE_SIZE_BYTES);
-    uint32_t swallowed = next - (at + 1);
-    memmove(&block->ranges[at + 1], &block->ranges[next], (block->count - next) * sizeof *range);
-    block->count -= swallowed;
-    return 0;
+    memmove(&block->ranges[at], &block->ranges[at + 1], (block->count - at - 1) * sizeof block->ranges[0]);
+    block->count--;
 }
 
-/* The insertion with the block's generation odd and the lock held. */
+static bool touches(const struct status_memory_range *range, uint64_t start, uint64_t end)
+{
+    return range->phys <= end && range_end(range) >= start;
+}
+
+/*
+ * The insertion with the block's generation odd and the lock held: every
+ * same-owner range that overlaps or touches [start, end) is taken out and
+ * joined to it, and the union goes in at its place by phys. So the ranges of
+ * one owner are always the exact union of what was added, none touching
+ * another, whatever other owners' ranges lie between them.
+ */
 static int insert_locked(struct status_memory_block *block, uint32_t capacity, uint16_t kind, uint16_t cpu,
                          uint64_t start, uint64_t end)
 {
-    uint32_t at = 0;
-    while (at < block->count && block->ranges[at].phys < start)
-        at++;
-    /* A same-owner neighbour on the left that reaches start, or on the right that start..end reaches. */
-    if (at > 0 && range_end(&block->ranges[at - 1]) >= start && same_owner(&block->ranges[at - 1], kind, cpu))
-        return merge_at(block, at - 1, start, end);
-    if (at < block->count && block->ranges[at].phys <= end && same_owner(&block->ranges[at], kind, cpu))
-        return merge_at(block, at, start, end);
+    /* The union first (a wider range may touch one passed over: again until nothing grows), then the removal. */
+    for (bool grew = true; grew;) {
+        grew = false;
+        for (uint32_t i = 0; i < block->count; i++) {
+            const struct status_memory_range *range = &block->ranges[i];
+            if (!same_owner(range, kind, cpu) || !touches(range, start, end))
+                continue;
+            grew = grew || range->phys < start || range_end(range) > end;
+            start = range->phys < start ? range->phys : start;
+            end = range_end(range) > end ? range_end(range) : end;
+        }
+    }
+    if ((end - start) / PAGE_SIZE_BYTES > UINT32_MAX)
+        return E_RANGE;
+    for (uint32_t i = 0; i < block->count;)
+        if (same_owner(&block->ranges[i], kind, cpu) && touches(&block->ranges[i], start, end))
+            remove_at(block, i);
+        else
+            i++;
     if (block->count >= capacity) {
         block->flags |= STATUS_MEMORY_INCOMPLETE;
         return E_NOMEM;
     }
-    if ((end - start) / PAGE_SIZE_BYTES > UINT32_MAX)
-        return E_RANGE;
+    uint32_t at = 0;
+    while (at < block->count && block->ranges[at].phys <= start)
+        at++;
     memmove(&block->ranges[at + 1], &block->ranges[at], (block->count - at) * sizeof block->ranges[0]);
     block->ranges[at] = (struct status_memory_range){
         .phys = start, .size_pages = (uint32_t)((end - start) / PAGE_SIZE_BYTES), .kind = kind, .cpu = cpu
@@ -179,23 +186,53 @@ static int insert_locked(struct status_memory_block *block, uint32_t capacity, u
     return 0;
 }
 
-int status_memory_insert(struct status_page *page, enum status_memory_kind kind, uint32_t cpu, uint64_t phys,
-                         uint64_t size_bytes)
+static bool valid_range(enum status_memory_kind kind, uint64_t phys, uint64_t size_bytes)
+{
+    return size_bytes != 0 && kind != STATUS_MEMORY_NONE && kind < STATUS_MEMORY_KIND_COUNT &&
+           phys + size_bytes >= phys && phys + size_bytes <= UINT64_MAX - PAGE_SIZE_BYTES;
+}
+
+int status_memory_batch_begin(struct status_page *page)
 {
     struct status_memory_block *block = status_memory_block(page);
     if (!block)
         return E_STATE;
-    if (size_bytes == 0 || kind == STATUS_MEMORY_NONE || kind >= STATUS_MEMORY_KIND_COUNT ||
-        phys + size_bytes < phys || phys + size_bytes > UINT64_MAX - PAGE_SIZE_BYTES)
+    spin_lock(&memory_lock);
+    status_block_write_begin(&block->generation);
+    return 0;
+}
+
+int status_memory_insert_batched(struct status_page *page, enum status_memory_kind kind, uint32_t cpu,
+                                 uint64_t phys, uint64_t size_bytes)
+{
+    struct status_memory_block *block = status_memory_block(page);
+    if (!block)
+        return E_STATE;
+    if (!valid_range(kind, phys, size_bytes))
         return E_INVAL;
     /* Rounded out: a guest must not reach any byte of a page that holds some of it. */
     uint64_t start = ALIGN_DOWN(phys, (uint64_t)PAGE_SIZE_BYTES);
     uint64_t end = ALIGN_UP(phys + size_bytes, (uint64_t)PAGE_SIZE_BYTES);
     uint16_t owner = cpu >= STATUS_MEMORY_CPU_NONE ? STATUS_MEMORY_CPU_NONE : (uint16_t)cpu;
-    spin_lock(&memory_lock);
-    status_block_write_begin(&block->generation);
-    int err = insert_locked(block, page->header.memory_range_capacity, (uint16_t)kind, owner, start, end);
+    return insert_locked(block, page->header.memory_range_capacity, (uint16_t)kind, owner, start, end);
+}
+
+void status_memory_batch_end(struct status_page *page)
+{
+    struct status_memory_block *block = status_memory_block(page);
     status_block_write_end(block, memory_block_bytes(block));
     spin_unlock(&memory_lock);
+}
+
+int status_memory_insert(struct status_page *page, enum status_memory_kind kind, uint32_t cpu, uint64_t phys,
+                         uint64_t size_bytes)
+{
+    if (status_memory_block(page) && !valid_range(kind, phys, size_bytes))
+        return E_INVAL; /* refused before the write: the generation does not move */
+    int err = status_memory_batch_begin(page);
+    if (err)
+        return err;
+    err = status_memory_insert_batched(page, kind, cpu, phys, size_bytes);
+    status_memory_batch_end(page);
     return err;
 }

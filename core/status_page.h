@@ -16,7 +16,7 @@
 #define CORE_STATUS_PAGE_H
 
 #include "core/lib/compiler.h"
-#include "core/cpu_state.h"
+#include "arch/x86/smp/cpu_state.h"
 
 /* "VMXROOT\0" read as a little-endian u64. */
 #define STATUS_MAGIC 0x00544f4f52584d56ull
@@ -235,7 +235,7 @@ struct status_cpu_counters {
  * (up to 64 CPUs). Returns E_INVAL for a misaligned page or a page_count
  * of 0 or above STATUS_MAX_PAGES.
  */
-int status_init_pages(struct status_page *page, uint64_t page_phys, uint32_t page_count);
+MUST_CHECK int status_init_pages(struct status_page *page, uint64_t page_phys, uint32_t page_count);
 void status_init(struct status_page *page, uint64_t page_phys);
 /* CPU records the area can hold. */
 uint32_t status_cpu_capacity(const struct status_page *page);
@@ -283,15 +283,15 @@ void status_set_memory_per_cpu(struct status_page *page, uint64_t memory_per_cpu
  * raises record_count to index + 1; the others need it done. E_RANGE for an
  * index beyond the capacity (nothing written), else 0.
  */
-int status_record_found(struct status_page *page, uint32_t index, uint32_t apic_id, bool boot_cpu);
-int status_record_state(struct status_page *page, uint32_t index, enum cpu_state state,
-                        enum cpu_reason reason);
-int status_record_vmx(struct status_page *page, uint32_t index, uint32_t revision_id, bool vmx_capable,
-                      bool in_vmx_root);
-int status_record_vmcs_counts(struct status_page *page, uint32_t index,
-                              const struct status_vmcs_counts *counts);
-int status_record_counters(struct status_page *page, uint32_t index,
-                           const struct status_cpu_counters *counters);
+MUST_CHECK int status_record_found(struct status_page *page, uint32_t index, uint32_t apic_id, bool boot_cpu);
+MUST_CHECK int status_record_state(struct status_page *page, uint32_t index, enum cpu_state state,
+                                   enum cpu_reason reason);
+MUST_CHECK int status_record_vmx(struct status_page *page, uint32_t index, uint32_t revision_id,
+                                 bool vmx_capable, bool in_vmx_root);
+MUST_CHECK int status_record_vmcs_counts(struct status_page *page, uint32_t index,
+                                         const struct status_vmcs_counts *counts);
+MUST_CHECK int status_record_counters(struct status_page *page, uint32_t index,
+                                      const struct status_cpu_counters *counters);
 
 /*
  * Per-CPU setters: each is the matching status_record_*() as a write of its
@@ -299,20 +299,20 @@ int status_record_counters(struct status_page *page, uint32_t index,
  * E_RANGE for an index beyond the capacity (nothing written, no generation
  * step), else 0.
  */
-int status_cpu_found(struct status_page *page, uint32_t index, uint32_t apic_id, bool boot_cpu);
-int status_set_cpu_state(struct status_page *page, uint32_t index, enum cpu_state state,
-                         enum cpu_reason reason);
-int status_set_cpu_vmx(struct status_page *page, uint32_t index, uint32_t revision_id, bool vmx_capable,
-                       bool in_vmx_root);
-int status_set_cpu_vmcs_counts(struct status_page *page, uint32_t index,
-                               const struct status_vmcs_counts *counts);
-int status_set_cpu_counters(struct status_page *page, uint32_t index,
-                            const struct status_cpu_counters *counters);
+MUST_CHECK int status_cpu_found(struct status_page *page, uint32_t index, uint32_t apic_id, bool boot_cpu);
+MUST_CHECK int status_set_cpu_state(struct status_page *page, uint32_t index, enum cpu_state state,
+                                    enum cpu_reason reason);
+MUST_CHECK int status_set_cpu_vmx(struct status_page *page, uint32_t index, uint32_t revision_id,
+                                  bool vmx_capable, bool in_vmx_root);
+MUST_CHECK int status_set_cpu_vmcs_counts(struct status_page *page, uint32_t index,
+                                          const struct status_vmcs_counts *counts);
+MUST_CHECK int status_set_cpu_counters(struct status_page *page, uint32_t index,
+                                       const struct status_cpu_counters *counters);
 /* One-step counters, for callers that do not keep their own. */
-int status_count_vmclear(struct status_page *page, uint32_t index);
-int status_count_vmptrld(struct status_page *page, uint32_t index, bool skipped);
-int status_count_vmfail_invalid(struct status_page *page, uint32_t index);
-int status_count_vmfail_valid(struct status_page *page, uint32_t index, uint32_t error_number);
+MUST_CHECK int status_count_vmclear(struct status_page *page, uint32_t index);
+MUST_CHECK int status_count_vmptrld(struct status_page *page, uint32_t index, bool skipped);
+MUST_CHECK int status_count_vmfail_invalid(struct status_page *page, uint32_t index);
+MUST_CHECK int status_count_vmfail_valid(struct status_page *page, uint32_t index, uint32_t error_number);
 
 /* The 4-bit count of VMfailValid with error_number (0..28) in a record. */
 uint32_t status_vm_error_count(const struct status_cpu_record *record, uint32_t error_number);

@@ -29,7 +29,8 @@ static struct status_cpu_record *cpu_write_begin(struct status_page *page, uint3
 }
 
 /* The record of a batch write: E_RANGE beyond the capacity, E_STATE outside begin/end. */
-static int batch_record(struct status_page *page, uint32_t index, struct status_cpu_record **record_out)
+static MUST_CHECK int batch_record(struct status_page *page, uint32_t index,
+                                   struct status_cpu_record **record_out)
 {
     *record_out = status_cpu_record(page, index);
     if (!*record_out)
@@ -140,9 +141,10 @@ int status_cpu_found(struct status_page *page, uint32_t index, uint32_t apic_id,
 {
     if (!cpu_write_begin(page, index))
         return E_RANGE;
-    status_record_found(page, index, apic_id, boot_cpu);
+    int err =
+        status_record_found(page, index, apic_id, boot_cpu); /* inside the write just begun: cannot fail */
     status_write_end(page);
-    return 0;
+    return err;
 }
 
 int status_set_cpu_state(struct status_page *page, uint32_t index, enum cpu_state state,
@@ -150,9 +152,9 @@ int status_set_cpu_state(struct status_page *page, uint32_t index, enum cpu_stat
 {
     if (!cpu_write_begin(page, index))
         return E_RANGE;
-    status_record_state(page, index, state, reason);
+    int err = status_record_state(page, index, state, reason); /* inside the write just begun: cannot fail */
     status_write_end(page);
-    return 0;
+    return err;
 }
 
 int status_set_cpu_vmx(struct status_page *page, uint32_t index, uint32_t revision_id, bool vmx_capable,
@@ -160,9 +162,10 @@ int status_set_cpu_vmx(struct status_page *page, uint32_t index, uint32_t revisi
 {
     if (!cpu_write_begin(page, index))
         return E_RANGE;
-    status_record_vmx(page, index, revision_id, vmx_capable, in_vmx_root);
+    int err = status_record_vmx(page, index, revision_id, vmx_capable,
+                                in_vmx_root); /* inside the write just begun: cannot fail */
     status_write_end(page);
-    return 0;
+    return err;
 }
 
 int status_set_cpu_vmcs_counts(struct status_page *page, uint32_t index,
@@ -170,9 +173,9 @@ int status_set_cpu_vmcs_counts(struct status_page *page, uint32_t index,
 {
     if (!cpu_write_begin(page, index))
         return E_RANGE;
-    status_record_vmcs_counts(page, index, counts);
+    int err = status_record_vmcs_counts(page, index, counts); /* inside the write just begun: cannot fail */
     status_write_end(page);
-    return 0;
+    return err;
 }
 
 int status_set_cpu_counters(struct status_page *page, uint32_t index,
@@ -180,9 +183,9 @@ int status_set_cpu_counters(struct status_page *page, uint32_t index,
 {
     if (!cpu_write_begin(page, index))
         return E_RANGE;
-    status_record_counters(page, index, counters);
+    int err = status_record_counters(page, index, counters); /* inside the write just begun: cannot fail */
     status_write_end(page);
-    return 0;
+    return err;
 }
 
 int status_count_vmclear(struct status_page *page, uint32_t index)

@@ -23,8 +23,7 @@ const char *mem_type_name(uint32_t type)
     }
 }
 
-/* Higher wins an overlap. An unknown type counts as reserved. */
-static int type_strictness(uint32_t type)
+unsigned mem_type_strictness(uint32_t type)
 {
     switch (type) {
     case MEM_USABLE:
@@ -105,7 +104,7 @@ size_t mem_regions_normalize(struct mem_region *regions, size_t count, size_t ca
         } else if (b->type == a->type) {
             a->length_bytes = (b_end > a_end ? b_end : a_end) - a->base_phys;
             remove_at(regions, &count, i + 1);
-        } else if (type_strictness(a->type) >= type_strictness(b->type)) {
+        } else if (mem_type_strictness(a->type) >= mem_type_strictness(b->type)) {
             /* a wins: b keeps only what sticks out past a. */
             struct mem_region rest = *b;
             remove_at(regions, &count, i + 1);

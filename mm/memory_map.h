@@ -25,6 +25,8 @@ struct mem_region {
 
 /* "usable", "reserved", "acpi-reclaimable", "acpi-nvs", "bad", "?" */
 const char *mem_type_name(uint32_t type);
+/* Which type wins an overlap: the higher (bad > reserved > acpi-nvs > acpi-reclaimable > usable); unknown = reserved. */
+unsigned mem_type_strictness(uint32_t type);
 
 /*
  * Sorts regions by address, merges touching regions of the same type and

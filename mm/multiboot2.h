@@ -12,8 +12,7 @@
 #define MM_MULTIBOOT2_H
 
 #include "core/lib/compiler.h"
-#include "core/cmdline.h"
-#include "mm/memory_map.h"
+#include "mm/boot_info.h"
 
 /* What the loader leaves in EAX ("Machine state"). */
 #define MULTIBOOT2_BOOTLOADER_MAGIC 0x36d76289u
@@ -33,66 +32,10 @@ enum multiboot2_tag_type {
     MB2_TAG_EFI64_SYSTEM_TABLE = 12,
     MB2_TAG_ACPI_OLD = 14,
     MB2_TAG_ACPI_NEW = 15,
+    MB2_TAG_FRAMEBUFFER = 8,
     MB2_TAG_EFI_MMAP = 17,
     MB2_TAG_EFI_BOOT_SERVICES = 18,
     MB2_TAG_LOAD_BASE = 21,
-};
-
-#define BOOT_INFO_CMDLINE_BYTES CMDLINE_MAX_BYTES /* with the NUL */
-#define BOOT_INFO_LOADER_NAME_BYTES 64            /* with the NUL */
-#define BOOT_INFO_MAX_REGIONS 128
-#define BOOT_INFO_MAX_MODULES 16
-#define BOOT_INFO_RSDP_V1_BYTES 20 /* ACPI 1.0 RSDP */
-#define BOOT_INFO_RSDP_V2_BYTES 36 /* ACPI 2.0+ RSDP (XSDT address, extended checksum) */
-
-enum boot_memory_map_source {
-    BOOT_MMAP_NONE = 0,
-    BOOT_MMAP_LEGACY = 6, /* tag 6: BIOS E820 as GRUB copied it */
-    BOOT_MMAP_EFI = 17,   /* tag 17: the UEFI memory map, converted */
-};
-
-struct boot_module {
-    uint64_t start_phys;
-    uint64_t end_phys; /* exclusive, as the spec's mod_end */
-};
-
-struct boot_info {
-    /* The info block itself, to be kept out of the frame allocator. */
-    uint64_t info_phys;
-    uint32_t info_size_bytes;
-
-    bool has_cmdline;
-    bool cmdline_truncated; /* longer than BOOT_INFO_CMDLINE_BYTES - 1: the rest is dropped */
-    char cmdline[BOOT_INFO_CMDLINE_BYTES];
-    bool loader_name_truncated;
-    char loader_name[BOOT_INFO_LOADER_NAME_BYTES];
-
-    bool has_basic_meminfo; /* tag 4 */
-    uint32_t mem_lower_kib; /* RAM from 0, at most 640 */
-    uint32_t mem_upper_kib; /* RAM from 1 MiB to the first hole */
-
-    enum boot_memory_map_source memory_map_source;
-    bool regions_overflow; /* the map had more entries than fit: the rest is not used */
-    uint32_t region_count;
-    struct mem_region regions[BOOT_INFO_MAX_REGIONS];
-
-    /* ACPI RSDP copies; checksums are checked by the ACPI code, not here. */
-    bool has_rsdp_v1;            /* tag 14 */
-    bool has_rsdp_v2;            /* tag 15 */
-    uint32_t rsdp_v2_size_bytes; /* bytes copied from tag 15, at most 36 */
-    uint8_t rsdp_v1[BOOT_INFO_RSDP_V1_BYTES];
-    uint8_t rsdp_v2[BOOT_INFO_RSDP_V2_BYTES];
-
-    bool modules_overflow;
-    uint32_t module_count;
-    struct boot_module modules[BOOT_INFO_MAX_MODULES];
-
-    bool efi_system_table_present; /* tag 11 or 12 */
-    uint64_t efi_system_table_phys;
-    bool efi_mmap_present;             /* tag 17 */
-    bool efi_boot_services_not_exited; /* tag 18: firmware still owns boot-services memory */
-    bool has_load_base;                /* tag 21 */
-    uint64_t load_base_phys;
 };
 
 /*
@@ -102,7 +45,8 @@ struct boot_info {
  * line saying what was wrong: E_INVAL (magic, alignment, a malformed tag),
  * E_RANGE (a size running past the block or past the limits).
  */
-int multiboot2_parse(uint32_t magic, const void *info, size_t available_bytes, struct boot_info *out);
+MUST_CHECK int multiboot2_parse(uint32_t magic, const void *info, size_t available_bytes,
+                                struct boot_info *out);
 
 /* Sorts and merges out->regions (mem_regions_normalize); sets regions_overflow if pieces were dropped. */
 void boot_info_normalize_regions(struct boot_info *info);

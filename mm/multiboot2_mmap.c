@@ -5,7 +5,7 @@
  * come: UEFI maps hold many small pieces and the array has 128 slots.
  */
 #include "mm/multiboot2_mmap.h"
-#include "mm/multiboot2.h"
+#include "mm/boot_info.h"
 #include "core/lib/error.h"
 #include "core/lib/log.h"
 

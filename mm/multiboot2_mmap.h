@@ -27,12 +27,19 @@ static inline uint64_t mb2_read_u64(const uint8_t *p)
 }
 
 /* Tag 6 ("Memory map"), size bytes at tag. 0, or E_INVAL for an entry_size below 24. */
-int multiboot2_convert_legacy_map(const uint8_t *tag, uint32_t size, struct boot_info *out);
+MUST_CHECK int multiboot2_convert_legacy_map(const uint8_t *tag, uint32_t size, struct boot_info *out);
 
 /*
  * Tag 17 ("EFI memory map"). Converts with out->efi_boot_services_not_exited
  * already known. 0, or E_INVAL for a descriptor_size below 40.
  */
-int multiboot2_convert_efi_map(const uint8_t *tag, uint32_t size, struct boot_info *out);
+MUST_CHECK int multiboot2_convert_efi_map(const uint8_t *tag, uint32_t size, struct boot_info *out);
+
+/*
+ * Tag 8 ("Framebuffer info"), size bytes at tag (at least its 32-byte fixed
+ * part). Fills out->framebuffer for a linear RGB or EGA text framebuffer whose
+ * geometry adds up; anything else is named in a warning and left unused.
+ */
+void multiboot2_take_framebuffer(const uint8_t *tag, uint32_t size, struct boot_info *out);
 
 #endif

@@ -1,4 +1,5 @@
 #include "mm/paging.h"
+#include "arch/x86/insn.h"
 #include "mm/frames.h"
 #include "core/lib/error.h"
 #include "core/lib/log.h"
@@ -51,7 +52,7 @@ static uint64_t *walk(uint64_t virt, int target_level, bool create)
 }
 
 /* Replaces the 2 MiB page holding virt by 512 4 KiB pages with the same flags. */
-static int split_large_page(uint64_t virt)
+static MUST_CHECK int split_large_page(uint64_t virt)
 {
     uint64_t *pd_entry = walk(virt, 2, true);
     if (!pd_entry)
@@ -72,7 +73,7 @@ static int split_large_page(uint64_t virt)
 static void flush_page(uint64_t virt)
 {
     if (root_table && read_cr3() == (uint64_t)(uintptr_t)root_table)
-        __asm__ volatile("invlpg (%0)" ::"r"(virt) : "memory");
+        cpu_invlpg(virt);
 }
 
 int paging_set_page_flags(uint64_t virt, uint64_t flags)
@@ -102,6 +103,29 @@ int paging_map_alias(uint64_t virt, uint64_t phys, uint64_t flags)
 
 uint64_t paging_no_execute_flag(void) { return no_execute; }
 
+/*
+ * The power-on PAT is WB, WT, UC-, UC, WB, WT, UC-, UC; the kernel's own pages
+ * use only entries 0-3 (the PAT bit is never set), so entry 4 becomes WC.
+ */
+#define PAT_KERNEL 0x0007040100070406ull
+#define PTE_CACHE_UNCACHED (PTE_CACHE_DISABLE | PTE_WRITE_THROUGH) /* PAT entry 3: UC */
+#define PTE_CACHE_WRITE_COMBINING PTE_PAT_4K                       /* PAT entry 4: WC */
+
+void paging_load_pat(void) { wrmsr(MSR_IA32_PAT, PAT_KERNEL); }
+
+int paging_map_mmio(uint64_t phys, uint64_t size_bytes, enum paging_cache cache)
+{
+    uint64_t flags = PTE_PRESENT | PTE_WRITABLE | no_execute;
+    flags |= cache == PAGING_WRITE_COMBINING ? PTE_CACHE_WRITE_COMBINING : PTE_CACHE_UNCACHED;
+    uint64_t end = ALIGN_UP(phys + size_bytes, PAGE_SIZE_BYTES);
+    for (uint64_t page = ALIGN_DOWN(phys, PAGE_SIZE_BYTES); page < end; page += PAGE_SIZE_BYTES) {
+        int err = paging_set_page_flags(page, flags);
+        if (err)
+            return err;
+    }
+    return 0;
+}
+
 int paging_unmap_page(uint64_t virt) { return paging_set_page_flags(virt, 0); }
 
 uint64_t paging_lookup_flags(uint64_t virt)
@@ -117,7 +141,7 @@ uint64_t paging_lookup_flags(uint64_t virt)
 
 uint64_t paging_root_phys(void) { return (uint64_t)(uintptr_t)root_table; }
 
-static int map_range_large(uint64_t start, uint64_t end, uint64_t flags)
+static MUST_CHECK int map_range_large(uint64_t start, uint64_t end, uint64_t flags)
 {
     for (uint64_t virt = start; virt < end; virt += LARGE_PAGE_BYTES) {
         uint64_t *pd_entry = walk(virt, 2, true);
@@ -128,7 +152,7 @@ static int map_range_large(uint64_t start, uint64_t end, uint64_t flags)
     return 0;
 }
 
-static int map_kernel_image(void)
+static MUST_CHECK int map_kernel_image(void)
 {
     uint64_t text = (uint64_t)(uintptr_t)kernel_image_start, rodata = (uint64_t)(uintptr_t)kernel_text_end;
     uint64_t data = (uint64_t)(uintptr_t)kernel_rodata_end, end = (uint64_t)(uintptr_t)kernel_image_end;
@@ -154,6 +178,7 @@ static int map_kernel_image(void)
 int paging_init(uint64_t ram_end_phys)
 {
     no_execute = (rdmsr(MSR_EFER) & EFER_NXE) ? PTE_NO_EXECUTE : 0;
+    paging_load_pat();
     root_table = new_table();
     if (!root_table)
         return E_NOMEM;

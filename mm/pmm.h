@@ -73,14 +73,14 @@ void pmm_init_with_capacity(struct pmm *p, uint32_t range_capacity);
  * (free or allocated) stay as they are. 0, or E_NOMEM when the span
  * tables could overflow (nothing added).
  */
-int pmm_add_usable(struct pmm *p, uint64_t base_phys, uint64_t length_bytes);
+MUST_CHECK int pmm_add_usable(struct pmm *p, uint64_t base_phys, uint64_t length_bytes);
 
 /*
  * Takes [base, base + length) away for good, edges rounded outward to 4 KiB:
  * its frames are neither handed out nor accepted by pmm_free. Meant for
  * start-up, after the usable ranges are added. 0, or E_NOMEM (nothing changed).
  */
-int pmm_reserve(struct pmm *p, uint64_t base_phys, uint64_t length_bytes);
+MUST_CHECK int pmm_reserve(struct pmm *p, uint64_t base_phys, uint64_t length_bytes);
 
 /*
  * A run of frame_count contiguous frames starting at a multiple of
@@ -88,10 +88,11 @@ int pmm_reserve(struct pmm *p, uint64_t base_phys, uint64_t length_bytes);
  * the limits flags set. 0 and *phys_out, or E_INVAL (bad argument) or
  * E_NOMEM (no such run).
  */
-int pmm_alloc(struct pmm *p, size_t frame_count, uint64_t align_bytes, unsigned flags, uint64_t *phys_out);
+MUST_CHECK int pmm_alloc(struct pmm *p, size_t frame_count, uint64_t align_bytes, unsigned flags,
+                         uint64_t *phys_out);
 
 /* Gives back frame_count frames at phys. 0, E_INVAL (not allocated: logged), E_NOMEM (span table full). */
-int pmm_free(struct pmm *p, uint64_t phys, size_t frame_count);
+MUST_CHECK int pmm_free(struct pmm *p, uint64_t phys, size_t frame_count);
 
 /*
  * Builds the allocator from a parsed memory map: every usable region, then
@@ -99,8 +100,21 @@ int pmm_free(struct pmm *p, uint64_t phys, size_t frame_count);
  * info block and the modules named in *info, then reserved[0..reserved_count)
  * (the kernel image and anything else the caller keeps). 0 or E_NOMEM.
  */
-int pmm_init_from_boot_info(struct pmm *p, const struct boot_info *info, const struct pmm_range *reserved,
-                            size_t reserved_count);
+MUST_CHECK int pmm_init_from_boot_info(struct pmm *p, const struct boot_info *info,
+                                       const struct pmm_range *reserved, size_t reserved_count);
+
+/*
+ * vmxroot's memory in one place: keeps, of the free frames at or above
+ * 1 MiB, only one run of region_bytes (4 KiB multiple) at the top of the
+ * highest free span below limit_phys that holds it, aligned down to
+ * 2 MiB where the span allows (so EPT can use large pages around it), and
+ * takes every other free frame at or above 1 MiB away for good (it becomes
+ * the guest's). Frames below 1 MiB stay as they are (the AP trampoline).
+ * Meant for start-up, before any allocation above 1 MiB. 0 and *region,
+ * E_INVAL (region_bytes 0 or unaligned) or E_NOMEM (no free span holds it;
+ * nothing changed).
+ */
+int pmm_carve_top(struct pmm *p, uint64_t region_bytes, uint64_t limit_phys, struct pmm_span *region);
 
 void pmm_get_stats(const struct pmm *p, struct pmm_stats *out);
 static inline uint64_t pmm_free_bytes(const struct pmm *p) { return p->free_bytes; }

@@ -4,29 +4,17 @@ Pages are built from the layout table of the doc (not from the tool's own table)
 checked against the document. build_area() makes the 1.0 part (header and CPU records);
 build_guest_area() adds the version 1.1 guest blocks (memory block, vCPU records) after it.
 """
-import importlib.machinery
-import importlib.util
 import json
 import random
 import re
-import subprocess
-import sys
 import zlib
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-TOOL = REPO / "tools" / "vmxroot-status"
+from helpers import run_status_tool
+from vmxboot import REPO
+
 DOC = REPO / "docs" / "status-page.md"
 
 EXIT_OK, EXIT_OTHER, EXIT_NOT_FOUND, EXIT_TORN, EXIT_CHECKSUM, EXIT_MAJOR = 0, 1, 2, 3, 4, 5
-
-
-def load_tool():
-    loader = importlib.machinery.SourceFileLoader("vmxroot_status", str(TOOL))
-    spec = importlib.util.spec_from_loader("vmxroot_status", loader)
-    module = importlib.util.module_from_spec(spec)
-    loader.exec_module(module)
-    return module
 
 
 def doc_layout():
@@ -102,14 +90,8 @@ FOUR_CPUS = [
 ]
 
 
-def run_tool(*args, timeout=60):
-    proc = subprocess.run([sys.executable, str(TOOL), *map(str, args)], stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, text=True, timeout=timeout)
-    return proc
-
-
 def decode_json(*args):
-    proc = run_tool(*args, "--json")
+    proc = run_status_tool(*args, "--json")
     assert proc.returncode == EXIT_OK, proc.stderr
     return json.loads(proc.stdout)
 
@@ -128,9 +110,19 @@ def put_bytes(area, base, region, name, data):
     area[base + offset:base + offset + size] = bytes(data).ljust(size, b"\0")[:size]
 
 
+def crc32c(data):
+    """CRC-32C as docs/status-page.md defines it, bit by bit (the tool uses a table: they must agree)."""
+    crc = 0xFFFFFFFF
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ (0x82F63B78 if crc & 1 else 0)
+    return crc ^ 0xFFFFFFFF
+
+
 def block_checksum(block):
-    """CRC-32 of a guest block with its first 8 bytes (generation, checksum) read as zero."""
-    return zlib.crc32(bytes(8) + bytes(block[8:]))
+    """CRC-32C of a guest block with its first 8 bytes (generation, checksum) read as zero."""
+    return crc32c(bytes(8) + bytes(block[8:]))
 
 
 def vcpu_record(index, state=1, reason=0, text="", exits=(), other=0, last=None, failure=None, generation=2,

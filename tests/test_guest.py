@@ -16,7 +16,7 @@ import re
 
 import pytest
 
-from emulators import assert_ready, boot
+from vmxboot import assert_ready, boot
 
 GUEST_RE = re.compile(r"^cpu(\d+): guest: cpu(\d+) result=(PASS|FAIL) (.*)$")
 SUMMARY_RE = re.compile(r"^cpu0: vmxroot: guests passed=(\d+)/(\d+) exits=(\d+)(.*)$")
@@ -200,7 +200,7 @@ def status_json(result):
     import json
     import subprocess
     import sys
-    from emulators import REPO
+    from vmxboot import REPO
     proc = subprocess.run([sys.executable, str(REPO / "tools" / "vmxroot-status"), "--serial-log",
                            str(result.log_path), "--json"], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr + result.describe()

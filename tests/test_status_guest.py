@@ -16,8 +16,8 @@ import time
 
 import pytest
 
-from status_pages import (EXIT_NOT_FOUND, EXIT_OK, EXIT_OTHER, EXIT_TORN, FOUR_CPUS, REPO, build_area,
-                          build_guest_area, decode_json, guest_layout, load_tool, run_tool, seal, vcpu_record)
+from helpers import load_status_tool, run_status_tool
+from status_pages import (EXIT_NOT_FOUND, EXIT_OK, EXIT_OTHER, EXIT_TORN, FOUR_CPUS, REPO, build_area, build_guest_area, decode_json, guest_layout, seal, vcpu_record)
 
 # The last commit of tools/vmxroot-status that read version 1.0 only: the "older minor" reader.
 TOOL_1_0_COMMIT = "77d6edb"
@@ -75,7 +75,7 @@ def test_memory_ranges_decode(tmp_path):
 
 
 def test_table_shows_vcpus_and_memory(tmp_path):
-    proc = run_tool("--dump", guest_dump(tmp_path))
+    proc = run_status_tool("--dump", guest_dump(tmp_path))
     assert proc.returncode == EXIT_OK, proc.stderr
     out = proc.stdout
     assert "CPUID x120, I/O instruction x40, RDMSR x3" in out
@@ -97,10 +97,10 @@ def test_torn_vcpu_record_in_a_static_dump(tmp_path, damage):
         area[base] |= 1
     else:
         area[base + 40] ^= 0x10  # a count changed after the checksum was taken
-    proc = run_tool("--dump", guest_dump(tmp_path, area))
+    proc = run_status_tool("--dump", guest_dump(tmp_path, area))
     assert proc.returncode == EXIT_TORN and "vcpu1" in proc.stderr
     assert "stopped TORN" in proc.stdout or "TORN" in proc.stdout  # shown, and marked
-    status = json.loads(run_tool("--dump", guest_dump(tmp_path, area), "--json").stdout)
+    status = json.loads(run_status_tool("--dump", guest_dump(tmp_path, area), "--json").stdout)
     assert status["torn"] == ["vcpu1"] and status["vcpus"][0]["consistent"]
 
 
@@ -172,6 +172,24 @@ def test_devmem_with_the_address_from_the_cmdline(devmem):
     assert len(status["vcpus"]) == 4 and status["vcpus"][0]["exit_count_total"] == 163
 
 
+def test_a_copy_of_the_tool_runs_on_its_own(devmem, tmp_path):
+    """What a person copies into a guest: the script and its folder of modules, nothing else."""
+    mem, cmdline = devmem
+    guest = tmp_path / "guest"
+    guest.mkdir()
+    (guest / "vmxroot-status").write_text((REPO / "tools" / "vmxroot-status").read_text())
+    (guest / "vmxroot_status").mkdir()
+    for module in (REPO / "tools" / "vmxroot_status").glob("*.py"):
+        (guest / "vmxroot_status" / module.name).write_text(module.read_text())
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "vmxroot-status").symlink_to(guest / "vmxroot-status")
+    proc = subprocess.run([sys.executable, str(tmp_path / "bin" / "vmxroot-status"), "--devmem", str(mem),
+                           "--cmdline", str(cmdline), "--json"], cwd=str(tmp_path), stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True, env={"PATH": os.environ.get("PATH", "")})
+    assert proc.returncode == EXIT_OK, proc.stderr
+    assert json.loads(proc.stdout)["vcpus"][0]["exit_count_total"] == 163
+
+
 def test_devmem_paths_from_the_environment(devmem):
     mem, cmdline = devmem
     env = dict(os.environ, VMXROOT_STATUS_DEVMEM=str(mem), VMXROOT_STATUS_CMDLINE=str(cmdline))
@@ -185,15 +203,15 @@ def test_devmem_errors(devmem, tmp_path):
     mem, cmdline = devmem
     plain = tmp_path / "plain-cmdline"
     plain.write_text("root=/dev/vda1 vmxroot.status_pagex=0x1f000\n")
-    proc = run_tool("--devmem", mem, "--cmdline", plain)
+    proc = run_status_tool("--devmem", mem, "--cmdline", plain)
     assert proc.returncode == EXIT_NOT_FOUND and "vmxroot.status_page=0x" in proc.stderr
-    proc = run_tool("--devmem", mem, "--address", "0x40000")
+    proc = run_status_tool("--devmem", mem, "--address", "0x40000")
     assert proc.returncode == EXIT_NOT_FOUND and "wrong --address" in proc.stderr
-    proc = run_tool("--devmem", mem, "--address", "0x1fff00")  # 256 bytes before the end of the file
+    proc = run_status_tool("--devmem", mem, "--address", "0x1fff00")  # 256 bytes before the end of the file
     assert proc.returncode == EXIT_NOT_FOUND and "ends" in proc.stderr
-    proc = run_tool("--devmem", tmp_path / "no-such-mem", "--address", "0x1f000")
+    proc = run_status_tool("--devmem", tmp_path / "no-such-mem", "--address", "0x1f000")
     assert proc.returncode == EXIT_OTHER and "run as root" in proc.stderr
-    assert run_tool("--devmem", mem, "--address", "0x1f000", "--qmp", "x").returncode == EXIT_OTHER
+    assert run_status_tool("--devmem", mem, "--address", "0x1f000", "--qmp", "x").returncode == EXIT_OTHER
 
 
 def rewrite(path, offset, data, delay_s=0.0):
@@ -215,7 +233,7 @@ def test_devmem_retries_a_torn_vcpu_record(devmem):
     torn = bytearray(RUNNING)
     torn[0] |= 1  # its writer is inside
     rewrite(mem, where, torn).join()
-    proc = run_tool("--devmem", mem, "--cmdline", cmdline)
+    proc = run_status_tool("--devmem", mem, "--cmdline", cmdline)
     assert proc.returncode == EXIT_TORN and "vcpu0 stayed torn" in proc.stderr
     fixed = rewrite(mem, where, vcpu_record(0, state=2, reason=12, exits=[(10, 121)], generation=4), delay_s=0.3)
     status = decode_json("--devmem", mem, "--cmdline", cmdline)
@@ -242,7 +260,7 @@ def test_watch_gives_exits_per_second_by_reason_and_cpu(devmem):
     writer = threading.Thread(target=guest_runs)
     writer.start()
     try:
-        proc = run_tool("--devmem", mem, "--cmdline", cmdline, "--watch", "--interval", "0.4", "--watch-seconds",
+        proc = run_status_tool("--devmem", mem, "--cmdline", cmdline, "--watch", "--interval", "0.4", "--watch-seconds",
                         "1.9", "--json")
     finally:
         stop.set()
@@ -264,7 +282,7 @@ def test_watch_gives_exits_per_second_by_reason_and_cpu(devmem):
 
 def test_watch_table_view(tmp_path):
     dump = guest_dump(tmp_path)
-    proc = run_tool("--dump", dump, "--watch", "--interval", "0.2", "--watch-seconds", "0.5")
+    proc = run_status_tool("--dump", dump, "--watch", "--interval", "0.2", "--watch-seconds", "0.5")
     assert proc.returncode == EXIT_OK, proc.stderr
     assert proc.stdout.count("vmxroot exits: 4 vCPUs") >= 2
     assert proc.stdout.count("first read") == 1 and "s since the last read" in proc.stdout
@@ -275,7 +293,7 @@ def test_watch_table_view(tmp_path):
 
 
 def test_watch_rates_survive_a_counter_wrapping(tmp_path):
-    tool = load_tool()
+    tool = load_status_tool()
     before = {"vcpus": [{"index": 0, "exits": [{"reason": 10, "count": 0xFFFFFFF0}], "exit_count_other": 0}]}
     after = {"vcpus": [{"index": 0, "exits": [{"reason": 10, "count": 0x10}], "exit_count_other": 0}]}
     (_, by_reason), = tool.exit_rates(before, after, 2.0)
@@ -303,8 +321,15 @@ def test_exit_reason_names_are_the_kernels(tmp_path):
     for line in subprocess.run([str(binary)], stdout=subprocess.PIPE, text=True, check=True).stdout.splitlines():
         number, name = line.split("\t", 1)
         kernel[int(number)] = name
-    tool = load_tool().EXIT_REASONS
+    tool = load_status_tool().EXIT_REASONS
     for number, name in tool.items():
         assert kernel[number] == name, "exit reason %d" % number
     unknown = kernel[127]  # what the kernel says for a number the SDM does not define
     assert {n for n, name in kernel.items() if name and name != unknown} == set(tool)
+
+
+def test_the_guest_blocks_checksum_is_crc32c():
+    from status_pages import crc32c
+    tool = load_status_tool()
+    assert crc32c(b"123456789") == tool.crc32c(b"123456789") == 0xE3069283
+    assert crc32c(bytes(32)) == tool.crc32c(bytes(32)) == 0x8A9136AA  # RFC 3720, B.4

@@ -1,4 +1,4 @@
-"""tools/vmxroot-status on the host, no emulator (issue 5).
+"""tools/vmxroot-status on the host, no emulator.
 
 Pages are built here from the layout table in docs/status-page.md (not from the tool's own table), so
 the tool is checked against the document; the tool's table is checked against the document too, and
@@ -16,15 +16,15 @@ import zlib
 
 import pytest
 
-from status_pages import (EXIT_CHECKSUM, EXIT_MAJOR, EXIT_NOT_FOUND, EXIT_OK, EXIT_OTHER, EXIT_TORN, FOUR_CPUS, REPO,
-                          build_area, decode_json, doc_layout, doc_name_table, load_tool, random_memory, run_tool)
+from helpers import load_status_tool, run_status_tool
+from status_pages import (EXIT_CHECKSUM, EXIT_MAJOR, EXIT_NOT_FOUND, EXIT_OK, EXIT_OTHER, EXIT_TORN, FOUR_CPUS, REPO, build_area, decode_json, doc_layout, doc_name_table, random_memory)
 
 
 # --- the layout: one table in the doc, the C header and the tool follow it ----------------
 
 
 def test_tool_layout_is_the_doc_table():
-    assert load_tool().LAYOUT == doc_layout()
+    assert load_status_tool().LAYOUT == doc_layout()
 
 
 def test_doc_table_is_contiguous_and_sized():
@@ -55,7 +55,7 @@ def test_c_header_asserts_every_doc_offset():
 
 
 def test_name_tables_match_the_doc_and_the_kernel():
-    tool = load_tool()
+    tool = load_status_tool()
     assert doc_name_table("### CPU state") == tool.STATES
     assert doc_name_table("### Reason") == tool.REASONS
     assert doc_name_table("### VM-instruction error numbers") == tool.VM_ERRORS
@@ -63,7 +63,7 @@ def test_name_tables_match_the_doc_and_the_kernel():
     assert doc_name_table("### Boot flags") == tool.BOOT_FLAGS
     assert doc_name_table("### VMX features") == tool.VMX_FEATURES
     assert doc_name_table("### CPU flags") == tool.CPU_FLAGS
-    kernel = (REPO / "core" / "cpu_state.c").read_text()
+    kernel = (REPO / "arch" / "x86" / "smp" / "cpu_state.c").read_text()
     state_block = kernel.split("state_names[]", 1)[1].split("};", 1)[0]
     reason_block = kernel.split("reason_names[]", 1)[1].split("};", 1)[0]
     assert re.findall(r'"([a-z0-9-]+)"', state_block) == tool.STATES
@@ -129,7 +129,7 @@ def test_scan_finds_the_page_in_a_mebibyte(tmp_path):
 def test_table_output(tmp_path):
     dump = tmp_path / "page.bin"
     dump.write_bytes(build_area(cpus=FOUR_CPUS))
-    proc = run_tool("--dump", dump)
+    proc = run_status_tool("--dump", dump)
     assert proc.returncode == EXIT_OK, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0].startswith("vmxroot status page 1.0 at 0x1f000")
@@ -145,18 +145,18 @@ def test_flipped_byte_is_a_bad_checksum(tmp_path):
     area[512 + 56 + 4] ^= 0x01  # cpu1's APIC id
     dump = tmp_path / "page.bin"
     dump.write_bytes(area)
-    proc = run_tool("--dump", dump, "--offset", 0)
+    proc = run_status_tool("--dump", dump, "--offset", 0)
     assert proc.returncode == EXIT_CHECKSUM and "bad checksum" in proc.stderr
-    assert run_tool("--dump", dump).returncode == EXIT_CHECKSUM
+    assert run_status_tool("--dump", dump).returncode == EXIT_CHECKSUM
 
 
 def test_wrong_major_version(tmp_path):
     area = build_area(cpus=FOUR_CPUS, header={"version_major": 2})
     dump = tmp_path / "page.bin"
     dump.write_bytes(area)
-    proc = run_tool("--dump", dump, "--offset", 0)
+    proc = run_status_tool("--dump", dump, "--offset", 0)
     assert proc.returncode == EXIT_MAJOR and "version 2.0" in proc.stderr
-    assert run_tool("--dump", dump).returncode == EXIT_MAJOR
+    assert run_status_tool("--dump", dump).returncode == EXIT_MAJOR
 
 
 def test_newer_minor_version_is_read(tmp_path):
@@ -170,11 +170,11 @@ def test_truncated_dump(tmp_path):
     memory += build_area(cpus=FOUR_CPUS)[:2000]
     dump = tmp_path / "cut.bin"
     dump.write_bytes(memory)
-    proc = run_tool("--dump", dump)
+    proc = run_status_tool("--dump", dump)
     assert proc.returncode == EXIT_NOT_FOUND and "truncated" in proc.stderr
-    proc = run_tool("--dump", dump, "--offset", 0x30000)
+    proc = run_status_tool("--dump", dump, "--offset", 0x30000)
     assert proc.returncode == EXIT_NOT_FOUND and "truncated" in proc.stderr
-    proc = run_tool("--dump", dump, "--offset", 0x1000000)
+    proc = run_status_tool("--dump", dump, "--offset", 0x1000000)
     assert proc.returncode == EXIT_NOT_FOUND and "past its end" in proc.stderr
 
 
@@ -182,21 +182,21 @@ def test_second_page_cut_off(tmp_path):
     cpus = [{} for _ in range(70)]
     dump = tmp_path / "cut.bin"
     dump.write_bytes(build_area(cpus=cpus, pages=2)[:4096])
-    proc = run_tool("--dump", dump, "--offset", 0)
+    proc = run_status_tool("--dump", dump, "--offset", 0)
     assert proc.returncode == EXIT_NOT_FOUND and "2 page(s)" in proc.stderr
 
 
 def test_odd_generation_is_torn(tmp_path):
     dump = tmp_path / "page.bin"
     dump.write_bytes(build_area(cpus=FOUR_CPUS, odd=True))
-    proc = run_tool("--dump", dump)
+    proc = run_status_tool("--dump", dump)
     assert proc.returncode == EXIT_TORN and "odd" in proc.stderr
 
 
 def test_nothing_there(tmp_path):
     dump = tmp_path / "memory.bin"
     dump.write_bytes(random_memory(1 << 16))
-    proc = run_tool("--dump", dump)
+    proc = run_status_tool("--dump", dump)
     assert proc.returncode == EXIT_NOT_FOUND and "no status page" in proc.stderr
 
 
@@ -258,14 +258,14 @@ def test_serial_log_lost_line(tmp_path):
     lines.remove(lost[0])
     log = tmp_path / "serial.txt"
     log.write_text("\r\n".join(lines))
-    proc = run_tool("--serial-log", log)
+    proc = run_status_tool("--serial-log", log)
     assert proc.returncode == EXIT_CHECKSUM and "lost or garbled" in proc.stderr
 
 
 def test_serial_log_without_dump_names_the_address(tmp_path):
     log = tmp_path / "serial.txt"
     log.write_text("cpu0: vmxroot: ready cpus=1/1 vmx=1 vmcs=3/4 status=0x2a000\n")
-    proc = run_tool("--serial-log", log)
+    proc = run_status_tool("--serial-log", log)
     assert proc.returncode == EXIT_NOT_FOUND
     assert "status=dump" in proc.stderr and "0x2a000" in proc.stderr
 
@@ -273,7 +273,7 @@ def test_serial_log_without_dump_names_the_address(tmp_path):
 def test_serial_log_cut_inside_the_dump(tmp_path):
     log = tmp_path / "serial.txt"
     log.write_text(serial_log(build_area(cpus=FOUR_CPUS)).split("status-dump end")[0])
-    proc = run_tool("--serial-log", log)
+    proc = run_status_tool("--serial-log", log)
     assert proc.returncode == EXIT_NOT_FOUND and "no end line" in proc.stderr
 
 
@@ -429,13 +429,13 @@ def test_qmp_retries_a_torn_read(qmp_guest):
 def test_qmp_stuck_writer_is_torn(qmp_guest):
     fake, sock = qmp_guest
     fake.memory[0x1F000 + 24] = 43
-    proc = run_tool("--qmp", sock, "--address", "0x1f000")
+    proc = run_status_tool("--qmp", sock, "--address", "0x1f000")
     assert proc.returncode == EXIT_TORN and "odd" in proc.stderr
 
 
 def test_qmp_wrong_address(qmp_guest):
     fake, sock = qmp_guest
-    proc = run_tool("--qmp", sock, "--address", "0x2000")
+    proc = run_status_tool("--qmp", sock, "--address", "0x2000")
     assert proc.returncode == EXIT_NOT_FOUND and "wrong --address" in proc.stderr
 
 
@@ -447,14 +447,14 @@ def test_qmp_watch_reprints_on_change(qmp_guest):
         if server.reads == 4:
             server.memory[0x1F000:0x20000] = changed
     fake.on_read = change_once
-    proc = run_tool("--qmp", sock, "--address", "0x1f000", "--watch", "--watch-seconds", "2.5")
+    proc = run_status_tool("--qmp", sock, "--address", "0x1f000", "--watch", "--watch-seconds", "2.5")
     assert proc.returncode == EXIT_OK, proc.stderr
     assert proc.stdout.count("vmxroot status page") == 2
     assert "generation 44" in proc.stdout and "4 found, 3 online" in proc.stdout
 
 
 def test_qmp_no_socket(tmp_path):
-    proc = run_tool("--qmp", tmp_path / "none.sock", "--address", "0x1000")
+    proc = run_status_tool("--qmp", tmp_path / "none.sock", "--address", "0x1000")
     assert proc.returncode == EXIT_OTHER and "-qmp unix:" in proc.stderr
 
 
@@ -462,14 +462,23 @@ def test_qmp_no_socket(tmp_path):
 
 
 def test_help_documents_every_source():
-    proc = run_tool("--help")
+    proc = run_status_tool("--help")
     assert proc.returncode == 0
     for option in ("--dump", "--offset", "--scan", "--qmp", "--devmem", "--cmdline", "--address", "--serial-log",
                    "--json", "--watch", "--interval", "pmemsave", "status=dump", "vmxroot.status_page=", "Exit codes"):
         assert option in proc.stdout, option
 
 
-@pytest.mark.parametrize("args", [[], ["--address", "0x1000", "--dump", "x"], ["--dump", "x", "--offset", "0", "--scan"],
-                                  ["--dump", "x", "--qmp", "y"], ["--dump", "x", "--offset", "zz"]])
+@pytest.mark.parametrize("args", [[], ["--address", "0x1000", "--dump", "x"],
+                                  ["--dump", "x", "--offset", "0", "--scan"], ["--dump", "x", "--qmp", "y"],
+                                  ["--dump", "x", "--offset", "zz"], ["--devmem", "x", "--dump", "y"]])
 def test_usage_errors_exit_1(args):
-    assert run_tool(*args).returncode == EXIT_OTHER
+    assert run_status_tool(*args).returncode == EXIT_OTHER
+
+
+def test_qmp_serial_log_without_ready_line(qmp_guest, tmp_path):
+    fake, sock = qmp_guest
+    log = tmp_path / "serial.txt"
+    log.write_text("cpu0: vmxroot: booting\n")
+    proc = run_status_tool("--qmp", sock, "--serial-log", log)
+    assert proc.returncode == EXIT_NOT_FOUND and "no ready line" in proc.stderr

@@ -13,7 +13,7 @@ CPU's emulated instructions, so each figure is deterministic:
     tools/bench_guest.py --into FILE      also replace the "Guest launch" section of FILE
 
 A small module of its own, so tools/bench.py can import measure()/markdown() or `make bench` can
-run it after bench.py; it boots through tests/emulators.py like every test.
+run it after bench.py; it boots through tests/vmxboot.py like every test.
 """
 import argparse
 import re
@@ -21,8 +21,7 @@ import statistics
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-import emulators  # noqa: E402
+import vmxboot
 
 MODEL = "corei7_skylake_x"
 TARGET_CPUID_TICKS = 200
@@ -32,7 +31,7 @@ RESULT_RE = re.compile(r"^cpu0: guest: cpu0 result=(PASS|FAIL) (.*)$")
 
 
 def one_run(index):
-    result = emulators.boot("bochs", smp=1, cpu_model=MODEL, cmdline="exit=on-guest-exit", exit_on_ready=False,
+    result = vmxboot.boot("bochs", smp=1, cpu_model=MODEL, cmdline="exit=on-guest-exit", exit_on_ready=False,
                             name="bench_guest_%d" % index)
     lines = [RESULT_RE.search(line) for line in result.lines if RESULT_RE.search(line)]
     if len(lines) != 1 or lines[0].group(1) != "PASS":

@@ -7,12 +7,13 @@
     tools/run.py --stay                     keep running after the guests stop (Ctrl-C ends it)
     tools/run.py --gdb                      QEMU paused with its gdb stub on :1234
     tools/run.py --cmdline 'loglevel=debug'
+    tools/run.py --guest linux --smp 2      Debian's kernel + busybox initramfs as the guest (Bochs)
 
 Without --stay the kernel gets exit=on-guest-exit: after the ready line the test guest runs on
 every CPU in VMX root, and the emulator ends after the `vmxroot: guests passed=P/L` line.
 The serial output goes to build/run/serial.log and is copied to stdout as it arrives. Exit
-status: 0 if the ready line appeared without a PANIC and every launched guest passed, 1 otherwise. The emulator command lines
-come from tests/emulators.py, the same ones the tests use.
+status: 0 if the ready line appeared without a PANIC and every launched guest passed, 1 otherwise. The emulator
+command lines come from the vmxboot package (tools/vmxboot), the same ones the tests use.
 """
 import argparse
 import os
@@ -21,12 +22,11 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-import emulators  # noqa: E402
+import vmxboot
+from vmxboot import linux_guest
 
-RUN_DIR = emulators.BUILD / "run"
+RUN_DIR = vmxboot.BUILD / "run"
 GUESTS_RE = re.compile(r"vmxroot: guests passed=(\d+)/(\d+)")
 
 
@@ -44,6 +44,8 @@ def parse_args():
     parser.add_argument("--cmdline", default="", help="kernel command line (exit=on-guest-exit is added)")
     parser.add_argument("--stay", action="store_true", help="no exit=on-guest-exit: run until Ctrl-C")
     parser.add_argument("--gdb", action="store_true", help="QEMU -s -S: wait for gdb on :1234")
+    parser.add_argument("--guest", choices=("test", "linux"), default="test",
+                        help="linux: GRUB loads Debian's kernel (tools/fetch-images) as vmxroot's guest")
     args = parser.parse_args()
     if args.gdb and (args.best or args.emulator != "qemu"):
         parser.error("--gdb needs QEMU")
@@ -51,16 +53,17 @@ def parse_args():
 
 
 def command_for(args, iso, serial_path):
-    """The emulator command line and environment, built by tests/emulators.py."""
+    """The emulator command line and environment, built by the vmxboot package."""
     if args.emulator == "qemu":
         kvm = args.best
-        cmd = emulators.qemu_command(iso, "file:%s" % serial_path, args.smp, args.memory_mb, args.firmware,
+        cmd = vmxboot.qemu_command(iso, "file:%s" % serial_path, args.smp, args.memory_mb, args.firmware,
                                      args.machine, args.cpu_model, qmp_socket=RUN_DIR / "qmp.sock",
                                      gdb=args.gdb, kvm=kvm)
         return cmd, None
-    cmd = emulators.write_bochs_files(RUN_DIR, "run", iso, serial_path, RUN_DIR / "bochs.log", args.smp,
-                                      args.memory_mb, args.cpu_model)
-    return cmd, emulators.bochs_environment()
+    extra = linux_guest.BOCHS_LINES if args.guest == "linux" else ()
+    cmd = vmxboot.write_bochs_files(RUN_DIR, "run", iso, serial_path, RUN_DIR / "bochs.log", args.smp,
+                                    args.memory_mb, args.cpu_model, extra)
+    return cmd, vmxboot.bochs_environment()
 
 
 def follow(process, serial_path):
@@ -83,17 +86,20 @@ def follow(process, serial_path):
 def main():
     args = parse_args()
     if args.best:
-        if emulators.host_has_vmx_kvm():
+        if vmxboot.host_has_vmx_kvm():
             args.emulator = "qemu"
             print("run: QEMU with KVM (this CPU has VMX)", file=sys.stderr)
         else:
             args.emulator = "bochs"
             print("run: Bochs (no usable KVM with VMX here; QEMU's TCG has no VMX)", file=sys.stderr)
-    if args.emulator == "bochs" and not 1 <= args.smp <= emulators.BOCHS_MAX_CPUS:
-        sys.exit("run: Bochs runs 1..%d CPUs; pass --smp N" % emulators.BOCHS_MAX_CPUS)
+    if args.emulator == "bochs" and not 1 <= args.smp <= vmxboot.BOCHS_MAX_CPUS:
+        sys.exit("run: Bochs runs 1..%d CPUs; pass --smp N" % vmxboot.BOCHS_MAX_CPUS)
 
     cmdline = args.cmdline if args.stay else ("exit=on-guest-exit " + args.cmdline).strip()
-    iso = emulators.iso_for_cmdline(cmdline)
+    if args.guest == "linux":
+        iso = linux_guest.linux_iso(cmdline)  # fetches the images through tools/fetch-images first
+    else:
+        iso = vmxboot.iso_for_cmdline(cmdline)
     RUN_DIR.mkdir(parents=True, exist_ok=True)
     serial_path = RUN_DIR / "serial.log"
     serial_path.write_bytes(b"")
@@ -102,7 +108,7 @@ def main():
     print("run: %s" % " ".join(str(c) for c in cmd), file=sys.stderr)
     if args.gdb:
         print("run: QEMU waits for gdb. In another terminal:\n"
-              "     gdb %s -ex 'target remote :1234'" % os.path.relpath(emulators.ELF), file=sys.stderr)
+              "     gdb %s -ex 'target remote :1234'" % os.path.relpath(vmxboot.ELF), file=sys.stderr)
     if args.stay:
         print("run: Ctrl-C ends the emulator", file=sys.stderr)
 
@@ -123,8 +129,8 @@ def main():
             process.wait()
         emulator_out.close()
 
-    ready = [line for line in text.splitlines() if emulators.READY_RE.search(line)]
-    panics = [line for line in text.splitlines() if emulators.PANIC_RE.search(line)]
+    ready = [line for line in text.splitlines() if vmxboot.READY_RE.search(line)]
+    panics = [line for line in text.splitlines() if vmxboot.PANIC_RE.search(line)]
     if process.returncode not in (None, 0, 1, -signal.SIGKILL) and not ready:
         print("run: %s exited with %d; its output: %s" % (args.emulator, process.returncode, emulator_out.name),
               file=sys.stderr)
@@ -138,6 +144,11 @@ def main():
             print("run: %d of %d guests failed (serial log: %s)" % (launched - passed, launched, serial_path),
                   file=sys.stderr)
             return 1
+    if ready and args.guest == "linux" and not interrupted:
+        ended = re.search(r"vmxroot: guest vm0 ended: (.*)", text)
+        print("run: guest vm0 %s (serial log: %s)" % ("ended: " + ended.group(1) if ended else "did not end",
+                                                      serial_path), file=sys.stderr)
+        return 0 if ended and ended.group(1).startswith("power off") else 1
     if ready:
         return 0
     if interrupted and args.stay:

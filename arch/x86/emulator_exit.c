@@ -1,4 +1,5 @@
 #include "arch/x86/emulator_exit.h"
+#include "arch/x86/insn.h"
 #include "arch/x86/io.h"
 #include "drivers/serial/uart16550.h"
 
@@ -14,6 +15,5 @@ void emulator_exit(enum emulator_exit_status status)
     static const char shutdown[] = "Shutdown";
     for (unsigned i = 0; i < sizeof shutdown - 1; i++)
         outb(BOCHS_SHUTDOWN_PORT, (uint8_t)shutdown[i]);
-    for (;;)
-        __asm__ volatile("cli; hlt");
+    cpu_halt_forever();
 }

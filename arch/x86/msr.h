@@ -1,4 +1,4 @@
-/* Model-specific registers: names for every MSR we touch, and RDMSR/WRMSR. */
+/* Model-specific registers: names for the MSRs we touch (the VMX capability MSRs are in vmx/vmx_caps.h), and RDMSR/WRMSR. */
 #ifndef ARCH_X86_MSR_H
 #define ARCH_X86_MSR_H
 
@@ -6,7 +6,7 @@
 
 #define MSR_IA32_APIC_BASE 0x1B
 #define MSR_IA32_FEATURE_CONTROL 0x3A
-#define MSR_IA32_VMX_BASIC 0x480
+#define MSR_IA32_PAT 0x277
 #define MSR_EFER 0xC0000080
 #define MSR_GS_BASE 0xC0000101
 

@@ -1,8 +1,9 @@
 #include "core/lib/panic.h"
+#include "arch/x86/insn.h"
 #include "core/lib/format.h"
 #include "core/lib/log.h"
 #include "arch/x86/emulator_exit.h"
-#include "arch/x86/smp/percpu.h"
+#include "arch/x86/cpu_index.h"
 
 #define NO_CPU 0xFFFFFFFFu
 
@@ -23,24 +24,18 @@ bool panic_in_progress(void) { return panicking_cpu != NO_CPU; }
 
 bool panic_on_this_cpu(void) { return panicking_cpu == this_cpu_index(); }
 
-static NORETURN void halt_forever(void)
-{
-    for (;;)
-        __asm__ volatile("cli; hlt");
-}
-
 /* The first CPU to panic owns the shutdown; a second one only reports and halts. */
 void panic_frame_begin(void)
 {
     uint32_t me = this_cpu_index();
     uint32_t expected = NO_CPU;
-    __asm__ volatile("cli");
+    cpu_cli();
     log_force_console();
     if (!__atomic_compare_exchange_n(&panicking_cpu, &expected, me, false, __ATOMIC_SEQ_CST,
                                      __ATOMIC_SEQ_CST) &&
         expected == me) {
         log_error("PANIC: nested panic, halting");
-        halt_forever();
+        cpu_halt_forever();
     }
 }
 
@@ -58,13 +53,13 @@ static NORETURN void panic_finish(const char *line)
 {
     log_error("PANIC: %s", line);
     if (panicking_cpu != this_cpu_index()) /* someone else is already bringing the machine down */
-        halt_forever();
+        cpu_halt_forever();
     for (unsigned i = 0; i < hook_count; i++)
         hooks[i]();
     log_error("PANIC: system halted");
     if (exit_emulator_on_panic)
         emulator_exit(EMULATOR_EXIT_FAILURE);
-    halt_forever();
+    cpu_halt_forever();
 }
 
 void panic_end(const char *fmt, ...)

@@ -7,6 +7,7 @@
 #define CORE_LIB_SPINLOCK_H
 
 #include "core/lib/compiler.h"
+#include "arch/x86/insn.h"
 
 struct spinlock {
     uint32_t next_ticket;
@@ -17,13 +18,6 @@ struct spinlock {
     {                                                                                                        \
         0, 0                                                                                                 \
     }
-
-static inline void cpu_relax(void)
-{
-#if defined(__x86_64__)
-    __asm__ volatile("pause" ::: "memory");
-#endif
-}
 
 static inline void spin_lock(struct spinlock *lock)
 {

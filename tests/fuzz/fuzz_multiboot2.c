@@ -1,4 +1,4 @@
-// host-sources: mm/multiboot2.c mm/multiboot2_mmap.c mm/memory_map.c mm/pmm.c
+// host-sources: mm/multiboot2.c mm/multiboot2_mmap.c mm/multiboot2_framebuffer.c mm/memory_map.c mm/pmm.c
 /*
  * Fuzzes multiboot2_parse with the input as the info block, then checks
  * what it accepted: bounded counts, NUL-terminated strings, regions that
@@ -24,29 +24,13 @@ static struct boot_info info;
 static struct pmm pmm;
 static struct mem_region before[BOOT_INFO_MAX_REGIONS];
 
-static int strictness(uint32_t type)
-{
-    switch (type) {
-    case MEM_USABLE:
-        return 0;
-    case MEM_ACPI_RECLAIMABLE:
-        return 1;
-    case MEM_ACPI_NVS:
-        return 2;
-    case MEM_BAD:
-        return 4;
-    default:
-        return 3;
-    }
-}
-
 /* The strictest type any of the n regions gives addr, or 0 when none covers it. */
 static uint32_t type_at(const struct mem_region *r, size_t n, uint64_t addr)
 {
     uint32_t best = 0;
     for (size_t i = 0; i < n; i++)
         if (addr >= r[i].base_phys && addr - r[i].base_phys < r[i].length_bytes &&
-            (best == 0 || strictness(r[i].type) > strictness(best)))
+            (best == 0 || mem_type_strictness(r[i].type) > mem_type_strictness(best)))
             best = r[i].type;
     return best;
 }
@@ -72,7 +56,7 @@ static void check_normalize(void)
             REQUIRE(type_at(before, n, r[i].base_phys + r[i].length_bytes - 1) == r[i].type);
         } else {
             uint32_t t = type_at(before, n, r[i].base_phys);
-            REQUIRE(strictness(t) >= strictness(r[i].type));
+            REQUIRE(mem_type_strictness(t) >= mem_type_strictness(r[i].type));
         }
     }
     /* Every input region's ends are covered with their strictest type unless pieces were dropped. */

@@ -1,4 +1,4 @@
-// host-sources: mm/pmm.c mm/multiboot2.c mm/multiboot2_mmap.c mm/memory_map.c
+// host-sources: mm/pmm.c mm/multiboot2.c mm/multiboot2_mmap.c mm/multiboot2_framebuffer.c mm/memory_map.c
 /*
  * mm/pmm.c: alignment, runs, the below-1 MiB rule, exhaustion, free and
  * merge, refused frees, reserved overlaps, maps above 4 GiB, and the
@@ -51,8 +51,8 @@ TEST(add_usable_rounds_inward_and_skips_frame_0)
 TEST(alloc_lowest_first_above_1mib)
 {
     pmm_init(&p);
-    pmm_add_usable(&p, 0, 0x9fc00);
-    pmm_add_usable(&p, MiB(1), MiB(15));
+    CHECK_EQ(pmm_add_usable(&p, 0, 0x9fc00), 0);
+    CHECK_EQ(pmm_add_usable(&p, MiB(1), MiB(15)), 0);
     CHECK_EQ(alloc1(1, FRAME, 0), MiB(1));
     CHECK_EQ(alloc1(1, FRAME, 0), MiB(1) + FRAME);
     CHECK_EQ(alloc1(3, FRAME, 0), MiB(1) + 2 * FRAME);
@@ -62,16 +62,16 @@ TEST(alloc_lowest_first_above_1mib)
 TEST(alloc_below_1mib_only_when_asked)
 {
     pmm_init(&p);
-    pmm_add_usable(&p, 0, 0x9fc00);
+    CHECK_EQ(pmm_add_usable(&p, 0, 0x9fc00), 0);
     CHECK_EQ(alloc1(1, FRAME, 0), E_NOMEM); /* only low memory exists */
     CHECK_EQ(alloc1(1, FRAME, PMM_BELOW_4GIB), E_NOMEM);
     CHECK_EQ(alloc1(1, FRAME, PMM_BELOW_1MIB), 0x1000);  /* never frame 0 */
     CHECK_EQ(alloc1(1, 0x8000, PMM_BELOW_1MIB), 0x8000); /* the trampoline */
-    pmm_add_usable(&p, MiB(1), MiB(1));
+    CHECK_EQ(pmm_add_usable(&p, MiB(1), MiB(1)), 0);
     CHECK_EQ(alloc1(1, FRAME, 0), MiB(1));
     /* A run must not straddle 1 MiB either way. */
     pmm_init(&p);
-    pmm_add_usable(&p, 0xfe000, 0x4000);
+    CHECK_EQ(pmm_add_usable(&p, 0xfe000, 0x4000), 0);
     CHECK_EQ(alloc1(4, FRAME, PMM_BELOW_1MIB), E_NOMEM);
     CHECK_EQ(alloc1(2, FRAME, PMM_BELOW_1MIB), 0xfe000);
     CHECK_EQ(alloc1(2, FRAME, 0), MiB(1));
@@ -80,7 +80,7 @@ TEST(alloc_below_1mib_only_when_asked)
 TEST(alloc_alignment)
 {
     pmm_init(&p);
-    pmm_add_usable(&p, MiB(1) + FRAME, MiB(8));
+    CHECK_EQ(pmm_add_usable(&p, MiB(1) + FRAME, MiB(8)), 0);
     CHECK_EQ(alloc1(1, MiB(2), 0), MiB(2));
     CHECK_EQ(alloc1(1, FRAME, 0), MiB(1) + FRAME); /* the hole before stays usable */
     CHECK_EQ(alloc1(2, 0x10000, 0), MiB(1) + 0x10000);
@@ -97,8 +97,8 @@ TEST(alloc_alignment)
 TEST(alloc_runs_skip_too_small_spans)
 {
     pmm_init(&p);
-    pmm_add_usable(&p, MiB(1), 2 * FRAME);
-    pmm_add_usable(&p, MiB(2), 8 * FRAME);
+    CHECK_EQ(pmm_add_usable(&p, MiB(1), 2 * FRAME), 0);
+    CHECK_EQ(pmm_add_usable(&p, MiB(2), 8 * FRAME), 0);
     CHECK_EQ(alloc1(3, FRAME, 0), MiB(2));
     CHECK_EQ(alloc1(2, FRAME, 0), MiB(1));
     CHECK_EQ(alloc1(6, FRAME, 0), E_NOMEM);
@@ -110,7 +110,7 @@ TEST(alloc_runs_skip_too_small_spans)
 TEST(exhaustion_then_free_merges_back)
 {
     pmm_init(&p);
-    pmm_add_usable(&p, MiB(1), 16 * FRAME);
+    CHECK_EQ(pmm_add_usable(&p, MiB(1), 16 * FRAME), 0);
     uint64_t frames[16];
     for (int i = 0; i < 16; i++)
         frames[i] = alloc1(1, FRAME, 0);
@@ -132,8 +132,8 @@ TEST(exhaustion_then_free_merges_back)
 TEST(double_free_and_unknown_memory_are_refused)
 {
     pmm_init(&p);
-    pmm_add_usable(&p, MiB(1), MiB(1));
-    pmm_reserve(&p, MiB(1), 2 * FRAME); /* the "kernel image" */
+    CHECK_EQ(pmm_add_usable(&p, MiB(1), MiB(1)), 0);
+    CHECK_EQ(pmm_reserve(&p, MiB(1), 2 * FRAME), 0); /* the "kernel image" */
     uint64_t a = alloc1(4, FRAME, 0);
     CHECK_EQ(a, MiB(1) + 2 * FRAME);
     struct pmm before = p;
@@ -160,7 +160,7 @@ TEST(double_free_and_unknown_memory_are_refused)
 TEST(reserve_overlaps_and_stats)
 {
     pmm_init(&p);
-    pmm_add_usable(&p, MiB(1), MiB(4));
+    CHECK_EQ(pmm_add_usable(&p, MiB(1), MiB(4)), 0);
     CHECK_EQ(pmm_reserve(&p, MiB(2) + 10, 100), E_OK); /* rounded outward: one frame */
     CHECK_EQ(pmm_reserve(&p, MiB(2), FRAME), E_OK);    /* again: nothing more */
     CHECK_EQ(pmm_reserve(&p, MiB(4), MiB(4)), E_OK);   /* sticks out past usable */
@@ -210,9 +210,9 @@ TEST(reserve_near_the_top_of_the_address_space)
 TEST(below_4gib_with_six_gib)
 {
     pmm_init(&p);
-    pmm_add_usable(&p, 0, 0x9fc00);
-    pmm_add_usable(&p, MiB(1), 0xbff00000ull);
-    pmm_add_usable(&p, GiB(4), GiB(3)); /* -m 6G: 0x100000000..0x1c0000000 */
+    CHECK_EQ(pmm_add_usable(&p, 0, 0x9fc00), 0);
+    CHECK_EQ(pmm_add_usable(&p, MiB(1), 0xbff00000ull), 0);
+    CHECK_EQ(pmm_add_usable(&p, GiB(4), GiB(3)), 0); /* -m 6G: 0x100000000..0x1c0000000 */
     CHECK_EQ(pmm_usable_bytes(&p), 0x9e000 + 0xbff00000ull + GiB(3));
     /* Eat everything below 4 GiB in one run. */
     CHECK_EQ(alloc1(0xbff00, FRAME, PMM_BELOW_4GIB), MiB(1));
@@ -295,4 +295,40 @@ TEST(init_from_boot_info)
     CHECK_EQ(before_4g, 0x9e000 + 0xbfee0000ull - 0x24000 - 0x1000 - 0x2000 - 0x1000);
     pmm_log_free_spans(&p);
     CHECK(log_contains("pmm: free 0x180001000..0x1c0000000"));
+}
+
+/* vmxroot's one region: the top of the highest span below the limit that holds it, 2 MiB aligned. */
+TEST(carve_top_keeps_one_region_below_the_limit)
+{
+    pmm_init(&p);
+    CHECK_EQ(pmm_add_usable(&p, 0x1000, 0x9f000 - 0x1000), E_OK);
+    CHECK_EQ(pmm_add_usable(&p, MiB(1), MiB(255)), E_OK); /* 1 MiB .. 256 MiB */
+    CHECK_EQ(pmm_add_usable(&p, GiB(4), GiB(1)), E_OK);   /* above the limit: left to the guest */
+    CHECK_EQ(pmm_reserve(&p, MiB(250), MiB(3)), E_OK);    /* a hole near the top */
+    struct pmm_span region;
+    CHECK_EQ(pmm_carve_top(&p, MiB(48), GiB(4), &region), E_OK);
+    CHECK_EQ(region.end_phys - region.base_phys, MiB(48));
+    CHECK_EQ(region.base_phys % MiB(2), 0);
+    CHECK(region.end_phys <= MiB(250)); /* the span above the hole is only 3 MiB */
+    CHECK_EQ(region.base_phys, MiB(202));
+    /* Every frame handed out from now on is in the region, or below 1 MiB when asked. */
+    uint64_t phys = alloc1(1, FRAME, 0);
+    CHECK(phys >= region.base_phys && phys < region.end_phys);
+    CHECK(alloc1(1, FRAME, PMM_BELOW_1MIB) < MiB(1));
+    CHECK_EQ(pmm_free_bytes(&p), MiB(48) - FRAME + (0x9f000 - 0x1000) - FRAME);
+    /* The guest's frames are not vmxroot's to free. */
+    CHECK_EQ(pmm_free(&p, MiB(16), 1), E_INVAL);
+}
+
+TEST(carve_top_refuses_what_does_not_fit_and_changes_nothing)
+{
+    pmm_init(&p);
+    CHECK_EQ(pmm_add_usable(&p, MiB(1), MiB(31)), E_OK);
+    struct pmm before = p;
+    struct pmm_span region = { 0, 0 };
+    CHECK_EQ(pmm_carve_top(&p, MiB(48), GiB(4), &region), E_NOMEM);
+    CHECK(same_pmm(&p, &before));
+    CHECK_EQ(pmm_carve_top(&p, 0, GiB(4), &region), E_INVAL);
+    CHECK_EQ(pmm_carve_top(&p, 100, GiB(4), &region), E_INVAL);
+    CHECK(same_pmm(&p, &before));
 }

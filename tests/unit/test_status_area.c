@@ -1,4 +1,4 @@
-// host-sources: core/status_page.c core/status_record.c core/status_area.c core/status_vcpu_table.c core/lib/format.c
+// host-sources: core/status_page.c core/status_record.c core/status_area.c core/status_crc32c.c core/status_vcpu_table.c core/lib/format.c
 /*
  * The version 1.1 status area (core/status_area.c): its sizes from 1 to
  * 4096 CPUs, its set-up, the memory-range block (merging, order, rounding,
@@ -143,6 +143,27 @@ TEST(memory_ranges_merge_round_out_and_stay_sorted)
     CHECK_EQ(ranges_after(page)->count, 5);
 }
 
+TEST(memory_ranges_merge_past_another_owners_range_between)
+{
+    struct status_page *page = page_of_area();
+    CHECK_EQ(status_init_area(page, 0x7f000, 4, 4000), 0);
+    CHECK_EQ(status_memory_insert(page, STATUS_MEMORY_TEXT, STATUS_MEMORY_CPU_NONE, 0x100000, 10 * 4096), 0);
+    CHECK_EQ(status_memory_insert(page, STATUS_MEMORY_EPT, 1, 0x105000, 4096), 0); /* sorts after the text */
+    CHECK_EQ(status_memory_insert(page, STATUS_MEMORY_TEXT, STATUS_MEMORY_CPU_NONE, 0x10a000, 2 * 4096), 0);
+    const struct status_memory_block *block = ranges_after(page);
+    CHECK_EQ(block->count, 2);
+    CHECK_EQ(block->ranges[0].kind, STATUS_MEMORY_TEXT);
+    CHECK_EQ(block->ranges[0].size_pages, 12);
+    CHECK_EQ(block->ranges[1].kind, STATUS_MEMORY_EPT);
+    /* A range that widens to the left and then touches a second one joins all three. */
+    CHECK_EQ(status_memory_insert(page, STATUS_MEMORY_EPT, 1, 0x103000, 4096), 0);
+    CHECK_EQ(status_memory_insert(page, STATUS_MEMORY_EPT, 1, 0x104000, 4096), 0);
+    block = ranges_after(page);
+    CHECK_EQ(block->count, 2);
+    CHECK_EQ(block->ranges[1].phys, 0x103000);
+    CHECK_EQ(block->ranges[1].size_pages, 3);
+}
+
 TEST(a_full_memory_table_refuses_and_says_incomplete)
 {
     struct status_page *page = page_of_area();
@@ -160,6 +181,42 @@ TEST(a_full_memory_table_refuses_and_says_incomplete)
     CHECK_EQ(ranges_after(page)->count, capacity - 1);
     /* The vCPU records after the block are untouched. */
     CHECK_EQ(status_block_checksum(status_vcpu_record(page, 0), 320), status_vcpu_record(page, 0)->checksum);
+}
+
+TEST(a_batch_of_ranges_is_one_write_with_the_same_result)
+{
+    struct status_page *one_by_one = page_of_area();
+    CHECK_EQ(status_init_area(one_by_one, 0x7f000, 4, 4000), 0);
+    for (uint32_t cpu = 0; cpu < 4; cpu++) {
+        CHECK_EQ(status_memory_insert(one_by_one, STATUS_MEMORY_PER_CPU, cpu, 0x400000 + cpu * 0x10000, 4096),
+                 0);
+        CHECK_EQ(status_memory_insert(one_by_one, STATUS_MEMORY_STACK, cpu, 0x402000 + cpu * 0x10000, 0x7000),
+                 0);
+    }
+    struct status_memory_block expected_head = *ranges_after(one_by_one);
+    struct status_memory_range expected[8];
+    memcpy(expected, ranges_after(one_by_one)->ranges, sizeof expected);
+
+    struct status_page *page = page_of_area();
+    CHECK_EQ(status_init_area(page, 0x7f000, 4, 4000), 0);
+    uint32_t generation = status_memory_block(page)->generation;
+    CHECK_EQ(status_memory_batch_begin(page), 0);
+    CHECK_EQ(status_memory_block(page)->generation % 2, 1); /* a reader sees a write in progress */
+    for (uint32_t cpu = 0; cpu < 4; cpu++) {
+        CHECK_EQ(
+            status_memory_insert_batched(page, STATUS_MEMORY_PER_CPU, cpu, 0x400000 + cpu * 0x10000, 4096),
+            0);
+        CHECK_EQ(
+            status_memory_insert_batched(page, STATUS_MEMORY_STACK, cpu, 0x402000 + cpu * 0x10000, 0x7000),
+            0);
+    }
+    CHECK_EQ(status_memory_insert_batched(page, STATUS_MEMORY_NONE, 0, 0x1000, 1), E_INVAL);
+    status_memory_batch_end(page);
+    const struct status_memory_block *block = ranges_after(page); /* even generation, valid checksum */
+    CHECK_EQ(block->generation, generation + 2);
+    CHECK_EQ(block->count, expected_head.count);
+    CHECK_EQ(memcmp(block->ranges, expected, sizeof expected), 0);
+    CHECK_EQ(status_memory_batch_begin(NULL), E_STATE);
 }
 
 /* --- compatibility ----------------------------------------------------------------- */
@@ -217,11 +274,11 @@ TEST(a_1_0_reader_reads_a_1_1_area)
     CHECK_EQ(status_init_area(page, 0x7f000, 70, 4000), 0);
     status_write_begin(page);
     for (uint32_t cpu = 0; cpu < 70; cpu++) {
-        status_record_found(page, cpu, 1000 + cpu, cpu == 0);
-        status_record_state(page, cpu, CPU_STATE_ONLINE, REASON_NONE);
+        CHECK_EQ(status_record_found(page, cpu, 1000 + cpu, cpu == 0), 0);
+        CHECK_EQ(status_record_state(page, cpu, CPU_STATE_ONLINE, REASON_NONE), 0);
     }
     status_write_end(page);
-    status_count_vmptrld(page, 69, false);
+    CHECK_EQ(status_count_vmptrld(page, 69, false), 0);
     CHECK_EQ(status_memory_insert(page, STATUS_MEMORY_TEXT, STATUS_MEMORY_CPU_NONE, 0x100000, 0x8000), 0);
     static struct status_vcpu_counts counts[70];
     struct status_vcpu_table table;
@@ -316,12 +373,12 @@ TEST(sample_area_for_the_tool)
         CHECK_EQ(status_record_vmx(page, cpu, cpu < 68 ? 0x2b : 0, cpu < 69, cpu < 68), 0);
     }
     status_write_end(page);
-    status_count_vmclear(page, 67);
-    status_count_vmptrld(page, 67, false);
-    status_count_vmptrld(page, 67, true);
-    status_count_vmfail_valid(page, 67, 10);
-    status_count_vmfail_valid(page, 67, 11);
-    status_count_vmfail_invalid(page, 67);
+    CHECK_EQ(status_count_vmclear(page, 67), 0);
+    CHECK_EQ(status_count_vmptrld(page, 67, false), 0);
+    CHECK_EQ(status_count_vmptrld(page, 67, true), 0);
+    CHECK_EQ(status_count_vmfail_valid(page, 67, 10), 0);
+    CHECK_EQ(status_count_vmfail_valid(page, 67, 11), 0);
+    CHECK_EQ(status_count_vmfail_invalid(page, 67), 0);
     status_set_boot_phase(page, STATUS_PHASE_READY);
     CHECK_EQ(status_memory_insert(page, STATUS_MEMORY_TEXT, STATUS_MEMORY_CPU_NONE, 0x100000, 0x9000), 0);
     CHECK_EQ(status_memory_insert(page, STATUS_MEMORY_STATUS, STATUS_MEMORY_CPU_NONE, 0x7f000, 0x8000), 0);

@@ -157,19 +157,19 @@ TEST(index_beyond_capacity_writes_nothing)
 TEST(counters_and_errors_by_number)
 {
     status_init(&one_page, 0x1f000);
-    status_cpu_found(&one_page, 1, 1, false);
-    status_count_vmclear(&one_page, 1);
-    status_count_vmptrld(&one_page, 1, false);
-    status_count_vmptrld(&one_page, 1, true);
-    status_count_vmptrld(&one_page, 1, true);
-    status_count_vmfail_invalid(&one_page, 1);
-    status_count_vmfail_valid(&one_page, 1, 10);
-    status_count_vmfail_valid(&one_page, 1, 11);
-    status_count_vmfail_valid(&one_page, 1, 3);
-    status_count_vmfail_valid(&one_page, 1, 0);
-    status_count_vmfail_valid(&one_page, 1, 99); /* not an SDM number: slot 0 */
+    CHECK_EQ(status_cpu_found(&one_page, 1, 1, false), 0);
+    CHECK_EQ(status_count_vmclear(&one_page, 1), 0);
+    CHECK_EQ(status_count_vmptrld(&one_page, 1, false), 0);
+    CHECK_EQ(status_count_vmptrld(&one_page, 1, true), 0);
+    CHECK_EQ(status_count_vmptrld(&one_page, 1, true), 0);
+    CHECK_EQ(status_count_vmfail_invalid(&one_page, 1), 0);
+    CHECK_EQ(status_count_vmfail_valid(&one_page, 1, 10), 0);
+    CHECK_EQ(status_count_vmfail_valid(&one_page, 1, 11), 0);
+    CHECK_EQ(status_count_vmfail_valid(&one_page, 1, 3), 0);
+    CHECK_EQ(status_count_vmfail_valid(&one_page, 1, 0), 0);
+    CHECK_EQ(status_count_vmfail_valid(&one_page, 1, 99), 0); /* not an SDM number: slot 0 */
     for (int i = 0; i < 20; i++)
-        status_count_vmfail_valid(&one_page, 1, 28);
+        CHECK_EQ(status_count_vmfail_valid(&one_page, 1, 28), 0);
     const struct status_cpu_record *record = &one_page.cpus[1];
     CHECK_EQ(record->vmclear_count, 1);
     CHECK_EQ(record->vmptrld_count, 1);
@@ -193,7 +193,7 @@ TEST(counters_and_errors_by_number)
 TEST(counters_snapshot)
 {
     status_init(&one_page, 0x1f000);
-    status_cpu_found(&one_page, 2, 4, false);
+    CHECK_EQ(status_cpu_found(&one_page, 2, 4, false), 0);
     struct status_cpu_counters counters = {
         .vmclear = 5, .vmptrld = 7, .vmptrld_skipped = 0x100000000ull, .vmfail_invalid = 2
     };
@@ -296,18 +296,18 @@ TEST(setter_and_batch_write_the_same_bytes)
     counters.vmfail_valid_by_error[11] = 20;
     struct status_vmcs_counts counts = { .active_current = 1, .launched = 3 };
     status_init(&by_setters, 0x1f000);
-    status_cpu_found(&by_setters, 1, 2, false);
-    status_set_cpu_state(&by_setters, 1, CPU_STATE_STALLED, REASON_STALLED);
-    status_set_cpu_vmx(&by_setters, 1, 0x2b, true, false);
-    status_set_cpu_vmcs_counts(&by_setters, 1, &counts);
-    status_set_cpu_counters(&by_setters, 1, &counters);
+    CHECK_EQ(status_cpu_found(&by_setters, 1, 2, false), 0);
+    CHECK_EQ(status_set_cpu_state(&by_setters, 1, CPU_STATE_STALLED, REASON_STALLED), 0);
+    CHECK_EQ(status_set_cpu_vmx(&by_setters, 1, 0x2b, true, false), 0);
+    CHECK_EQ(status_set_cpu_vmcs_counts(&by_setters, 1, &counts), 0);
+    CHECK_EQ(status_set_cpu_counters(&by_setters, 1, &counters), 0);
     status_init(&by_batch, 0x1f000);
     status_write_begin(&by_batch);
-    status_record_found(&by_batch, 1, 2, false);
-    status_record_state(&by_batch, 1, CPU_STATE_STALLED, REASON_STALLED);
-    status_record_vmx(&by_batch, 1, 0x2b, true, false);
-    status_record_vmcs_counts(&by_batch, 1, &counts);
-    status_record_counters(&by_batch, 1, &counters);
+    CHECK_EQ(status_record_found(&by_batch, 1, 2, false), 0);
+    CHECK_EQ(status_record_state(&by_batch, 1, CPU_STATE_STALLED, REASON_STALLED), 0);
+    CHECK_EQ(status_record_vmx(&by_batch, 1, 0x2b, true, false), 0);
+    CHECK_EQ(status_record_vmcs_counts(&by_batch, 1, &counts), 0);
+    CHECK_EQ(status_record_counters(&by_batch, 1, &counters), 0);
     status_write_end(&by_batch);
     CHECK_EQ(by_setters.header.generation, 10);
     CHECK_EQ(by_batch.header.generation, 2);
@@ -336,7 +336,7 @@ TEST(hexdump_round_trips)
     static struct dump_capture capture;
     static uint8_t rebuilt[4096];
     status_init(&one_page, 0x1f000);
-    status_cpu_found(&one_page, 0, 0, true);
+    CHECK_EQ(status_cpu_found(&one_page, 0, 0, true), 0);
     status_set_tsc_khz(&one_page, 3000000);
     status_hexdump(&one_page, capture_line, &capture);
     CHECK(strncmp(capture.text, "status-dump begin phys=0x1f000 size=4096 pages=1\n", 49) == 0);
@@ -376,7 +376,7 @@ static void *writer_thread(void *arg)
 {
     uint32_t cpu = (uint32_t)(uintptr_t)arg;
     for (int i = 0; i < WRITER_ROUNDS; i++) {
-        status_count_vmptrld(&one_page, cpu, i % 3 == 0);
+        CHECK_EQ(status_count_vmptrld(&one_page, cpu, i % 3 == 0), 0);
         if (i % 100 == 0)
             status_set_cpu_totals(&one_page, 4, cpu, (uint32_t)i);
         sched_yield();
@@ -412,7 +412,7 @@ TEST(concurrent_writers_keep_the_page_consistent)
 {
     status_init(&one_page, 0x1f000);
     for (uint32_t cpu = 0; cpu < 4; cpu++)
-        status_cpu_found(&one_page, cpu, cpu, cpu == 0);
+        CHECK_EQ(status_cpu_found(&one_page, cpu, cpu, cpu == 0), 0);
     pthread_t writers[WRITER_COUNT], reader;
     int consistent_reads = 0;
     writers_done = false;
@@ -437,12 +437,12 @@ TEST(concurrent_writers_keep_the_page_consistent)
 TEST(forced_writer_goes_on_past_a_held_lock)
 {
     status_init(&one_page, 0x1f000);
-    status_cpu_found(&one_page, 0, 0, true);
+    CHECK_EQ(status_cpu_found(&one_page, 0, 0, true), 0);
     /* A CPU stopped inside its write: lock held, generation odd, a field half-written. */
     status_write_begin(&one_page);
     one_page.cpus[0].apic_id = 99;
     status_force_writer();
-    status_set_cpu_state(&one_page, 0, CPU_STATE_HALTED, REASON_PANIC);
+    CHECK_EQ(status_set_cpu_state(&one_page, 0, CPU_STATE_HALTED, REASON_PANIC), 0);
     CHECK_EQ(one_page.header.generation % 2, 0);
     CHECK(checksum_ok(&one_page));
     CHECK_EQ(one_page.cpus[0].reason, REASON_PANIC);

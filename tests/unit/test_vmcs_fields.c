@@ -3,8 +3,8 @@
  * VMCS field encodings decode to the width and type their names promise
  * (SDM appendix "Field Encoding in VMCS"), and the checked accessors pass
  * values through a fake VMREAD/VMWRITE, narrowing reads to the field's width.
- * (A wrong-width use fails to compile; that is checked by hand, see the
- * report, since a test binary cannot contain one.)
+ * A wrong-width or read-only use must fail to compile: tests/compile_fail/
+ * holds one snippet per misuse, and `make compile-fail` checks each is refused.
  */
 #include "arch/x86/vmx/vmcs_fields.h"
 #include "arch/x86/vmx/vmx_error.h"

@@ -217,6 +217,35 @@ TEST(instruction_information)
     CHECK_EQ(vmx_instruction_info_decode(3u << 7).address_size_bits, 0);
 }
 
+TEST(apic_access_and_sipi)
+{
+    /* Bits 11:0 the offset, 15:12 the access type, 16 asynchronous. */
+    struct vmx_apic_access a = vmx_apic_access_decode(0x1300); /* a write to the ICR low word */
+    CHECK_EQ(a.offset, 0x300);
+    CHECK_EQ(a.type, VMX_APIC_LINEAR_WRITE);
+    vmx_apic_access_format(&a, buf, sizeof buf);
+    CHECK_STR(buf, "linear write at APIC offset 0x300");
+    a = vmx_apic_access_decode(0x0B0);
+    vmx_apic_access_format(&a, buf, sizeof buf);
+    CHECK_STR(buf, "linear read at APIC offset 0x0b0");
+    a = vmx_apic_access_decode(0x1F000);
+    CHECK(a.asynchronous);
+    vmx_apic_access_format(&a, buf, sizeof buf);
+    CHECK_STR(buf,
+              "guest-physical access for an instruction fetch or during instruction execution, asynchronous");
+    a = vmx_apic_access_decode(0xA000);
+    vmx_apic_access_format(&a, buf, sizeof buf);
+    CHECK_STR(buf, "guest-physical access during event delivery");
+    a = vmx_apic_access_decode(0x5000);
+    vmx_apic_access_format(&a, buf, sizeof buf);
+    CHECK_STR(buf, "reserved access type 5");
+    CHECK_EQ(vmx_sipi_vector(0x9A), 0x9A);
+    vmx_exit_qualification_format(VMX_EXIT_SIPI, 0x9A, buf, sizeof buf);
+    CHECK_STR(buf, "SIPI vector 0x9a (start at 0x9a000)");
+    vmx_exit_qualification_format(VMX_EXIT_APIC_ACCESS, 0x1300, buf, sizeof buf);
+    CHECK_STR(buf, "linear write at APIC offset 0x300");
+}
+
 TEST(exit_qualification_by_reason)
 {
     vmx_exit_qualification_format(VMX_EXIT_CR_ACCESS, 0x104, buf, sizeof buf);

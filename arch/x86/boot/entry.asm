@@ -10,7 +10,9 @@
 ; these tables with W^X ones that map all RAM early in kernel_main. Two page
 ; directories instead of four: these tables count in the image's size.
 
-%include "boot/boot_defs.inc"
+%include "asm_defs.inc"                  ; generated from the C definitions (arch/x86/asm_defs.c)
+
+BOOT_STACK_BYTES equ 8192
 
 section .bss.page_aligned nobits alloc noexec write align=4096
 align 4096
@@ -31,8 +33,8 @@ boot_info_phys: dd 0
 align 16
 early_gdt:
     dq 0                                 ; null
-    dq 0x00af9a000000ffff                ; 0x08: 64-bit code, DPL 0
-    dq 0x00cf92000000ffff                ; 0x10: data, DPL 0
+    dq GDT_DESCRIPTOR_CODE64             ; GDT_KERNEL_CODE
+    dq GDT_DESCRIPTOR_DATA               ; GDT_KERNEL_DATA
 early_gdt_end:
 early_gdt_pointer:
     dw early_gdt_end - early_gdt - 1
@@ -111,7 +113,7 @@ _start:
     or eax, CR0_PG | CR0_PE | CR0_WP
     mov cr0, eax
     lgdt [early_gdt_pointer]
-    jmp 0x08:.long_mode
+    jmp GDT_KERNEL_CODE:.long_mode
 
 .no_long_mode:
     ; Nothing else is set up: say so on COM1 and the 0xE9 debug port, then stop.
@@ -130,7 +132,7 @@ _start:
 
 bits 64
 .long_mode:
-    mov ax, 0x10
+    mov ax, GDT_KERNEL_DATA
     mov ds, ax
     mov es, ax
     mov ss, ax

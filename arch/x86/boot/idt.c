@@ -1,6 +1,8 @@
 #include "arch/x86/boot/idt.h"
+#include "arch/x86/insn.h"
 #include "arch/x86/cr.h"
-#include "arch/x86/smp/percpu.h"
+#include "arch/x86/cpu_index.h"
+#include "arch/x86/gdt.h"
 #include "core/lib/panic.h"
 
 struct idt_gate {
@@ -21,6 +23,7 @@ extern const uint64_t interrupt_stub_table[256];
 static struct idt_gate idt[256] ALIGNED(16);
 static interrupt_handler handlers[256];
 static bool (*nmi_hook)(struct interrupt_frame *frame);
+static void (*exception_note)(const struct interrupt_frame *frame, uint64_t cr2);
 
 static const char *const exception_names[32] = {
     "#DE divide error",
@@ -90,16 +93,18 @@ void idt_enable_ist(void)
 
 void idt_load(void)
 {
-    struct {
-        uint16_t limit;
-        uint64_t base;
-    } PACKED pointer = { sizeof idt - 1, (uint64_t)idt };
-    __asm__ volatile("lidt %0" ::"m"(pointer));
+    struct descriptor_pointer pointer = { sizeof idt - 1, (uint64_t)idt };
+    cpu_lidt(&pointer);
 }
 
 void idt_set_handler(uint8_t vector, interrupt_handler handler) { handlers[vector] = handler; }
 
 void idt_set_nmi_hook(bool (*hook)(struct interrupt_frame *frame)) { nmi_hook = hook; }
+
+void idt_set_exception_note(void (*note)(const struct interrupt_frame *frame, uint64_t cr2))
+{
+    exception_note = note;
+}
 
 static NORETURN void exception_panic(struct interrupt_frame *f)
 {
@@ -109,11 +114,8 @@ static NORETURN void exception_panic(struct interrupt_frame *f)
     panic_print("rip=0x%016lx cs=0x%lx rflags=0x%lx rsp=0x%016lx ss=0x%lx", f->rip, f->cs, f->rflags, f->rsp,
                 f->ss);
     uint64_t cr2 = read_cr2();
-    struct percpu *cpu = percpu_ready ? this_cpu() : NULL;
-    /* A #DF after a #PF keeps the #PF's address in CR2: both name a hit guard page. */
-    if ((f->vector == 14 || f->vector == VECTOR_DOUBLE_FAULT) && cpu && cpu->stack_area_phys &&
-        cr2 >= cpu->stack_area_phys && cr2 < cpu->stack_area_phys + CPU_STACK_AREA_BYTES)
-        panic_print("kernel stack overflow on cpu%u: 0x%lx is in a stack guard page", cpu->index, cr2);
+    if (exception_note)
+        exception_note(f, cr2);
     if (f->vector == 14)
         panic_print("cr2=0x%016lx (%s, %s, %s)", cr2, f->error_code & 1 ? "protection" : "not present",
                     f->error_code & 2 ? "write" : "read", f->error_code & 16 ? "instruction fetch" : "data");

@@ -23,6 +23,9 @@ _Static_assert(sizeof(struct interrupt_frame) == 22 * 8, "matches interrupt_stub
 #define VECTOR_MACHINE_CHECK 18
 #define VECTOR_FIRST_EXTERNAL 32
 
+/* Interrupt stack table slots (TSS.IST1..3), named by what runs on them (each CPU's TSS holds the stacks). */
+enum ist_slot { IST_DOUBLE_FAULT = 1, IST_NMI = 2, IST_MACHINE_CHECK = 3 };
+
 typedef void (*interrupt_handler)(struct interrupt_frame *frame);
 
 void idt_init(void); /* build the table once, on the boot CPU */
@@ -32,6 +35,11 @@ void idt_enable_ist(void);
 void idt_set_handler(uint8_t vector, interrupt_handler handler);
 /* NMIs go here first; returns true when the NMI was ours (panic stop, IPI). */
 void idt_set_nmi_hook(bool (*hook)(struct interrupt_frame *frame));
+/*
+ * An exception panic asks this hook (when set) for lines of its own, after the
+ * frame's first two: the per-CPU layer names a hit stack guard page.
+ */
+void idt_set_exception_note(void (*note)(const struct interrupt_frame *frame, uint64_t cr2));
 const char *exception_name(uint64_t vector);
 
 void interrupt_dispatch(struct interrupt_frame *frame);

@@ -52,7 +52,8 @@ static void table_name(const char sig[4], char out[5])
  * RSDP of which only the 20-byte ACPI 1.0 part is given (multiboot2's "old
  * ACPI" tag) counts as a 1.0 one. *why says what is wrong on failure.
  */
-static int rsdp_check(const uint8_t *p, size_t avail, bool short_v2_ok, bool *has_v2, const char **why)
+static MUST_CHECK int rsdp_check(const uint8_t *p, size_t avail, bool short_v2_ok, bool *has_v2,
+                                 const char **why)
 {
     struct acpi_rsdp r;
     *has_v2 = false;
@@ -115,7 +116,7 @@ uint64_t acpi_ebda_phys(const struct acpi_mapper *m)
 }
 
 /* Maps [phys, phys + len) and scans it; E_NOENT also when it is not readable. */
-static int scan_area(const struct acpi_mapper *m, uint64_t phys, size_t len, uint64_t *rsdp_phys)
+static MUST_CHECK int scan_area(const struct acpi_mapper *m, uint64_t phys, size_t len, uint64_t *rsdp_phys)
 {
     const void *area = m->map(m->ctx, phys, len);
     return area ? acpi_find_rsdp_in(area, len, phys, rsdp_phys) : E_NOENT;
@@ -137,8 +138,9 @@ int acpi_find_rsdp_legacy(const struct acpi_mapper *m, uint64_t ebda_phys, uint6
  * Maps the whole table whose header is at phys and checks its length and
  * checksum. Returns 0 or an error with *why saying what is wrong.
  */
-static int map_whole_table(const struct acpi_mapper *m, uint64_t phys, const struct acpi_header *hdr,
-                           const struct acpi_header **out, const char **why)
+static MUST_CHECK int map_whole_table(const struct acpi_mapper *m, uint64_t phys,
+                                      const struct acpi_header *hdr, const struct acpi_header **out,
+                                      const char **why)
 {
     uint32_t length = hdr->length;
     if (length < ACPI_HEADER_BYTES) {
@@ -163,8 +165,8 @@ static int map_whole_table(const struct acpi_mapper *m, uint64_t phys, const str
 }
 
 /* Checks the XSDT or RSDT at phys; a warning names what is wrong. */
-static int root_check(const struct acpi_mapper *m, uint64_t phys, const char *sig,
-                      const struct acpi_header **out)
+static MUST_CHECK int root_check(const struct acpi_mapper *m, uint64_t phys, const char *sig,
+                                 const struct acpi_header **out)
 {
     const char *why = "is not readable";
     const struct acpi_header *hdr = m->map(m->ctx, phys, ACPI_HEADER_BYTES);

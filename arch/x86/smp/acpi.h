@@ -12,6 +12,7 @@
 #define ARCH_X86_SMP_ACPI_H
 
 #include "core/lib/compiler.h"
+#include "core/lib/string.h"
 
 /* Every ACPI table longer than this is taken as corrupt: real ones are KiBs. */
 #define ACPI_TABLE_MAX_BYTES MiB(1)
@@ -73,6 +74,21 @@ struct acpi {
     char oem_id[7]; /* from the RSDP, NUL-terminated */
 };
 
+/* Table fields need not be aligned (MADT entries, the FADT's 64-bit fields): read them with memcpy. */
+static inline uint32_t acpi_read_u32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline uint64_t acpi_read_u64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
 /* Sum of the bytes, mod 256: a valid table sums to 0. */
 uint8_t acpi_checksum(const void *bytes, size_t length_bytes);
 
@@ -82,7 +98,7 @@ uint8_t acpi_checksum(const void *bytes, size_t length_bytes);
  * revision >= 2 also a sane length and a valid extended checksum. Returns 0
  * and its address in *rsdp_phys, or E_NOENT.
  */
-int acpi_find_rsdp_in(const void *buf, size_t len, uint64_t base_phys, uint64_t *rsdp_phys);
+MUST_CHECK int acpi_find_rsdp_in(const void *buf, size_t len, uint64_t base_phys, uint64_t *rsdp_phys);
 
 /* The EBDA's physical address from the BIOS Data Area, or 0 when unusable. */
 uint64_t acpi_ebda_phys(const struct acpi_mapper *m);
@@ -91,14 +107,14 @@ uint64_t acpi_ebda_phys(const struct acpi_mapper *m);
  * The legacy BIOS search: the first 1 KiB of the EBDA at ebda_phys (skipped
  * when 0), then 0xE0000-0xFFFFF. For BIOS boots without a multiboot2 ACPI tag.
  */
-int acpi_find_rsdp_legacy(const struct acpi_mapper *m, uint64_t ebda_phys, uint64_t *rsdp_phys);
+MUST_CHECK int acpi_find_rsdp_legacy(const struct acpi_mapper *m, uint64_t ebda_phys, uint64_t *rsdp_phys);
 
 /*
  * Checks the RSDP (rsdp_len bytes readable at rsdp) and picks the root table:
  * the XSDT when the RSDP has one and it is valid, else the RSDT. Returns 0,
  * E_INVAL / E_CHECKSUM for a bad RSDP, or E_NOENT when no root table is usable.
  */
-int acpi_init(struct acpi *a, const struct acpi_mapper *m, const void *rsdp, size_t rsdp_len);
+MUST_CHECK int acpi_init(struct acpi *a, const struct acpi_mapper *m, const void *rsdp, size_t rsdp_len);
 
 /*
  * The first table with this signature whose length and checksum are valid,

@@ -7,9 +7,15 @@
 #ifndef ARCH_X86_SMP_CPU_DISCOVERY_H
 #define ARCH_X86_SMP_CPU_DISCOVERY_H
 
-#include "core/cmdline.h"
+#include "core/lib/compiler.h"
 
 struct boot_info;
+
+/* What discovery takes from the command line; main fills it. */
+struct cpu_discovery_options {
+    bool smp_off;      /* smp=off: every AP is recorded, none is started */
+    uint32_t max_cpus; /* maxcpus=N, the boot CPU included; 0 = no limit */
+};
 
 struct cpu_discovery {
     uint64_t lapic_phys;
@@ -17,8 +23,11 @@ struct cpu_discovery {
     uint32_t max_apic_id;
 };
 
-/* Fills cpu_table; the boot CPU's own entry must already exist (index 0). */
-int cpu_discovery_run(const struct boot_info *info, uint64_t ebda_phys, const struct boot_options *opts,
-                      struct cpu_discovery *out);
+/*
+ * Fills cpu_table; the boot CPU's own entry must already exist (index 0).
+ * Without a usable MADT the boot CPU runs alone, and the log says why.
+ */
+void cpu_discovery_run(const struct boot_info *info, uint64_t ebda_phys,
+                       const struct cpu_discovery_options *opts, struct cpu_discovery *out);
 
 #endif

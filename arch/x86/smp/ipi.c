@@ -1,4 +1,5 @@
 #include "arch/x86/smp/ipi.h"
+#include "arch/x86/insn.h"
 #include "arch/x86/smp/lapic.h"
 #include "arch/x86/smp/percpu.h"
 #include "arch/x86/boot/idt.h"
@@ -40,9 +41,10 @@ static bool stop_nmi(struct interrupt_frame *frame)
                                         : cpu->in_vmx_root ? " (VMXOFF failed)"
                                                            : ", left VMX operation");
     __atomic_store_n(&cpu->state, CPU_STATE_HALTED, __ATOMIC_RELEASE);
-    for (;;)
-        __asm__ volatile("cli; hlt");
+    cpu_halt_forever();
 }
+
+bool ipi_stopping(void) { return stopping; }
 
 static void spurious_handler(struct interrupt_frame *frame) {}
 
@@ -86,8 +88,8 @@ void ipi_stop_other_cpus(void)
 {
     stopping = true;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    if (percpu_ready)
-        lapic_send_nmi_all_but_self();
+    if (percpu_ready && lapic_send_nmi_all_but_self() != 0)
+        log_error("PANIC: the local APIC did not accept the stop NMI: the other CPUs may run on");
     /* Wait (bounded) for them to leave VMX and halt before this CPU ends the machine. */
     uint64_t deadline = rdtsc() + tsc_from_us(STOP_TIMEOUT_MS * 1000ull);
     uint32_t me = this_cpu_index(), running, still_in_vmx;

@@ -23,11 +23,11 @@ uint32_t lapic_id(void);
 void lapic_eoi(void);
 
 /* Each send waits (bounded) for the APIC to accept it; 0 or E_TIMEOUT. */
-int lapic_send_init(uint32_t apic_id);
-int lapic_send_init_deassert(uint32_t apic_id);
-int lapic_send_startup(uint32_t apic_id, uint8_t vector_page);
-int lapic_send_fixed(uint32_t apic_id, uint8_t vector);
-int lapic_send_nmi(uint32_t apic_id);
-int lapic_send_nmi_all_but_self(void);
+MUST_CHECK int lapic_send_init(uint32_t apic_id);
+MUST_CHECK int lapic_send_init_deassert(uint32_t apic_id);
+MUST_CHECK int lapic_send_startup(uint32_t apic_id, uint8_t vector_page);
+MUST_CHECK int lapic_send_fixed(uint32_t apic_id, uint8_t vector);
+MUST_CHECK int lapic_send_nmi(uint32_t apic_id);
+MUST_CHECK int lapic_send_nmi_all_but_self(void);
 
 #endif

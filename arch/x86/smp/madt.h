@@ -64,6 +64,6 @@ struct madt_info {
  * bytes, E_RANGE for one over 1 MiB, E_CHECKSUM for a bad checksum; 0
  * otherwise, also when a malformed entry stopped the walk (warned about).
  */
-int madt_parse(const struct acpi_header *madt, struct madt_info *out);
+MUST_CHECK int madt_parse(const struct acpi_header *madt, struct madt_info *out);
 
 #endif

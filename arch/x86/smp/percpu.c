@@ -8,8 +8,11 @@
 #include "arch/x86/msr.h"
 #include "arch/x86/cr.h"
 #include "arch/x86/cpuid.h"
+#include "arch/x86/insn.h"
 #include "core/lib/error.h"
+#include "core/lib/format.h"
 #include "core/lib/log.h"
+#include "core/lib/panic.h"
 #include "core/lib/string.h"
 #include "mm/frames.h"
 #include "mm/paging.h"
@@ -18,14 +21,10 @@ struct percpu *cpu_table[MAX_CPUS];
 uint32_t cpu_count_found;
 bool percpu_ready;
 
-#define GDT_CODE64 0x00af9a000000ffffull /* present, DPL 0, long-mode code */
-#define GDT_DATA 0x00cf92000000ffffull   /* present, DPL 0, writable data */
-#define TSS_TYPE_AVAILABLE 0x89ull       /* present, 64-bit TSS (available) */
-
 static void gdt_set_tss(uint64_t gdt[GDT_ENTRY_COUNT], const struct tss64 *tss)
 {
     uint64_t base = (uint64_t)(uintptr_t)tss, limit = sizeof *tss - 1;
-    gdt[GDT_TSS / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (TSS_TYPE_AVAILABLE << 40) |
+    gdt[GDT_TSS / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (GDT_TSS_TYPE_AVAILABLE << 40) |
                        (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
     gdt[GDT_TSS / 8 + 1] = base >> 32;
 }
@@ -70,8 +69,8 @@ int percpu_create(uint32_t index, uint32_t apic_id, bool startable)
         return err;
 
     cpu->gdt[0] = 0;
-    cpu->gdt[GDT_KERNEL_CODE / 8] = GDT_CODE64;
-    cpu->gdt[GDT_KERNEL_DATA / 8] = GDT_DATA;
+    cpu->gdt[GDT_KERNEL_CODE / 8] = GDT_DESCRIPTOR_CODE64;
+    cpu->gdt[GDT_KERNEL_DATA / 8] = GDT_DESCRIPTOR_DATA;
     gdt_set_tss(cpu->gdt, &cpu->tss);
     cpu_table[index] = cpu;
     return 0;
@@ -99,13 +98,19 @@ static void enable_protections(void)
                  (cr4 & CR4_SMAP) ? "on" : "absent");
 }
 
+void percpu_exception_note(const struct interrupt_frame *frame, uint64_t cr2)
+{
+    struct percpu *cpu = percpu_ready ? this_cpu() : NULL;
+    /* A #DF after a #PF keeps the #PF's address in CR2: both name a hit guard page. */
+    if ((frame->vector == 14 || frame->vector == VECTOR_DOUBLE_FAULT) && cpu && cpu->stack_area_phys &&
+        cr2 >= cpu->stack_area_phys && cr2 < cpu->stack_area_phys + CPU_STACK_AREA_BYTES)
+        panic_print("kernel stack overflow on cpu%u: 0x%lx is in a stack guard page", cpu->index, cr2);
+}
+
 void percpu_load(struct percpu *cpu)
 {
     enable_protections();
-    struct {
-        uint16_t limit;
-        uint64_t base;
-    } PACKED gdt_pointer = { sizeof cpu->gdt - 1, (uint64_t)(uintptr_t)cpu->gdt };
+    struct descriptor_pointer gdt_pointer = { sizeof cpu->gdt - 1, (uint64_t)(uintptr_t)cpu->gdt };
     __asm__ volatile("lgdt %0\n\t"
                      "pushq %1\n\t"
                      "leaq 1f(%%rip), %%rax\n\t"
@@ -127,4 +132,13 @@ void percpu_load(struct percpu *cpu)
     wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)cpu);
     idt_load();
     percpu_ready = true;
+}
+
+void percpu_note(struct percpu *cpu, const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    format_v(cpu->note, sizeof cpu->note, fmt, args);
+    va_end(args);
+    log_debug("%s", cpu->note);
 }

@@ -12,24 +12,21 @@
 #define ARCH_X86_SMP_PERCPU_H
 
 #include "core/lib/compiler.h"
-#include "core/cpu_state.h"
+#include "arch/x86/cpu_index.h"
+#include "arch/x86/gdt.h"
+#include "arch/x86/boot/idt.h"
+#include "arch/x86/smp/ap_handshake.h"
+#include "arch/x86/smp/cpu_state.h"
 #include "core/lib/spinlock.h"
 
 #define MAX_CPUS 256
 #define KERNEL_STACK_BYTES KiB(16)
 #define IST_STACK_BYTES KiB(4)
 #define GUARD_BYTES KiB(4)
+/* The CPU's own account of how its work after bring-up ended (percpu_note). */
+#define CPU_NOTE_BYTES 192
 /* The run of frames holding one CPU's stacks and guards, as drawn above. */
 #define CPU_STACK_AREA_BYTES (2 * GUARD_BYTES + KERNEL_STACK_BYTES + 3 * IST_STACK_BYTES)
-
-/* Interrupt stack table slots (TSS.IST1..3), named by what runs on them. */
-enum ist_slot { IST_DOUBLE_FAULT = 1, IST_NMI = 2, IST_MACHINE_CHECK = 3 };
-
-/* GDT selectors, the same on every CPU. */
-#define GDT_KERNEL_CODE 0x08
-#define GDT_KERNEL_DATA 0x10
-#define GDT_TSS 0x18
-#define GDT_ENTRY_COUNT 5 /* null, code, data, TSS (two slots) */
 
 struct tss64 {
     uint32_t reserved0;
@@ -40,29 +37,6 @@ struct tss64 {
     uint16_t iomap_base;
 } PACKED;
 _Static_assert(sizeof(struct tss64) == 104, "TSS layout (SDM: 64-bit TSS)");
-
-/*
- * Boot CPU <-> AP handshake. Each state says who writes it:
- *   BSP: HANDSHAKE_SENT (INIT-SIPI-SIPI sent).
- *   AP:  HANDSHAKE_ALIVE (reached C), HANDSHAKE_ONLINE (fully set up).
- * The stage field is written by the AP as it goes, so a stall names where.
- */
-enum ap_handshake {
-    HANDSHAKE_NONE = 0,
-    HANDSHAKE_SENT = 1,
-    HANDSHAKE_ALIVE = 2,
-    HANDSHAKE_ONLINE = 3,
-    HANDSHAKE_ABANDONED = 4, /* BSP: gave up on the AP; it must halt */
-};
-
-enum ap_stage {
-    STAGE_NONE = 0,
-    STAGE_TRAMPOLINE,
-    STAGE_DESCRIPTORS,
-    STAGE_LAPIC,
-    STAGE_VMX,
-    STAGE_IDLE,
-};
 
 struct percpu {
     struct percpu *self; /* gs:0; read by this_cpu() */
@@ -82,7 +56,9 @@ struct percpu {
     bool vmx_capable;                 /* CPUID.1:ECX.VMX as this CPU saw it (kept after it halts) */
     bool stall_injected;              /* inject=ap-stall picked this CPU */
     volatile uint32_t ap_work_done;   /* AP: set after its post-online work (VMX) */
-    void (*volatile idle_work)(void); /* smp_post_idle_work: run once by cpu_idle, then cleared */
+    void (*volatile idle_work)(void); /* smp_post_idle_work: run once by ap_idle, then cleared */
+    /* Why the CPU is not in VMX root, in words, for the boot's summary; "" when it is (percpu_note). */
+    char note[CPU_NOTE_BYTES];
     /* Cross-CPU call mailbox (arch/x86/smp/ipi.c): the caller holds call_lock. */
     struct spinlock call_lock;
     void (*volatile call_fn)(void *arg);
@@ -93,12 +69,12 @@ struct percpu {
 } ALIGNED(4096);
 
 _Static_assert(__builtin_offsetof(struct percpu, self) == 0, "this_cpu() reads gs:0");
-_Static_assert(__builtin_offsetof(struct percpu, index) == 8, "this_cpu_index() reads gs:8");
+_Static_assert(__builtin_offsetof(struct percpu, index) == CPU_INDEX_GS_OFFSET,
+               "this_cpu_index() reads gs:8");
 _Static_assert(sizeof(struct percpu) == 4096, "one page per CPU (memory-per-CPU budget)");
 
 extern struct percpu *cpu_table[MAX_CPUS];
 extern uint32_t cpu_count_found; /* entries in cpu_table */
-extern bool percpu_ready;        /* the GS base points at a struct percpu */
 
 static inline struct percpu *this_cpu(void)
 {
@@ -107,22 +83,22 @@ static inline struct percpu *this_cpu(void)
     return p;
 }
 
-static inline uint32_t this_cpu_index(void)
-{
-    uint32_t index;
-    if (!percpu_ready)
-        return 0;
-    __asm__ volatile("movl %%gs:8, %0" : "=r"(index));
-    return index;
-}
-
 /*
  * Allocates and fills the structure of CPU index, and its stacks when it is
  * to be started (a CPU left out by maxcpus= only gets the structure, so it
  * still has a record). 0 or E_NOMEM.
  */
-int percpu_create(uint32_t index, uint32_t apic_id, bool startable);
+MUST_CHECK int percpu_create(uint32_t index, uint32_t apic_id, bool startable);
 /* Loads this CPU's GDT, TSS, IDT and GS base. */
 void percpu_load(struct percpu *cpu);
+/* The exception note (idt_set_exception_note): a #PF or #DF in a stack guard page is named as an overflow. */
+void percpu_exception_note(const struct interrupt_frame *frame, uint64_t cr2);
+/*
+ * Keeps one line about this CPU's outcome in cpu->note for a summary the boot
+ * CPU prints once for all CPUs (arch/x86/vmx/vmx_summary.c), and prints it at
+ * once only with loglevel=debug: every AP works at the same time, and a
+ * console line each would make them queue on the console lock.
+ */
+void percpu_note(struct percpu *cpu, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
 #endif

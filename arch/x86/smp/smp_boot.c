@@ -10,22 +10,21 @@
  *              that gives up cannot both win: the count in the ready line
  *              and each CPU's state always agree.
  *   state      BSP only, from the handshake once the wait is over.
- *   stage      AP only, as it goes, so that a stall names where.
+ *   stage      AP only, as it goes, so that a stall names where; the
+ *              trampoline writes the first one (arch/x86/smp/ap_handshake.h).
  *
- * After bring-up each AP runs its work (VMX enable) when the BSP gives it
- * its turn, one AP at a time, and sleeps in HLT until then. Run all at once,
- * the APs' log lines queue on the console lock: under QEMU's multi-threaded
- * TCG with hundreds of vCPUs on a few host cores, that queue took seconds
- * and slowed the bring-up it overlapped. One at a time costs a few
- * microseconds per AP on hardware.
+ * Once online, each AP waits for its work turn (arch/x86/smp/ap_work.c).
  */
 #include "arch/x86/smp/smp_boot.h"
+#include "arch/x86/insn.h"
+#include "arch/x86/smp/ap_work.h"
 #include "arch/x86/smp/lapic.h"
 #include "arch/x86/smp/percpu.h"
 #include "arch/x86/smp/trampoline.h"
 #include "arch/x86/tsc.h"
 #include "core/lib/error.h"
 #include "core/lib/log.h"
+#include "mm/paging.h"
 #include "mm/frames.h"
 
 /* SDM "MP Initialization": INIT, (10 ms), SIPI, 200 us, SIPI. */
@@ -36,58 +35,6 @@
 /* How often the BSP looks at the APs it waits for, and the gap between looks that means it was not running. */
 #define POLL_INTERVAL_US 20
 #define HOST_GAP_US 5000
-/* BSP: gave up on the AP; it must not come online (enum ap_handshake in percpu.h should carry this value). */
-/* The vector that wakes an AP for its turn: the IPI-call vector, whose handler only acknowledges an empty call. */
-#define VECTOR_WAKE VECTOR_IPI_CALL
-
-static void (*ap_work)(void);
-/* BSP: the index of the AP whose turn it is to run ap_work; 0 = nobody's. */
-static volatile uint32_t work_turn;
-
-void smp_set_ap_work(void (*work)(void)) { ap_work = work; }
-
-static const char *stage_name(uint32_t stage)
-{
-    static const char *const names[] = {
-        [STAGE_NONE] = "trampoline (before C)",
-        [STAGE_TRAMPOLINE] = "trampoline",
-        [STAGE_DESCRIPTORS] = "descriptor setup",
-        [STAGE_LAPIC] = "local APIC setup",
-        [STAGE_VMX] = "VMX enable",
-        [STAGE_IDLE] = "idle",
-    };
-    return stage < ARRAY_SIZE(names) ? names[stage] : "?";
-}
-
-NORETURN void cpu_idle(void)
-{
-    struct percpu *cpu = this_cpu();
-    for (;;) {
-        __asm__ volatile("sti; hlt; cli" ::: "memory");
-        void (*work)(void) = __atomic_exchange_n(&cpu->idle_work, NULL, __ATOMIC_ACQ_REL);
-        if (work)
-            work();
-    }
-}
-
-int smp_post_idle_work(uint32_t cpu_index, void (*work)(void))
-{
-    struct percpu *target = cpu_index < MAX_CPUS ? cpu_table[cpu_index] : NULL;
-    if (!target || target->state != CPU_STATE_ONLINE)
-        return E_INVAL;
-    void (*expected)(void) = NULL;
-    if (!__atomic_compare_exchange_n(&target->idle_work, &expected, work, false, __ATOMIC_ACQ_REL,
-                                     __ATOMIC_ACQUIRE))
-        return E_BUSY;
-    /* The wake-up vector's handler only acknowledges: cpu_idle finds the work after its HLT. */
-    return lapic_send_fixed(target->apic_id, VECTOR_WAKE);
-}
-
-static NORETURN void halt_forever(void)
-{
-    for (;;)
-        __asm__ volatile("cli; hlt");
-}
 
 /* One step of the handshake; false if the other side moved it first. */
 static bool handshake_move(struct percpu *cpu, uint32_t from, uint32_t to)
@@ -108,33 +55,23 @@ void ap_entry(struct percpu *cpu)
 {
     cpu->stage = STAGE_DESCRIPTORS;
     if (!handshake_move(cpu, HANDSHAKE_SENT, HANDSHAKE_ALIVE))
-        halt_forever(); /* too late: the BSP logged this CPU as not answering (no GS base yet to log with) */
+        cpu_halt_forever(); /* too late: the BSP logged this CPU as not answering (no GS base yet to log with) */
     percpu_load(cpu);
+    paging_load_pat(); /* the same memory types as the boot CPU (the framebuffer is write-combining) */
     cpu->stage = STAGE_LAPIC;
     if (cpu->stall_injected)
-        halt_forever(); /* inject=ap-stall: answer the SIPI, never come online */
+        cpu_halt_forever(); /* inject=ap-stall: answer the SIPI, never come online */
     lapic_init_ap();
     cpu->online_tsc = rdtsc();
     if (!handshake_move(cpu, HANDSHAKE_ALIVE, HANDSHAKE_ONLINE)) {
         log_warn("came up after the boot CPU gave up on it (stalled): halting");
-        halt_forever();
+        cpu_halt_forever();
     }
-    /* Wait for our turn asleep: an IPI wakes us (sti; hlt takes a pending one without a lost wake-up). */
-    cpu->stage = STAGE_IDLE;
-    while (__atomic_load_n(&work_turn, __ATOMIC_ACQUIRE) != cpu->index)
-        __asm__ volatile("sti; hlt; cli" ::: "memory");
-    cpu->stage = STAGE_VMX;
-    if (ap_work)
-        ap_work();
-    cpu->stage = STAGE_IDLE;
-    __atomic_store_n(&cpu->ap_work_done, 1, __ATOMIC_RELEASE);
-    cpu_idle();
+    ap_work_loop(cpu);
 }
 
-static bool is_injected(const struct boot_options *opts, uint32_t index, enum inject_case c)
-{
-    return opts->inject == c && index == opts->inject_cpu;
-}
+/* Fault-injection hook point: does the hook, when set, pick this AP? */
+static bool hook_picks(bool (*hook)(uint32_t cpu_index), uint32_t index) { return hook && hook(index); }
 
 static void send_init(uint32_t index, struct percpu *cpu)
 {
@@ -147,7 +84,7 @@ static void send_init(uint32_t index, struct percpu *cpu)
 }
 
 /* INIT to every AP in [first, last] still FOUND, then SIPI, 200 us, SIPI to those not yet in C. */
-static void start_group(uint32_t first, uint32_t last, uint8_t sipi_page, const struct boot_options *opts)
+static void start_group(uint32_t first, uint32_t last, uint8_t sipi_page, const struct smp_options *opts)
 {
     for (uint32_t i = first; i <= last; i++) {
         struct percpu *cpu = cpu_table[i];
@@ -155,7 +92,7 @@ static void start_group(uint32_t first, uint32_t last, uint8_t sipi_page, const 
             continue;
         cpu->state = CPU_STATE_STARTING;
         __atomic_store_n(&cpu->handshake, HANDSHAKE_SENT, __ATOMIC_RELEASE);
-        if (!is_injected(opts, i, INJECT_AP_NO_ANSWER)) /* injected: this one is never sent anything */
+        if (!hook_picks(opts->inject_no_sipi, i)) /* hook point: an injected AP is never sent anything */
             send_init(i, cpu);
     }
     if (opts->init_wait)
@@ -164,7 +101,7 @@ static void start_group(uint32_t first, uint32_t last, uint8_t sipi_page, const 
         for (uint32_t i = first; i <= last; i++) {
             struct percpu *cpu = cpu_table[i];
             if (!cpu || cpu->state != CPU_STATE_STARTING || handshake_of(cpu) != HANDSHAKE_SENT ||
-                is_injected(opts, i, INJECT_AP_NO_ANSWER))
+                hook_picks(opts->inject_no_sipi, i))
                 continue;
             int err = lapic_send_startup(cpu->apic_id, sipi_page);
             if (err)
@@ -182,7 +119,7 @@ static bool give_up(uint32_t index, struct percpu *cpu, uint32_t from, uint64_t 
     if (!handshake_move(cpu, from, HANDSHAKE_ABANDONED))
         return false;
     uint64_t waited_ms = tsc_to_us(rdtsc() - sent_tsc) / 1000;
-    if (from == HANDSHAKE_SENT) {
+    if (from == HANDSHAKE_SENT && cpu->stage == STAGE_NONE) {
         cpu->state = CPU_STATE_NO_ANSWER;
         cpu->reason = REASON_NO_SIPI_ANSWER;
         log_warn("cpu%u (apic %u): no answer to SIPI after %lu ms: left out; check the MADT entry or try "
@@ -193,7 +130,7 @@ static bool give_up(uint32_t index, struct percpu *cpu, uint32_t from, uint64_t 
         cpu->state = CPU_STATE_STALLED;
         cpu->reason = REASON_STALLED;
         log_warn("cpu%u (apic %u): stalled in %s (answered the SIPI, not online after %lu ms): left out",
-                 index, cpu->apic_id, stage_name(cpu->stage), waited_ms);
+                 index, cpu->apic_id, ap_stage_name(cpu->stage), waited_ms);
     }
     return true;
 }
@@ -207,19 +144,6 @@ static uint32_t ap_moves(const struct percpu *cpu, uint32_t handshake)
 }
 
 /*
- * The pause between two looks at the APs: a PAUSE every POLL_INTERVAL_US. Under
- * QEMU's multi-threaded TCG every PAUSE takes the emulator's global lock, which
- * the APs need to take their INIT and SIPI; a PAUSE per pass starved them.
- */
-static void poll_interval(void)
-{
-    uint64_t until = rdtsc() + tsc_from_us(POLL_INTERVAL_US);
-    while (rdtsc() < until)
-        __asm__ volatile("" ::: "memory");
-    cpu_relax();
-}
-
-/*
  * Waits for the APs in [first, last] that are STARTING until each is online
  * or given up. An AP has sipi_timeout_ms to reach C and STALL_TIMEOUT_MS more
  * to come online, counted from the SIPI or from the last time any AP of the
@@ -229,7 +153,7 @@ static void poll_interval(void)
  * two looks: the host took the CPU away) does not count either.
  * Each AP moves at most twice, so the wait stays bounded.
  */
-static void wait_online(uint32_t first, uint32_t last, uint64_t sent_tsc, const struct boot_options *opts)
+static void wait_online(uint32_t first, uint32_t last, uint64_t sent_tsc, const struct smp_options *opts)
 {
     uint64_t answer_ticks = tsc_from_us(opts->sipi_timeout_ms * 1000ull);
     uint64_t stall_ticks = answer_ticks + tsc_from_us(STALL_TIMEOUT_MS * 1000ull);
@@ -266,12 +190,13 @@ static void wait_online(uint32_t first, uint32_t last, uint64_t sent_tsc, const 
             last_moves = moves;
             progress_tsc = now > progress_tsc ? now : progress_tsc;
         }
-        poll_interval();
+        delay_poll_us(POLL_INTERVAL_US);
     }
 }
 
 /* The table the trampoline searches by APIC id: one slot per AP to start, below 4 GiB. */
-static int build_slots(const struct boot_options *opts, struct ap_boot_slot **slots_out, uint32_t *count_out)
+static MUST_CHECK int build_slots(const struct smp_options *opts, struct ap_boot_slot **slots_out,
+                                  uint32_t *count_out)
 {
     size_t slots_bytes = cpu_count_found * sizeof(struct ap_boot_slot);
     uint64_t slots_phys;
@@ -287,7 +212,7 @@ static int build_slots(const struct boot_options *opts, struct ap_boot_slot **sl
         struct percpu *cpu = cpu_table[i];
         if (!cpu || cpu->state != CPU_STATE_FOUND)
             continue;
-        cpu->stall_injected = is_injected(opts, i, INJECT_AP_STALL);
+        cpu->stall_injected = hook_picks(opts->inject_stall, i); /* hook point: read by ap_entry */
         slots[count++] = (struct ap_boot_slot){
             .apic_id = cpu->apic_id,
             .percpu_virt = (uint64_t)(uintptr_t)cpu,
@@ -300,7 +225,7 @@ static int build_slots(const struct boot_options *opts, struct ap_boot_slot **sl
 }
 
 /* INIT-SIPI-SIPI to every AP in cpu_table still FOUND, all at once or one by one; 0 or the error that kept all off. */
-static int start_all(const struct boot_options *opts, struct smp_result *result)
+static MUST_CHECK int start_all(const struct smp_options *opts, struct smp_result *result)
 {
     struct ap_boot_slot *slots;
     uint32_t slot_count;
@@ -316,7 +241,7 @@ static int start_all(const struct boot_options *opts, struct smp_result *result)
     uint8_t sipi_page = (uint8_t)(trampoline_phys >> 12);
 
     uint64_t start_tsc = rdtsc();
-    if (opts->smp == SMP_SERIAL) {
+    if (opts->mode == SMP_SERIAL) {
         for (uint32_t i = 1; i < cpu_count_found; i++) {
             uint64_t sent_tsc = rdtsc();
             start_group(i, i, sipi_page, opts);
@@ -339,47 +264,17 @@ static int start_all(const struct boot_options *opts, struct smp_result *result)
     return 0;
 }
 
-int smp_start_aps(const struct boot_options *opts, struct smp_result *result)
+void smp_start_aps(const struct smp_options *opts, struct smp_result *result)
 {
     result->online = 1;
     result->bringup_us = 0;
-    int err = cpu_count_found > 1 ? start_all(opts, result) : 0;
+    if (cpu_count_found > 1 && start_all(opts, result) != 0)
+        result->online = 1; /* start_all named the error; every AP stays off */
     /* One summary line in every case: the tests count the CPUs from it. */
     log_info("smp: %u of %u CPUs online, bring-up %lu us (%s%s, %s)", result->online, cpu_count_found,
              result->bringup_us,
-             opts->smp == SMP_OFF      ? "smp=off"
-             : opts->smp == SMP_SERIAL ? "serial"
-                                       : "parallel",
+             opts->mode == SMP_OFF      ? "smp=off"
+             : opts->mode == SMP_SERIAL ? "serial"
+                                        : "parallel",
              opts->init_wait ? ", 10 ms INIT wait" : "", lapic_x2apic_mode() ? "x2APIC" : "xAPIC");
-    return err;
-}
-
-/*
- * Gives each online AP its turn to run ap_work, in index order, and waits
- * up to timeout_ms for each. An AP that does not finish is named with the
- * stage it is in; the others still get their turn.
- */
-uint32_t smp_wait_ap_work(uint32_t timeout_ms)
-{
-    uint32_t done = 0;
-    for (uint32_t i = 1; i < cpu_count_found; i++) {
-        struct percpu *cpu = cpu_table[i];
-        if (!cpu || cpu->state != CPU_STATE_ONLINE)
-            continue;
-        __atomic_store_n(&work_turn, i, __ATOMIC_RELEASE);
-        int err = lapic_send_fixed(cpu->apic_id, VECTOR_WAKE);
-        uint64_t deadline = rdtsc() + tsc_from_us(timeout_ms * 1000ull);
-        while (!err && !__atomic_load_n(&cpu->ap_work_done, __ATOMIC_ACQUIRE) && rdtsc() < deadline)
-            poll_interval();
-        if (__atomic_load_n(&cpu->ap_work_done, __ATOMIC_ACQUIRE))
-            done++;
-        else if (err)
-            log_warn("cpu%u (apic %u): the local APIC did not accept the wake-up IPI (%s)", i, cpu->apic_id,
-                     error_name(err));
-        else
-            log_warn("cpu%u (apic %u): stalled in %s (its post-online work took over %u ms)", i, cpu->apic_id,
-                     stage_name(cpu->stage), timeout_ms);
-    }
-    __atomic_store_n(&work_turn, 0, __ATOMIC_RELEASE);
-    return done;
 }

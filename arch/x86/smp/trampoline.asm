@@ -4,19 +4,12 @@
 ; IP = 0 (SDM: "MP Initialization Protocol Algorithm").
 ;
 ; real mode -> 32-bit protected mode -> long mode with the kernel's page
-; tables -> find our own slot by APIC id -> ap_entry(percpu) on our stack.
+; tables -> find our own slot by APIC id -> mark the stage -> ap_entry(percpu)
+; on our stack.
 ; Everything position-dependent comes from struct trampoline_params, which
 ; the boot CPU fills in the copy (arch/x86/smp/trampoline.h).
 
-%include "smp/trampoline_defs.inc"
-
-MSR_EFER equ 0xC0000080
-CR0_PE   equ 1 << 0
-CR0_WP   equ 1 << 16
-CR0_PG   equ 1 << 31
-SEL_CODE64 equ 0x08
-SEL_DATA   equ 0x10
-SEL_CODE32 equ 0x18
+%include "asm_defs.inc"                  ; generated from the C definitions (arch/x86/asm_defs.c)
 
 section .rodata
 global trampoline_start, trampoline_end, trampoline_params_label, trampoline_gdt, trampoline_gdt_end
@@ -40,7 +33,7 @@ bits 16
 bits 32
 align 16
 trampoline_protected_mode:
-    mov ax, SEL_DATA
+    mov ax, GDT_KERNEL_DATA
     mov ds, ax
     mov es, ax
     mov ss, ax
@@ -61,7 +54,7 @@ trampoline_protected_mode:
 bits 64
 align 16
 trampoline_long_mode:
-    mov ax, SEL_DATA
+    mov ax, GDT_KERNEL_DATA
     mov ds, ax
     mov es, ax
     mov ss, ax
@@ -98,6 +91,8 @@ trampoline_long_mode:
     mov rsp, [rsi + AP_SLOT_STACK]
     xor ebp, ebp
     mov rdi, [rsi + AP_SLOT_PERCPU]
+    ; The stage marker: from here on a hang is "stalled in trampoline", not "no answer" (ap_handshake.h).
+    mov dword [rdi + PERCPU_STAGE], STAGE_TRAMPOLINE
     mov rax, [r12 + TP_AP_ENTRY]
     call rax
 .no_slot:                                ; not ours to start (maxcpus, or not in the MADT)
@@ -108,9 +103,9 @@ trampoline_long_mode:
 align 16
 trampoline_gdt:
     dq 0
-    dq 0x00af9a000000ffff                ; 0x08: 64-bit code
-    dq 0x00cf92000000ffff                ; 0x10: data
-    dq 0x00cf9a000000ffff                ; 0x18: 32-bit code
+    dq GDT_DESCRIPTOR_CODE64             ; GDT_KERNEL_CODE
+    dq GDT_DESCRIPTOR_DATA               ; GDT_KERNEL_DATA
+    dq GDT_DESCRIPTOR_CODE32             ; GDT_TRAMPOLINE_CODE32
 trampoline_gdt_end:
 
 align 16

@@ -1,5 +1,6 @@
 #include "arch/x86/smp/trampoline.h"
 #include "arch/x86/cr.h"
+#include "arch/x86/gdt.h"
 #include "arch/x86/msr.h"
 #include "core/lib/error.h"
 #include "core/lib/log.h"
@@ -7,14 +8,10 @@
 #include "mm/frames.h"
 #include "mm/paging.h"
 
-#define SEL_CODE64 0x08
-#define SEL_CODE32 0x18
-
 int trampoline_install(uint64_t ap_entry_virt, const struct ap_boot_slot *slots, uint32_t slot_count,
                        uint64_t *frame_phys_out)
 {
     size_t code_bytes = (size_t)(trampoline_end - trampoline_start);
-    _Static_assert(sizeof(struct trampoline_params) == 64, "trampoline_defs.inc: TP_BYTES");
     /* The 32-bit part loads CR3, so the root table must sit below 4 GiB; the slot table is kept there too. */
     if (code_bytes > PAGE_SIZE_BYTES || ((uint64_t)(uintptr_t)slots >> 32) || (paging_root_phys() >> 32))
         return E_RANGE;
@@ -25,7 +22,13 @@ int trampoline_install(uint64_t ap_entry_virt, const struct ap_boot_slot *slots,
         return err;
     }
     /* The copy runs in real mode: make its frame executable in our tables too (it is in the direct map). */
-    paging_set_page_flags(frame, PTE_PRESENT | PTE_WRITABLE);
+    err = paging_set_page_flags(frame, PTE_PRESENT | PTE_WRITABLE);
+    if (err) {
+        log_error("smp: cannot make the AP trampoline's frame executable (%s): APs stay off",
+                  error_name(err));
+        frames_free(frame, 1);
+        return err;
+    }
     char *copy = (char *)(uintptr_t)frame;
     memcpy(copy, trampoline_start, code_bytes);
 #define OFFSET(symbol) ((uint32_t)((symbol)-trampoline_start))
@@ -33,9 +36,9 @@ int trampoline_install(uint64_t ap_entry_virt, const struct ap_boot_slot *slots,
     p->gdt_limit = (uint16_t)(trampoline_gdt_end - trampoline_gdt - 1);
     p->gdt_base_phys = (uint32_t)frame + OFFSET(trampoline_gdt);
     p->protected_mode_entry_phys = (uint32_t)frame + OFFSET(trampoline_protected_mode);
-    p->protected_mode_selector = SEL_CODE32;
+    p->protected_mode_selector = GDT_TRAMPOLINE_CODE32;
     p->long_mode_entry_phys = (uint32_t)frame + OFFSET(trampoline_long_mode);
-    p->long_mode_selector = SEL_CODE64;
+    p->long_mode_selector = GDT_KERNEL_CODE;
     p->cr3_phys = paging_root_phys();
     p->cr4 = (uint32_t)(read_cr4() & (CR4_PAE | CR4_PGE));
     p->efer = (uint32_t)(rdmsr(MSR_EFER) & (EFER_LME | EFER_NXE));

@@ -1,7 +1,8 @@
 /*
  * What the boot CPU hands the AP trampoline (trampoline.asm). This struct is
- * the only contract between the two: the assembly reads it through the
- * TP_* offsets in trampoline_defs.inc, and every offset is asserted here.
+ * the only contract between the two: the assembly reads it through the TP_*
+ * and AP_SLOT_* offsets that the build generates from these very structs
+ * (arch/x86/asm_defs.c -> build/gen/asm_defs.inc), so they cannot drift.
  */
 #ifndef ARCH_X86_SMP_TRAMPOLINE_H
 #define ARCH_X86_SMP_TRAMPOLINE_H
@@ -15,9 +16,6 @@ struct ap_boot_slot {
     uint64_t percpu_virt; /* struct percpu *, the first argument of ap_entry */
     uint64_t stack_top;
 };
-_Static_assert(sizeof(struct ap_boot_slot) == 24, "trampoline.asm: AP_SLOT_BYTES");
-_Static_assert(__builtin_offsetof(struct ap_boot_slot, percpu_virt) == 8, "trampoline.asm: AP_SLOT_PERCPU");
-_Static_assert(__builtin_offsetof(struct ap_boot_slot, stack_top) == 16, "trampoline.asm: AP_SLOT_STACK");
 
 struct trampoline_params {
     uint16_t gdt_limit; /* lgdt operand: limit, then 32-bit base */
@@ -38,30 +36,6 @@ struct trampoline_params {
     uint32_t reserved3;
 } PACKED;
 
-#define TP_GDT_LIMIT 0
-#define TP_PM_ENTRY 8
-#define TP_LM_ENTRY 16
-#define TP_CR3 24
-#define TP_CR4 32
-#define TP_EFER 36
-#define TP_AP_ENTRY 40
-#define TP_SLOTS 48
-#define TP_SLOT_COUNT 56
-_Static_assert(__builtin_offsetof(struct trampoline_params, gdt_limit) == TP_GDT_LIMIT,
-               "trampoline_defs.inc");
-_Static_assert(__builtin_offsetof(struct trampoline_params, protected_mode_entry_phys) == TP_PM_ENTRY,
-               "trampoline_defs.inc");
-_Static_assert(__builtin_offsetof(struct trampoline_params, long_mode_entry_phys) == TP_LM_ENTRY,
-               "trampoline_defs.inc");
-_Static_assert(__builtin_offsetof(struct trampoline_params, cr3_phys) == TP_CR3, "trampoline_defs.inc");
-_Static_assert(__builtin_offsetof(struct trampoline_params, cr4) == TP_CR4, "trampoline_defs.inc");
-_Static_assert(__builtin_offsetof(struct trampoline_params, efer) == TP_EFER, "trampoline_defs.inc");
-_Static_assert(__builtin_offsetof(struct trampoline_params, ap_entry_virt) == TP_AP_ENTRY,
-               "trampoline_defs.inc");
-_Static_assert(__builtin_offsetof(struct trampoline_params, slots_phys) == TP_SLOTS, "trampoline_defs.inc");
-_Static_assert(__builtin_offsetof(struct trampoline_params, slot_count) == TP_SLOT_COUNT,
-               "trampoline_defs.inc");
-
 /* Symbols of trampoline.asm: the code to copy, and where in it things are. */
 extern const char trampoline_start[], trampoline_end[], trampoline_params_label[], trampoline_gdt[],
     trampoline_gdt_end[], trampoline_protected_mode[], trampoline_long_mode[];
@@ -70,7 +44,7 @@ extern const char trampoline_start[], trampoline_end[], trampoline_params_label[
  * Copies the trampoline into a frame below 1 MiB and fills its parameters.
  * Returns the frame's physical address (its page number is the SIPI vector).
  */
-int trampoline_install(uint64_t ap_entry_virt, const struct ap_boot_slot *slots, uint32_t slot_count,
-                       uint64_t *frame_phys_out);
+MUST_CHECK int trampoline_install(uint64_t ap_entry_virt, const struct ap_boot_slot *slots,
+                                  uint32_t slot_count, uint64_t *frame_phys_out);
 
 #endif

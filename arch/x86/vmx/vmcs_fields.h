@@ -238,7 +238,7 @@
      VMCS_ASSERT_WRITABLE(field, #field), vmx_vmwrite((field), (uint64_t)(value)))
 
 /* Narrowing reads behind the checked macros: *value is written only on VMsucceed. */
-static inline struct vmx_outcome vmcs_read16_unchecked(uint64_t field, uint16_t *value)
+static inline MUST_CHECK struct vmx_outcome vmcs_read16_unchecked(uint64_t field, uint16_t *value)
 {
     uint64_t wide = 0;
     struct vmx_outcome outcome = vmx_vmread(field, &wide);
@@ -247,7 +247,7 @@ static inline struct vmx_outcome vmcs_read16_unchecked(uint64_t field, uint16_t 
     return outcome;
 }
 
-static inline struct vmx_outcome vmcs_read32_unchecked(uint64_t field, uint32_t *value)
+static inline MUST_CHECK struct vmx_outcome vmcs_read32_unchecked(uint64_t field, uint32_t *value)
 {
     uint64_t wide = 0;
     struct vmx_outcome outcome = vmx_vmread(field, &wide);

@@ -16,7 +16,7 @@ enum vmcs_instruction { INSN_VMCLEAR = 1, INSN_VMPTRLD = 2 };
 #define WHY_BYTES 200
 
 static const char *insn_name(int insn) { return insn == INSN_VMCLEAR ? "VMCLEAR" : "VMPTRLD"; }
-static int calling_cpu(struct vmcs_pool *pool) { return pool->ops.this_cpu(pool->ops.ctx); }
+static MUST_CHECK int calling_cpu(struct vmcs_pool *pool) { return pool->ops.this_cpu(pool->ops.ctx); }
 static unsigned long long phys_of(const struct vmcs_pool *pool, int vmcs) { return pool->slots[vmcs].phys; }
 
 void vmcs_pool_prepare(struct vmcs_pool *pool, const struct vmcs_ops *ops, int cpu_count,
@@ -57,7 +57,7 @@ void vmcs_pool_count_outside(struct vmcs_pool *pool, bool is_vmclear, struct vmx
 }
 
 /* The instruction on this CPU, counted. Lock held. */
-static struct vmx_outcome run_local(struct vmcs_pool *pool, int cpu, int insn, int vmcs)
+static MUST_CHECK struct vmx_outcome run_local(struct vmcs_pool *pool, int cpu, int insn, int vmcs)
 {
     uint64_t phys = pool->slots[vmcs].phys;
     struct vmx_outcome outcome = insn == INSN_VMCLEAR ? pool->ops.vmclear(pool->ops.ctx, phys)
@@ -81,7 +81,8 @@ static void remote_instruction(void *arg)
  * flight, so its slot (and the call record in it) is ours. 0 when the
  * instruction ran there (its outcome in *outcome, not yet counted).
  */
-static int run_remote(struct vmcs_pool *pool, int cpu, int insn, int vmcs, struct vmx_outcome *outcome)
+static MUST_CHECK int run_remote(struct vmcs_pool *pool, int cpu, int insn, int vmcs,
+                                 struct vmx_outcome *outcome)
 {
     struct vmcs_remote_call *call = &pool->slots[vmcs].remote;
     call->pool = pool;
@@ -155,7 +156,7 @@ static void became_current(struct vmcs_pool *pool, int vmcs, int cpu)
 }
 
 /* Lock held: why op may not touch vmcs now (E_INVAL, E_STATE, E_BUSY), or 0. */
-static int check_acquired(struct vmcs_pool *pool, int vmcs, const char *op, char *why)
+static MUST_CHECK int check_acquired(struct vmcs_pool *pool, int vmcs, const char *op, char *why)
 {
     if (!vmcs_index_valid(pool, vmcs)) {
         format(why, WHY_BYTES, "refusing to %s VMCS %d: no such VMCS (the pool has %d)", op, vmcs,
@@ -178,7 +179,7 @@ static int check_acquired(struct vmcs_pool *pool, int vmcs, const char *op, char
     return 0;
 }
 
-static int check_in_vmx(struct vmcs_pool *pool, int cpu, int vmcs, const char *op, char *why)
+static MUST_CHECK int check_in_vmx(struct vmcs_pool *pool, int cpu, int vmcs, const char *op, char *why)
 {
     if (vmcs_cpu_in_vmx(pool, cpu))
         return 0;
@@ -188,7 +189,7 @@ static int check_in_vmx(struct vmcs_pool *pool, int cpu, int vmcs, const char *o
     return vmcs_cpu_valid(pool, cpu) ? E_STATE : E_INVAL;
 }
 
-static int refuse(struct vmcs_pool *pool, int err, const char *why)
+static MUST_CHECK int refuse(struct vmcs_pool *pool, int err, const char *why)
 {
     spin_unlock(&pool->lock);
     log_warn("%s", why);
@@ -295,7 +296,7 @@ int vmcs_pool_load(struct vmcs_pool *pool, int vmcs)
 }
 
 /* Lock held on entry and on return. VMCLEAR of vmcs on its owner; 0 once it is detached. */
-static int clear_on_owner(struct vmcs_pool *pool, int vmcs, int cpu, enum vmcs_state in_flight)
+static MUST_CHECK int clear_on_owner(struct vmcs_pool *pool, int vmcs, int cpu, enum vmcs_state in_flight)
 {
     struct vmcs_slot *slot = &pool->slots[vmcs];
     int owner = slot->owner;

@@ -132,16 +132,16 @@ void vmcs_pool_prepare(struct vmcs_pool *pool, const struct vmcs_ops *ops, int c
  * as in VMX operation. E_FAULT if the region is a pool VMCS or another CPU's
  * region, misaligned or too wide; E_INVAL for a bad cpu.
  */
-int vmcs_pool_set_vmxon_region(struct vmcs_pool *pool, int cpu, uint64_t region_phys);
+MUST_CHECK int vmcs_pool_set_vmxon_region(struct vmcs_pool *pool, int cpu, uint64_t region_phys);
 /* Before VMXOFF on cpu: E_BUSY while a VMCS is still active there (vmcs_pool_clear_all_on_this_cpu first). */
-int vmcs_pool_forget_vmxon_region(struct vmcs_pool *pool, int cpu);
+MUST_CHECK int vmcs_pool_forget_vmxon_region(struct vmcs_pool *pool, int cpu);
 /*
  * Takes region_count regions (4 KiB each, revision id already written) and
  * VMCLEARs each from the calling CPU, which must be in VMX operation. Every
  * address passes vmcs_guard_check("VMCLEAR") and none repeats, else E_FAULT
  * and the pool stays empty; a failing VMCLEAR gives E_VMX, pool empty.
  */
-int vmcs_pool_init(struct vmcs_pool *pool, const uint64_t *region_phys, int region_count);
+MUST_CHECK int vmcs_pool_init(struct vmcs_pool *pool, const uint64_t *region_phys, int region_count);
 
 /*
  * 0 when phys may be the operand of insn ("VMPTRLD", "VMCLEAR"): 4 KiB
@@ -149,20 +149,20 @@ int vmcs_pool_init(struct vmcs_pool *pool, const uint64_t *region_phys, int regi
  * Else logs the rule it would break and returns E_FAULT. The kernel also
  * calls it before any raw VMCLEAR/VMPTRLD outside the pool.
  */
-int vmcs_guard_check(const struct vmcs_pool *pool, uint64_t phys, const char *insn);
+MUST_CHECK int vmcs_guard_check(const struct vmcs_pool *pool, uint64_t phys, const char *insn);
 
 /* --- operations (calling CPU) --- */
 
 /* A FREE VMCS becomes CLEAR; its index in *vmcs_out. E_NOMEM when none is free. */
-int vmcs_pool_acquire(struct vmcs_pool *pool, int *vmcs_out);
+MUST_CHECK int vmcs_pool_acquire(struct vmcs_pool *pool, int *vmcs_out);
 /*
  * Makes vmcs current on this CPU (VMPTRLD; skipped and counted when it is
  * already current here). The previous current VMCS stays active here, not
  * current. E_BUSY when it is active on another CPU or in flight; E_STATE when free.
  */
-int vmcs_pool_load(struct vmcs_pool *pool, int vmcs);
+MUST_CHECK int vmcs_pool_load(struct vmcs_pool *pool, int vmcs);
 /* VMCLEAR on the owning CPU (by run_on_cpu when that is another CPU), then FREE. */
-int vmcs_pool_release(struct vmcs_pool *pool, int vmcs);
+MUST_CHECK int vmcs_pool_release(struct vmcs_pool *pool, int vmcs);
 /*
  * VMCLEAR on the owning CPU, then VMPTRLD on to_cpu. When to_cpu is this CPU
  * the VMCS ends ACTIVE_CURRENT; when it is another CPU it ends
@@ -171,11 +171,11 @@ int vmcs_pool_release(struct vmcs_pool *pool, int vmcs);
  * its current VMCS. A VMCS already active on to_cpu is left alone (0).
  * If the VMPTRLD fails after the VMCLEAR succeeded, the VMCS is CLEAR: E_VMX.
  */
-int vmcs_pool_migrate(struct vmcs_pool *pool, int vmcs, int to_cpu);
+MUST_CHECK int vmcs_pool_migrate(struct vmcs_pool *pool, int vmcs, int to_cpu);
 /* After a successful VMLAUNCH of vmcs, current on this CPU: LAUNCHED. E_STATE otherwise. */
-int vmcs_pool_mark_launched(struct vmcs_pool *pool, int vmcs);
+MUST_CHECK int vmcs_pool_mark_launched(struct vmcs_pool *pool, int vmcs);
 /* Shutdown: VMCLEAR every VMCS active on this CPU (they become CLEAR). E_VMX if any failed. */
-int vmcs_pool_clear_all_on_this_cpu(struct vmcs_pool *pool);
+MUST_CHECK int vmcs_pool_clear_all_on_this_cpu(struct vmcs_pool *pool);
 /* Counts a VMCLEAR/VMPTRLD issued outside the pool (fault injection) in this CPU's counters. */
 void vmcs_pool_count_outside(struct vmcs_pool *pool, bool is_vmclear, struct vmx_outcome outcome);
 /*
@@ -191,7 +191,7 @@ void vmcs_pool_panic_clear_this_cpu(struct vmcs_pool *pool);
 enum vmcs_state vmcs_pool_state(struct vmcs_pool *pool, int vmcs, int *owner_out);
 const char *vmcs_state_name(enum vmcs_state state);
 /* The VMCS current on cpu as far as the pool knows, or VMCS_NONE. */
-int vmcs_pool_current(struct vmcs_pool *pool, int cpu);
+MUST_CHECK int vmcs_pool_current(struct vmcs_pool *pool, int cpu);
 /* Physical address of vmcs; 0 for a bad index. */
 uint64_t vmcs_pool_phys(const struct vmcs_pool *pool, int vmcs);
 
@@ -212,6 +212,6 @@ void vmcs_pool_snapshot(struct vmcs_pool *pool, struct vmcs_pool_snapshot *out);
 void vmcs_pool_cpu_snapshot(struct vmcs_pool *pool, int cpu, struct vmcs_pool_cpu_snapshot *out);
 
 /* 0 when the records are self-consistent (lists, owners, currents); else E_STATE and why. Tests and debug. */
-int vmcs_pool_check_invariants(struct vmcs_pool *pool, char *why, size_t why_bytes);
+MUST_CHECK int vmcs_pool_check_invariants(struct vmcs_pool *pool, char *why, size_t why_bytes);
 
 #endif

@@ -102,7 +102,7 @@ void vmcs_pool_cpu_snapshot(struct vmcs_pool *pool, int cpu, struct vmcs_pool_cp
 }
 
 /* Lock held. The records agree with each other: owners, active lists, currents, counts. */
-static int check_locked(struct vmcs_pool *pool, char *why, size_t why_bytes)
+static MUST_CHECK int check_locked(struct vmcs_pool *pool, char *why, size_t why_bytes)
 {
     int acquired = 0;
     uint8_t listed[VMCS_POOL_MAX_VMCS] = { 0 };

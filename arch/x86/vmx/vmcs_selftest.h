@@ -9,6 +9,9 @@
 #ifndef ARCH_X86_VMX_VMCS_SELFTEST_H
 #define ARCH_X86_VMX_VMCS_SELFTEST_H
 
-int vmcs_selftest_run(void);
+#include "core/lib/compiler.h"
+
+/* The result is the line it prints (PASS, FAIL or SKIP). */
+void vmcs_selftest_run(void);
 
 #endif

@@ -6,20 +6,29 @@
 #ifndef ARCH_X86_VMX_VMCS_SERVICE_H
 #define ARCH_X86_VMX_VMCS_SERVICE_H
 
-#include "core/cmdline.h"
 #include "arch/x86/vmx/vmx_outcome.h"
 
 struct vmcs_pool;
 
-/* Before the boot CPU's VMXON: the pool's records, for cpu_count CPUs. */
-int vmcs_service_prepare(uint32_t cpu_count);
+/* Before the boot CPU's VMXON: the pool's records, for cpu_count CPUs (without memory: no pool, logged). */
+void vmcs_service_prepare(uint32_t cpu_count);
 struct vmcs_pool *vmcs_service_pool(void);
-/* Called by each CPU right after VMXON: the VMXON-pointer guard learns its region. */
-void vmcs_service_cpu_entered_vmx(uint32_t cpu, uint64_t vmxon_region_phys);
-/* On the boot CPU once every AP is done: allocate, write revision ids, VMCLEAR each. */
-int vmcs_service_init(const struct boot_options *opts, uint32_t cpus_in_vmx_root);
-/* VMCLEAR every VMCS active on this CPU (shutdown, panic). */
-void vmcs_service_clear_this_cpu(void);
+/*
+ * On each CPU right after its VMXON: the VMXON-pointer guard learns its region.
+ * 0 (also without a pool), or the pool's refusal (vmcs_pool_set_vmxon_region).
+ */
+MUST_CHECK int vmcs_service_cpu_entered_vmx(uint32_t cpu, uint64_t vmxon_region_phys);
+/*
+ * On the boot CPU once every AP is done: vmcs_per_cpu VMCSs per CPU in VMX
+ * root, each VMCLEARed. A smaller pool or none is logged, and the boot goes on.
+ */
+void vmcs_service_init(uint32_t vmcs_per_cpu, uint32_t cpus_in_vmx_root);
+/*
+ * On a CPU about to leave VMX operation (shutdown, panic, stop): VMCLEAR every
+ * VMCS active here, so its data reaches memory (SDM: "VMXOFF"), then forget
+ * this CPU's VMXON region. 0, or the first error (every step is still tried).
+ */
+MUST_CHECK int vmcs_service_cpu_leaving_vmx(void);
 /* Counts a VMCLEAR/VMPTRLD issued outside the pool (fault injection) in this CPU's counters. */
 void vmcs_service_count_outcome(bool is_vmclear, struct vmx_outcome outcome);
 uint32_t vmcs_service_total(void);

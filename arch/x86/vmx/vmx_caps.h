@@ -9,9 +9,7 @@
 
 #include "core/lib/compiler.h"
 
-#ifndef MSR_IA32_VMX_BASIC
 #define MSR_IA32_VMX_BASIC 0x480
-#endif
 #define MSR_IA32_VMX_PINBASED_CTLS 0x481
 #define MSR_IA32_VMX_PROCBASED_CTLS 0x482
 #define MSR_IA32_VMX_EXIT_CTLS 0x483
@@ -78,7 +76,7 @@ struct vmx_caps {
 typedef int (*vmx_rdmsr_fn)(void *ctx, uint32_t msr, uint64_t *value);
 
 /* Reads every capability MSR that exists, in SDM order; logs and returns the first read error. */
-int vmx_caps_read(struct vmx_caps *caps, vmx_rdmsr_fn rdmsr, void *ctx);
+MUST_CHECK int vmx_caps_read(struct vmx_caps *caps, vmx_rdmsr_fn rdmsr, void *ctx);
 
 /* IA32_VMX_BASIC decoders. */
 static inline uint32_t vmx_basic_revision_id(uint64_t basic) { return (uint32_t)(basic & 0x7fffffffu); }
@@ -108,14 +106,14 @@ uint32_t vmx_caps_vmcs_phys_width_bits(const struct vmx_caps *caps, uint32_t cpu
  * describes; E_NOTSUP with the reason in why (region larger than the 4 KiB we
  * allocate, or memory type not write-back).
  */
-int vmx_caps_check_basic(const struct vmx_caps *caps, char *why, size_t why_bytes);
+MUST_CHECK int vmx_caps_check_basic(const struct vmx_caps *caps, char *why, size_t why_bytes);
 
 /*
  * Called on the AP (the logger's "cpuN: " prefix names it): one error line
  * per MSR that differs from the boot CPU's, naming the differing bits, then a
  * summary naming ap_cpu. 0 when identical, E_INVAL otherwise.
  */
-int vmx_caps_compare(const struct vmx_caps *boot, const struct vmx_caps *ap, int ap_cpu);
+MUST_CHECK int vmx_caps_compare(const struct vmx_caps *boot, const struct vmx_caps *ap, int ap_cpu);
 
 /*
  * The CR0/CR4 values VMX operation needs (SDM: "Restrictions on VMX
@@ -126,8 +124,8 @@ int vmx_caps_compare(const struct vmx_caps *boot, const struct vmx_caps *ap, int
  *            operation but is 0"), or FIXED0/FIXED1 contradict; why names
  *            every such bit. The outputs then hold the required values anyway.
  */
-int vmx_cr_check(uint64_t cr0, uint64_t cr4_with_vmxe, const struct vmx_caps *caps, uint64_t *cr0_out,
-                 uint64_t *cr4_out, char *why, size_t why_bytes);
+MUST_CHECK int vmx_cr_check(uint64_t cr0, uint64_t cr4_with_vmxe, const struct vmx_caps *caps,
+                            uint64_t *cr0_out, uint64_t *cr4_out, char *why, size_t why_bytes);
 
 /* "CR0.PE", "CR4.VMXE", ... or NULL for a bit without a name. */
 const char *vmx_cr0_bit_name(unsigned bit);

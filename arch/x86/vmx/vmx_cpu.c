@@ -1,21 +1,19 @@
 #include "arch/x86/vmx/vmx_cpu.h"
 #include "arch/x86/vmx/vmx_insn.h"
-#include "arch/x86/vmx/vmcs_service.h"
 #include "arch/x86/cpuid.h"
 #include "arch/x86/cr.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/smp/percpu.h"
 #include "core/lib/error.h"
-#include "core/lib/format.h"
 #include "core/lib/log.h"
 #include "core/lib/panic.h"
 #include "mm/frames.h"
 
 static struct vmx_caps boot_caps;
 static bool boot_caps_read;
-static const struct boot_options *options;
+static struct vmx_cpu_options options;
 
-static int kernel_rdmsr(void *ctx, uint32_t msr, uint64_t *value)
+static MUST_CHECK int kernel_rdmsr(void *ctx, uint32_t msr, uint64_t *value)
 {
     *value = rdmsr(msr); /* vmx_caps_read only asks for MSRs the SDM says exist */
     return 0;
@@ -25,10 +23,10 @@ const struct vmx_caps *vmx_boot_caps(void) { return &boot_caps; }
 bool vmx_boot_caps_valid(void) { return boot_caps_read; }
 uint32_t vmx_revision_id(void) { return vmx_basic_revision_id(boot_caps.basic); }
 
-void vmx_boot_cpu_init(const struct boot_options *opts)
+void vmx_boot_cpu_init(const struct vmx_cpu_options *opts)
 {
-    options = opts;
-    if (!opts->vmx) {
+    options = *opts;
+    if (!opts->enabled) {
         log_info("vmx: vmx=off on the command line: no CPU enters VMX operation");
         return;
     }
@@ -44,25 +42,24 @@ void vmx_boot_cpu_init(const struct boot_options *opts)
         vmx_caps_report(&boot_caps);
 }
 
-static int refuse(struct percpu *cpu, enum cpu_reason reason, int err)
+static MUST_CHECK int refuse(struct percpu *cpu, enum cpu_reason reason, int err)
 {
     cpu->reason = reason;
     return err;
 }
 
 /* SDM "Enabling and Entering VMX Operation": IA32_FEATURE_CONTROL must be locked with VMX on. */
-static int feature_control_enable(struct percpu *cpu)
+static MUST_CHECK int feature_control_enable(struct percpu *cpu)
 {
     uint64_t value = rdmsr(MSR_IA32_FEATURE_CONTROL);
-    if (options->inject == INJECT_FEATURE_LOCKED_OFF && cpu->index == options->inject_cpu) {
-        log_info("inject: simulating IA32_FEATURE_CONTROL locked with VMX off on this CPU");
-        value = FEATURE_CONTROL_LOCKED;
-    }
+    if (options.inject_feature_locked_off && options.inject_feature_locked_off(cpu->index))
+        value = FEATURE_CONTROL_LOCKED; /* hook point: the injected case says so in the log */
     if (value & FEATURE_CONTROL_LOCKED) {
         if (value & FEATURE_CONTROL_VMX_OUTSIDE_SMX)
             return 0;
-        log_warn("VMX disabled by firmware (IA32_FEATURE_CONTROL=0x%lx): enable VT-x in the firmware setup",
-                 value);
+        percpu_note(
+            cpu, "VMX disabled by firmware (IA32_FEATURE_CONTROL=0x%lx): enable VT-x in the firmware setup",
+            value);
         return refuse(cpu, REASON_VMX_LOCKED_OFF, E_DENIED);
     }
     value |= FEATURE_CONTROL_VMX_OUTSIDE_SMX | FEATURE_CONTROL_LOCKED;
@@ -72,21 +69,23 @@ static int feature_control_enable(struct percpu *cpu)
     return 0;
 }
 
-static int check_capabilities(struct percpu *cpu)
+static MUST_CHECK int check_capabilities(struct percpu *cpu)
 {
     char why[160];
     if (!boot_caps_read) {
-        log_warn("vmx: the boot CPU's VMX capabilities could not be read: leaving VMX off");
+        percpu_note(cpu, "the boot CPU's VMX capabilities could not be read: leaving VMX off");
         return refuse(cpu, REASON_VMX_BASIC, E_NOTSUP);
     }
     if (cpu->index != 0) {
         struct vmx_caps mine;
         if (vmx_caps_read(&mine, kernel_rdmsr, NULL) < 0 ||
-            vmx_caps_compare(&boot_caps, &mine, (int)cpu->index))
+            vmx_caps_compare(&boot_caps, &mine, (int)cpu->index)) {
+            percpu_note(cpu, "VMX capabilities differ from the boot CPU's (the lines above name them)");
             return refuse(cpu, REASON_CAPS_MISMATCH, E_INVAL);
+        }
     }
     if (vmx_caps_check_basic(&boot_caps, why, sizeof why) < 0) {
-        log_warn("vmx: IA32_VMX_BASIC (0x%lx) is unusable: %s", boot_caps.basic, why);
+        percpu_note(cpu, "IA32_VMX_BASIC (0x%lx) is unusable: %s", boot_caps.basic, why);
         return refuse(cpu, REASON_VMX_BASIC, E_NOTSUP);
     }
     return 0;
@@ -98,17 +97,16 @@ int vmx_enable_this_cpu(void)
     char why[200];
     int err;
     cpu->vmx_capable = cpu_has_vmx();
-    if (!options || !options->vmx)
+    if (!options.enabled)
         return E_DENIED;
     if (!cpu->vmx_capable) {
-        /* Every CPU says it for itself (its report that it is up); vmx_report_summary() sums it up. */
-        log_printf(LOG_WARN,
-                   "VMX not available (CPUID.1:ECX.VMX=0): this CPU (or emulator) has no VT-x; going on "
-                   "without it");
+        percpu_note(cpu,
+                    "VMX not available (CPUID.1:ECX.VMX=0): this CPU (or emulator) has no VT-x; going on "
+                    "without it");
         return refuse(cpu, REASON_NO_VMX, E_NOTSUP);
     }
     if (read_cr4() & CR4_VMXE) {
-        log_warn("CR4.VMXE is already set: another hypervisor owns this CPU; not touching it");
+        percpu_note(cpu, "CR4.VMXE is already set: another hypervisor owns this CPU; not touching it");
         return refuse(cpu, REASON_VMXE_ALREADY_SET, E_BUSY);
     }
     if ((err = feature_control_enable(cpu)) || (err = check_capabilities(cpu)))
@@ -116,14 +114,14 @@ int vmx_enable_this_cpu(void)
 
     uint64_t cr0, cr4;
     if (vmx_cr_check(read_cr0(), read_cr4() | CR4_VMXE, &boot_caps, &cr0, &cr4, why, sizeof why) < 0) {
-        log_warn("vmx: CR0/CR4 cannot meet the VMX fixed bits: %s", why);
+        percpu_note(cpu, "CR0/CR4 cannot meet the VMX fixed bits: %s", why);
         return refuse(cpu, REASON_FIXED_BITS, E_NOTSUP);
     }
     /* The VMXON region: zeroed, 4 KiB aligned, below 4 GiB when VMX_BASIC bit 48 says so. */
     uint64_t region;
     unsigned where = vmx_basic_phys_width_32(boot_caps.basic) ? FRAMES_BELOW_4GIB : 0;
     if (frames_alloc(1, where, &region) < 0) {
-        log_warn("vmx: no frame for the VMXON region: going on without VMX");
+        percpu_note(cpu, "no frame for the VMXON region: going on without VMX");
         return refuse(cpu, REASON_NO_MEMORY, E_NOMEM);
     }
     *(volatile uint32_t *)(uintptr_t)region = vmx_revision_id(); /* the CPU never writes it */
@@ -133,7 +131,7 @@ int vmx_enable_this_cpu(void)
     if (!vmx_succeeded(outcome)) {
         char text[VMX_OUTCOME_TEXT_BYTES];
         vmx_outcome_format(outcome, text, sizeof text);
-        log_warn("vmx: VMXON of 0x%lx failed: %s; going on without VMX", region, text);
+        percpu_note(cpu, "VMXON of 0x%lx failed: %s; going on without VMX", region, text);
         write_cr4(read_cr4() & ~CR4_VMXE);
         frames_free(region, 1);
         return refuse(cpu, REASON_VMXON_FAILED, E_VMX);
@@ -142,8 +140,9 @@ int vmx_enable_this_cpu(void)
     cpu->memory_bytes += PAGE_SIZE_BYTES;
     cpu->vmx_revision_id = vmx_revision_id();
     cpu->in_vmx_root = true;
-    vmcs_service_cpu_entered_vmx(cpu->index, region);
-    log_info("vmx: in VMX root operation (VMXON region 0x%lx, revision 0x%x)", region, cpu->vmx_revision_id);
+    cpu->note[0] = '\0';
+    /* Per CPU only with loglevel=debug; vmx_report_summary() names every CPU in VMX root at the default level. */
+    log_debug("vmx: in VMX root operation (VMXON region 0x%lx, revision 0x%x)", region, cpu->vmx_revision_id);
     return 0;
 }
 
@@ -152,7 +151,6 @@ void vmx_leave_this_cpu(void)
     struct percpu *cpu = this_cpu();
     if (!cpu->in_vmx_root)
         return;
-    vmcs_service_clear_this_cpu(); /* SDM: VMCLEAR each active VMCS before VMXOFF, so its data reaches memory */
     struct vmx_outcome outcome = vmx_vmxoff();
     if (!vmx_succeeded(outcome)) {
         char text[VMX_OUTCOME_TEXT_BYTES];
@@ -166,50 +164,4 @@ void vmx_leave_this_cpu(void)
         log_error("PANIC: left VMX operation on the panicking CPU");
     else
         log_debug("vmx: left VMX operation (VMXOFF)");
-}
-
-/* Appends "cpuA-B" or "cpuA" for the run [first, last] to list, comma-separated. */
-static size_t append_run(char *list, size_t used, size_t size_bytes, uint32_t first, uint32_t last)
-{
-    const char *comma = used ? "," : "";
-    int n = first == last ? format(list + used, size_bytes - used, "%scpu%u", comma, first)
-                          : format(list + used, size_bytes - used, "%scpu%u-%u", comma, first, last);
-    return used + (size_t)n < size_bytes ? used + (size_t)n : size_bytes - 1;
-}
-
-uint32_t vmx_report_summary(void)
-{
-    uint32_t started = 0, in_root = 0;
-    for (uint32_t i = 0; i < cpu_count_found; i++) {
-        started += cpu_table[i]->state == CPU_STATE_ONLINE;
-        in_root += cpu_table[i]->in_vmx_root;
-    }
-    log_info("vmx: %u of %u running CPUs in VMX root operation", in_root, started);
-    /* One line per reason, naming the CPUs as runs: the whole story even at 255 CPUs. */
-    for (uint32_t reason = REASON_NO_VMX; reason < REASON_COUNT; reason++) {
-        char list[200];
-        size_t used = 0;
-        uint32_t count = 0, run_first = 0, run_last = 0;
-        bool in_run = false;
-        for (uint32_t i = 0; i < cpu_count_found; i++) {
-            bool match = cpu_table[i]->state == CPU_STATE_ONLINE && !cpu_table[i]->in_vmx_root &&
-                         cpu_table[i]->reason == reason;
-            if (!match)
-                continue;
-            count++;
-            if (in_run && i == run_last + 1) {
-                run_last = i;
-                continue;
-            }
-            if (in_run)
-                used = append_run(list, used, sizeof list, run_first, run_last);
-            run_first = run_last = i;
-            in_run = true;
-        }
-        if (!count)
-            continue;
-        append_run(list, used, sizeof list, run_first, run_last);
-        log_warn("vmx: %u CPUs without VMX (%s): %s", count, cpu_reason_name(reason), list);
-    }
-    return in_root;
 }

@@ -6,17 +6,30 @@
 #ifndef ARCH_X86_VMX_VMX_CPU_H
 #define ARCH_X86_VMX_VMX_CPU_H
 
-#include "core/cmdline.h"
 #include "arch/x86/vmx/vmx_caps.h"
 
-/* On the boot CPU, before any AP: reads the capabilities every AP is checked against. */
-void vmx_boot_cpu_init(const struct boot_options *opts);
-/* On each CPU: checks, enables, VMXON. 0 when the CPU is in VMX root operation. */
-int vmx_enable_this_cpu(void);
-/* VMCLEAR every VMCS active here, VMXOFF, CR4.VMXE off. Safe to call when not in VMX. */
+/* What this file takes from the command line; main fills it. */
+struct vmx_cpu_options {
+    bool enabled; /* vmx=on */
+    /*
+     * Fault-injection hook point (inject=feature-locked-off), NULL in a normal
+     * boot: true makes this CPU read IA32_FEATURE_CONTROL as locked with VMX off.
+     */
+    bool (*inject_feature_locked_off)(uint32_t cpu_index);
+};
+
+/* On the boot CPU, before any AP: keeps *opts, reads the capabilities every AP is checked against. */
+void vmx_boot_cpu_init(const struct vmx_cpu_options *opts);
+/*
+ * On each CPU: checks, enables, VMXON. 0 when the CPU is in VMX root operation
+ * (cpu->vmxon_region_phys then names its VMXON region).
+ */
+MUST_CHECK int vmx_enable_this_cpu(void);
+/*
+ * VMXOFF and CR4.VMXE off; safe to call when not in VMX operation. The VMCSs
+ * active here must be VMCLEARed first (core/vmx_root.c orders the two).
+ */
 void vmx_leave_this_cpu(void);
-/* After every AP's turn: says how many CPUs are in VMX root, and which are not, by reason. Returns the first. */
-uint32_t vmx_report_summary(void);
 /* The boot CPU's capabilities (valid after vmx_boot_cpu_init when VMX exists). */
 const struct vmx_caps *vmx_boot_caps(void);
 bool vmx_boot_caps_valid(void);

@@ -1,7 +1,8 @@
 /*
  * Exit qualifications (SDM: "Exit Qualification for VM Exits"): control-
- * register accesses, MOV DR, I/O instructions, EPT violations and task
- * switches, each decoded bit by bit as the SDM's tables list them.
+ * register accesses, MOV DR, I/O instructions, EPT violations, task
+ * switches, APIC accesses and SIPIs, each decoded bit by bit as the SDM's
+ * tables list them.
  */
 #include "arch/x86/vmx/vmx_exit_qualification.h"
 #include "arch/x86/vmx/vmx_exit_reason.h"
@@ -140,9 +141,47 @@ int vmx_task_switch_format(const struct vmx_task_switch *t, char *buf, size_t si
                   t->tss_selector);
 }
 
+struct vmx_apic_access vmx_apic_access_decode(uint64_t qualification)
+{
+    return (struct vmx_apic_access){
+        .offset = (uint16_t)bits(qualification, 0, 12),
+        .type = (uint8_t)bits(qualification, 12, 4),
+        .asynchronous = bit(qualification, 16),
+    };
+}
+
+int vmx_apic_access_format(const struct vmx_apic_access *a, char *buf, size_t size_bytes)
+{
+    const char *async = a->asynchronous ? ", asynchronous" : "";
+    switch (a->type) {
+    case VMX_APIC_LINEAR_READ:
+    case VMX_APIC_LINEAR_WRITE:
+    case VMX_APIC_LINEAR_FETCH:
+    case VMX_APIC_LINEAR_EVENT_DELIVERY: {
+        static const char *const kinds[4] = { "read", "write", "fetch", "access during event delivery" };
+        return format(buf, size_bytes, "linear %s at APIC offset 0x%03x%s", kinds[a->type], a->offset, async);
+    }
+    case VMX_APIC_PHYSICAL_EVENT_DELIVERY:
+        return format(buf, size_bytes, "guest-physical access during event delivery%s", async);
+    case VMX_APIC_PHYSICAL_FETCH:
+        return format(buf, size_bytes,
+                      "guest-physical access for an instruction fetch or during instruction execution%s",
+                      async);
+    default:
+        return format(buf, size_bytes, "reserved access type %u%s", a->type, async);
+    }
+}
+
 int vmx_exit_qualification_format(uint32_t basic_reason, uint64_t qualification, char *buf, size_t size_bytes)
 {
     switch (basic_reason) {
+    case VMX_EXIT_SIPI:
+        return format(buf, size_bytes, "SIPI vector 0x%02x (start at 0x%x)", vmx_sipi_vector(qualification),
+                      (unsigned)vmx_sipi_vector(qualification) << 12);
+    case VMX_EXIT_APIC_ACCESS: {
+        struct vmx_apic_access a = vmx_apic_access_decode(qualification);
+        return vmx_apic_access_format(&a, buf, size_bytes);
+    }
     case VMX_EXIT_TASK_SWITCH: {
         struct vmx_task_switch t = vmx_task_switch_decode(qualification);
         return vmx_task_switch_format(&t, buf, size_bytes);

@@ -98,6 +98,27 @@ struct vmx_task_switch vmx_task_switch_decode(uint64_t qualification);
 /* "task switch by jmp to TSS selector 0x0028". */
 int vmx_task_switch_format(const struct vmx_task_switch *t, char *buf, size_t size_bytes);
 
+/* Start-up IPI (exit reason 4): the SIPI's vector, bits 7:0; the vCPU starts at vector << 12 in real mode. */
+static inline uint8_t vmx_sipi_vector(uint64_t qualification) { return (uint8_t)qualification; }
+
+/* APIC access (exit reason 44). */
+enum vmx_apic_access_type {
+    VMX_APIC_LINEAR_READ = 0,
+    VMX_APIC_LINEAR_WRITE = 1,
+    VMX_APIC_LINEAR_FETCH = 2,
+    VMX_APIC_LINEAR_EVENT_DELIVERY = 3,
+    VMX_APIC_PHYSICAL_EVENT_DELIVERY = 10,
+    VMX_APIC_PHYSICAL_FETCH = 15,
+};
+struct vmx_apic_access {
+    uint16_t offset;   /* bits 11:0: the offset in the APIC page (linear accesses) */
+    uint8_t type;      /* bits 15:12, enum vmx_apic_access_type */
+    bool asynchronous; /* bit 16 */
+};
+struct vmx_apic_access vmx_apic_access_decode(uint64_t qualification);
+/* "linear write at APIC offset 0x300"; "reserved access type 5" for the others. */
+int vmx_apic_access_format(const struct vmx_apic_access *a, char *buf, size_t size_bytes);
+
 /*
  * VM-exit interruption information and IDT-vectoring information (the same
  * format; SDM: "Information for VM Exits Due to Vectored Events").
@@ -164,7 +185,7 @@ int vmx_instruction_info_format(enum vmx_instruction_kind kind, const struct vmx
 
 /*
  * The exit qualification of any basic exit reason as text: the decoders
- * above for 9, 28, 29, 30 (48 without the addresses: use
+ * above for 4, 9, 28, 29, 30, 44 (48 without the addresses: use
  * vmx_ept_violation_format for those), "0x..." for the others.
  */
 int vmx_exit_qualification_format(uint32_t basic_reason, uint64_t qualification, char *buf,

@@ -19,7 +19,7 @@
 #define VMX_FLAGS "\n\tsetc %[carry]\n\tsetz %[zero]"
 #define VMX_FLAG_OUTPUTS [carry] "=qm"(carry), [zero] "=qm"(zero)
 
-static inline struct vmx_outcome vmx_outcome_from_flags(bool carry, bool zero)
+static inline MUST_CHECK struct vmx_outcome vmx_outcome_from_flags(bool carry, bool zero)
 {
     struct vmx_outcome outcome = { VMX_SUCCEED, 0 };
     if (carry) {
@@ -47,27 +47,27 @@ static inline struct vmx_outcome vmx_outcome_from_flags(bool carry, bool zero)
         vmx_outcome_from_flags(carry, zero);                                                                 \
     })
 
-static inline struct vmx_outcome vmx_vmxon(uint64_t region_phys)
+static inline MUST_CHECK struct vmx_outcome vmx_vmxon(uint64_t region_phys)
 {
     return VMX_MEMORY_OPERAND_INSN("vmxon", region_phys);
 }
-static inline struct vmx_outcome vmx_vmclear(uint64_t vmcs_phys)
+static inline MUST_CHECK struct vmx_outcome vmx_vmclear(uint64_t vmcs_phys)
 {
     return VMX_MEMORY_OPERAND_INSN("vmclear", vmcs_phys);
 }
-static inline struct vmx_outcome vmx_vmptrld(uint64_t vmcs_phys)
+static inline MUST_CHECK struct vmx_outcome vmx_vmptrld(uint64_t vmcs_phys)
 {
     return VMX_MEMORY_OPERAND_INSN("vmptrld", vmcs_phys);
 }
 
-static inline struct vmx_outcome vmx_vmxoff(void)
+static inline MUST_CHECK struct vmx_outcome vmx_vmxoff(void)
 {
     bool carry, zero;
     __asm__ volatile("vmxoff" VMX_FLAGS:VMX_FLAG_OUTPUTS : : "cc", "memory");
     return vmx_outcome_from_flags(carry, zero);
 }
 
-static inline struct vmx_outcome vmx_vmptrst(uint64_t *vmcs_phys)
+static inline MUST_CHECK struct vmx_outcome vmx_vmptrst(uint64_t *vmcs_phys)
 {
     bool carry, zero;
     __asm__ volatile("vmptrst %[out]" VMX_FLAGS
@@ -77,7 +77,7 @@ static inline struct vmx_outcome vmx_vmptrst(uint64_t *vmcs_phys)
     return vmx_outcome_from_flags(carry, zero);
 }
 
-static inline struct vmx_outcome vmx_vmread_raw(uint64_t field, uint64_t *value)
+static inline MUST_CHECK struct vmx_outcome vmx_vmread_raw(uint64_t field, uint64_t *value)
 {
     bool carry, zero;
     __asm__ volatile("vmread %[field], %[value]" VMX_FLAGS
@@ -87,7 +87,7 @@ static inline struct vmx_outcome vmx_vmread_raw(uint64_t field, uint64_t *value)
     return vmx_outcome_from_flags(carry, zero);
 }
 
-static inline struct vmx_outcome vmx_vmwrite_raw(uint64_t field, uint64_t value)
+static inline MUST_CHECK struct vmx_outcome vmx_vmwrite_raw(uint64_t field, uint64_t value)
 {
     bool carry, zero;
     __asm__ volatile("vmwrite %[value], %[field]" VMX_FLAGS:VMX_FLAG_OUTPUTS
@@ -102,7 +102,8 @@ struct vmx_invalidation_descriptor {
     uint64_t high; /* 0 for INVEPT; linear address for INVVPID */
 };
 
-static inline struct vmx_outcome vmx_invept(uint64_t type, struct vmx_invalidation_descriptor descriptor)
+static inline MUST_CHECK struct vmx_outcome vmx_invept(uint64_t type,
+                                                       struct vmx_invalidation_descriptor descriptor)
 {
     bool carry, zero;
     __asm__ volatile("invept %[descriptor], %[type]" VMX_FLAGS:VMX_FLAG_OUTPUTS
@@ -111,7 +112,8 @@ static inline struct vmx_outcome vmx_invept(uint64_t type, struct vmx_invalidati
     return vmx_outcome_from_flags(carry, zero);
 }
 
-static inline struct vmx_outcome vmx_invvpid(uint64_t type, struct vmx_invalidation_descriptor descriptor)
+static inline MUST_CHECK struct vmx_outcome vmx_invvpid(uint64_t type,
+                                                        struct vmx_invalidation_descriptor descriptor)
 {
     bool carry, zero;
     __asm__ volatile("invvpid %[descriptor], %[type]" VMX_FLAGS:VMX_FLAG_OUTPUTS

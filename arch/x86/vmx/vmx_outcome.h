@@ -21,12 +21,15 @@ struct vmx_outcome {
     uint32_t error; /* VM-instruction error number when result is VMX_FAIL_VALID, else 0 */
 };
 
-static inline struct vmx_outcome vmx_outcome_succeed(void) { return (struct vmx_outcome){ VMX_SUCCEED, 0 }; }
-static inline struct vmx_outcome vmx_outcome_fail_invalid(void)
+static inline MUST_CHECK struct vmx_outcome vmx_outcome_succeed(void)
+{
+    return (struct vmx_outcome){ VMX_SUCCEED, 0 };
+}
+static inline MUST_CHECK struct vmx_outcome vmx_outcome_fail_invalid(void)
 {
     return (struct vmx_outcome){ VMX_FAIL_INVALID, 0 };
 }
-static inline struct vmx_outcome vmx_outcome_fail_valid(uint32_t error)
+static inline MUST_CHECK struct vmx_outcome vmx_outcome_fail_valid(uint32_t error)
 {
     return (struct vmx_outcome){ VMX_FAIL_VALID, error };
 }
@@ -47,7 +50,7 @@ int vmx_outcome_format(struct vmx_outcome outcome, char *buf, size_t size_bytes)
  * kernel implements them over arch/x86/vmx/vmx_insn.h; host tests link fakes.
  * Callers use the width-checked macros of arch/x86/vmx/vmcs_fields.h.
  */
-struct vmx_outcome vmx_vmread(uint64_t field, uint64_t *value);
-struct vmx_outcome vmx_vmwrite(uint64_t field, uint64_t value);
+MUST_CHECK struct vmx_outcome vmx_vmread(uint64_t field, uint64_t *value);
+MUST_CHECK struct vmx_outcome vmx_vmwrite(uint64_t field, uint64_t value);
 
 #endif

@@ -24,8 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # tests/, for emulators
-import emulators  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "tools"))  # the vmxboot package
+import vmxboot  # noqa: E402
 
 CMDLINE = "exit=never loglevel=debug"
 RAM_MB = 256
@@ -69,9 +69,9 @@ def monitor(sock, command, wait_s):
 
 
 def capture_qemu(tmp, qemu_args):
-    iso = emulators.iso_for_cmdline(CMDLINE)
+    iso = vmxboot.iso_for_cmdline(CMDLINE)
     serial, mon, ram = tmp / "serial.txt", tmp / "monitor.sock", tmp / "ram.bin"
-    cmd = emulators.qemu_command(iso, "file:%s" % serial, memory_mb=RAM_MB) + list(qemu_args)
+    cmd = vmxboot.qemu_command(iso, "file:%s" % serial, memory_mb=RAM_MB) + list(qemu_args)
     cmd += ["-monitor", "unix:%s,server=on,wait=off" % mon]
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
     try:
@@ -96,16 +96,16 @@ def capture_qemu(tmp, qemu_args):
 
 
 def capture_bochs(tmp):
-    iso = emulators.iso_for_cmdline(CMDLINE)
+    iso = vmxboot.iso_for_cmdline(CMDLINE)
     elf = tmp / "vmxroot.elf"
     subprocess.run(["xorriso", "-osirrox", "on", "-indev", str(iso), "-extract", "/boot/vmxroot.elf", str(elf)],
                    check=True, capture_output=True)
     entry = struct.unpack_from("<Q", elf.read_bytes(), 24)[0]  # ELF64 e_entry
     ram = tmp / "ram.bin"
-    command = emulators.write_bochs_files(tmp, "capture", iso, tmp / "serial.txt", tmp / "bochs.log", 1, RAM_MB,
+    command = vmxboot.write_bochs_files(tmp, "capture", iso, tmp / "serial.txt", tmp / "bochs.log", 1, RAM_MB,
                                           None)
     (tmp / "capture.bochs-rc").write_text('pb 0x%x\nc\nr\nwritemem "%s" 0 %d\nquit\n' % (entry, ram, 16 << 20))
-    out = subprocess.run(command, env=emulators.bochs_environment(), stdin=subprocess.DEVNULL, capture_output=True,
+    out = subprocess.run(command, env=vmxboot.bochs_environment(), stdin=subprocess.DEVNULL, capture_output=True,
                          text=True, timeout=300).stdout
     rbx = re.search(r"rbx: ([0-9a-f]{8})_([0-9a-f]{8})", out)
     print("bochs: stopped at entry 0x%x, EBX=0x%s" % (entry, rbx.group(2) if rbx else "?"))

@@ -1,0 +1,1 @@
+"""The pieces of tools/bench.py, one concern each (see each module's docstring)."""
