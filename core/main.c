@@ -5,6 +5,7 @@
  */
 #include "core/boot.h"
 #include "core/cmdline.h"
+#include "core/console.h"
 #include "core/lib/error.h"
 #include "core/fault_inject.h"
 #include "core/lib/log.h"
@@ -19,6 +20,7 @@
 #include "arch/x86/insn.h"
 #include "arch/x86/io.h"
 #include "arch/x86/tsc.h"
+#include "arch/x86/time/tsc_calibrate.h"
 #include "arch/x86/smp/ap_work.h"
 #include "arch/x86/smp/cpu_discovery.h"
 #include "arch/x86/smp/ipi.h"
@@ -34,6 +36,7 @@
 #include "arch/x86/vmx/vmx_inject.h"
 #include "arch/x86/vmx/vmx_summary.h"
 #include "arch/x86/vmx/guest_launch.h"
+#include "arch/x86/vmx/vmentry_diff_run.h"
 
 /* Copied out of the multiboot2 block at once: low memory is reused later. */
 static struct boot_info boot_info;
@@ -58,6 +61,7 @@ static void parse_boot_information(uint32_t boot_magic, uint32_t boot_info_phys)
               "loader such as GRUB 2 ('multiboot2' in grub.cfg)",
               error_name(err));
     boot_info_normalize_regions(&boot_info);
+    console_screen_init(&boot_info.framebuffer); /* keeps lines from here; drawn once mapped */
     /* The BIOS Data Area is in page 0, which paging_init unmaps: read the EBDA pointer now. */
     if (!boot_info.efi_system_table_present)
         ebda_phys = (uint64_t)(*(volatile uint16_t *)(uintptr_t)0x40E) << 4;
@@ -67,15 +71,16 @@ static void apply_options(void)
 {
     cmdline_parse(boot_info.cmdline, &options);
     log_set_level(options.log_level);
-    if (options.console_port != SERIAL_COM1_PORT && !serial_init(options.console_port))
-        log_warn("console: no UART answers at port 0x%x: writing to the 0xE9 debug port",
-                 options.console_port);
+    console_choose(&options.console); /* console=: UARTs and the screen */
     panic_set_exit_emulator(options.exit != EXIT_NEVER);
 }
 
+#define VMXROOT_REGION_BYTES MiB(48)
+
 static void memory_init(void)
 {
-    int err = frames_init(&boot_info);
+    /* With a module2 (a guest kernel), vmxroot's memory is one region at the top of RAM (docs/guests.md). */
+    int err = frames_init(&boot_info, boot_info.module_count ? VMXROOT_REGION_BYTES : 0);
     if (err)
         panic("no usable memory for the frame allocator (%s)", error_name(err));
     err = paging_init(frames_ram_end_phys());
@@ -85,6 +90,7 @@ static void memory_init(void)
     for (uint32_t i = 0; i < boot_info.region_count; i++)
         if (boot_info.regions[i].type != MEM_RESERVED)
             ram_bytes += boot_info.regions[i].length_bytes;
+    console_screen_attach(); /* the framebuffer mapped write-combining: the log so far appears */
     log_info("mm: %lu MiB RAM in the %s memory map, %lu MiB usable, %lu MiB free after boot reservations",
              ram_bytes >> 20, boot_info.memory_map_source == BOOT_MMAP_EFI ? "UEFI" : "BIOS",
              frames_total_usable_bytes() >> 20, frames_free_bytes() >> 20);
@@ -119,6 +125,15 @@ static void boot_cpu_vmx_init(void)
     vmx_boot_cpu_init(&vmx);
 }
 
+static void calibrate_tsc(void)
+{
+    struct tsc_calibrate_options opts = {
+        .hide_pit = options.inject == INJECT_NO_PIT,
+        .every_clock = options.selftest == SELFTEST_CLOCKS,
+    };
+    tsc_calibrate(&boot_info, ebda_phys, &opts);
+}
+
 static void start_aps(struct smp_result *smp)
 {
     struct smp_options opts = {
@@ -142,7 +157,6 @@ void kernel_main(uint32_t boot_magic, uint32_t boot_info_phys)
     apply_options();                                    /* console=, loglevel=, exit= ... */
     log_info("vmxroot: booting from %s (%s), command line \"%s\"", boot_info.loader_name,
              boot_info.efi_system_table_present ? "UEFI" : "BIOS", boot_info.cmdline);
-    tsc_calibrate();        /* every delay and timing below needs it */
     memory_init();          /* frame allocator, then W^X page tables */
     boot_cpu_percpu_init(); /* GDT, TSS with IST stacks, GS base */
     stack_switch_call(cpu_table[0]->kernel_stack_top, kernel_main_on_cpu_stack); /* onto the guarded stack */
@@ -197,6 +211,7 @@ static NORETURN void kernel_main_on_cpu_stack(void)
                                                .max_cpus = options.max_cpus };
     step_done(STEP_EARLY);
     cpu_discovery_run(&boot_info, ebda_phys, &discovery, &cpus); /* ACPI MADT -> cpu_table */
+    calibrate_tsc(); /* against the PM timer, HPET or PIT: every wait needs it */
     step_done(STEP_DISCOVERY);
     status_publish_init(cpu_count_found, &options,
                         boot_info.efi_system_table_present); /* one record per CPU */
@@ -229,6 +244,8 @@ static NORETURN void kernel_main_on_cpu_stack(void)
     fault_inject_vmx_run(&options); /* inject=<VMX case>: a deliberate VMX failure */
     if (options.selftest == SELFTEST_VMCS)
         vmcs_selftest_run(); /* the pool's lifecycle across two CPUs */
+    if (options.selftest == SELFTEST_DISPLAY)
+        console_screen_handover("selftest=display"); /* as a guest taking the display will */
 
     uint64_t ready_us = tsc_to_us(rdtsc() - entry_tsc);
     status_publish_times(tsc_khz(), smp.bringup_us, ready_us);
@@ -244,7 +261,10 @@ static NORETURN void kernel_main_on_cpu_stack(void)
              smp.bringup_us, ready_us);
     if (options.exit == EXIT_ON_READY)
         boot_shutdown(EMULATOR_EXIT_SUCCESS);
-    guest_launch_all(&options, in_vmx); /* guest=test: the test guest on every CPU in VMX root */
+    guest_launch_all(&options, &boot_info, ebda_phys,
+                     in_vmx); /* guest=test: the test guest on every CPU in VMX root */
+    if (options.selftest == SELFTEST_VMENTRY)
+        vmentry_diff_selftest(&options); /* the VM-entry check against this CPU's own VM entry */
     if (options.exit == EXIT_ON_GUEST_EXIT)
         boot_shutdown(EMULATOR_EXIT_SUCCESS);
     cpu_idle(); /* the boot CPU idles; APs already do */

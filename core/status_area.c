@@ -4,6 +4,7 @@
  * they were (core/status_page.c); the guest blocks follow them.
  */
 #include "core/status_area.h"
+#include "core/status_crc32c.h"
 #include "core/lib/error.h"
 #include "core/lib/spinlock.h"
 #include "core/lib/string.h"
@@ -41,8 +42,8 @@ uint32_t status_block_checksum(const void *block, uint32_t covered_bytes)
     static const uint8_t zeros[8];
     if (covered_bytes < sizeof zeros)
         return 0;
-    uint32_t crc = status_crc32(0, zeros, sizeof zeros);
-    return status_crc32(crc, (const uint8_t *)block + sizeof zeros, covered_bytes - sizeof zeros);
+    uint32_t crc = status_crc32c(0, zeros, sizeof zeros);
+    return status_crc32c(crc, (const uint8_t *)block + sizeof zeros, covered_bytes - sizeof zeros);
 }
 
 void status_block_write_begin(uint32_t *generation)

@@ -10,7 +10,7 @@
  *     it read at the exit: no extra RDTSC, no lock, no checksum per exit).
  *
  * A record is written by one CPU at a time under a per-vCPU lock, with a
- * seqlock generation and a CRC-32 of its own, so CPUs never wait for each
+ * seqlock generation and a CRC-32C of its own, so CPUs never wait for each
  * other and a write hashes 320 bytes, not the page. Nothing counted is lost:
  * a later publish carries every earlier count, and the panic path publishes
  * every CPU's counts (forced past a lock a stopped CPU may hold).

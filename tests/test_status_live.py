@@ -223,7 +223,9 @@ def test_live_page_matches_the_serial_log(live_qemu):
 
 def test_live_sources_agree(live_qemu):
     """The address from --serial-log, a scan of guest memory without any address, and the status=dump
-    hex in the log all give the page read at the address, byte for byte (same generation)."""
+    hex in the log all give the page read at the address, byte for byte (same generation). The vCPU
+    records are the exception for the dump: they have seqlocks of their own and the guest layer writes
+    them after the ready line's dump (here, with no VMX: not launched, and why)."""
     address = live_qemu.facts["ready"]["status"]
     context = live_qemu.context()
     at_address = status_tool_output("--qmp", live_qemu.socket_path, "--address", hex(address), context=context)
@@ -233,9 +235,13 @@ def test_live_sources_agree(live_qemu):
     assert from_log["source"] == {"kind": "qmp", "address": address}
     assert scanned["source"] == {"kind": "qmp", "address": address}
     assert hex_dump["source"]["kind"] == "serial-log" and hex_dump["source"]["address"] == address
-    for other in (from_log, scanned, hex_dump):
+    for other in (from_log, scanned):
         assert without_source(other) == without_source(at_address), (other["source"], at_address["header"],
                                                                      other["header"])
+    without_vcpus = {key: value for key, value in without_source(at_address).items() if key != "vcpus"}
+    assert {key: value for key, value in without_source(hex_dump).items() if key != "vcpus"} == without_vcpus
+    assert [v["index"] for v in hex_dump["vcpus"]] == [v["index"] for v in at_address["vcpus"]]
+    assert {v["state_name"] for v in hex_dump["vcpus"] + at_address["vcpus"]} == {"not-launched"}, at_address["vcpus"]
 
 
 def test_live_table_names_every_cpu(live_qemu):

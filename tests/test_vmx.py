@@ -38,7 +38,9 @@ def assert_all_in_vmx_root(result, cpus, revision):
     fields = assert_ready(result, cpus=(cpus, cpus), vmx=cpus)
     assert fields["vmcs_total"] == 4 * cpus and fields["vmcs_free"] == fields["vmcs_total"], result.describe()
     assert vmx_root_lines(result.lines) == {cpu: revision for cpu in range(cpus)}, result.describe()
-    assert not result.warnings, "warnings: %s\n%s" % (result.warnings, result.describe())
+    # Bochs models with a crystal in CPUID leaf 0x15 (tigerlake) rightly warn that their TSC runs at ips.
+    warnings = [w for w in result.warnings if "CPUID leaf 0x15 implies" not in w]
+    assert not warnings, "warnings: %s\n%s" % (warnings, result.describe())
     page = status_page(result)
     header = page["header"]
     assert (header["cpus_found"], header["cpus_online"], header["cpus_vmx_root"]) == (cpus, cpus, cpus)

@@ -50,7 +50,7 @@ class Boot:
 
     def __init__(self, emulator="qemu", smp=1, memory_mb=256, firmware="bios", machine="pc", cpu_model=None,
                  cmdline="", exit_on_ready=True, extra_args=(), timeout_s=None, name=None, qmp_socket=None,
-                 iso=None, bochs_lines=()):
+                 iso=None, bochs_lines=(), serial_port=True):
         if emulator not in ("qemu", "bochs"):
             raise ValueError("emulator must be 'qemu' or 'bochs', not %r" % emulator)
         if emulator == "bochs" and (firmware != "bios" or machine != "pc"):
@@ -71,7 +71,7 @@ class Boot:
         if emulator == "qemu":
             self.emulator_log_path = paths.LOG_DIR / (self.name + ".qemu.log")
             self.command = qemu_command(self.iso, "file:%s" % self.log_path, smp, memory_mb, firmware, machine,
-                                        cpu_model, qmp_socket, extra_args=extra_args)
+                                        cpu_model, qmp_socket, extra_args=extra_args, serial_port=serial_port)
         else:
             self.emulator_log_path = paths.LOG_DIR / (self.name + ".bochs.log")
             self.command = write_bochs_files(paths.LOG_DIR, self.name, self.iso, self.log_path,
