@@ -101,11 +101,11 @@ static const struct cmdline_option cmdline_options[] = {
     { "x2apic", CMDLINE_NAMES, FIELD(x2apic), NAMES(on_off_names) },
     { "guest", CMDLINE_NAMES, FIELD(guest), NAMES(guest_names) },
     { "vmentry_check", CMDLINE_NAMES, FIELD(vmentry_check), NAMES(on_off_names) },
-    { "vmentry_cases", CMDLINE_NUMBER, FIELD(vmentry_cases), RANGE(1, 1000000) },
-    { "vmentry_seed", CMDLINE_NUMBER, FIELD(vmentry_seed), RANGE(0, 0xffffffffu) },
     { "guest_cpus", CMDLINE_NUMBER, FIELD(guest_cpus), RANGE(1, 4096) },
     { "guest_mem", CMDLINE_NUMBER, FIELD(guest_mem_mb), RANGE(16, 1048576) },
     { "cpuid_hypervisor", CMDLINE_NAMES, FIELD(cpuid_hypervisor), NAMES(on_off_names) },
+    { "vmentry_cases", CMDLINE_NUMBER, FIELD(vmentry_cases), RANGE(1, 1000000) },
+    { "vmentry_seed", CMDLINE_NUMBER, FIELD(vmentry_seed), RANGE(0, 0xffffffffu) },
 };
 
 /* A piece of the command line: not NUL-terminated, the line is read-only. */
@@ -141,9 +141,9 @@ void cmdline_defaults(struct boot_options *opts)
         .vmx = true,
         .guest = GUEST_AUTO,
         .vmentry_check = true,
+        .cpuid_hypervisor = true,
         .vmentry_cases = 200,
         .vmentry_seed = 1,
-        .cpuid_hypervisor = true,
     };
 }
 
