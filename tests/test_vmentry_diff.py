@@ -11,7 +11,7 @@ Bochs-gap table explains: disagree=0, and no "vmentry-diff: disagree" line.
 """
 import re
 
-from emulators import boot
+from vmxboot import boot
 
 SUMMARY_RE = re.compile(r"^cpu0: vmentry-diff: cases=(\d+) agree=(\d+) disagree=(\d+) stricter=(\d+) "
                         r"unsafe=(\d+) seed=(\d+) model=(\S+)$")
