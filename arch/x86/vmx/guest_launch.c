@@ -18,7 +18,7 @@
 /* How long the boot CPU waits for the other vCPUs once its own has stopped (Bochs is slow). */
 #define GUEST_WAIT_TIMEOUT_MS 60000ul
 
-static const struct boot_options *options;
+static const struct guest_options *options;
 static struct vmx_controls controls;
 static struct vcpu *vcpus[MAX_CPUS];
 static volatile uint32_t vcpus_done[MAX_CPUS];
@@ -121,11 +121,11 @@ static void summary(uint32_t passed, uint32_t launched, uint64_t exits, const ch
              reason);
 }
 
-uint32_t guest_launch_all(const struct boot_options *opts, uint32_t cpus_in_vmx_root)
+uint32_t guest_launch_all(const struct guest_options *opts, uint32_t cpus_in_vmx_root)
 {
     char why[192];
     options = opts;
-    if (opts->guest == GUEST_NONE) {
+    if (!opts->launch) {
         publish_not_launched(STATUS_VCPU_REASON_GUEST_NONE, "guest=none", false);
         summary(0, 0, 0, "(guest=none)");
         return 0;
@@ -178,7 +178,7 @@ uint32_t guest_launch_all(const struct boot_options *opts, uint32_t cpus_in_vmx_
         passed += vcpu->passed && vcpu->state == VCPU_HALTED;
     }
     summary(passed, launched, exits, done == launched ? "" : "(some vCPUs never stopped)");
-    if (opts->status_dump == STATUS_DUMP_HEX)
+    if (opts->status_dump)
         status_publish_dump(); /* the page as the guests left it: every vCPU record */
     return passed;
 }
