@@ -131,44 +131,6 @@ static void start_aps(struct smp_result *smp)
     smp_start_aps(&opts, smp);
 }
 
-/* The inject= cases that reach a guest, in the guest layer's own terms. */
-static enum guest_inject guest_inject_of(enum inject_case c)
-{
-    static const struct {
-        enum inject_case from;
-        enum guest_inject to;
-    } cases[] = {
-        { INJECT_GUEST_TRIPLE_FAULT, GUEST_INJECT_TRIPLE_FAULT },
-        { INJECT_GUEST_SPIN, GUEST_INJECT_SPIN },
-        { INJECT_VMENTRY_CONTROL_PIN, GUEST_INJECT_VMENTRY_CONTROL_PIN },
-        { INJECT_VMENTRY_CONTROL_CR3, GUEST_INJECT_VMENTRY_CONTROL_CR3 },
-        { INJECT_VMENTRY_HOST_CR4, GUEST_INJECT_VMENTRY_HOST_CR4 },
-        { INJECT_VMENTRY_HOST_RIP, GUEST_INJECT_VMENTRY_HOST_RIP },
-        { INJECT_VMENTRY_GUEST_CR0, GUEST_INJECT_VMENTRY_GUEST_CR0 },
-        { INJECT_VMENTRY_GUEST_RFLAGS, GUEST_INJECT_VMENTRY_GUEST_RFLAGS },
-        { INJECT_VMENTRY_GUEST_LINK, GUEST_INJECT_VMENTRY_GUEST_LINK },
-        { INJECT_VMENTRY_GUEST_RIP, GUEST_INJECT_VMENTRY_GUEST_RIP },
-    };
-    for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
-        if (cases[i].from == c)
-            return cases[i].to;
-    return GUEST_INJECT_NONE;
-}
-
-static void launch_guests(uint32_t in_vmx)
-{
-    static struct guest_options guests; /* the vCPUs keep a pointer to it */
-    guests = (struct guest_options){
-        .launch = options.guest == GUEST_TEST,
-        .vmentry_check = options.vmentry_check,
-        .status_dump = options.status_dump == STATUS_DUMP_HEX,
-        .inject = guest_inject_of(options.inject),
-        .inject_name = inject_case_name(options.inject),
-        .inject_cpu = options.inject_cpu,
-    };
-    guest_launch_all(&guests, in_vmx);
-}
-
 void kernel_main(uint32_t boot_magic, uint32_t boot_info_phys)
 {
     entry_tsc = rdtsc();
@@ -246,7 +208,7 @@ static NORETURN void kernel_main_on_cpu_stack(void)
              smp.bringup_us, ready_us);
     if (options.exit == EXIT_ON_READY)
         boot_shutdown(EMULATOR_EXIT_SUCCESS);
-    launch_guests(in_vmx); /* guest=test: the test guest on every CPU in VMX root */
+    guest_launch_all(&options, in_vmx); /* guest=test: the test guest on every CPU in VMX root */
     if (options.exit == EXIT_ON_GUEST_EXIT)
         boot_shutdown(EMULATOR_EXIT_SUCCESS);
     cpu_idle(); /* the boot CPU idles; APs already do */

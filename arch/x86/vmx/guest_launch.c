@@ -18,7 +18,7 @@
 /* How long the boot CPU waits for the other vCPUs once its own has stopped (Bochs is slow). */
 #define GUEST_WAIT_TIMEOUT_MS 60000ul
 
-static const struct guest_options *options;
+static const struct boot_options *options;
 static struct vmx_controls controls;
 static struct vcpu *vcpus[MAX_CPUS];
 static volatile uint32_t vcpus_done[MAX_CPUS];
@@ -123,15 +123,15 @@ static void summary(uint32_t passed, uint32_t launched, uint64_t exits, const ch
 {
     log_info("vmxroot: guests passed=%u/%u exits=%lu%s%s", passed, launched, exits, reason[0] ? " " : "",
              reason);
-    if (options->status_dump)
+    if (options->status_dump == STATUS_DUMP_HEX)
         status_publish_dump();
 }
 
-uint32_t guest_launch_all(const struct guest_options *opts, uint32_t cpus_in_vmx_root)
+uint32_t guest_launch_all(const struct boot_options *opts, uint32_t cpus_in_vmx_root)
 {
     char why[192];
     options = opts;
-    if (!opts->launch) {
+    if (opts->guest == GUEST_NONE) {
         publish_not_launched(STATUS_VCPU_REASON_GUEST_NONE, "guest=none", false);
         summary(0, 0, 0, "(guest=none)");
         return 0;

@@ -7,13 +7,13 @@
 #ifndef ARCH_X86_VMX_GUEST_LAUNCH_H
 #define ARCH_X86_VMX_GUEST_LAUNCH_H
 
-#include "arch/x86/vmx/guest_options.h"
+#include "core/cmdline.h"
 
 /*
  * On the boot CPU: computes the controls (or says why no guest can run),
  * starts every AP's guest, runs its own, waits for all (bounded) and prints
  * the summary. Returns the number of vCPUs that passed.
  */
-uint32_t guest_launch_all(const struct guest_options *opts, uint32_t cpus_in_vmx_root);
+uint32_t guest_launch_all(const struct boot_options *opts, uint32_t cpus_in_vmx_root);
 
 #endif
