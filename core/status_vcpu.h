@@ -10,7 +10,7 @@
  *     it read at the exit: no extra RDTSC, no lock, no checksum per exit).
  *
  * A record is written by one CPU at a time under a per-vCPU lock, with a
- * seqlock generation and a CRC-32 of its own, so CPUs never wait for each
+ * seqlock generation and a CRC-32C of its own, so CPUs never wait for each
  * other and a write hashes 320 bytes, not the page. Nothing counted is lost:
  * a later publish carries every earlier count, and the panic path publishes
  * every CPU's counts (forced past a lock a stopped CPU may hold).
@@ -62,5 +62,12 @@ int status_memory_range_add(enum status_memory_kind kind, uint64_t phys, uint64_
 /* The same for a range that belongs to one CPU (its stacks, VMXON region, VMCSs, EPT tables). */
 int status_memory_range_add_cpu(enum status_memory_kind kind, uint32_t cpu, uint64_t phys,
                                 uint64_t size_bytes);
+/*
+ * Between these two, ranges this CPU adds go into one write of the memory
+ * block (one checksum at the end; core/status_area.h says why); another CPU's
+ * adds wait for the end. For the boot's own ranges, on the boot CPU.
+ */
+void status_memory_ranges_begin(void);
+void status_memory_ranges_end(void);
 
 #endif

@@ -22,8 +22,46 @@ static void copy_text(char *to, size_t size_bytes, const char *from)
         to[i] = from[i];
 }
 
-/* The record from the counts, under the record's own seqlock. The caller holds the counts' lock. */
-static void publish(struct status_vcpu_table *table, struct status_vcpu_counts *counts)
+/* What every publish writes: the counts and the last exit. Slot reasons never change once given. */
+static void write_counts(struct status_vcpu_record *record, const struct status_vcpu_counts *counts)
+{
+    record->last_exit_reason = counts->last_exit_reason;
+    record->last_exit_qualification = counts->last_exit_qualification;
+    record->last_exit_guest_rip = counts->last_exit_guest_rip;
+    record->exit_count_total = counts->exit_count_total;
+    record->published_tsc = counts->last_event_tsc;
+    record->exit_count_other = (uint32_t)counts->exit_count_other; /* modulo 2^32, as documented */
+    record->publish_count = counts->publish_count;
+    for (uint32_t slot = record->exit_slots_used; slot < counts->slots_used; slot++)
+        record->exit_slot_reason[slot] = counts->slot_reason[slot];
+    record->exit_slots_used = counts->slots_used;
+    for (uint32_t slot = 0; slot < counts->slots_used; slot++)
+        record->exit_slot_count[slot] = (uint32_t)counts->slot_count[slot];
+}
+
+/* What only events change: the state and its reason, the last entry failure. */
+static void write_events(struct status_vcpu_record *record, const struct status_vcpu_counts *counts)
+{
+    record->index = (uint16_t)counts->index;
+    record->state = counts->state;
+    record->reason = counts->reason;
+    record->entry_failure_count = counts->entry_failure_count;
+    record->entry_failure_kind = counts->entry_failure_kind;
+    record->entry_failure_flags = counts->entry_failure_flags;
+    record->entry_failure_number = counts->entry_failure_number;
+    record->entry_failure_field = counts->entry_failure_field;
+    record->entry_failure_value = counts->entry_failure_value;
+    memcpy(record->entry_failure_name, counts->entry_failure_name, sizeof record->entry_failure_name);
+    memcpy(record->reason_text, counts->reason_text, sizeof record->reason_text);
+}
+
+/*
+ * The record from the counts, under the record's own seqlock; the caller
+ * holds the counts' lock. The record is written in place by this vCPU
+ * alone, so an exit-driven publish rewrites only what exits change (the
+ * events' fields stay as their last publish left them).
+ */
+static void publish(struct status_vcpu_table *table, struct status_vcpu_counts *counts, bool events)
 {
     struct status_vcpu_record *record = status_vcpu_record(table->page, counts->index);
     if (!record)
@@ -31,31 +69,9 @@ static void publish(struct status_vcpu_table *table, struct status_vcpu_counts *
     counts->publish_count++;
     counts->dirty = false;
     status_block_write_begin(&record->generation);
-    record->index = (uint16_t)counts->index;
-    record->state = counts->state;
-    record->reason = counts->reason;
-    record->last_exit_reason = counts->last_exit_reason;
-    record->last_exit_qualification = counts->last_exit_qualification;
-    record->last_exit_guest_rip = counts->last_exit_guest_rip;
-    record->exit_count_total = counts->exit_count_total;
-    record->published_tsc = counts->last_event_tsc;
-    record->exit_count_other = (uint32_t)counts->exit_count_other; /* modulo 2^32, as documented */
-    record->entry_failure_count = counts->entry_failure_count;
-    record->entry_failure_kind = counts->entry_failure_kind;
-    record->entry_failure_flags = counts->entry_failure_flags;
-    record->exit_slots_used = counts->slots_used;
-    record->reserved0 = 0;
-    record->entry_failure_number = counts->entry_failure_number;
-    record->entry_failure_field = counts->entry_failure_field;
-    record->publish_count = counts->publish_count;
-    record->entry_failure_value = counts->entry_failure_value;
-    memcpy(record->entry_failure_name, counts->entry_failure_name, sizeof record->entry_failure_name);
-    memcpy(record->reason_text, counts->reason_text, sizeof record->reason_text);
-    for (uint32_t slot = 0; slot < STATUS_EXIT_SLOTS; slot++) {
-        bool used = slot < counts->slots_used;
-        record->exit_slot_reason[slot] = used ? counts->slot_reason[slot] : 0;
-        record->exit_slot_count[slot] = used ? (uint32_t)counts->slot_count[slot] : 0;
-    }
+    write_counts(record, counts);
+    if (events)
+        write_events(record, counts);
     status_block_write_end(record, STATUS_VCPU_RECORD_BYTES);
 }
 
@@ -81,7 +97,7 @@ int status_vcpu_table_init(struct status_vcpu_table *table, struct status_page *
         counts[i].state = STATUS_VCPU_NOT_LAUNCHED;
         memset(counts[i].slot_of_reason, STATUS_SLOT_NONE, sizeof counts[i].slot_of_reason);
         spin_lock(&counts[i].lock);
-        publish(table, &counts[i]);
+        publish(table, &counts[i], true);
         spin_unlock(&counts[i].lock);
     }
     return 0;
@@ -98,7 +114,7 @@ void status_vcpu_table_state(struct status_vcpu_table *table, uint32_t cpu, enum
     counts->reason = (uint8_t)reason;
     copy_text(counts->reason_text, sizeof counts->reason_text, why);
     counts->last_event_tsc = now_tsc;
-    publish(table, counts);
+    publish(table, counts, true);
     spin_unlock(&counts->lock);
 }
 
@@ -141,7 +157,7 @@ bool status_vcpu_table_exit(struct status_vcpu_table *table, uint32_t cpu, uint3
         return false;
     spin_lock(&counts->lock);
     counts->published_tsc = now_tsc;
-    publish(table, counts);
+    publish(table, counts, false);
     spin_unlock(&counts->lock);
     return true;
 }
@@ -161,7 +177,7 @@ void status_vcpu_table_entry_failure(struct status_vcpu_table *table, uint32_t c
     counts->entry_failure_value = failure->value;
     copy_text(counts->entry_failure_name, sizeof counts->entry_failure_name, failure->name);
     counts->last_event_tsc = now_tsc;
-    publish(table, counts);
+    publish(table, counts, true);
     spin_unlock(&counts->lock);
 }
 
@@ -173,7 +189,7 @@ void status_vcpu_table_flush(struct status_vcpu_table *table, uint32_t cpu, uint
     spin_lock(&counts->lock);
     if (counts->dirty) {
         counts->published_tsc = now_tsc;
-        publish(table, counts);
+        publish(table, counts, false);
     }
     spin_unlock(&counts->lock);
 }
@@ -187,7 +203,7 @@ void status_vcpu_table_flush_all_forced(struct status_vcpu_table *table)
         if (!counts->dirty)
             continue;
         bool locked = spin_trylock_bounded(&counts->lock, FORCED_LOCK_SPINS);
-        publish(table, counts);
+        publish(table, counts, true); /* its CPU may have stopped inside an event's write */
         if (locked)
             spin_unlock(&counts->lock);
     }

@@ -110,9 +110,19 @@ def put_bytes(area, base, region, name, data):
     area[base + offset:base + offset + size] = bytes(data).ljust(size, b"\0")[:size]
 
 
+def crc32c(data):
+    """CRC-32C as docs/status-page.md defines it, bit by bit (the tool uses a table: they must agree)."""
+    crc = 0xFFFFFFFF
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ (0x82F63B78 if crc & 1 else 0)
+    return crc ^ 0xFFFFFFFF
+
+
 def block_checksum(block):
-    """CRC-32 of a guest block with its first 8 bytes (generation, checksum) read as zero."""
-    return zlib.crc32(bytes(8) + bytes(block[8:]))
+    """CRC-32C of a guest block with its first 8 bytes (generation, checksum) read as zero."""
+    return crc32c(bytes(8) + bytes(block[8:]))
 
 
 def vcpu_record(index, state=1, reason=0, text="", exits=(), other=0, last=None, failure=None, generation=2,

@@ -326,3 +326,10 @@ def test_exit_reason_names_are_the_kernels(tmp_path):
         assert kernel[number] == name, "exit reason %d" % number
     unknown = kernel[127]  # what the kernel says for a number the SDM does not define
     assert {n for n, name in kernel.items() if name and name != unknown} == set(tool)
+
+
+def test_the_guest_blocks_checksum_is_crc32c():
+    from status_pages import crc32c
+    tool = load_status_tool()
+    assert crc32c(b"123456789") == tool.crc32c(b"123456789") == 0xE3069283
+    assert crc32c(bytes(32)) == tool.crc32c(bytes(32)) == 0x8A9136AA  # RFC 3720, B.4

@@ -49,9 +49,31 @@ def decode_fields(region, data, base):
     return fields
 
 
+def _crc32c_table():
+    table = []
+    for byte in range(256):
+        crc = byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ (0x82F63B78 if crc & 1 else 0)
+        table.append(crc)
+    return table
+
+
+CRC32C_TABLE = _crc32c_table()
+
+
+def crc32c(data, crc=0):
+    """CRC-32C (Castagnoli), as SSE4.2's CRC32 instruction computes it; crc32c(b"123456789") == 0xE3069283."""
+    crc ^= 0xFFFFFFFF
+    table = CRC32C_TABLE
+    for byte in data:
+        crc = (crc >> 8) ^ table[(crc ^ byte) & 0xFF]
+    return crc ^ 0xFFFFFFFF
+
+
 def block_checksum(data, base, size):
-    """CRC-32 of one 1.1 block (a vCPU record, the memory block) with its first 8 bytes read as zero."""
-    return zlib.crc32(bytes(8) + bytes(data[base + 8:base + size]))
+    """CRC-32C of one 1.1 guest block (a vCPU record, the memory block) with its first 8 bytes read as zero."""
+    return crc32c(bytes(8) + bytes(data[base + 8:base + size]))
 
 
 def status_checksum(area, checksum_bytes):

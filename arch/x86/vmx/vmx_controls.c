@@ -161,6 +161,21 @@ int vmx_controls_compute(const struct vmx_caps *caps, struct vmx_controls *out, 
     return compute_words(caps, out, why, why_bytes);
 }
 
+void vmx_controls_pass_through(const struct vmx_caps *caps, const struct vmx_controls *boot,
+                               struct vmx_controls *out)
+{
+    *out = *boot;
+    uint32_t pin_must = (uint32_t)vmx_control_allowed(caps, VMX_CONTROL_PINBASED);
+    uint32_t proc_must = (uint32_t)vmx_control_allowed(caps, VMX_CONTROL_PROCBASED);
+    out->value[VMX_CONTROL_PINBASED] &=
+        ~((PIN_EXTERNAL_INTERRUPT_EXITING | PIN_ACTIVATE_PREEMPTION_TIMER) & ~pin_must);
+    out->value[VMX_CONTROL_PROCBASED] &= ~(PROC_HLT_EXITING & ~proc_must);
+    /* SDM: "virtual NMIs" needs "NMI exiting"; NMI-window exiting needs virtual NMIs. */
+    if ((out->allowed1[VMX_CONTROL_PINBASED] & PIN_VIRTUAL_NMIS) &&
+        (out->value[VMX_CONTROL_PINBASED] & PIN_NMI_EXITING))
+        out->value[VMX_CONTROL_PINBASED] |= PIN_VIRTUAL_NMIS;
+}
+
 int vmx_controls_recheck(const struct vmx_controls *boot, const struct vmx_caps *ap_caps, char *why,
                          size_t why_bytes)
 {
