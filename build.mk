@@ -164,7 +164,7 @@ images:
 
 # No circle in the include graph of arch/ core/ mm/ drivers/, and nothing below core/ includes core/.
 include-graph:
-	@$(PYTHON) tools/include-cycles --dot $(BUILD)/include-graph.dot
+	@mkdir -p $(BUILD) && $(PYTHON) tools/include-cycles --dot $(BUILD)/include-graph.dot
 
 bench: deps all
 	$(Q)$(PYTHON) tools/bench.py $(if $(QUICK),--quick)

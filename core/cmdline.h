@@ -11,11 +11,10 @@
 #include "core/lib/compiler.h"
 #include "core/lib/log.h"
 #include "arch/x86/smp/smp_boot.h"
+#include "arch/x86/vmx/guest_options.h" /* enum guest_kind */
 #include "mm/boot_info.h"
 
 enum exit_mode { EXIT_NEVER = 0, EXIT_ON_READY = 1, EXIT_ON_GUEST_EXIT = 2 };
-/* guest=: what runs after the ready line; auto: the Linux kernel of GRUB's first module2, else the test guest. */
-enum guest_kind { GUEST_TEST = 0, GUEST_NONE = 1, GUEST_LINUX = 2, GUEST_AUTO = 3 };
 enum status_dump { STATUS_DUMP_OFF = 0, STATUS_DUMP_HEX = 1 };
 /* selftest=vmcs: after ready-to-be, drive the VMCS pool across CPUs and check its counters;
  * selftest=clocks: measure the TSC against every clock there is, one line each;

@@ -41,6 +41,37 @@
 /* Copied out of the multiboot2 block at once: low memory is reused later. */
 static struct boot_info boot_info;
 static struct boot_options options;
+
+/* The guest layer's options from the command line; inject=<case> becomes its own case or none. */
+static struct guest_options guest_options_of(const struct boot_options *opts)
+{
+    static const enum guest_fault faults[INJECT_COUNT] = {
+        [INJECT_GUEST_TRIPLE_FAULT] = GUEST_FAULT_TRIPLE_FAULT,
+        [INJECT_GUEST_SPIN] = GUEST_FAULT_SPIN,
+        [INJECT_VMENTRY_CONTROL_PIN] = GUEST_FAULT_VMENTRY_CONTROL_PIN,
+        [INJECT_VMENTRY_CONTROL_CR3] = GUEST_FAULT_VMENTRY_CONTROL_CR3,
+        [INJECT_VMENTRY_HOST_CR4] = GUEST_FAULT_VMENTRY_HOST_CR4,
+        [INJECT_VMENTRY_HOST_RIP] = GUEST_FAULT_VMENTRY_HOST_RIP,
+        [INJECT_VMENTRY_GUEST_CR0] = GUEST_FAULT_VMENTRY_GUEST_CR0,
+        [INJECT_VMENTRY_GUEST_RFLAGS] = GUEST_FAULT_VMENTRY_GUEST_RFLAGS,
+        [INJECT_VMENTRY_GUEST_LINK] = GUEST_FAULT_VMENTRY_GUEST_LINK,
+        [INJECT_VMENTRY_GUEST_RIP] = GUEST_FAULT_VMENTRY_GUEST_RIP,
+    };
+    return (struct guest_options){
+        .guest = opts->guest,
+        .fault = opts->inject < INJECT_COUNT ? faults[opts->inject] : GUEST_FAULT_NONE,
+        .fault_name = inject_case_name(opts->inject),
+        .fault_cpu = opts->inject_cpu,
+        .exit_on_guest_exit = opts->exit == EXIT_ON_GUEST_EXIT,
+        .x2apic = opts->x2apic,
+        .guest_cpus = opts->guest_cpus,
+        .guest_mem_mb = opts->guest_mem_mb,
+        .cpuid_hypervisor = opts->cpuid_hypervisor,
+        .vmentry_check = opts->vmentry_check,
+        .vmentry_cases = opts->vmentry_cases,
+        .vmentry_seed = opts->vmentry_seed,
+    };
+}
 static uint64_t ebda_phys;
 static uint64_t entry_tsc;
 
@@ -261,10 +292,14 @@ static NORETURN void kernel_main_on_cpu_stack(void)
              smp.bringup_us, ready_us);
     if (options.exit == EXIT_ON_READY)
         boot_shutdown(EMULATOR_EXIT_SUCCESS);
-    guest_launch_all(&options, &boot_info, ebda_phys,
+    static struct guest_options guest; /* the vCPUs keep a pointer to it */
+    guest = guest_options_of(&options);
+    guest_launch_all(&guest, &boot_info, ebda_phys,
                      in_vmx); /* guest=test: the test guest on every CPU in VMX root */
+    if (options.status_dump == STATUS_DUMP_HEX)
+        status_publish_dump(); /* again, as the guests left it: every vCPU record, launched or not, is final */
     if (options.selftest == SELFTEST_VMENTRY)
-        vmentry_diff_selftest(&options); /* the VM-entry check against this CPU's own VM entry */
+        vmentry_diff_selftest(&guest); /* the VM-entry check against this CPU's own VM entry */
     if (options.exit == EXIT_ON_GUEST_EXIT)
         boot_shutdown(EMULATOR_EXIT_SUCCESS);
     cpu_idle(); /* the boot CPU idles; APs already do */

@@ -20,7 +20,7 @@
 /* How long the boot CPU waits for the other vCPUs once its own has stopped (Bochs is slow). */
 #define GUEST_WAIT_TIMEOUT_MS 60000ul
 
-static const struct boot_options *options;
+static const struct guest_options *options;
 static struct vmx_controls controls;
 static struct vmx_controls linux_controls; /* the pass-through variant (vmx_controls_pass_through) */
 static enum guest_kind kind;
@@ -88,12 +88,12 @@ static void linux_vcpu_stopped(struct vcpu *vcpu)
         end.value = 0x06;
         end.size_bytes = 1;
     }
-    if (linux_vm_end(&end) && (triple || options->exit == EXIT_ON_GUEST_EXIT))
+    if (linux_vm_end(&end) && (triple || options->exit_on_guest_exit))
         linux_vm_finish(options);
 }
 
 /* Linux's input and the machine it would run on, before anything VMX: a bad module is named anywhere. */
-static bool linux_checked(const struct boot_options *opts, const struct boot_info *info, uint64_t ebda_phys,
+static bool linux_checked(const struct guest_options *opts, const struct boot_info *info, uint64_t ebda_phys,
                           char *why, size_t why_bytes)
 {
     if (opts->x2apic) {
@@ -122,8 +122,8 @@ static void launch_on_this_cpu(void)
     vcpus[index] = vcpu;
     bool unrestricted = controls.value[VMX_CONTROL_SECONDARY] & PROC2_UNRESTRICTED_GUEST;
     enum vmcs_entry_mode mode = test_guest_mode_for_cpu(index, unrestricted);
-    if (index == options->inject_cpu)
-        mode = vmentry_inject_mode(options->inject, mode);
+    if (index == options->fault_cpu)
+        mode = vmentry_inject_mode(options->fault, mode);
     vcpu->kind = kind;
     if (kind == GUEST_LINUX) {
         vcpu->boot_vcpu = index == 0;
@@ -164,19 +164,14 @@ static void publish_not_launched(enum status_vcpu_reason reason, const char *why
     }
 }
 
-/*
- * The last line of guest launch; with status=dump the page follows it again,
- * as the guests left it (every vCPU record, launched or not, is final now).
- */
+/* The last line of guest launch (core/main.c then dumps the page with status=dump, as the guests left it). */
 static void summary(uint32_t passed, uint32_t launched, uint64_t exits, const char *reason)
 {
     log_info("vmxroot: guests passed=%u/%u exits=%lu%s%s", passed, launched, exits, reason[0] ? " " : "",
              reason);
-    if (options->status_dump == STATUS_DUMP_HEX)
-        status_publish_dump();
 }
 
-uint32_t guest_launch_all(const struct boot_options *opts, const struct boot_info *info, uint64_t ebda_phys,
+uint32_t guest_launch_all(const struct guest_options *opts, const struct boot_info *info, uint64_t ebda_phys,
                           uint32_t cpus_in_vmx_root)
 {
     char why[192];

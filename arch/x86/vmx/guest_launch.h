@@ -7,7 +7,7 @@
 #ifndef ARCH_X86_VMX_GUEST_LAUNCH_H
 #define ARCH_X86_VMX_GUEST_LAUNCH_H
 
-#include "core/cmdline.h"
+#include "arch/x86/vmx/guest_options.h"
 #include "mm/multiboot2.h"
 
 /*
@@ -17,7 +17,7 @@
  * starts every AP's guest, runs its own, waits for all (bounded) and prints
  * the summary. Returns the number of vCPUs that passed.
  */
-uint32_t guest_launch_all(const struct boot_options *opts, const struct boot_info *info, uint64_t ebda_phys,
+uint32_t guest_launch_all(const struct guest_options *opts, const struct boot_info *info, uint64_t ebda_phys,
                           uint32_t cpus_in_vmx_root);
 
 #endif

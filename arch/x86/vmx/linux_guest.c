@@ -44,7 +44,7 @@ static struct mem_region plan_map[BOOT_PARAMS_MAP_CAPACITY];
 /* A CPU is offered when it is in VMX root, within guest_cpus= counted from the boot CPU. */
 static bool cpu_offered(void *ctx, uint32_t apic_id)
 {
-    const struct boot_options *opts = ctx;
+    const struct guest_options *opts = ctx;
     uint32_t rank = 0;
     for (uint32_t i = 0; i < cpu_count_found; i++) {
         const struct percpu *cpu = cpu_table[i];
@@ -61,7 +61,7 @@ static bool cpu_offered(void *ctx, uint32_t apic_id)
  * (arch/x86/loader/acpi_guest.h); 0 (the guest searches the BIOS areas itself)
  * when the firmware's tables cannot be read.
  */
-static uint64_t guest_acpi(const struct boot_options *opts, const struct boot_info *info, uint64_t ebda_phys)
+static uint64_t guest_acpi(const struct guest_options *opts, const struct boot_info *info, uint64_t ebda_phys)
 {
     struct acpi acpi;
     char why[128];
@@ -89,7 +89,7 @@ static uint64_t guest_acpi(const struct boot_options *opts, const struct boot_in
 struct linux_vm *linux_vm(void) { return &vm; }
 
 /* vmxroot's own memory: its image and its region (everything it allocates), plus RAM past guest_mem=. */
-static size_t own_ranges(const struct boot_options *opts, const struct boot_info *info,
+static size_t own_ranges(const struct guest_options *opts, const struct boot_info *info,
                          struct mem_region *own)
 {
     size_t n = 0;
@@ -175,7 +175,7 @@ static void find_power_registers(const struct boot_info *info, uint64_t ebda_phy
             vm.power.pm1a_control.address);
 }
 
-static int load(const struct boot_options *opts, const struct boot_info *info, uint64_t ebda_phys, char *why,
+static int load(const struct guest_options *opts, const struct boot_info *info, uint64_t ebda_phys, char *why,
                 size_t why_bytes)
 {
     const struct boot_module *kernel = &info->modules[0];
@@ -240,7 +240,7 @@ static int load(const struct boot_options *opts, const struct boot_info *info, u
     return 0;
 }
 
-int linux_vm_load(const struct boot_options *opts, const struct boot_info *info, uint64_t ebda_phys,
+int linux_vm_load(const struct guest_options *opts, const struct boot_info *info, uint64_t ebda_phys,
                   char *why, size_t why_bytes)
 {
     if (info->module_count == 0) {
@@ -281,9 +281,9 @@ bool linux_vm_end(const struct linux_vm_end *end)
     return true;
 }
 
-void linux_vm_finish(const struct boot_options *opts)
+void linux_vm_finish(const struct guest_options *opts)
 {
-    if (opts->exit == EXIT_ON_GUEST_EXIT || !vm.end.replay)
+    if (opts->exit_on_guest_exit || !vm.end.replay)
         emulator_exit(EMULATOR_EXIT_SUCCESS); /* off the emulator; on a machine, it stops here */
     /* What the guest asked of its machine, done now that the end line is out. */
     serial_drain();

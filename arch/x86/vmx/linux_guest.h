@@ -13,7 +13,7 @@
 
 #include "arch/x86/smp/acpi_power.h"
 #include "arch/x86/vmx/ept.h"
-#include "core/cmdline.h"
+#include "arch/x86/vmx/guest_options.h"
 #include "mm/multiboot2.h"
 
 /* How the guest ended its machine, and the write vmxroot repeats to do what it asked. */
@@ -47,7 +47,7 @@ struct linux_vm {
  * protocol too old, truncated, too long a command line, does not fit in the
  * memory left): nothing is launched then and vmxroot stays up.
  */
-int linux_vm_load(const struct boot_options *opts, const struct boot_info *info, uint64_t ebda_phys,
+int linux_vm_load(const struct guest_options *opts, const struct boot_info *info, uint64_t ebda_phys,
                   char *why, size_t why_bytes);
 /* Then its bitmaps and its guest-physical space (EPT): 0 or E_* with why. */
 int linux_vm_build(const struct boot_info *info, uint64_t ebda_phys, char *why, size_t why_bytes);
@@ -60,6 +60,6 @@ struct linux_vm *linux_vm(void);
  */
 bool linux_vm_end(const struct linux_vm_end *end);
 /* After the end line: leave the emulator (exit=on-guest-exit) or do what the guest asked. */
-NORETURN void linux_vm_finish(const struct boot_options *opts);
+NORETURN void linux_vm_finish(const struct guest_options *opts);
 
 #endif

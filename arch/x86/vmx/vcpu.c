@@ -371,7 +371,7 @@ static int invalidate_translations(struct vcpu *vcpu, char *why, size_t why_byte
     return E_VMX;
 }
 
-int vcpu_create(struct vcpu *vcpu, const struct boot_options *opts, const struct vmx_controls *controls,
+int vcpu_create(struct vcpu *vcpu, const struct guest_options *opts, const struct vmx_controls *controls,
                 enum vmcs_entry_mode mode, char *why, size_t why_bytes)
 {
     struct percpu *cpu = this_cpu();

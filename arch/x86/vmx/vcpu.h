@@ -12,7 +12,7 @@
 #include "arch/x86/vmx/guest_cpuid.h"
 #include "arch/x86/vmx/vmcs_setup.h"
 #include "arch/x86/vmx/vmx_guest_regs.h"
-#include "core/cmdline.h"
+#include "arch/x86/vmx/guest_options.h"
 #include "core/status_area.h"
 
 /* The dispatch table covers the basic exit reasons the SDM defines (VMX_EXIT_REASON_MAX) and some room. */
@@ -36,7 +36,7 @@ struct vcpu {
     bool launched;      /* the pool holds this VMCS as LAUNCHED: VMRESUME */
     bool recheck_entry; /* guest state rewritten by a handler (INIT, SIPI): check before the next entry */
     volatile uint32_t state; /* enum vcpu_state; written with release order */
-    const struct boot_options *options;
+    const struct guest_options *options;
     const struct vmx_controls *controls; /* the boot's control words */
     enum vmcs_entry_mode mode;
     enum guest_kind kind; /* GUEST_TEST or GUEST_LINUX: picks the policies of docs/guests.md */
@@ -81,7 +81,7 @@ struct vcpu {
 extern const struct ept_allocator vcpu_ept_allocator;
 
 /* Builds this CPU's vCPU (memory, EPT, bitmaps, VMCS image, VMPTRLD). 0 or E_* with why. */
-int vcpu_create(struct vcpu *vcpu, const struct boot_options *opts, const struct vmx_controls *controls,
+int vcpu_create(struct vcpu *vcpu, const struct guest_options *opts, const struct vmx_controls *controls,
                 enum vmcs_entry_mode mode, char *why, size_t why_bytes);
 /* Enters the guest and handles exits until the vCPU stops; its state then says how. */
 void vcpu_run(struct vcpu *vcpu);

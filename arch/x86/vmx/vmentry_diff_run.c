@@ -143,7 +143,7 @@ static void run_case(struct vcpu *vcpu, const struct vmcs_image *valid,
     }
 }
 
-void vmentry_diff_selftest(const struct boot_options *opts)
+void vmentry_diff_selftest(const struct guest_options *opts)
 {
     static struct vmx_controls controls;
     static struct vmcs_image valid;

@@ -6,9 +6,9 @@
 #ifndef ARCH_X86_VMX_VMENTRY_DIFF_RUN_H
 #define ARCH_X86_VMX_VMENTRY_DIFF_RUN_H
 
-#include "core/cmdline.h"
+#include "arch/x86/vmx/guest_options.h"
 
 /* Prints "vmentry-diff: cases=... agree=... disagree=... stricter=... unsafe=... seed=... model=...". */
-void vmentry_diff_selftest(const struct boot_options *opts);
+void vmentry_diff_selftest(const struct guest_options *opts);
 
 #endif

@@ -8,7 +8,7 @@
 
 /* What the processor gives for the broken field: a VM-instruction error, or a basic exit reason. */
 struct entry_case {
-    enum inject_case id;
+    enum guest_fault id;
     uint32_t field;
     uint32_t vm_instruction_error; /* 7 controls, 8 host state; 0: an exit reason instead */
     uint32_t exit_reason;          /* 33 invalid guest state */
@@ -16,17 +16,17 @@ struct entry_case {
 };
 
 static const struct entry_case cases[] = {
-    { INJECT_VMENTRY_CONTROL_PIN, VMCS_PIN_BASED_VM_EXEC_CONTROL, 7, 0, true },
-    { INJECT_VMENTRY_CONTROL_CR3, VMCS_CR3_TARGET_COUNT, 7, 0, true },
-    { INJECT_VMENTRY_HOST_CR4, VMCS_HOST_CR4, 8, 0, true },
-    { INJECT_VMENTRY_HOST_RIP, VMCS_HOST_RIP, 8, 0, true },
-    { INJECT_VMENTRY_GUEST_CR0, VMCS_GUEST_CR0, 0, 33, true },
-    { INJECT_VMENTRY_GUEST_RFLAGS, VMCS_GUEST_RFLAGS, 0, 33, true },
-    { INJECT_VMENTRY_GUEST_LINK, VMCS_LINK_POINTER, 0, 33, true },
-    { INJECT_VMENTRY_GUEST_RIP, VMCS_GUEST_RIP, 0, 33, false },
+    { GUEST_FAULT_VMENTRY_CONTROL_PIN, VMCS_PIN_BASED_VM_EXEC_CONTROL, 7, 0, true },
+    { GUEST_FAULT_VMENTRY_CONTROL_CR3, VMCS_CR3_TARGET_COUNT, 7, 0, true },
+    { GUEST_FAULT_VMENTRY_HOST_CR4, VMCS_HOST_CR4, 8, 0, true },
+    { GUEST_FAULT_VMENTRY_HOST_RIP, VMCS_HOST_RIP, 8, 0, true },
+    { GUEST_FAULT_VMENTRY_GUEST_CR0, VMCS_GUEST_CR0, 0, 33, true },
+    { GUEST_FAULT_VMENTRY_GUEST_RFLAGS, VMCS_GUEST_RFLAGS, 0, 33, true },
+    { GUEST_FAULT_VMENTRY_GUEST_LINK, VMCS_LINK_POINTER, 0, 33, true },
+    { GUEST_FAULT_VMENTRY_GUEST_RIP, VMCS_GUEST_RIP, 0, 33, false },
 };
 
-static const struct entry_case *case_of(enum inject_case c)
+static const struct entry_case *case_of(enum guest_fault c)
 {
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
         if (cases[i].id == c)
@@ -34,16 +34,16 @@ static const struct entry_case *case_of(enum inject_case c)
     return NULL;
 }
 
-bool vmentry_inject_is_entry_case(enum inject_case c) { return case_of(c) != NULL; }
+bool vmentry_inject_is_entry_case(enum guest_fault c) { return case_of(c) != NULL; }
 
-enum vmcs_entry_mode vmentry_inject_mode(enum inject_case c, enum vmcs_entry_mode mode)
+enum vmcs_entry_mode vmentry_inject_mode(enum guest_fault c, enum vmcs_entry_mode mode)
 {
-    return c == INJECT_VMENTRY_GUEST_RIP ? VMCS_ENTRY_LONG64 : mode;
+    return c == GUEST_FAULT_VMENTRY_GUEST_RIP ? VMCS_ENTRY_LONG64 : mode;
 }
 
 static bool hits(const struct vcpu *vcpu)
 {
-    return case_of(vcpu->options->inject) && vcpu->cpu_index == vcpu->options->inject_cpu;
+    return case_of(vcpu->options->fault) && vcpu->cpu_index == vcpu->options->fault_cpu;
 }
 
 void vmentry_inject_apply(struct vcpu *vcpu)
@@ -52,10 +52,10 @@ void vmentry_inject_apply(struct vcpu *vcpu)
         return;
     struct vmcs_image *image = &vcpu->image;
     uint64_t value = 0;
-    const struct entry_case *c = case_of(vcpu->options->inject);
+    const struct entry_case *c = case_of(vcpu->options->fault);
     vmcs_image_get(image, c->field, &value);
     switch (c->id) {
-    case INJECT_VMENTRY_CONTROL_PIN: {
+    case GUEST_FAULT_VMENTRY_CONTROL_PIN: {
         /* The lowest bit the TRUE pin-based MSR requires at 1 (bit 1 on every Intel CPU), cleared. */
         uint64_t allowed = vmx_basic_true_controls(vmx_boot_caps()->basic)
                                ? vmx_boot_caps()->true_pinbased_ctls
@@ -64,38 +64,38 @@ void vmentry_inject_apply(struct vcpu *vcpu)
         value &= required ? ~(uint64_t)(required & -required) : ~0ull;
         break;
     }
-    case INJECT_VMENTRY_CONTROL_CR3:
+    case GUEST_FAULT_VMENTRY_CONTROL_CR3:
         value = 5; /* SDM: "The CR3-target count must not be greater than 4" */
         break;
-    case INJECT_VMENTRY_HOST_CR4:
+    case GUEST_FAULT_VMENTRY_HOST_CR4:
         value &= ~CR4_VMXE;
         break;
-    case INJECT_VMENTRY_HOST_RIP:
-    case INJECT_VMENTRY_GUEST_RIP:
+    case GUEST_FAULT_VMENTRY_HOST_RIP:
+    case GUEST_FAULT_VMENTRY_GUEST_RIP:
         value = NON_CANONICAL_ADDRESS;
         break;
-    case INJECT_VMENTRY_GUEST_CR0:
+    case GUEST_FAULT_VMENTRY_GUEST_CR0:
         value = (value | CR0_PG) & ~CR0_PE;
         break;
-    case INJECT_VMENTRY_GUEST_RFLAGS:
+    case GUEST_FAULT_VMENTRY_GUEST_RFLAGS:
         value &= ~2ull; /* bit 1 is reserved at 1 */
         break;
-    case INJECT_VMENTRY_GUEST_LINK:
+    case GUEST_FAULT_VMENTRY_GUEST_LINK:
         value = 0x1000; /* a page that holds no VMCS */
         break;
     default:
         return;
     }
     vmcs_image_set(image, c->field, value);
-    log_info("inject: %s: %s set to 0x%lx", inject_case_name(c->id), vmcs_field_name(c->field), value);
+    log_info("inject: %s: %s set to 0x%lx", vcpu->options->fault_name, vmcs_field_name(c->field), value);
 }
 
 void vmentry_inject_report(struct vcpu *vcpu)
 {
     if (!hits(vcpu))
         return;
-    const struct entry_case *c = case_of(vcpu->options->inject);
-    const char *name = inject_case_name(c->id);
+    const struct entry_case *c = case_of(vcpu->options->fault);
+    const char *name = vcpu->options->fault_name;
     if (vcpu->options->vmentry_check) {
         bool named = vcpu->refused_by_check && vcpu->check_verdict_error == c->vm_instruction_error &&
                      (c->vm_instruction_error || vcpu->check_verdict_exit == c->exit_reason);

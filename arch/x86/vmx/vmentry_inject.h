@@ -12,9 +12,9 @@
 #include "arch/x86/vmx/vcpu.h"
 
 /* True for the inject= cases this file handles. */
-bool vmentry_inject_is_entry_case(enum inject_case c);
+bool vmentry_inject_is_entry_case(enum guest_fault c);
 /* The entry mode the case needs on inject_cpu (64-bit for a non-canonical RIP), else mode unchanged. */
-enum vmcs_entry_mode vmentry_inject_mode(enum inject_case c, enum vmcs_entry_mode mode);
+enum vmcs_entry_mode vmentry_inject_mode(enum guest_fault c, enum vmcs_entry_mode mode);
 /* Breaks the case's field in vcpu->image (on inject_cpu only). */
 void vmentry_inject_apply(struct vcpu *vcpu);
 /* After the vCPU stopped: the inject line, judged against what the case expects. */
