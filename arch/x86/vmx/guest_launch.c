@@ -1,7 +1,7 @@
 #include "arch/x86/vmx/guest_launch.h"
 #include "arch/x86/vmx/linux_guest.h"
 #include "arch/x86/vmx/test_guest/test_guest.h"
-#include "arch/x86/vmx/vcpu.h"
+#include "arch/x86/vmx/vcpu_create.h"
 #include "arch/x86/vmx/vmentry_inject.h"
 #include "arch/x86/vmx/vmx_controls.h"
 #include "arch/x86/vmx/vmx_cpu.h"

@@ -80,9 +80,7 @@ struct vcpu {
 /* EPT tables from mm/frames through the identity map, each recorded on the status page. */
 extern const struct ept_allocator vcpu_ept_allocator;
 
-/* Builds this CPU's vCPU (memory, EPT, bitmaps, VMCS image, VMPTRLD). 0 or E_* with why. */
-int vcpu_create(struct vcpu *vcpu, const struct guest_options *opts, const struct vmx_controls *controls,
-                enum vmcs_entry_mode mode, char *why, size_t why_bytes);
+/* vcpu_create (vcpu_create.h) builds one. */
 /* Enters the guest and handles exits until the vCPU stops; its state then says how. */
 void vcpu_run(struct vcpu *vcpu);
 

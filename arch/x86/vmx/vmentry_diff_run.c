@@ -13,7 +13,7 @@
  *   cpu0: vmentry-diff: cases=N agree=A disagree=D stricter=T unsafe=U seed=S model=M
  */
 #include "arch/x86/vmx/vmentry_diff_run.h"
-#include "arch/x86/vmx/vcpu.h"
+#include "arch/x86/vmx/vcpu_create.h"
 #include "arch/x86/vmx/vmcs_load.h"
 #include "arch/x86/vmx/vmcs_pool.h"
 #include "arch/x86/vmx/vmcs_service.h"
