@@ -16,6 +16,8 @@
 #include "arch/x86/vmx/guest_options.h"
 #include "mm/multiboot2.h"
 
+struct vcpu_kind_ops;
+
 /* How the guest ended its machine, and the write vmxroot repeats to do what it asked. */
 struct linux_vm_end {
     char reason[320]; /* room for a vCPU's whole stop reason */
@@ -59,6 +61,9 @@ struct linux_vm *linux_vm(void);
  * calls linux_vm_finish. Later callers return false.
  */
 bool linux_vm_end(const struct linux_vm_end *end);
+/* Its devices on the exit path (linux_ports.c): the console UART, the end of the machine, the rest passed or denied. */
+extern const struct vcpu_kind_ops linux_guest_kind_ops;
+
 /* After the end line: leave the emulator (exit=on-guest-exit) or do what the guest asked. */
 NORETURN void linux_vm_finish(const struct guest_options *opts);
 

@@ -51,7 +51,7 @@ static void end_vm(struct vcpu *vcpu, uint16_t port, unsigned size_bytes, uint32
     vcpu_stop(vcpu, STATUS_VCPU_REASON_GUEST_ENDED, "%s", end.reason);
 }
 
-bool linux_guest_port(struct vcpu *vcpu, uint16_t port, bool in, unsigned size_bytes, uint32_t *value)
+static bool linux_guest_port(struct vcpu *vcpu, uint16_t port, bool in, unsigned size_bytes, uint32_t *value)
 {
     const struct linux_vm *vm = linux_vm();
     if (serial_is_console_port(port)) {
@@ -88,3 +88,5 @@ bool linux_guest_port(struct vcpu *vcpu, uint16_t port, bool in, unsigned size_b
     port_out(port, size_bytes, *value);
     return true;
 }
+
+const struct vcpu_kind_ops linux_guest_kind_ops = { .port = linux_guest_port };

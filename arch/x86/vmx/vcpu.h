@@ -15,6 +15,18 @@
 #include "arch/x86/vmx/guest_options.h"
 #include "core/status_area.h"
 
+struct vcpu;
+
+/*
+ * What differs by guest kind on the exit path (docs/guests.md): the kinds
+ * (test_guest.c, linux_ports.c) fill one each, vcpu_create picks it, and
+ * the generic handlers call through it, so the vCPU includes no kind.
+ */
+struct vcpu_kind_ops {
+    /* An I/O access to port: true when the kind's device took it (*value read or written). */
+    bool (*port)(struct vcpu *vcpu, uint16_t port, bool in, unsigned size_bytes, uint32_t *value);
+};
+
 /* The dispatch table covers the basic exit reasons the SDM defines (VMX_EXIT_REASON_MAX) and some room. */
 #define VMX_EXIT_REASON_LIMIT 96
 
@@ -40,8 +52,9 @@ struct vcpu {
     const struct vmx_controls *controls; /* the boot's control words */
     enum vmcs_entry_mode mode;
     enum guest_kind kind; /* GUEST_TEST or GUEST_LINUX: picks the policies of docs/guests.md */
-    bool boot_vcpu;       /* Linux: the guest's boot CPU (the others wait for its SIPI) */
-    bool sipi_entered;    /* entered at a SIPI's vector, no exit since: an INIT now is the held-over one */
+    const struct vcpu_kind_ops *kind_ops; /* the kind's devices */
+    bool boot_vcpu;                       /* Linux: the guest's boot CPU (the others wait for its SIPI) */
+    bool sipi_entered; /* entered at a SIPI's vector, no exit since: an INIT now is the held-over one */
     uint64_t sipi_cs_base;
     /* the exit being handled */
     uint32_t exit_reason; /* basic reason, bits 15:0 */
@@ -138,8 +151,6 @@ static inline __attribute__((always_inline)) void vcpu_skip_instruction(struct v
 void *vcpu_guest_ram(struct vcpu *vcpu, uint64_t gpa, uint64_t size_bytes);
 /* A general register by the number exit qualifications use (0 RAX .. 15 R15; 4 is RSP, from the VMCS). */
 uint64_t vcpu_gpr(struct vcpu *vcpu, unsigned number);
-/* The Linux guest's I/O policy (linux_ports.c): true when the port was handled (*value read or written). */
-bool linux_guest_port(struct vcpu *vcpu, uint16_t port, bool in, unsigned size_bytes, uint32_t *value);
 void vcpu_set_gpr(struct vcpu *vcpu, unsigned number, uint64_t value);
 
 #endif

@@ -272,6 +272,7 @@ int vcpu_create(struct vcpu *vcpu, const struct guest_options *opts, const struc
     vcpu->options = opts;
     vcpu->controls = controls;
     vcpu->mode = mode;
+    vcpu->kind_ops = vcpu->kind == GUEST_LINUX ? &linux_guest_kind_ops : &test_guest_kind_ops;
     vcpu->vmcs = VMCS_NONE;
     vcpu->setup_tsc = rdtsc();
     /* vmxroot executes XSETBV for the guest: CR4.OSXSAVE on this CPU (and so in the host-state CR4). */

@@ -7,7 +7,6 @@
  */
 #include "arch/x86/vmx/vmexit_dispatch.h"
 #include "arch/x86/vmx/vmx_exit_qualification.h"
-#include "arch/x86/vmx/test_guest/test_guest.h"
 #include "core/lib/string.h"
 
 void vmexit_io_bitmap_init(struct vcpu *vcpu)
@@ -26,8 +25,7 @@ enum vmexit_action vmexit_io(struct vcpu *vcpu)
     }
     uint64_t mask = io.size_bytes == 4 ? 0xffffffffull : io.size_bytes == 2 ? 0xffffull : 0xffull;
     uint32_t value = (uint32_t)(vcpu->regs.rax & mask);
-    bool handled = vcpu->kind == GUEST_LINUX ? linux_guest_port(vcpu, io.port, io.in, io.size_bytes, &value)
-                                             : test_guest_port(vcpu, io.port, io.in, &value);
+    bool handled = vcpu->kind_ops->port(vcpu, io.port, io.in, io.size_bytes, &value);
     if (!handled)
         value = 0xffffffffu;
     if (vcpu->state != VCPU_RUNNING)

@@ -107,8 +107,9 @@ static void take_report(struct vcpu *vcpu, uint32_t report_gpa)
            name, entry, report->checks_passed);
 }
 
-bool test_guest_port(struct vcpu *vcpu, uint16_t port, bool in, uint32_t *value)
+static bool test_guest_port(struct vcpu *vcpu, uint16_t port, bool in, unsigned size_bytes, uint32_t *value)
 {
+    (void)size_bytes;
     switch (port) {
     case TEST_GUEST_PORT_REPORT:
         if (!in)
@@ -126,3 +127,5 @@ bool test_guest_port(struct vcpu *vcpu, uint16_t port, bool in, uint32_t *value)
         return false;
     }
 }
+
+const struct vcpu_kind_ops test_guest_kind_ops = { .port = test_guest_port };

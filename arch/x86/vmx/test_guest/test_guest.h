@@ -15,7 +15,7 @@ enum vmcs_entry_mode test_guest_mode_for_cpu(uint32_t cpu_index, bool unrestrict
 void test_guest_load(struct vcpu *vcpu);
 /* The entry state of vcpu->mode. */
 void test_guest_entry(struct vcpu *vcpu, struct vmcs_guest_entry *entry);
-/* An I/O access to port: true when it is one of the guest's ports (*value read or written). */
-bool test_guest_port(struct vcpu *vcpu, uint16_t port, bool in, uint32_t *value);
+/* Its devices on the exit path: the report and scratch ports. */
+extern const struct vcpu_kind_ops test_guest_kind_ops;
 
 #endif
