@@ -11,8 +11,7 @@
 #include "core/lib/error.h"
 #include "core/lib/format.h"
 #include "core/lib/log.h"
-#include "core/status.h"
-#include "core/status_vcpu.h"
+#include "core/lib/status_vcpu.h"
 #include "mm/frames.h"
 
 /* How long the boot CPU waits for the other vCPUs once its own has stopped (Bochs is slow). */
@@ -179,6 +178,6 @@ uint32_t guest_launch_all(const struct boot_options *opts, uint32_t cpus_in_vmx_
     }
     summary(passed, launched, exits, done == launched ? "" : "(some vCPUs never stopped)");
     if (opts->status_dump == STATUS_DUMP_HEX)
-        status_publish_dump(); /* the page as the guests left it: every vCPU record */
+        status_area_dump(); /* the page as the guests left it: every vCPU record */
     return passed;
 }

@@ -13,7 +13,7 @@
 #include "arch/x86/vmx/vmcs_setup.h"
 #include "arch/x86/vmx/vmx_guest_regs.h"
 #include "core/cmdline.h"
-#include "core/status_area.h"
+#include "core/lib/status_vcpu.h"
 
 /* The dispatch table covers the basic exit reasons the SDM defines (VMX_EXIT_REASON_MAX) and some room. */
 #define VMX_EXIT_REASON_LIMIT 96
