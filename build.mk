@@ -23,7 +23,12 @@ ASM_DEFS_C  := arch/x86/asm_defs.c
 ASM_DEFS    := $(BUILD)/gen/asm_defs.inc
 KERNEL_C    := $(filter-out $(ASM_DEFS_C),$(sort $(shell find $(KERNEL_DIRS) -name '*.c')))
 KERNEL_ASM  := $(sort $(shell find $(KERNEL_DIRS) -name '*.asm'))
-KERNEL_OBJS := $(KERNEL_ASM:%.asm=$(BUILD)/kernel/%.asm.o) $(KERNEL_C:%.c=$(BUILD)/kernel/%.o)
+KERNEL_OBJS := $(KERNEL_ASM:%.asm=$(BUILD)/kernel/%.asm.o) $(KERNEL_C:%.c=$(BUILD)/kernel/%.o) \
+               $(BUILD)/kernel/generated/font_console.o
+
+# The screen console's font: a Debian console font (package console-setup-linux), converted at build time.
+FONT_PSF   ?= /usr/share/consolefonts/Lat15-TerminusBold16.psf.gz
+FONT_C     := $(BUILD)/generated/font_console.c
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wno-unused-parameter
@@ -36,11 +41,21 @@ KERNEL_CFLAGS = -target x86_64-unknown-none -std=c11 -Oz -g $(WARNINGS) -I. \
 NASM_FLAGS := -f elf64 -g -F dwarf -I arch/x86/ -I $(BUILD)/gen/
 LDFLAGS    := -nostdlib -static -z max-page-size=4096 --no-dynamic-linker --gc-sections -T arch/x86/boot/linker.ld
 
-.PHONY: all iso clean run run-qemu run-bochs debug test unit compile-fail fuzz fuzz-smoke lint bench soak deps help include-graph
+.PHONY: all iso clean run run-qemu run-bochs debug test test-slow unit compile-fail fuzz fuzz-smoke lint bench soak deps images help include-graph
 all: $(ELF) $(ISO)
 iso: $(ISO)
 
 $(BUILD)/kernel/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(call msg,CC,$<)
+	$(Q)$(CC_KERNEL) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(FONT_C): tools/psf2c.py $(FONT_PSF)
+	@mkdir -p $(dir $@)
+	$(call msg,FONT,$@)
+	$(Q)$(PYTHON) tools/psf2c.py $(FONT_PSF) $@
+
+$(BUILD)/kernel/generated/font_console.o: $(FONT_C)
 	@mkdir -p $(dir $@)
 	$(call msg,CC,$<)
 	$(Q)$(CC_KERNEL) $(KERNEL_CFLAGS) -c $< -o $@
@@ -143,19 +158,27 @@ test: deps all unit fuzz-smoke lint include-graph
 lint: deps
 	@tools/lint
 
+# Debian's kernel, busybox initramfs and Xen into build/images/ (downloaded, not installed).
+images:
+	@tools/fetch-images
+
 # No circle in the include graph of arch/ core/ mm/ drivers/, and nothing below core/ includes core/.
 include-graph:
 	@$(PYTHON) tools/include-cycles --dot $(BUILD)/include-graph.dot
 
 bench: deps all
 	$(Q)$(PYTHON) tools/bench.py $(if $(QUICK),--quick)
-	$(Q)$(PYTHON) tools/bench_guest.py --runs $(if $(QUICK),1,3) --into $(if $(QUICK),build/BENCHMARKS-quick.md,BENCHMARKS.md)
+
+# The Linux guest boots make test leaves out (2 CPUs, ivy bridge): several minutes each in Bochs.
+test-slow: deps all
+	cd tests && $(PYTHON) -m pytest -q -p no:cacheprovider -m test_slow --test-slow $(PYTEST_ARGS)
 
 soak: deps all
 	$(Q)cd tests && $(PYTHON) -m pytest -q -p no:cacheprovider -m soak --soak
 
+# GUEST=linux: Debian's kernel as the guest, in Bochs with 2 CPUs (SMP= to change).
 run: deps all
-	$(Q)$(PYTHON) tools/run.py --best $(if $(STAY),--stay) --cmdline "$(CMDLINE)"
+	$(Q)$(PYTHON) tools/run.py $(if $(filter linux,$(GUEST)),--emulator bochs --guest linux --smp $(if $(filter command line environment,$(origin SMP)),$(SMP),2),--best) $(if $(STAY),--stay) --cmdline "$(CMDLINE)"
 
 run-qemu: deps all
 	$(Q)$(PYTHON) tools/run.py --emulator qemu --smp $(SMP) $(if $(STAY),--stay) --cmdline "$(CMDLINE)"
@@ -185,6 +208,9 @@ help:
 	@echo "make include-graph  the kernel's include graph has no circle and no upward include (dot in build/)"
 	@echo "make bench          benchmarks, table into BENCHMARKS.md (QUICK=1 for a short run)"
 	@echo "make soak           50 boots in a row under QEMU -smp 16"
+	@echo "make test-slow      the Linux guest boots make test leaves out (Bochs 2 CPUs, ivy bridge)"
+	@echo "make images         Debian's kernel and a busybox initramfs and Xen 4.17 into build/images/ (tools/fetch-images)"
+	@echo "make run GUEST=linux  Debian's kernel as vmxroot's guest in Bochs with 2 CPUs (SMP=1 for one)"
 	@echo "make deps           install the Debian packages everything needs (tools/install-deps)"
 	@echo "make clean          remove build/"
 	@echo "make help           this list"

@@ -15,9 +15,9 @@
 #define CMDLINE_QUOTE_CHARS 40
 
 enum cmdline_kind {
-    CMDLINE_NUMBER, /* decimal in [min, max] */
-    CMDLINE_NAMES,  /* one of names[], stored as its index */
-    CMDLINE_PORT,   /* com1..com4 or a hex I/O port 0xN in [min, max] */
+    CMDLINE_NUMBER,  /* decimal in [min, max] */
+    CMDLINE_NAMES,   /* one of names[], stored as its index */
+    CMDLINE_CONSOLE, /* a comma list of com1..com4, hex I/O ports 0xN in [min, max], fb */
 };
 
 struct cmdline_option {
@@ -32,11 +32,11 @@ struct cmdline_option {
 
 static const char *const log_level_names[] = { "error", "warn", "info", "debug" };
 static const char *const exit_names[] = { "never", "on-ready", "on-guest-exit" };
-static const char *const guest_names[] = { "test", "none" };
+static const char *const guest_names[] = { "test", "none", "linux", "auto" };
 static const char *const smp_names[] = { "parallel", "serial", "off" };
 static const char *const on_off_names[] = { "off", "on" };
 static const char *const status_names[] = { "off", "dump" };
-static const char *const selftest_names[] = { "none", "vmcs" };
+static const char *const selftest_names[] = { "none", "vmcs", "clocks", "display" };
 static const char *const inject_names[INJECT_COUNT] = {
     [INJECT_NONE] = "none",
     [INJECT_VMPTRLD_VMXON] = "vmptrld-vmxon",
@@ -53,6 +53,7 @@ static const char *const inject_names[INJECT_COUNT] = {
     [INJECT_AP_PANIC] = "ap-panic",
     [INJECT_EXEC_DATA] = "exec-data",
     [INJECT_STACK_SMASH] = "stack-smash",
+    [INJECT_NO_PIT] = "no-pit",
     [INJECT_GUEST_TRIPLE_FAULT] = "guest-triple-fault",
     [INJECT_VMENTRY_CONTROL_PIN] = "vmentry-control-pin",
     [INJECT_VMENTRY_CONTROL_CR3] = "vmentry-control-cr3-targets",
@@ -70,10 +71,12 @@ static const uint16_t com_ports[] = { 0x3F8, 0x2F8, 0x3E8, 0x2E8 };
 /* Each field's index-valued names must match the enum's numbering. */
 _Static_assert(LOG_ERROR == 0 && LOG_DEBUG == 3, "log_level_names order");
 _Static_assert(EXIT_NEVER == 0 && EXIT_ON_READY == 1 && EXIT_ON_GUEST_EXIT == 2, "exit_names order");
-_Static_assert(GUEST_TEST == 0 && GUEST_NONE == 1, "guest_names order");
+_Static_assert(GUEST_TEST == 0 && GUEST_NONE == 1 && GUEST_LINUX == 2 && GUEST_AUTO == 3,
+               "guest_names order");
 _Static_assert(SMP_PARALLEL == 0 && SMP_SERIAL == 1 && SMP_OFF == 2, "smp_names order");
 _Static_assert(STATUS_DUMP_OFF == 0 && STATUS_DUMP_HEX == 1, "status_names order");
-_Static_assert(SELFTEST_NONE == 0 && SELFTEST_VMCS == 1, "selftest_names order");
+_Static_assert(SELFTEST_NONE == 0 && SELFTEST_VMCS == 1 && SELFTEST_CLOCKS == 2 && SELFTEST_DISPLAY == 3,
+               "selftest_names order");
 _Static_assert(sizeof(enum inject_case) == 4 && sizeof(enum log_level) == 4, "enum fields are 4 bytes");
 
 #define FIELD(member) offsetof(struct boot_options, member), sizeof(((struct boot_options *)0)->member)
@@ -81,7 +84,7 @@ _Static_assert(sizeof(enum inject_case) == 4 && sizeof(enum log_level) == 4, "en
 #define RANGE(lo, hi) lo, hi, NULL, 0
 
 static const struct cmdline_option cmdline_options[] = {
-    { "console", CMDLINE_PORT, FIELD(console_port), 1, 0xFFFF, NULL, 0 },
+    { "console", CMDLINE_CONSOLE, FIELD(console), 1, 0xFFFF, NULL, 0 },
     { "loglevel", CMDLINE_NAMES, FIELD(log_level), NAMES(log_level_names) },
     { "exit", CMDLINE_NAMES, FIELD(exit), NAMES(exit_names) },
     { "smp", CMDLINE_NAMES, FIELD(smp), NAMES(smp_names) },
@@ -97,6 +100,9 @@ static const struct cmdline_option cmdline_options[] = {
     { "x2apic", CMDLINE_NAMES, FIELD(x2apic), NAMES(on_off_names) },
     { "guest", CMDLINE_NAMES, FIELD(guest), NAMES(guest_names) },
     { "vmentry_check", CMDLINE_NAMES, FIELD(vmentry_check), NAMES(on_off_names) },
+    { "guest_cpus", CMDLINE_NUMBER, FIELD(guest_cpus), RANGE(1, 4096) },
+    { "guest_mem", CMDLINE_NUMBER, FIELD(guest_mem_mb), RANGE(16, 1048576) },
+    { "cpuid_hypervisor", CMDLINE_NAMES, FIELD(cpuid_hypervisor), NAMES(on_off_names) },
 };
 
 /* A piece of the command line: not NUL-terminated, the line is read-only. */
@@ -115,7 +121,10 @@ const char *inject_case_name(enum inject_case c)
 void cmdline_defaults(struct boot_options *opts)
 {
     *opts = (struct boot_options){
-        .console_port = 0x3F8,
+        .console = { .every = true,
+                     .screen = true,
+                     .port_count = 4,
+                     .ports = { 0x3F8, 0x2F8, 0x3E8, 0x2E8 } },
         .log_level = LOG_INFO,
         .exit = EXIT_NEVER,
         .smp = SMP_PARALLEL,
@@ -127,8 +136,9 @@ void cmdline_defaults(struct boot_options *opts)
         .inject_cpu = 1,
         .status_dump = STATUS_DUMP_OFF,
         .vmx = true,
-        .guest = GUEST_TEST,
+        .guest = GUEST_AUTO,
         .vmentry_check = true,
+        .cpuid_hypervisor = true,
     };
 }
 
@@ -229,18 +239,71 @@ static bool option_value(const struct cmdline_option *opt, struct cmdline_span v
             }
         }
         return false;
-    case CMDLINE_PORT: {
-        static const char *const com_names[] = { "com1", "com2", "com3", "com4" };
-        for (size_t i = 0; i < ARRAY_SIZE(com_names); i++) {
-            if (span_equals(value, com_names[i])) {
-                *out = com_ports[i];
-                return true;
-            }
-        }
-        return parse_hex(value, opt->max, out) && *out >= opt->min;
-    }
+    case CMDLINE_CONSOLE:
+        break; /* a list: console_list_parse */
     }
     return false;
+}
+
+/* One item of console=: com1..com4 or 0xN, as a port; false for fb or anything else. */
+static bool console_port_item(const struct cmdline_option *opt, struct cmdline_span item, uint32_t *port)
+{
+    static const char *const com_names[] = { "com1", "com2", "com3", "com4" };
+    for (size_t i = 0; i < ARRAY_SIZE(com_names); i++) {
+        if (span_equals(item, com_names[i])) {
+            *port = com_ports[i];
+            return true;
+        }
+    }
+    return parse_hex(item, opt->max, port) && *port >= opt->min;
+}
+
+/* "com1,fb,0x2f8": false (and *out untouched) when an item is bad or there are too many ports. */
+static bool console_list_parse(const struct cmdline_option *opt, struct cmdline_span value,
+                               struct console_choice *out)
+{
+    struct console_choice choice = { 0 };
+    size_t start = 0;
+    if (value.length == 0)
+        return false;
+    while (start <= value.length) {
+        size_t end = start;
+        while (end < value.length && value.text[end] != ',')
+            end++;
+        struct cmdline_span item = { value.text + start, end - start };
+        uint32_t port;
+        if (span_equals(item, "fb")) {
+            choice.screen = true;
+        } else if (console_port_item(opt, item, &port)) {
+            bool seen = false;
+            for (unsigned i = 0; i < choice.port_count; i++)
+                seen |= choice.ports[i] == port;
+            if (!seen && choice.port_count == CONSOLE_PORTS_MAX)
+                return false;
+            if (!seen)
+                choice.ports[choice.port_count++] = (uint16_t)port;
+        } else {
+            return false;
+        }
+        start = end + 1;
+    }
+    *out = choice;
+    return true;
+}
+
+/* "every console" or "com1,0x2f8,fb": what console= is now, for a warning. */
+static void describe_consoles(const struct console_choice *choice, char *out, size_t out_bytes)
+{
+    size_t used = 0;
+    if (choice->every) {
+        format(out, out_bytes, "every console");
+        return;
+    }
+    out[0] = '\0';
+    for (unsigned i = 0; i < choice->port_count && used < out_bytes; i++)
+        used += (size_t)format(out + used, out_bytes - used, "%s0x%x", i ? "," : "", choice->ports[i]);
+    if (choice->screen && used < out_bytes)
+        format(out + used, out_bytes - used, "%sfb", used ? "," : "");
 }
 
 /* Fields are bool, uint16_t, uint32_t or a 4-byte enum; copy through memcpy to respect each type. */
@@ -284,8 +347,8 @@ static void describe_wanted(const struct cmdline_option *opt, char *out, size_t 
     case CMDLINE_NUMBER:
         format(out, out_bytes, "%u..%u", opt->min, opt->max);
         return;
-    case CMDLINE_PORT:
-        format(out, out_bytes, "com1..com4 or 0x%x..0x%x", opt->min, opt->max);
+    case CMDLINE_CONSOLE:
+        format(out, out_bytes, "a comma list of com1..com4, 0x%x..0x%x and fb", opt->min, opt->max);
         return;
     case CMDLINE_NAMES:
         if (opt->name_count > CMDLINE_NAMES_LISTED_MAX) {
@@ -302,9 +365,7 @@ static void describe_wanted(const struct cmdline_option *opt, char *out, size_t 
 
 static void describe_current(const struct cmdline_option *opt, uint32_t value, char *out, size_t out_bytes)
 {
-    if (opt->kind == CMDLINE_PORT)
-        format(out, out_bytes, "0x%x", value);
-    else if (opt->kind == CMDLINE_NAMES && value < opt->name_count)
+    if (opt->kind == CMDLINE_NAMES && value < opt->name_count)
         format(out, out_bytes, "%s", opt->names[value]);
     else
         format(out, out_bytes, "%u", value);
@@ -348,17 +409,23 @@ static void apply_token(struct cmdline_span token, bool first, struct boot_optio
         log_warn("cmdline: unknown option \"%s\" ignored; README.md lists the options", quoted);
         return;
     }
-    uint32_t parsed;
-    if (!option_value(opt, value, &parsed)) {
-        char quoted_value[CMDLINE_QUOTE_CHARS + 4], wanted[256], current[32];
+    uint32_t parsed = 0;
+    bool good = opt->kind == CMDLINE_CONSOLE ? console_list_parse(opt, value, &opts->console)
+                                             : option_value(opt, value, &parsed);
+    if (!good) {
+        char quoted_value[CMDLINE_QUOTE_CHARS + 4], wanted[256], current[64];
         quote(value, quoted_value, sizeof quoted_value);
         describe_wanted(opt, wanted, sizeof wanted);
-        describe_current(opt, field_load(opts, opt), current, sizeof current);
+        if (opt->kind == CMDLINE_CONSOLE)
+            describe_consoles(&opts->console, current, sizeof current);
+        else
+            describe_current(opt, field_load(opts, opt), current, sizeof current);
         log_warn("cmdline: bad value \"%s\" for %s (want %s), keeping %s", quoted_value, opt->name, wanted,
                  current);
         return;
     }
-    field_store(opts, opt, parsed);
+    if (opt->kind != CMDLINE_CONSOLE)
+        field_store(opts, opt, parsed);
 }
 
 void cmdline_parse(const char *cmdline, struct boot_options *opts)

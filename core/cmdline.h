@@ -14,11 +14,13 @@
 #include "mm/boot_info.h"
 
 enum exit_mode { EXIT_NEVER = 0, EXIT_ON_READY = 1, EXIT_ON_GUEST_EXIT = 2 };
-/* guest=: what runs after the ready line. */
-enum guest_kind { GUEST_TEST = 0, GUEST_NONE = 1 };
+/* guest=: what runs after the ready line; auto: the Linux kernel of GRUB's first module2, else the test guest. */
+enum guest_kind { GUEST_TEST = 0, GUEST_NONE = 1, GUEST_LINUX = 2, GUEST_AUTO = 3 };
 enum status_dump { STATUS_DUMP_OFF = 0, STATUS_DUMP_HEX = 1 };
-/* selftest=vmcs: after ready-to-be, drive the VMCS pool across CPUs and check its counters. */
-enum selftest { SELFTEST_NONE = 0, SELFTEST_VMCS = 1 };
+/* selftest=vmcs: after ready-to-be, drive the VMCS pool across CPUs and check its counters;
+ * selftest=clocks: measure the TSC against every clock there is, one line each;
+ * selftest=display: hand the screen over before the ready line, as a guest taking the display would. */
+enum selftest { SELFTEST_NONE = 0, SELFTEST_VMCS = 1, SELFTEST_CLOCKS = 2, SELFTEST_DISPLAY = 3 };
 
 /* inject=<case>: deliberate faults for tests (docs in README.md). */
 enum inject_case {
@@ -37,6 +39,7 @@ enum inject_case {
     INJECT_AP_PANIC,           /* an AP panics while the others are in VMX root */
     INJECT_EXEC_DATA,          /* jump into a data page: #PF (NX) */
     INJECT_STACK_SMASH,        /* overwrite a stack canary: the stack protector panics */
+    INJECT_NO_PIT,             /* the PIT looks absent, as on machines that gate it off */
     INJECT_GUEST_TRIPLE_FAULT, /* the test guest on inject_cpu triple-faults on purpose */
     /* One broken VMCS field on inject_cpu's guest (arch/x86/vmx/vmentry_inject.c): */
     INJECT_VMENTRY_CONTROL_PIN,  /* a pin-based bit the CPU requires cleared: error 7 */
@@ -51,24 +54,36 @@ enum inject_case {
 };
 
 #define CMDLINE_MAX_BYTES BOOT_INFO_CMDLINE_BYTES /* all the boot information holds */
+#define CONSOLE_PORTS_MAX 4
+
+/* console=com1,fb: the serial ports (com1..com4 or 0xNNN) and the screen (fb), in the order given. */
+struct console_choice {
+    bool every;  /* no console= given: every UART of com1..com4 that answers, and the screen if any */
+    bool screen; /* fb: the framebuffer or EGA text screen GRUB set up */
+    uint8_t port_count;
+    uint16_t ports[CONSOLE_PORTS_MAX];
+};
 
 struct boot_options {
-    uint16_t console_port;        /* console=com1..com4|0xNNN; 0x3F8 default */
-    enum log_level log_level;     /* loglevel=error|warn|info|debug; info default */
-    enum exit_mode exit;          /* exit=never|on-ready|on-guest-exit */
-    enum smp_mode smp;            /* smp=parallel|serial|off */
-    uint32_t max_cpus;            /* maxcpus=N (1..4096); 0 = no limit */
-    bool init_wait;               /* init_wait=on|off: the classic 10 ms INIT wait; off default */
-    uint32_t sipi_timeout_ms;     /* sipi_timeout_ms=N (1..10000); 100 default */
-    uint32_t vmcs_per_cpu;        /* vmcs_per_cpu=N (0..64); 4 default */
-    enum inject_case inject;      /* inject=<case>; none default */
-    uint32_t inject_cpu;          /* inject_cpu=N: the CPU an injected per-CPU fault hits; 1 default */
-    enum status_dump status_dump; /* status=dump prints the status page as hex at ready */
-    bool vmx;                     /* vmx=on|off; on default */
-    enum selftest selftest;       /* selftest=none|vmcs */
-    bool x2apic;                  /* x2apic=on: x2APIC mode where CPUID has it, even for small APIC ids */
-    enum guest_kind guest;        /* guest=test|none */
-    bool vmentry_check;           /* vmentry_check=on|off: the software VM-entry check; on default */
+    struct console_choice console; /* console=<list>; every console that exists by default */
+    enum log_level log_level;      /* loglevel=error|warn|info|debug; info default */
+    enum exit_mode exit;           /* exit=never|on-ready|on-guest-exit */
+    enum smp_mode smp;             /* smp=parallel|serial|off */
+    uint32_t max_cpus;             /* maxcpus=N (1..4096); 0 = no limit */
+    bool init_wait;                /* init_wait=on|off: the classic 10 ms INIT wait; off default */
+    uint32_t sipi_timeout_ms;      /* sipi_timeout_ms=N (1..10000); 100 default */
+    uint32_t vmcs_per_cpu;         /* vmcs_per_cpu=N (0..64); 4 default */
+    enum inject_case inject;       /* inject=<case>; none default */
+    uint32_t inject_cpu;           /* inject_cpu=N: the CPU an injected per-CPU fault hits; 1 default */
+    enum status_dump status_dump;  /* status=dump prints the status page as hex at ready */
+    bool vmx;                      /* vmx=on|off; on default */
+    enum selftest selftest;        /* selftest=none|vmcs|clocks|display */
+    bool x2apic;                   /* x2apic=on: x2APIC mode where CPUID has it, even for small APIC ids */
+    enum guest_kind guest;         /* guest=auto|test|none|linux */
+    uint32_t guest_cpus;           /* guest_cpus=N (1..4096): at most N CPUs offered to the guest; 0 = all */
+    uint32_t guest_mem_mb;         /* guest_mem=N (MiB, 16..1048576): the guest's RAM limit; 0 = all */
+    bool cpuid_hypervisor; /* cpuid_hypervisor=on|off: CPUID.1:ECX[31] shown to the guest; on default */
+    bool vmentry_check;    /* vmentry_check=on|off: the software VM-entry check; on default */
 };
 
 /* Fills *opts with the defaults, then applies each option in cmdline. */

@@ -5,6 +5,7 @@
  */
 #include "core/boot.h"
 #include "core/cmdline.h"
+#include "core/console.h"
 #include "core/lib/error.h"
 #include "core/fault_inject.h"
 #include "core/lib/log.h"
@@ -19,6 +20,7 @@
 #include "arch/x86/insn.h"
 #include "arch/x86/io.h"
 #include "arch/x86/tsc.h"
+#include "arch/x86/time/tsc_calibrate.h"
 #include "arch/x86/smp/ap_work.h"
 #include "arch/x86/smp/cpu_discovery.h"
 #include "arch/x86/smp/ipi.h"
@@ -58,6 +60,7 @@ static void parse_boot_information(uint32_t boot_magic, uint32_t boot_info_phys)
               "loader such as GRUB 2 ('multiboot2' in grub.cfg)",
               error_name(err));
     boot_info_normalize_regions(&boot_info);
+    console_screen_init(&boot_info.framebuffer); /* keeps lines from here; drawn once mapped */
     /* The BIOS Data Area is in page 0, which paging_init unmaps: read the EBDA pointer now. */
     if (!boot_info.efi_system_table_present)
         ebda_phys = (uint64_t)(*(volatile uint16_t *)(uintptr_t)0x40E) << 4;
@@ -67,15 +70,16 @@ static void apply_options(void)
 {
     cmdline_parse(boot_info.cmdline, &options);
     log_set_level(options.log_level);
-    if (options.console_port != SERIAL_COM1_PORT && !serial_init(options.console_port))
-        log_warn("console: no UART answers at port 0x%x: writing to the 0xE9 debug port",
-                 options.console_port);
+    console_choose(&options.console); /* console=: UARTs and the screen */
     panic_set_exit_emulator(options.exit != EXIT_NEVER);
 }
 
+#define VMXROOT_REGION_BYTES MiB(48)
+
 static void memory_init(void)
 {
-    int err = frames_init(&boot_info);
+    /* With a module2 (a guest kernel), vmxroot's memory is one region at the top of RAM (docs/guests.md). */
+    int err = frames_init(&boot_info, boot_info.module_count ? VMXROOT_REGION_BYTES : 0);
     if (err)
         panic("no usable memory for the frame allocator (%s)", error_name(err));
     err = paging_init(frames_ram_end_phys());
@@ -85,6 +89,7 @@ static void memory_init(void)
     for (uint32_t i = 0; i < boot_info.region_count; i++)
         if (boot_info.regions[i].type != MEM_RESERVED)
             ram_bytes += boot_info.regions[i].length_bytes;
+    console_screen_attach(); /* the framebuffer mapped write-combining: the log so far appears */
     log_info("mm: %lu MiB RAM in the %s memory map, %lu MiB usable, %lu MiB free after boot reservations",
              ram_bytes >> 20, boot_info.memory_map_source == BOOT_MMAP_EFI ? "UEFI" : "BIOS",
              frames_total_usable_bytes() >> 20, frames_free_bytes() >> 20);
@@ -106,7 +111,7 @@ static void boot_cpu_percpu_init(void)
 
 static NORETURN void kernel_main_on_cpu_stack(void);
 
-/* An AP may take a while to enter VMX (Bochs emulates every step): wait this long for each, in turn. */
+/* APs may take a while to enter VMX (Bochs emulates every step): give up after this long without one finishing. */
 #define AP_WORK_TIMEOUT_MS 2000
 
 /* Each subsystem takes only its own options, filled here from the command line. */
@@ -117,6 +122,15 @@ static void boot_cpu_vmx_init(void)
         .inject_feature_locked_off = fault_inject_hook(&options, INJECT_FEATURE_LOCKED_OFF),
     };
     vmx_boot_cpu_init(&vmx);
+}
+
+static void calibrate_tsc(void)
+{
+    struct tsc_calibrate_options opts = {
+        .hide_pit = options.inject == INJECT_NO_PIT,
+        .every_clock = options.selftest == SELFTEST_CLOCKS,
+    };
+    tsc_calibrate(&boot_info, ebda_phys, &opts);
 }
 
 static void start_aps(struct smp_result *smp)
@@ -142,7 +156,6 @@ void kernel_main(uint32_t boot_magic, uint32_t boot_info_phys)
     apply_options();                                    /* console=, loglevel=, exit= ... */
     log_info("vmxroot: booting from %s (%s), command line \"%s\"", boot_info.loader_name,
              boot_info.efi_system_table_present ? "UEFI" : "BIOS", boot_info.cmdline);
-    tsc_calibrate();        /* every delay and timing below needs it */
     memory_init();          /* frame allocator, then W^X page tables */
     boot_cpu_percpu_init(); /* GDT, TSS with IST stacks, GS base */
     stack_switch_call(cpu_table[0]->kernel_stack_top, kernel_main_on_cpu_stack); /* onto the guarded stack */
@@ -161,13 +174,44 @@ static void report_memory_per_cpu(void)
         largest, (uint32_t)PAGE_SIZE_BYTES, options.vmcs_per_cpu, frames_free_bytes() >> 10);
 }
 
+/* Where boot_us goes: the TSC at the end of each step, printed in one line before ready. */
+enum boot_step {
+    STEP_EARLY,
+    STEP_DISCOVERY,
+    STEP_SETUP,
+    STEP_BRINGUP,
+    STEP_AP_WORK,
+    STEP_SUMMARY,
+    STEP_POOL,
+    STEP_COUNT
+};
+static uint64_t step_end_tsc[STEP_COUNT];
+
+static void step_done(enum boot_step step) { step_end_tsc[step] = rdtsc(); }
+
+static void report_steps(void)
+{
+    uint64_t us[STEP_COUNT], previous = entry_tsc;
+    for (int i = 0; i < STEP_COUNT; i++) {
+        us[i] = tsc_to_us(step_end_tsc[i] - previous);
+        previous = step_end_tsc[i];
+    }
+    log_info(
+        "boot: us by step: early=%lu discovery=%lu setup=%lu bringup=%lu ap_work=%lu summary=%lu pool=%lu",
+        us[STEP_EARLY], us[STEP_DISCOVERY], us[STEP_SETUP], us[STEP_BRINGUP], us[STEP_AP_WORK],
+        us[STEP_SUMMARY], us[STEP_POOL]);
+}
+
 static NORETURN void kernel_main_on_cpu_stack(void)
 {
     struct cpu_discovery cpus;
     struct smp_result smp;
     struct cpu_discovery_options discovery = { .smp_off = options.smp == SMP_OFF,
                                                .max_cpus = options.max_cpus };
+    step_done(STEP_EARLY);
     cpu_discovery_run(&boot_info, ebda_phys, &discovery, &cpus); /* ACPI MADT -> cpu_table */
+    calibrate_tsc(); /* against the PM timer, HPET or PIT: every wait needs it */
+    step_done(STEP_DISCOVERY);
     status_publish_init(cpu_count_found, &options,
                         boot_info.efi_system_table_present); /* one record per CPU */
     status_publish_sync();
@@ -184,16 +228,23 @@ static NORETURN void kernel_main_on_cpu_stack(void)
     vmcs_service_prepare(cpu_count_found); /* pool records, VMXON-pointer guard */
     vmx_root_enter_this_cpu();             /* the boot CPU into VMX root */
     smp_set_ap_work(vmx_root_enter_this_cpu);
-    start_aps(&smp);                      /* INIT-SIPI-SIPI, parallel or serial */
-    smp_wait_ap_work(AP_WORK_TIMEOUT_MS); /* each AP's VMX enable */
+    step_done(STEP_SETUP);
+    start_aps(&smp); /* INIT-SIPI-SIPI, parallel or serial */
+    step_done(STEP_BRINGUP);
+    smp_run_ap_work(AP_WORK_TIMEOUT_MS); /* every AP's VMX enable, all at once */
+    step_done(STEP_AP_WORK);
     status_publish_phase(STATUS_PHASE_VMX);
-    uint32_t in_vmx = vmx_report_summary();          /* CPUs in VMX root; the others by reason */
+    uint32_t in_vmx = vmx_report_summary(); /* one line per kind of outcome, every CPU named */
+    step_done(STEP_SUMMARY);
     vmcs_service_init(options.vmcs_per_cpu, in_vmx); /* the VMCS pool, each VMCS VMCLEARed */
     status_publish_memory_ranges();                  /* vmxroot's own memory, for guests to stay out of */
     status_publish_sync();
+    step_done(STEP_POOL);
     fault_inject_vmx_run(&options); /* inject=<VMX case>: a deliberate VMX failure */
     if (options.selftest == SELFTEST_VMCS)
         vmcs_selftest_run(); /* the pool's lifecycle across two CPUs */
+    if (options.selftest == SELFTEST_DISPLAY)
+        console_screen_handover("selftest=display"); /* as a guest taking the display will */
 
     uint64_t ready_us = tsc_to_us(rdtsc() - entry_tsc);
     status_publish_times(tsc_khz(), smp.bringup_us, ready_us);
@@ -202,13 +253,15 @@ static NORETURN void kernel_main_on_cpu_stack(void)
     if (options.status_dump == STATUS_DUMP_HEX)
         status_publish_dump(); /* the way out of Bochs for the status page */
     report_memory_per_cpu();
+    report_steps();
     fault_inject_run(&options); /* inject=<fatal case>: ends here on purpose */
     log_info("vmxroot: ready cpus=%u/%u vmx=%u vmcs=%u/%u status=0x%lx bringup_us=%lu boot_us=%lu",
              smp.online, cpus.found, in_vmx, vmcs_service_free(), vmcs_service_total(), status_publish_phys(),
              smp.bringup_us, ready_us);
     if (options.exit == EXIT_ON_READY)
         boot_shutdown(EMULATOR_EXIT_SUCCESS);
-    guest_launch_all(&options, in_vmx); /* guest=test: the test guest on every CPU in VMX root */
+    guest_launch_all(&options, &boot_info, ebda_phys,
+                     in_vmx); /* guest=test: the test guest on every CPU in VMX root */
     if (options.exit == EXIT_ON_GUEST_EXIT)
         boot_shutdown(EMULATOR_EXIT_SUCCESS);
     cpu_idle(); /* the boot CPU idles; APs already do */

@@ -186,23 +186,53 @@ static int insert_locked(struct status_memory_block *block, uint32_t capacity, u
     return 0;
 }
 
-int status_memory_insert(struct status_page *page, enum status_memory_kind kind, uint32_t cpu, uint64_t phys,
-                         uint64_t size_bytes)
+static bool valid_range(enum status_memory_kind kind, uint64_t phys, uint64_t size_bytes)
+{
+    return size_bytes != 0 && kind != STATUS_MEMORY_NONE && kind < STATUS_MEMORY_KIND_COUNT &&
+           phys + size_bytes >= phys && phys + size_bytes <= UINT64_MAX - PAGE_SIZE_BYTES;
+}
+
+int status_memory_batch_begin(struct status_page *page)
 {
     struct status_memory_block *block = status_memory_block(page);
     if (!block)
         return E_STATE;
-    if (size_bytes == 0 || kind == STATUS_MEMORY_NONE || kind >= STATUS_MEMORY_KIND_COUNT ||
-        phys + size_bytes < phys || phys + size_bytes > UINT64_MAX - PAGE_SIZE_BYTES)
+    spin_lock(&memory_lock);
+    status_block_write_begin(&block->generation);
+    return 0;
+}
+
+int status_memory_insert_batched(struct status_page *page, enum status_memory_kind kind, uint32_t cpu,
+                                 uint64_t phys, uint64_t size_bytes)
+{
+    struct status_memory_block *block = status_memory_block(page);
+    if (!block)
+        return E_STATE;
+    if (!valid_range(kind, phys, size_bytes))
         return E_INVAL;
     /* Rounded out: a guest must not reach any byte of a page that holds some of it. */
     uint64_t start = ALIGN_DOWN(phys, (uint64_t)PAGE_SIZE_BYTES);
     uint64_t end = ALIGN_UP(phys + size_bytes, (uint64_t)PAGE_SIZE_BYTES);
     uint16_t owner = cpu >= STATUS_MEMORY_CPU_NONE ? STATUS_MEMORY_CPU_NONE : (uint16_t)cpu;
-    spin_lock(&memory_lock);
-    status_block_write_begin(&block->generation);
-    int err = insert_locked(block, page->header.memory_range_capacity, (uint16_t)kind, owner, start, end);
+    return insert_locked(block, page->header.memory_range_capacity, (uint16_t)kind, owner, start, end);
+}
+
+void status_memory_batch_end(struct status_page *page)
+{
+    struct status_memory_block *block = status_memory_block(page);
     status_block_write_end(block, memory_block_bytes(block));
     spin_unlock(&memory_lock);
+}
+
+int status_memory_insert(struct status_page *page, enum status_memory_kind kind, uint32_t cpu, uint64_t phys,
+                         uint64_t size_bytes)
+{
+    if (status_memory_block(page) && !valid_range(kind, phys, size_bytes))
+        return E_INVAL; /* refused before the write: the generation does not move */
+    int err = status_memory_batch_begin(page);
+    if (err)
+        return err;
+    err = status_memory_insert_batched(page, kind, cpu, phys, size_bytes);
+    status_memory_batch_end(page);
     return err;
 }

@@ -159,4 +159,18 @@ uint32_t status_block_checksum(const void *block, uint32_t covered_bytes);
 MUST_CHECK int status_memory_insert(struct status_page *page, enum status_memory_kind kind, uint32_t cpu,
                                     uint64_t phys, uint64_t size_bytes);
 
+/*
+ * Many ranges in one write: status_memory_batch_begin takes the lock and
+ * opens the block's write (E_STATE without a block), status_memory_insert
+ * _batched adds a range like status_memory_insert without either, and
+ * status_memory_batch_end computes the checksum once and unlocks. Each
+ * status_memory_insert hashes the whole block, so the boot's own ranges
+ * (three per CPU) one by one cost O(ranges^2) bytes of CRC: 0.25 s of
+ * emulated time in Bochs at 15 CPUs.
+ */
+MUST_CHECK int status_memory_batch_begin(struct status_page *page);
+MUST_CHECK int status_memory_insert_batched(struct status_page *page, enum status_memory_kind kind,
+                                            uint32_t cpu, uint64_t phys, uint64_t size_bytes);
+void status_memory_batch_end(struct status_page *page);
+
 #endif

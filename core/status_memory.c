@@ -50,6 +50,7 @@ void status_publish_memory_ranges(void)
 {
     if (!status_publish_page())
         return;
+    status_memory_ranges_begin(); /* one write for all of them: hundreds of ranges at 255 CPUs */
     (void)status_memory_range_add(STATUS_MEMORY_TEXT, phys_of(kernel_image_start),
                                   (uint64_t)(kernel_text_end - kernel_image_start));
     (void)status_memory_range_add(STATUS_MEMORY_RODATA, phys_of(kernel_text_end),
@@ -62,9 +63,10 @@ void status_publish_memory_ranges(void)
     for (uint32_t i = 0; i < cpu_count_found; i++)
         add_cpu(i);
     struct vmcs_pool *pool = vmcs_service_pool();
-    if (!pool)
-        return;
-    (void)status_memory_range_add(STATUS_MEMORY_OTHER, phys_of(pool), sizeof *pool);
-    for (uint32_t i = 0; i < vmcs_service_total(); i++)
-        (void)status_memory_range_add(STATUS_MEMORY_VMCS, vmcs_pool_phys(pool, (int)i), PAGE_SIZE_BYTES);
+    if (pool) {
+        (void)status_memory_range_add(STATUS_MEMORY_OTHER, phys_of(pool), sizeof *pool);
+        for (uint32_t i = 0; i < vmcs_service_total(); i++)
+            (void)status_memory_range_add(STATUS_MEMORY_VMCS, vmcs_pool_phys(pool, (int)i), PAGE_SIZE_BYTES);
+    }
+    status_memory_ranges_end();
 }

@@ -7,6 +7,7 @@
 #include "core/lib/error.h"
 #include "core/lib/log.h"
 #include "core/status_vcpu_table.h"
+#include "arch/x86/cpu_index.h"
 #include "arch/x86/tsc.h"
 #include "mm/frames.h"
 
@@ -66,6 +67,24 @@ void status_vcpu_publish_panic(void)
         status_vcpu_table_flush_all_forced(&table);
 }
 
+/* 1 + the index of the CPU holding the memory block's batch write; 0 when none does. */
+static uint32_t batch_owner;
+
+void status_memory_ranges_begin(void)
+{
+    struct status_page *page = ranges_page;
+    if (page && status_memory_batch_begin(page) == 0)
+        __atomic_store_n(&batch_owner, this_cpu_index() + 1, __ATOMIC_RELEASE);
+}
+
+void status_memory_ranges_end(void)
+{
+    if (__atomic_load_n(&batch_owner, __ATOMIC_ACQUIRE) != this_cpu_index() + 1)
+        return;
+    __atomic_store_n(&batch_owner, 0, __ATOMIC_RELEASE);
+    status_memory_batch_end(ranges_page);
+}
+
 int status_memory_range_add(enum status_memory_kind kind, uint64_t phys, uint64_t size_bytes)
 {
     return status_memory_range_add_cpu(kind, STATUS_MEMORY_CPU_NONE, phys, size_bytes);
@@ -78,7 +97,9 @@ int status_memory_range_add_cpu(enum status_memory_kind kind, uint32_t cpu, uint
     if (!page)
         return E_STATE;
     static bool warned; /* once: a full table refuses every later range too */
-    int err = status_memory_insert(page, kind, cpu, phys, size_bytes);
+    int err = __atomic_load_n(&batch_owner, __ATOMIC_ACQUIRE) == this_cpu_index() + 1
+                  ? status_memory_insert_batched(page, kind, cpu, phys, size_bytes)
+                  : status_memory_insert(page, kind, cpu, phys, size_bytes);
     if (err == E_NOMEM && !__atomic_exchange_n(&warned, true, __ATOMIC_RELAXED))
         log_warn("status: the memory-range table is full (%u ranges): marked incomplete",
                  page->header.memory_range_capacity);

@@ -12,8 +12,8 @@ void vmx_root_enter_this_cpu(void)
     struct percpu *cpu = this_cpu();
     int err = vmcs_service_cpu_entered_vmx(cpu->index, cpu->vmxon_region_phys);
     if (err) {
-        log_warn("vmx: the VMCS pool refused this CPU's VMXON region 0x%lx (%s): leaving VMX operation",
-                 cpu->vmxon_region_phys, error_name(err));
+        percpu_note(cpu, "the VMCS pool refused this CPU's VMXON region 0x%lx (%s): leaving VMX operation",
+                    cpu->vmxon_region_phys, error_name(err));
         vmx_leave_this_cpu();
         cpu->reason = REASON_VMXON_FAILED;
     }

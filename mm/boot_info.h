@@ -23,9 +23,29 @@ enum boot_memory_map_source {
     BOOT_MMAP_EFI = 17,   /* tag 17: the UEFI memory map, converted */
 };
 
+/* The first module's string is the guest's command line (Linux's limit is 2048 bytes with the NUL). */
+#define BOOT_INFO_MODULE_CMDLINE_BYTES 2048
+
 struct boot_module {
     uint64_t start_phys;
     uint64_t end_phys; /* exclusive, as the spec's mod_end */
+};
+
+/* Tag 8 ("Framebuffer info"), checked: what the screen console draws on. */
+enum boot_framebuffer_kind {
+    BOOT_FB_NONE = 0,
+    BOOT_FB_RGB = 1,      /* linear, direct colour: UEFI GOP or VBE */
+    BOOT_FB_EGA_TEXT = 2, /* 16-bit character+attribute cells, width x height characters */
+};
+
+struct boot_framebuffer {
+    enum boot_framebuffer_kind kind;
+    uint64_t phys;
+    uint32_t pitch_bytes; /* from one row (of pixels or characters) to the next */
+    uint32_t width;       /* pixels, or characters for EGA text */
+    uint32_t height;
+    uint8_t bits_per_pixel; /* 16, 24 or 32 (RGB); 16 (EGA text) */
+    uint8_t red_shift, red_bits, green_shift, green_bits, blue_shift, blue_bits;
 };
 
 struct boot_info {
@@ -58,12 +78,15 @@ struct boot_info {
     bool modules_overflow;
     uint32_t module_count;
     struct boot_module modules[BOOT_INFO_MAX_MODULES];
+    bool module0_cmdline_truncated; /* the first module's string did not fit */
+    char module0_cmdline[BOOT_INFO_MODULE_CMDLINE_BYTES];
 
     bool efi_system_table_present; /* tag 11 or 12 */
     uint64_t efi_system_table_phys;
-    bool efi_mmap_present;             /* tag 17 */
-    bool efi_boot_services_not_exited; /* tag 18: firmware still owns boot-services memory */
-    bool has_load_base;                /* tag 21 */
+    bool efi_mmap_present;               /* tag 17 */
+    bool efi_boot_services_not_exited;   /* tag 18: firmware still owns boot-services memory */
+    struct boot_framebuffer framebuffer; /* tag 8; kind BOOT_FB_NONE without a usable one */
+    bool has_load_base;                  /* tag 21 */
     uint64_t load_base_phys;
 };
 

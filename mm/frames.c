@@ -17,8 +17,9 @@ extern char kernel_image_start[], kernel_image_end[];
 static struct pmm frame_pool;
 static struct spinlock frame_lock = SPINLOCK_INIT;
 static uint64_t ram_end_phys;
+static struct pmm_span region;
 
-int frames_init(const struct boot_info *info)
+int frames_init(const struct boot_info *info, uint64_t region_bytes)
 {
     struct pmm_range kernel_image = {
         .base_phys = (uint64_t)(uintptr_t)kernel_image_start,
@@ -29,6 +30,17 @@ int frames_init(const struct boot_info *info)
     if (err)
         return err;
     ram_end_phys = boot_info_ram_end_phys(info);
+    if (region_bytes) {
+        err = pmm_carve_top(&frame_pool, region_bytes, GiB(4), &region);
+        if (err) {
+            log_error("mm: no free run of %lu MiB below 4 GiB for vmxroot's own region (%s)",
+                      region_bytes >> 20, error_name(err));
+            return err;
+        }
+        log_info("mm: vmxroot's memory: 0x%lx..0x%lx (%lu MiB at the top of RAM below 4 GiB); the rest is "
+                 "the guest's",
+                 region.base_phys, region.end_phys, region_bytes >> 20);
+    }
     if (log_enabled(LOG_DEBUG))
         pmm_log_free_spans(&frame_pool);
     return pmm_free_bytes(&frame_pool) ? 0 : E_NOMEM;
@@ -57,6 +69,13 @@ void frames_free(uint64_t phys, size_t frame_count)
     if (err)
         panic("mm: freeing %lu frames at 0x%lx was refused (%s): the frame allocator's books are broken",
               (uint64_t)frame_count, phys, error_name(err));
+}
+
+bool frames_region(uint64_t *base_phys, uint64_t *end_phys)
+{
+    *base_phys = region.base_phys;
+    *end_phys = region.end_phys;
+    return region.end_phys != 0;
 }
 
 uint64_t frames_total_usable_bytes(void) { return pmm_usable_bytes(&frame_pool); }

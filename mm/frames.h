@@ -13,7 +13,15 @@ struct boot_info;
 #define FRAMES_BELOW_1MIB (1u << 0) /* the AP trampoline: real mode reaches it */
 #define FRAMES_BELOW_4GIB (1u << 1) /* page tables: CR3 loaded in 32-bit code */
 
-MUST_CHECK int frames_init(const struct boot_info *info);
+/*
+ * region_bytes 0: every free frame is vmxroot's. Otherwise vmxroot's memory
+ * is one region of region_bytes carved from the top of usable RAM below
+ * 4 GiB (pmm_carve_top): every frame handed out from then on comes from
+ * it, and the rest of RAM above 1 MiB is left to a guest.
+ */
+MUST_CHECK int frames_init(const struct boot_info *info, uint64_t region_bytes);
+/* The carved region [*base, *end); false when none was carved. */
+bool frames_region(uint64_t *base_phys, uint64_t *end_phys);
 MUST_CHECK int frames_alloc(size_t frame_count, unsigned flags, uint64_t *phys_out);
 /* Gives back frames this caller allocated; a refusal means the books are broken: panic. */
 void frames_free(uint64_t phys, size_t frame_count);

@@ -39,6 +39,8 @@ static const char *tag_name(uint32_t type)
         return "ACPI old RSDP";
     case MB2_TAG_ACPI_NEW:
         return "ACPI new RSDP";
+    case MB2_TAG_FRAMEBUFFER:
+        return "framebuffer info";
     case MB2_TAG_EFI_MMAP:
         return "EFI memory map";
     case MB2_TAG_EFI_BOOT_SERVICES:
@@ -68,6 +70,8 @@ static uint32_t tag_min_size(uint32_t type)
         return TAG_HEADER_BYTES + BOOT_INFO_RSDP_V1_BYTES;
     case MB2_TAG_ACPI_NEW:
         return TAG_HEADER_BYTES + BOOT_INFO_RSDP_V1_BYTES; /* the 1.0 part at least */
+    case MB2_TAG_FRAMEBUFFER:
+        return 32; /* address, pitch, width, height, bpp, type, reserved */
     case MB2_TAG_EFI_MMAP:
         return 16; /* descriptor_size, descriptor_version */
     case MB2_TAG_LOAD_BASE:
@@ -92,7 +96,7 @@ static bool copy_string(char *dst, size_t dst_bytes, const uint8_t *src, size_t 
     return truncated;
 }
 
-static void take_module(const uint8_t *tag, struct boot_info *out)
+static void take_module(const uint8_t *tag, uint32_t size, struct boot_info *out)
 {
     if (out->module_count >= BOOT_INFO_MAX_MODULES) {
         if (!out->modules_overflow)
@@ -105,6 +109,12 @@ static void take_module(const uint8_t *tag, struct boot_info *out)
     if (end < start) {
         log_warn("multiboot2: module 0x%x..0x%x ends before it starts; ignored", start, end);
         return;
+    }
+    if (out->module_count == 0 && size > 16) {
+        /* Tag 3: type, size, mod_start, mod_end, then the string GRUB's module2 line gave. */
+        bool had_nul;
+        out->module0_cmdline_truncated =
+            copy_string(out->module0_cmdline, sizeof out->module0_cmdline, tag + 16, size - 16, &had_nul);
     }
     out->modules[out->module_count++] = (struct boot_module){ start, end };
 }
@@ -189,7 +199,7 @@ static void take_tag(const uint8_t *tag, uint32_t type, uint32_t size, struct bo
         take_string_tags(type, data, data_bytes, out);
         break;
     case MB2_TAG_MODULE:
-        take_module(tag, out);
+        take_module(tag, size, out);
         break;
     case MB2_TAG_BASIC_MEMINFO:
         out->has_basic_meminfo = true;
@@ -220,8 +230,11 @@ static void take_tag(const uint8_t *tag, uint32_t type, uint32_t size, struct bo
         out->has_load_base = true;
         out->load_base_phys = mb2_read_u32(data);
         break;
+    case MB2_TAG_FRAMEBUFFER:
+        multiboot2_take_framebuffer(tag, size, out);
+        break;
     default:
-        break; /* framebuffer, APM, SMBIOS, network...: not needed */
+        break; /* APM, SMBIOS, network...: not needed */
     }
 }
 

@@ -35,4 +35,11 @@ MUST_CHECK int multiboot2_convert_legacy_map(const uint8_t *tag, uint32_t size, 
  */
 MUST_CHECK int multiboot2_convert_efi_map(const uint8_t *tag, uint32_t size, struct boot_info *out);
 
+/*
+ * Tag 8 ("Framebuffer info"), size bytes at tag (at least its 32-byte fixed
+ * part). Fills out->framebuffer for a linear RGB or EGA text framebuffer whose
+ * geometry adds up; anything else is named in a warning and left unused.
+ */
+void multiboot2_take_framebuffer(const uint8_t *tag, uint32_t size, struct boot_info *out);
+
 #endif

@@ -103,6 +103,29 @@ int paging_map_alias(uint64_t virt, uint64_t phys, uint64_t flags)
 
 uint64_t paging_no_execute_flag(void) { return no_execute; }
 
+/*
+ * The power-on PAT is WB, WT, UC-, UC, WB, WT, UC-, UC; the kernel's own pages
+ * use only entries 0-3 (the PAT bit is never set), so entry 4 becomes WC.
+ */
+#define PAT_KERNEL 0x0007040100070406ull
+#define PTE_CACHE_UNCACHED (PTE_CACHE_DISABLE | PTE_WRITE_THROUGH) /* PAT entry 3: UC */
+#define PTE_CACHE_WRITE_COMBINING PTE_PAT_4K                       /* PAT entry 4: WC */
+
+void paging_load_pat(void) { wrmsr(MSR_IA32_PAT, PAT_KERNEL); }
+
+int paging_map_mmio(uint64_t phys, uint64_t size_bytes, enum paging_cache cache)
+{
+    uint64_t flags = PTE_PRESENT | PTE_WRITABLE | no_execute;
+    flags |= cache == PAGING_WRITE_COMBINING ? PTE_CACHE_WRITE_COMBINING : PTE_CACHE_UNCACHED;
+    uint64_t end = ALIGN_UP(phys + size_bytes, PAGE_SIZE_BYTES);
+    for (uint64_t page = ALIGN_DOWN(phys, PAGE_SIZE_BYTES); page < end; page += PAGE_SIZE_BYTES) {
+        int err = paging_set_page_flags(page, flags);
+        if (err)
+            return err;
+    }
+    return 0;
+}
+
 int paging_unmap_page(uint64_t virt) { return paging_set_page_flags(virt, 0); }
 
 uint64_t paging_lookup_flags(uint64_t virt)
@@ -155,6 +178,7 @@ static MUST_CHECK int map_kernel_image(void)
 int paging_init(uint64_t ram_end_phys)
 {
     no_execute = (rdmsr(MSR_EFER) & EFER_NXE) ? PTE_NO_EXECUTE : 0;
+    paging_load_pat();
     root_table = new_table();
     if (!root_table)
         return E_NOMEM;

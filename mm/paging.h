@@ -16,7 +16,9 @@
 #define PTE_PRESENT (1ull << 0)
 #define PTE_WRITABLE (1ull << 1)
 #define PTE_CACHE_DISABLE (1ull << 4)
+#define PTE_WRITE_THROUGH (1ull << 3)
 #define PTE_LARGE (1ull << 7)
+#define PTE_PAT_4K (1ull << 7) /* in a 4 KiB PTE, the same bit is the PAT index's high bit */
 #define PTE_GLOBAL (1ull << 8)
 #define PTE_NO_EXECUTE (1ull << 63)
 #define PTE_ADDRESS_MASK 0x000FFFFFFFFFF000ull
@@ -29,6 +31,19 @@ MUST_CHECK int paging_unmap_page(uint64_t virt);
 MUST_CHECK int paging_set_page_flags(uint64_t virt, uint64_t flags);
 /* Maps the 4 KiB page at virt to phys (an alias outside the identity map). */
 MUST_CHECK int paging_map_alias(uint64_t virt, uint64_t phys, uint64_t flags);
+/* How device memory is cached (Intel SDM, "Page Attribute Table (PAT)"). */
+enum paging_cache {
+    PAGING_UNCACHED,        /* registers: every access reaches the device, in order */
+    PAGING_WRITE_COMBINING, /* a framebuffer: writes are buffered and sent in bursts */
+};
+/*
+ * Maps [phys, phys + size_bytes) at the same virtual address, read-write,
+ * never executable, with 4 KiB pages of the given cache type (it may lie
+ * above the RAM map, e.g. a 64-bit framebuffer BAR). 0 or E_NOMEM.
+ */
+MUST_CHECK int paging_map_mmio(uint64_t phys, uint64_t size_bytes, enum paging_cache cache);
+/* Loads the kernel's PAT (entry 4 = write-combining) on this CPU: every CPU, before it touches such a page. */
+void paging_load_pat(void);
 /* PTE_NO_EXECUTE when this CPU has NX, else 0 (the bit is reserved without it). */
 uint64_t paging_no_execute_flag(void);
 /* The root of the tables, for CR3 on the APs: below 4 GiB. */

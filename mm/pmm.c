@@ -272,6 +272,40 @@ int pmm_free(struct pmm *p, uint64_t phys, size_t frame_count)
     return E_OK;
 }
 
+int pmm_carve_top(struct pmm *p, uint64_t region_bytes, uint64_t limit_phys, struct pmm_span *region)
+{
+    const uint64_t low = MiB(1), large = MiB(2);
+    if (region_bytes == 0 || region_bytes % PMM_FRAME_BYTES)
+        return E_INVAL;
+    for (uint32_t i = p->free.count; i-- > 0;) {
+        const struct pmm_span *s = &p->free.spans[i];
+        uint64_t base = s->base_phys > low ? s->base_phys : low;
+        uint64_t end = s->end_phys < limit_phys ? s->end_phys : limit_phys;
+        if (end <= base || end - base < region_bytes)
+            continue;
+        uint64_t start = end - region_bytes;
+        if (ALIGN_DOWN(start, large) >= base)
+            start = ALIGN_DOWN(start, large); /* a 2 MiB boundary below: the guest keeps large pages */
+        struct pmm_span keep = { start, start + region_bytes };
+        /* Two removals, below the region and above it; a failed second one must not leave the first. */
+        struct pmm_span_list free_before = p->free, owned_before = p->owned;
+        uint64_t free_bytes = p->free_bytes, reserved_bytes = p->reserved_bytes;
+        int err = pmm_reserve(p, low, keep.base_phys - low);
+        if (!err && keep.end_phys < PMM_TOP_PHYS)
+            err = pmm_reserve(p, keep.end_phys, PMM_TOP_PHYS - keep.end_phys);
+        if (err) {
+            p->free = free_before;
+            p->owned = owned_before;
+            p->free_bytes = free_bytes;
+            p->reserved_bytes = reserved_bytes;
+            return err;
+        }
+        *region = keep;
+        return E_OK;
+    }
+    return E_NOMEM;
+}
+
 void pmm_get_stats(const struct pmm *p, struct pmm_stats *out)
 {
     out->usable_bytes = p->usable_bytes;

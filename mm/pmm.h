@@ -103,6 +103,19 @@ MUST_CHECK int pmm_free(struct pmm *p, uint64_t phys, size_t frame_count);
 MUST_CHECK int pmm_init_from_boot_info(struct pmm *p, const struct boot_info *info,
                                        const struct pmm_range *reserved, size_t reserved_count);
 
+/*
+ * vmxroot's memory in one place: keeps, of the free frames at or above
+ * 1 MiB, only one run of region_bytes (4 KiB multiple) at the top of the
+ * highest free span below limit_phys that holds it, aligned down to
+ * 2 MiB where the span allows (so EPT can use large pages around it), and
+ * takes every other free frame at or above 1 MiB away for good (it becomes
+ * the guest's). Frames below 1 MiB stay as they are (the AP trampoline).
+ * Meant for start-up, before any allocation above 1 MiB. 0 and *region,
+ * E_INVAL (region_bytes 0 or unaligned) or E_NOMEM (no free span holds it;
+ * nothing changed).
+ */
+int pmm_carve_top(struct pmm *p, uint64_t region_bytes, uint64_t limit_phys, struct pmm_span *region);
+
 void pmm_get_stats(const struct pmm *p, struct pmm_stats *out);
 static inline uint64_t pmm_free_bytes(const struct pmm *p) { return p->free_bytes; }
 static inline uint64_t pmm_usable_bytes(const struct pmm *p) { return p->usable_bytes; }

@@ -16,11 +16,18 @@ import vmxboot  # noqa: E402
 def pytest_addoption(parser):
     parser.addoption("--soak", action="store_true", default=False,
                      help="run the tests marked soak (long repeated boots; make soak)")
+    parser.addoption("--test-slow", action="store_true", default=False,
+                     help="run the tests marked test_slow too (more Linux guest boots; make test-slow)")
     parser.addoption("--no-build", action="store_true", default=False,
                      help="do not run `make all` first; test the build/ that is there")
 
 
 def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--test-slow"):
+        skip_slow = pytest.mark.skip(reason="a long boot kept out of make test: run with --test-slow (make test-slow)")
+        for item in items:
+            if "test_slow" in item.keywords:
+                item.add_marker(skip_slow)
     if config.getoption("--soak"):
         return
     skip_soak = pytest.mark.skip(reason="soak test: run with --soak (make soak)")

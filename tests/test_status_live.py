@@ -11,8 +11,8 @@ against the kernel's own words. The kernel prints nothing after the ready line, 
 changes then: a generation that moved between two reads is a failure.
 
 Bochs (the VMX platform): one 4-CPU corei7_skylake_x boot with inject=vmptrld-vmxon status=dump. The
-page decoded from the serial log must show 4 CPUs in VMX root with revision 0x2b (each CPU as its
-"in VMX root operation" line says), the pool at 16 free of 16, and the injected failure on cpu0 by
+page decoded from the serial log must show 4 CPUs in VMX root with revision 0x2b (each CPU as the
+"in VMX root operation" summary line says), the pool at 16 free of 16, and the injected failure on cpu0 by
 name: vmptrld-vmxon-pointer (VM-instruction error 10) counted once, in the JSON and in the table.
 """
 import re
@@ -20,7 +20,7 @@ import subprocess
 
 import pytest
 
-from helpers import load_status_tool, status_tool_output
+from helpers import load_status_tool, no_vmx_lines, status_tool_output, vmx_root_lines
 from vmxboot import REPO, Boot, assert_ready, boot, parse_ready
 
 QEMU_CPUS = 8
@@ -31,20 +31,9 @@ MADT_RE = re.compile(r"^cpu0: madt: (\d+) CPUs usable")
 SMP_RE = re.compile(r"^cpu0: smp: (\d+) of (\d+) CPUs online, bring-up (\d+) us")
 TSC_RE = re.compile(r"^cpu0: tsc: (\d+) kHz")
 LAPIC_RE = re.compile(r"^cpu0: lapic: (xAPIC|x2APIC) mode, boot CPU apic id (\d+)")
-NO_VMX_RE = re.compile(r"^cpu0: warning: vmx: \d+ CPUs without VMX \(([a-z-]+)\): (\S+)$")
 LEFT_OUT_RE = re.compile(r"^cpu0: warning: cpu(\d+) \(apic (\d+)\): (no answer to SIPI|stalled)")
-VMX_ROOT_RE = re.compile(r"^cpu(\d+): vmx: in VMX root operation \(VMXON region 0x[0-9a-f]+, revision 0x([0-9a-f]+)\)")
 INJECT_RE = re.compile(r"^cpu(\d+): inject: case=vmptrld-vmxon insn=VMPTRLD .* outcome=\"VMfailValid error (\d+) "
                        r"\(.*result=(\w+)")
-
-
-def cpu_list(text):
-    """'cpu0-3,5,7-8' -> {0, 1, 2, 3, 5, 7, 8} (the kernel's CPU list in summary lines)."""
-    cpus = set()
-    for part in text[len("cpu"):].split(","):
-        first, _, last = part.partition("-")
-        cpus.update(range(int(first), int(last or first) + 1))
-    return cpus
 
 
 def log_facts(log):
@@ -60,10 +49,7 @@ def log_facts(log):
     online, found, bringup_us = map(int, one(SMP_RE).groups())
     mode, boot_apic = one(LAPIC_RE).groups()
     reasons = {}
-    for line in lines:
-        match = NO_VMX_RE.search(line)
-        if match:
-            reasons.update(dict.fromkeys(cpu_list(match.group(2)), match.group(1)))
+    reasons.update({cpu: reason for cpu, (reason, _) in no_vmx_lines(lines).items()})
     states = {}
     for line in lines:
         match = LEFT_OUT_RE.search(line)
@@ -75,7 +61,7 @@ def log_facts(log):
         "ready": ready, "found": int(one(MADT_RE).group(1)), "smp_found": found, "online": online,
         "bringup_us": bringup_us, "tsc_khz": int(one(TSC_RE).group(1)), "x2apic": mode == "x2APIC",
         "boot_apic": int(boot_apic), "states": states, "reasons": reasons,
-        "vmx_root": {int(m.group(1)): int(m.group(2), 16) for m in map(VMX_ROOT_RE.search, lines) if m},
+        "vmx_root": vmx_root_lines(lines),
     }
 
 

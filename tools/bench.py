@@ -1,10 +1,11 @@
 #!/usr/bin/python3
-"""vmxroot benchmarks: bring-up scaling, boot time, image size, memory per CPU.
+"""vmxroot benchmarks: bring-up scaling, boot time, image size, memory per CPU, Xen as a peer.
 
     tools/bench.py                 the full run (several minutes); writes BENCHMARKS.md
     tools/bench.py --quick         one run each of QEMU -smp 1 and 4 and Bochs 1 CPU (< 30 s);
                                    writes build/BENCHMARKS-quick.md
     make bench [QUICK=1]           the same through make
+    tools/bench.py --quick --xen-smps 1,16    the quick run plus Xen at 1 and 16 CPUs
 
 What is measured, per boot (the kernel is booted with exit=on-ready):
 - bringup_us and boot_us from the kernel's ready line. Both come from the TSC: bringup_us is
@@ -14,6 +15,12 @@ What is measured, per boot (the kernel is booted with exit=on-ready):
 - exit_s: the emulator's process wall time (it ends itself on exit=on-ready).
 - first_s: the time the kernel's first line was seen, so ready_s - first_s is the kernel's share
   and first_s the emulator, firmware and GRUB's.
+- Xen 4.17 (benchlib/xen) at 1, 16, 64 and 255 CPUs in the same QEMU after vmxroot's rounds
+  (`--xen-smps`, `--xen-runs`; none in --quick unless asked): its own time from its first line
+  to "Brought up N CPUs", beside vmxroot's. tools/fetch-images fetches it when it is missing.
+- The guest launch's figures (tools/bench_guest.py's measure(), Bochs 1 CPU), which the targets
+  table judges and whose section is written here too; a plot of the scaling (benchlib/plot,
+  gnuplot SVG beside the Markdown file).
 
 Runs are interleaved: every round boots each configuration once, in a shuffled order (fixed
 seed), so the ratios (serial/parallel, each row / -smp 1) are medians of ratios of runs made
@@ -22,7 +29,8 @@ emulator would take host CPU from the first and distort whole-process times.
 
 The pieces are in tools/benchlib/, one concern each: config (what a run boots), sample (one boot,
 timed), stats, image (sizes and symbols, read with pyelftools), variants (other -O levels),
-machine, tables (the Markdown), targets (the targets as data), prose (the closing note).
+machine, tables (the Markdown), targets (the targets as data), prose (the closing note), xen (the
+peer), plot (the picture), steps (the kernel's own time by step).
 
 Timings never make this tool fail. It exits 1 only if a boot gave no ready line (a crash, a
 timeout) or the kernel printed no memory line, after writing the table.
@@ -34,12 +42,14 @@ import json
 import random
 import shutil
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
 
+import bench_guest  # the guest-launch figures (tools/bench_guest.py)
 import vmxboot  # the boot runner package, tools/vmxboot
-from benchlib import config
+from benchlib import config, plot, steps, xen
 from benchlib.config import BOCHS_MODES, BOCHS_SMPS, MODES, QEMU_MODES, QUICK_BOCHS_SMPS, QUICK_MODES, QUICK_QEMU_SMPS
 from benchlib.image import elf_sizes
 from benchlib.machine import load_average, machine_info
@@ -47,6 +57,7 @@ from benchlib.prose import closing_note
 from benchlib.sample import Sample, qemu_startup_s, run_one
 from benchlib.tables import (bochs_table, bytes_profile_section, header, qemu_table, size_section,
                              time_profile_section)
+from benchlib.stats import select
 from benchlib.targets import targets_section
 from benchlib.variants import optimization_variants
 
@@ -109,16 +120,100 @@ def warm_up(configs, progress):
         progress("[warm-up] %s: %s" % (emulator, "ok" if sample.ready_s is not None else sample.error))
 
 
+def run_xen(smps, runs, progress):
+    """Xen at each CPU count, runs times, after vmxroot's rounds (one emulator at a time). Returns
+    (samples, why not measured or "")."""
+    if not smps:
+        return [], "no CPU counts asked for (--xen-smps)"
+    if xen.missing_images():
+        progress("[xen] build/images lacks %s: tools/fetch-images" % ", ".join(xen.missing_images()))
+        proc = subprocess.run([str(REPO / "tools" / "fetch-images")], stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+        if proc.returncode != 0 or xen.missing_images():
+            progress(proc.stdout)
+            return [], "tools/fetch-images could not fetch the images (%s)" % proc.stdout.strip().splitlines()[-1]
+    iso = xen.build_iso()
+    samples = []
+    for round_index in range(runs):
+        for smp in smps:
+            started = time.monotonic()
+            sample = xen.run_one(iso, smp, round_index)
+            samples.append(sample)
+            progress("[xen] -smp %d: %s (%.1f s)" % (smp, "first line to %d CPUs up %.2f s, AP loop %.3f s" % (
+                sample.cpus_up, sample.span_s, sample.bringup_s) if sample.ok else "FAILED: " + sample.error,
+                time.monotonic() - started))
+    return samples, ""
+
+
+def vmxroot_for_xen(samples):
+    """vmxroot's figures (QEMU, parallel) by CPU count, for the Xen section."""
+    good = [s for s in select(samples, "qemu", mode="parallel") if s.ok]
+    return {smp: {"boot_us": [s.boot_us for s in good if s.smp == smp],
+                  "bringup_us": [s.bringup_us for s in good if s.smp == smp],
+                  "ready_s": [s.ready_s for s in good if s.smp == smp]} for smp in {s.smp for s in good}}
+
+
+def plot_section(samples, xen_samples, svg_path, link):
+    """Bring-up and kernel boot time against the CPU count (log-log): vmxroot's modes and Xen."""
+    def medians(group, field, scale):
+        by_smp = {}
+        for s in group:
+            value = getattr(s, field)
+            if s.ok and value is not None:
+                by_smp.setdefault(s.smp, []).append(value * scale)
+        return [(smp, statistics.median(v)) for smp, v in sorted(by_smp.items())]
+
+    bringup, boot = {}, {}
+    for emulator, modes in (("qemu", QEMU_MODES), ("bochs", BOCHS_MODES)):
+        for mode in modes:
+            group = select(samples, emulator, mode=mode)
+            if group:
+                name = "vmxroot %s, %s" % (mode, "QEMU" if emulator == "qemu" else "Bochs (emulated time)")
+                bringup[name] = medians(group, "bringup_us", 1e-3)
+                boot[name] = medians(group, "boot_us", 1e-3)
+    if xen_samples:
+        bringup["Xen AP loop, QEMU"] = medians(xen_samples, "bringup_s", 1e3)
+        boot["Xen first line to all CPUs up, QEMU"] = medians(xen_samples, "span_s", 1e3)
+    why = plot.draw([("bring-up (first INIT to last AP online; Xen: its AP loop)", "ms", bringup),
+                     ("kernel boot (vmxroot: entry to ready; Xen: first line to all CPUs up)", "ms", boot)],
+                    svg_path, "vmxroot and Xen 4.17: time against CPUs")
+    out = ["## Scaling at a glance", ""]
+    if why:
+        return out + ["No plot: %s." % why, ""]
+    return out + ["![bring-up and kernel boot time against the CPU count](%s)" % link, "",
+                  "Medians of this run, both axes logarithmic ([%s](%s); the gnuplot script beside it)." % (
+                      link, link), ""]
+
+
+def guest_figures(guest_samples):
+    """The guest launch's figures for the targets table, by the names targets.py gives them."""
+    if not guest_samples:
+        return {}
+    fastest = max(s["cpuid_exit_ticks"] for s in guest_samples)
+    first = sorted(s["first_exit_ticks"] for s in guest_samples)
+    return {"cpuid_exit_ticks": (fastest, "%d ticks (the slowest run's fastest of 64; %d runs)" % (
+                fastest, len(guest_samples))),
+            "first_exit_ticks": (first[len(first) // 2], "%d ticks (median of %d runs)" % (
+                first[len(first) // 2], len(guest_samples)))}
+
+
 # ----- main ----------------------------------------------------------------------------------
 
 
-def report(machine, quick, runs, samples, profiles, startups, elf, variants=None):
+def report(machine, quick, runs, samples, profiles, startups, elf, variants=None, xen_samples=(), xen_skipped="",
+           plot_path=None, plot_link=None, guest_samples=()):
     sizes, load_mem, load_file = elf_sizes(elf)
-    targets, missed = targets_section(samples, load_mem)
+    targets, missed = targets_section(samples, load_mem, guest_figures(guest_samples))
     lines = header(machine, quick, runs)
     lines += targets
     lines += qemu_table(samples, runs)
     lines += bochs_table(samples, runs)
+    lines += steps.section(samples)
+    lines += xen.section(xen_samples, vmxroot_for_xen(samples), xen_skipped)
+    if plot_path is not None:
+        lines += plot_section(samples, xen_samples, plot_path, plot_link)
+    if guest_samples:
+        lines += bench_guest.markdown(guest_samples).splitlines() + [""]
     lines += size_section(elf, sizes, load_mem, load_file, samples)
     if profiles:
         lines += time_profile_section(profiles, startups, samples)
@@ -143,9 +238,10 @@ def snapshot_kernel(name):
     directory.mkdir(parents=True, exist_ok=True)
     copy = directory / "vmxroot.elf"
     shutil.copyfile(vmxboot.ELF, copy)
-    vmxboot.ELF = copy
-    vmxboot.ISO_CACHE = directory / "isos"
-    vmxboot.LOG_DIR = directory / "logs"
+    # The runner reads vmxboot.paths at each boot (the names re-exported by vmxboot are copies).
+    vmxboot.ELF = vmxboot.paths.ELF = copy
+    vmxboot.ISO_CACHE = vmxboot.paths.ISO_CACHE = directory / "isos"
+    vmxboot.LOG_DIR = vmxboot.paths.LOG_DIR = directory / "logs"
     return copy
 
 
@@ -166,12 +262,23 @@ def main(argv=None):
     parser.add_argument("--timeout-s", type=float, default=None,
                         help="per boot (default: the vmxboot package's default for the CPU count)")
     parser.add_argument("--seed", type=int, default=7, help="the order of configurations within a round")
+    parser.add_argument("--xen-smps", default=None,
+                        help="Xen's CPU counts (default 1,16,64,255; none with --quick); 'none' for no Xen")
+    parser.add_argument("--xen-runs", type=int, default=1, help="Xen boots per CPU count (default 1)")
+    parser.add_argument("--guest-runs", type=int, default=None,
+                        help="guest-launch boots (tools/bench_guest.py; default 3, quick 1; 0 for none)")
     args = parser.parse_args(argv)
     runs = args.runs or (1 if args.quick else 5)
     output = args.output or (vmxboot.BUILD / "BENCHMARKS-quick.md" if args.quick else REPO / "BENCHMARKS.md")
     json_path = args.json or vmxboot.BUILD / ("bench-quick" if args.quick else "bench") / "samples.json"
     if args.qemu_smps:
         config.QEMU_SMPS = tuple(int(n) for n in args.qemu_smps.split(","))
+    if args.xen_smps is None:
+        xen_smps = () if args.quick else xen.CPU_COUNTS
+    else:
+        xen_smps = () if args.xen_smps == "none" else tuple(int(n) for n in args.xen_smps.split(","))
+    guest_runs = args.guest_runs if args.guest_runs is not None else (1 if args.quick else 3)
+    plot_path = output.with_name(output.stem + "-scaling.svg")
 
     def progress(text):
         print(text, file=sys.stderr, flush=True)
@@ -187,6 +294,10 @@ def main(argv=None):
             variants = optimization_variants()
         machine, quick, runs, elapsed = saved["machine"], saved["quick"], saved["runs"], saved["elapsed_s"]
         elf = Path(saved["elf"])
+        xen_fields = {f.name for f in dataclasses.fields(xen.XenSample)}
+        xen_samples = [xen.XenSample(**{k: v for k, v in d.items() if k in xen_fields}) for d in saved.get("xen", [])]
+        xen_skipped = saved.get("xen_skipped", "" if saved.get("xen") else "not in the saved run")
+        guest_samples = saved.get("guest", [])
     else:
         if not vmxboot.ELF.exists():
             progress("bench: %s is missing: run `make` first" % vmxboot.ELF)
@@ -209,6 +320,14 @@ def main(argv=None):
             for smp in smps:
                 startups[smp] = qemu_startup_s(smp)
                 progress("[profile] qemu -smp %d alone (-S, quit): %.2f s" % (smp, startups[smp] or -1))
+        xen_samples, xen_skipped = run_xen(xen_smps, args.xen_runs, progress)
+        guest_samples = []
+        if guest_runs and have_bochs():
+            try:
+                guest_samples = bench_guest.measure(guest_runs)
+                progress("[guest] %s" % ", ".join("cpuid_exit_ticks %d" % g["cpuid_exit_ticks"] for g in guest_samples))
+            except SystemExit as failure:  # bench_guest's way of saying the guest did not pass
+                progress("[guest] no figures: %s" % str(failure).splitlines()[0])
         variants = {}
         if not quick and not args.no_variants:
             variants = optimization_variants()
@@ -225,10 +344,12 @@ def main(argv=None):
             "machine": machine, "quick": quick, "runs": runs, "elapsed_s": elapsed, "elf": str(elf),
             "samples": [dataclasses.asdict(s) for s in samples],
             "profiles": [dataclasses.asdict(p) for p in profiles], "qemu_alone_s": startups,
-            "variants": variants}, indent=1))
+            "variants": variants, "xen": [dataclasses.asdict(x) for x in xen_samples], "xen_skipped": xen_skipped,
+            "guest": guest_samples}, indent=1))
         progress("bench: samples in %s (`tools/bench.py --render %s` writes the report again)" % (
             json_path, json_path))
-    text, missed = report(machine, quick, runs, samples, profiles, startups, elf, variants)
+    text, missed = report(machine, quick, runs, samples, profiles, startups, elf, variants, xen_samples, xen_skipped,
+                          plot_path, plot_path.name, guest_samples)
     text += "\nThe whole benchmark took %.0f s.\n" % elapsed
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text)

@@ -7,6 +7,7 @@
     tools/run.py --stay                     keep running after the guests stop (Ctrl-C ends it)
     tools/run.py --gdb                      QEMU paused with its gdb stub on :1234
     tools/run.py --cmdline 'loglevel=debug'
+    tools/run.py --guest linux --smp 2      Debian's kernel + busybox initramfs as the guest (Bochs)
 
 Without --stay the kernel gets exit=on-guest-exit: after the ready line the test guest runs on
 every CPU in VMX root, and the emulator ends after the `vmxroot: guests passed=P/L` line.
@@ -23,6 +24,7 @@ import sys
 import time
 
 import vmxboot
+from vmxboot import linux_guest
 
 RUN_DIR = vmxboot.BUILD / "run"
 GUESTS_RE = re.compile(r"vmxroot: guests passed=(\d+)/(\d+)")
@@ -42,6 +44,8 @@ def parse_args():
     parser.add_argument("--cmdline", default="", help="kernel command line (exit=on-guest-exit is added)")
     parser.add_argument("--stay", action="store_true", help="no exit=on-guest-exit: run until Ctrl-C")
     parser.add_argument("--gdb", action="store_true", help="QEMU -s -S: wait for gdb on :1234")
+    parser.add_argument("--guest", choices=("test", "linux"), default="test",
+                        help="linux: GRUB loads Debian's kernel (tools/fetch-images) as vmxroot's guest")
     args = parser.parse_args()
     if args.gdb and (args.best or args.emulator != "qemu"):
         parser.error("--gdb needs QEMU")
@@ -56,8 +60,9 @@ def command_for(args, iso, serial_path):
                                      args.machine, args.cpu_model, qmp_socket=RUN_DIR / "qmp.sock",
                                      gdb=args.gdb, kvm=kvm)
         return cmd, None
+    extra = linux_guest.BOCHS_LINES if args.guest == "linux" else ()
     cmd = vmxboot.write_bochs_files(RUN_DIR, "run", iso, serial_path, RUN_DIR / "bochs.log", args.smp,
-                                      args.memory_mb, args.cpu_model)
+                                    args.memory_mb, args.cpu_model, extra)
     return cmd, vmxboot.bochs_environment()
 
 
@@ -91,7 +96,10 @@ def main():
         sys.exit("run: Bochs runs 1..%d CPUs; pass --smp N" % vmxboot.BOCHS_MAX_CPUS)
 
     cmdline = args.cmdline if args.stay else ("exit=on-guest-exit " + args.cmdline).strip()
-    iso = vmxboot.iso_for_cmdline(cmdline)
+    if args.guest == "linux":
+        iso = linux_guest.linux_iso(cmdline)  # fetches the images through tools/fetch-images first
+    else:
+        iso = vmxboot.iso_for_cmdline(cmdline)
     RUN_DIR.mkdir(parents=True, exist_ok=True)
     serial_path = RUN_DIR / "serial.log"
     serial_path.write_bytes(b"")
@@ -136,6 +144,11 @@ def main():
             print("run: %d of %d guests failed (serial log: %s)" % (launched - passed, launched, serial_path),
                   file=sys.stderr)
             return 1
+    if ready and args.guest == "linux" and not interrupted:
+        ended = re.search(r"vmxroot: guest vm0 ended: (.*)", text)
+        print("run: guest vm0 %s (serial log: %s)" % ("ended: " + ended.group(1) if ended else "did not end",
+                                                      serial_path), file=sys.stderr)
+        return 0 if ended and ended.group(1).startswith("power off") else 1
     if ready:
         return 0
     if interrupted and args.stay:

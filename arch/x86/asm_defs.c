@@ -46,6 +46,7 @@ void asm_defs(void)
     DEFINE(MB2_TAG_ACPI_OLD, MB2_TAG_ACPI_OLD);
     DEFINE(MB2_TAG_ACPI_NEW, MB2_TAG_ACPI_NEW);
     DEFINE(MB2_TAG_EFI_MMAP, MB2_TAG_EFI_MMAP);
+    DEFINE(MB2_TAG_FRAMEBUFFER, MB2_TAG_FRAMEBUFFER);
 
     /* struct trampoline_params and struct ap_boot_slot (trampoline.h). */
     OFFSET(TP_GDT_LIMIT, struct trampoline_params, gdt_limit);

@@ -39,4 +39,25 @@ static inline uint64_t read_cr2(void)
     return value;
 }
 
+/*
+ * IRET to the next instruction, same privilege: ends the NMI blocking an NMI
+ * VM exit leaves in VMX root (SDM: "Event Blocking ... After a VM Exit")
+ * when vmxroot hands the NMI to its guest instead of running a handler.
+ */
+static inline void cpu_iret_to_self(void)
+{
+    __asm__ volatile("mov %%ss, %%eax\n\t"
+                     "pushq %%rax\n\t"
+                     "pushq %%rsp\n\t"
+                     "addq $8, (%%rsp)\n\t"
+                     "pushfq\n\t"
+                     "mov %%cs, %%eax\n\t"
+                     "pushq %%rax\n\t"
+                     "leaq 1f(%%rip), %%rax\n\t"
+                     "pushq %%rax\n\t"
+                     "iretq\n"
+                     "1:" ::
+                         : "rax", "memory", "cc");
+}
+
 #endif

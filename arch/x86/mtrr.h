@@ -72,7 +72,7 @@ typedef int (*mtrr_rdmsr_fn)(void *ctx, uint32_t msr, uint64_t *value);
  * in an enabled register (hardware refuses to load one, so it means a bad
  * callback or a bad emulator) — each logged with the MSR named.
  */
-int mtrr_read(struct mtrr_map *map, mtrr_rdmsr_fn rdmsr, void *ctx, uint32_t phys_width_bits);
+MUST_CHECK int mtrr_read(struct mtrr_map *map, mtrr_rdmsr_fn rdmsr, void *ctx, uint32_t phys_width_bits);
 
 /*
  * The memory type of [phys, phys + size_bytes): true and *type when every
@@ -93,7 +93,7 @@ bool mtrr_type_of_range(const struct mtrr_map *map, uint64_t phys, uint64_t size
  * (CPUID.1:EDX.MTRR clear) gets a map that is WB everywhere, as PAT alone
  * then decides. The errors of mtrr_read.
  */
-int mtrr_read_this_cpu(struct mtrr_map *map);
+MUST_CHECK int mtrr_read_this_cpu(struct mtrr_map *map);
 #endif
 
 /* A map that gives every byte one type (no MTRRs, or a guest whose memory is all one kind). */

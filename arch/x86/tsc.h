@@ -1,7 +1,7 @@
 /*
- * Time from the TSC: calibrated once on the boot CPU, from CPUID leaf 0x15
- * when it gives the crystal frequency, else against PIT channel 2 (polled,
- * no interrupts). Delays are busy waits named with their units.
+ * Time from the TSC: its frequency is measured once on the boot CPU
+ * (arch/x86/time/tsc_calibrate.c) and set here. Delays are busy waits named
+ * with their units; every wait in the kernel is bounded by one of these.
  */
 #ifndef ARCH_X86_TSC_H
 #define ARCH_X86_TSC_H
@@ -15,8 +15,7 @@ static inline uint64_t rdtsc(void)
     return ((uint64_t)high << 32) | low;
 }
 
-/* Returns the TSC frequency in kHz and prints how it was found. */
-uint64_t tsc_calibrate(void);
+void tsc_set_khz(uint64_t tsc_khz_value);
 uint64_t tsc_khz(void);
 uint64_t tsc_to_us(uint64_t ticks);
 uint64_t tsc_from_us(uint64_t us);

@@ -21,22 +21,57 @@ void log_set_level(enum log_level level) { current_level = level; }
 
 bool log_enabled(enum log_level level) { return level <= current_level; }
 
+/* Consoles besides the UARTs (the screen), in the order they were added. */
+#define LOG_CONSOLES_MAX 2
+static const struct log_console *consoles[LOG_CONSOLES_MAX];
+static unsigned console_count;
+
+void log_add_console(const struct log_console *console)
+{
+    if (console_count < LOG_CONSOLES_MAX)
+        consoles[console_count++] = console;
+}
+
+static void write_everywhere(const char *line, size_t length_bytes)
+{
+    serial_write(line, length_bytes);
+    for (unsigned i = 0; i < console_count; i++)
+        consoles[i]->write(line, length_bytes);
+}
+
 void log_write_line(const char *line, size_t length_bytes)
 {
     if (console_forced) {
         /* Panic mode: the lock may be held by a CPU that will never return. */
         bool locked = spin_trylock_bounded(&console_lock, PANIC_LOCK_SPINS);
-        serial_write(line, length_bytes);
+        write_everywhere(line, length_bytes);
         if (locked)
             spin_unlock(&console_lock);
         return;
     }
     spin_lock(&console_lock);
-    serial_write(line, length_bytes);
+    write_everywhere(line, length_bytes);
     spin_unlock(&console_lock);
 }
 
-void log_force_console(void) { console_forced = true; }
+void log_with_console_lock(void (*fn)(void))
+{
+    spin_lock(&console_lock);
+    fn();
+    spin_unlock(&console_lock);
+}
+
+void log_force_console(void)
+{
+    console_forced = true;
+    /* A panic takes every console back (the screen from a guest that owns the display). */
+    bool locked = spin_trylock_bounded(&console_lock, PANIC_LOCK_SPINS);
+    for (unsigned i = 0; i < console_count; i++)
+        if (consoles[i]->panic_takeover)
+            consoles[i]->panic_takeover();
+    if (locked)
+        spin_unlock(&console_lock);
+}
 
 static void log_vprintf(enum log_level level, const char *fmt, va_list args)
 {

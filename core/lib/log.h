@@ -27,8 +27,17 @@ bool log_enabled(enum log_level level);
 void log_set_level(enum log_level level);
 /* Writes an already formatted line (ending in '\n') under the console lock. */
 void log_write_line(const char *line, size_t length_bytes);
-/* After a panic: never wait forever for a console lock another CPU holds. */
+/* After a panic: never wait forever for a console lock another CPU holds; consoles are taken back. */
 void log_force_console(void);
+
+/* A console besides the UARTs (the screen). Both are called under the console lock. */
+struct log_console {
+    void (*write)(const char *line, size_t length_bytes);
+    void (*panic_takeover)(void); /* may be NULL */
+};
+void log_add_console(const struct log_console *console);
+/* Runs fn under the console lock: to change a console's state between two lines. */
+void log_with_console_lock(void (*fn)(void));
 #endif
 
 #define log_error(...) log_printf(LOG_ERROR, __VA_ARGS__)

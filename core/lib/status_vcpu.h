@@ -57,6 +57,7 @@ enum status_vcpu_reason {
     STATUS_VCPU_REASON_PANIC = 14,          /* vmxroot panicked */
     STATUS_VCPU_REASON_SHUTDOWN = 15,       /* vmxroot shut down */
     STATUS_VCPU_REASON_HANDLER_ERROR = 16,  /* a handler could not do its work (a VMREAD/VMWRITE failed) */
+    STATUS_VCPU_REASON_GUEST_ENDED = 17, /* the guest powered off or reset its machine (or triple-faulted) */
     STATUS_VCPU_REASON_COUNT
 };
 
@@ -148,6 +149,14 @@ MUST_CHECK int status_memory_range_add(enum status_memory_kind kind, uint64_t ph
 /* The same for a range that belongs to one CPU (its stacks, VMXON region, VMCSs, EPT tables). */
 MUST_CHECK int status_memory_range_add_cpu(enum status_memory_kind kind, uint32_t cpu, uint64_t phys,
                                            uint64_t size_bytes);
+
+/*
+ * Between these two, ranges this CPU adds go into one write of the memory
+ * block (one checksum at the end; core/status_area.h says why); another CPU's
+ * adds wait for the end. For the boot's own ranges, on the boot CPU.
+ */
+void status_memory_ranges_begin(void);
+void status_memory_ranges_end(void);
 
 /*
  * The status area as a guest may see it: its physical address (0: there is

@@ -1,7 +1,12 @@
 /*
  * The memory and string functions the compiler and the kernel need. Simple
- * code: nothing here is on a hot path, and the kernel may not use SSE.
- * The host build uses libc's instead (core/lib/string.h).
+ * code, and the kernel may not use SSE. The host build uses libc's instead
+ * (core/lib/string.h).
+ *
+ * memset and memcpy move 8 bytes per step when they can: emulators run a
+ * REP string instruction one element at a time (Bochs counts each as an
+ * instruction of emulated time), and zeroing each CPU's 40 KiB of frames a
+ * byte at a time cost Bochs 10 ms of emulated time per CPU at boot.
  */
 #include "core/lib/string.h"
 #include "arch/x86/insn.h"
@@ -9,13 +14,19 @@
 #ifndef VMXROOT_HOST
 void *memset(void *dst, int value, size_t size_bytes)
 {
-    cpu_rep_stosb(dst, (uint8_t)value, size_bytes);
+    if ((((uintptr_t)dst | size_bytes) & 7) == 0)
+        cpu_rep_stosq(dst, 0x0101010101010101ull * (uint8_t)value, size_bytes / 8);
+    else
+        cpu_rep_stosb(dst, (uint8_t)value, size_bytes);
     return dst;
 }
 
 void *memcpy(void *dst, const void *src, size_t size_bytes)
 {
-    cpu_rep_movsb(dst, src, size_bytes);
+    if ((((uintptr_t)dst | (uintptr_t)src | size_bytes) & 7) == 0)
+        cpu_rep_movsq(dst, src, size_bytes / 8);
+    else
+        cpu_rep_movsb(dst, src, size_bytes);
     return dst;
 }
 

@@ -5,14 +5,16 @@
  *     also the RSDP scan and the legacy search over the same image;
  *  2. the same after fixing every checksum the walk would check, so that
  *     mutations reach the table walks instead of dying at a checksum;
- *  3. as a MADT: "APIC" signature, length = input size, checksum fixed.
+ *  3. as a MADT, a FADT and an HPET table: signature set, length = input
+ *     size, checksum fixed (madt_parse, acpi_pm_timer_parse, acpi_hpet_parse).
  * Seeds (tests/fuzz/fuzz_acpi/seeds) come from make_seeds.py.
  */
-// host-sources: arch/x86/smp/acpi.c arch/x86/smp/madt.c
+// host-sources: arch/x86/smp/acpi.c arch/x86/smp/madt.c arch/x86/smp/acpi_timers.c
 #include <stdlib.h>
 #include <string.h>
 #include "arch/x86/smp/acpi.h"
 #include "arch/x86/smp/madt.h"
+#include "arch/x86/smp/acpi_timers.h"
 #include "tests/unit/acpi_build.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -30,7 +32,14 @@ static void walk_image(uint8_t *image, size_t size)
     (void)acpi_find_rsdp_legacy(&mapper, acpi_ebda_phys(&mapper), &phys);
     if (acpi_init(&a, &mapper, image, size < ACPI_RSDP_V2_BYTES ? size : ACPI_RSDP_V2_BYTES) != 0)
         return;
-    (void)acpi_find_table(&a, "FACP");
+    const struct acpi_header *fadt = acpi_find_table(&a, "FACP");
+    struct acpi_pm_timer pm_timer;
+    if (fadt)
+        (void)acpi_pm_timer_parse(fadt, &pm_timer);
+    const struct acpi_header *hpet = acpi_find_table(&a, "HPET");
+    uint64_t hpet_phys;
+    if (hpet)
+        (void)acpi_hpet_parse(hpet, &hpet_phys);
     const struct acpi_header *madt = acpi_find_table(&a, "APIC");
     if (madt)
         (void)madt_parse(madt, &info);
@@ -95,6 +104,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         build_put32(copy + 4, (uint32_t)size);
         build_fix_checksum(copy);
         (void)madt_parse((const struct acpi_header *)copy, &info);
+        struct acpi_pm_timer pm_timer;
+        uint64_t hpet_phys;
+        memcpy(copy, "FACP", 4);
+        (void)acpi_pm_timer_parse((const struct acpi_header *)copy, &pm_timer);
+        memcpy(copy, "HPET", 4);
+        (void)acpi_hpet_parse((const struct acpi_header *)copy, &hpet_phys);
     }
     free(copy);
     return 0;

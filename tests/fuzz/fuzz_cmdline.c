@@ -26,13 +26,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     free(line);
     log_capture_reset(); /* the capture buffer is bounded, but keep it from filling */
 
-    bool console_ok = opts.console_port != 0;
+    bool console_ok =
+        opts.console.port_count <= CONSOLE_PORTS_MAX && (opts.console.port_count > 0 || opts.console.screen);
+    for (unsigned i = 0; i < opts.console.port_count; i++)
+        console_ok = console_ok && opts.console.ports[i] != 0;
     bool ranges_ok = (opts.max_cpus == 0 || (opts.max_cpus >= 1 && opts.max_cpus <= 4096)) &&
                      opts.sipi_timeout_ms >= 1 && opts.sipi_timeout_ms <= 10000 && opts.vmcs_per_cpu <= 64 &&
                      opts.inject_cpu <= 4095;
     bool enums_ok = (unsigned)opts.inject < INJECT_COUNT && (unsigned)opts.log_level <= LOG_DEBUG &&
-                    (unsigned)opts.smp <= SMP_OFF && (unsigned)opts.exit <= EXIT_ON_READY &&
-                    (unsigned)opts.status_dump <= STATUS_DUMP_HEX;
+                    (unsigned)opts.smp <= SMP_OFF && (unsigned)opts.exit <= EXIT_ON_GUEST_EXIT &&
+                    (unsigned)opts.guest <= GUEST_NONE && (unsigned)opts.status_dump <= STATUS_DUMP_HEX;
     if (!console_ok || !ranges_ok || !enums_ok)
         abort();
     return 0;

@@ -1,4 +1,4 @@
-// host-sources: mm/multiboot2.c mm/multiboot2_mmap.c mm/memory_map.c mm/pmm.c
+// host-sources: mm/multiboot2.c mm/multiboot2_mmap.c mm/multiboot2_framebuffer.c mm/memory_map.c mm/pmm.c
 /*
  * Fuzzes multiboot2_parse with the input as the info block, then checks
  * what it accepted: bounded counts, NUL-terminated strings, regions that

@@ -20,7 +20,8 @@ static bool same_as_defaults(const struct boot_options *opts)
 {
     struct boot_options defaults;
     cmdline_defaults(&defaults);
-    return opts->console_port == defaults.console_port && opts->log_level == defaults.log_level &&
+    return opts->console.every == defaults.console.every && opts->console.screen == defaults.console.screen &&
+           opts->console.port_count == defaults.console.port_count && opts->log_level == defaults.log_level &&
            opts->exit == defaults.exit && opts->smp == defaults.smp && opts->max_cpus == defaults.max_cpus &&
            opts->init_wait == defaults.init_wait && opts->sipi_timeout_ms == defaults.sipi_timeout_ms &&
            opts->vmcs_per_cpu == defaults.vmcs_per_cpu && opts->inject == defaults.inject &&
@@ -32,7 +33,9 @@ TEST(cmdline_defaults_are_documented_values)
 {
     struct boot_options o;
     cmdline_defaults(&o);
-    CHECK_EQ(o.console_port, 0x3F8);
+    CHECK(o.console.every && o.console.screen);
+    CHECK_EQ(o.console.port_count, 4);
+    CHECK_EQ(o.console.ports[0], 0x3F8);
     CHECK_EQ(o.log_level, LOG_INFO);
     CHECK_EQ(o.exit, EXIT_NEVER);
     CHECK_EQ(o.smp, SMP_PARALLEL);
@@ -51,9 +54,10 @@ TEST(cmdline_selftest)
 {
     CHECK_EQ(parse("selftest=vmcs").selftest, SELFTEST_VMCS);
     CHECK_EQ(parse("selftest=none").selftest, SELFTEST_NONE);
+    CHECK_EQ(parse("selftest=clocks").selftest, SELFTEST_CLOCKS);
     CHECK_STR(log_captured(), "");
     CHECK_EQ(parse("selftest=vmx").selftest, SELFTEST_NONE);
-    CHECK(log_contains("bad value \"vmx\" for selftest (want none|vmcs), keeping none"));
+    CHECK(log_contains("bad value \"vmx\" for selftest (want none|vmcs|clocks|display), keeping none"));
 }
 
 TEST(cmdline_empty_and_null_give_defaults_quietly)
@@ -67,26 +71,68 @@ TEST(cmdline_empty_and_null_give_defaults_quietly)
     CHECK_STR(log_captured(), "");
 }
 
+static uint16_t first_port(const char *line) { return parse(line).console.ports[0]; }
+
 TEST(cmdline_console)
 {
-    CHECK_EQ(parse("console=com1").console_port, 0x3F8);
-    CHECK_EQ(parse("console=com2").console_port, 0x2F8);
-    CHECK_EQ(parse("console=com3").console_port, 0x3E8);
-    CHECK_EQ(parse("console=com4").console_port, 0x2E8);
-    CHECK_EQ(parse("console=0x2f8").console_port, 0x2F8);
-    CHECK_EQ(parse("console=0XE9").console_port, 0xE9);
-    CHECK_EQ(parse("console=0x1").console_port, 0x1);
-    CHECK_EQ(parse("console=0xFFFF").console_port, 0xFFFF);
-    CHECK_EQ(parse("console=0x0000ffff").console_port, 0xFFFF);
+    CHECK_EQ(first_port("console=com1"), 0x3F8);
+    CHECK_EQ(first_port("console=com2"), 0x2F8);
+    CHECK_EQ(first_port("console=com3"), 0x3E8);
+    CHECK_EQ(first_port("console=com4"), 0x2E8);
+    CHECK_EQ(first_port("console=0x2f8"), 0x2F8);
+    CHECK_EQ(first_port("console=0XE9"), 0xE9);
+    CHECK_EQ(first_port("console=0x1"), 0x1);
+    CHECK_EQ(first_port("console=0xFFFF"), 0xFFFF);
+    CHECK_EQ(first_port("console=0x0000ffff"), 0xFFFF);
+    struct boot_options o = parse("console=com2");
+    CHECK(!o.console.every && !o.console.screen);
+    CHECK_EQ(o.console.port_count, 1);
     CHECK_STR(log_captured(), "");
-    const char *bad[] = { "console=com5", "console=0x0",  "console=0x10000",
-                          "console=0x",   "console=3f8",  "console=0x3g8",
-                          "console=",     "console=COM1", "console=0xffffffffffffffffff" };
+    const char *bad[] = { "console=com5",
+                          "console=0x0",
+                          "console=0x10000",
+                          "console=0x",
+                          "console=3f8",
+                          "console=0x3g8",
+                          "console=",
+                          "console=COM1",
+                          "console=0xffffffffffffffffff",
+                          "console=com1,",
+                          "console=,fb",
+                          "console=com1,,fb",
+                          "console=fb;com1",
+                          "console=com1,com2,com3,com4,0x2f0" };
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         log_capture_reset();
-        CHECK_EQ(parse(bad[i]).console_port, 0x3F8);
-        CHECK(log_contains("for console (want com1..com4 or 0x1..0xffff), keeping 0x3f8"));
+        o = parse(bad[i]);
+        CHECK(o.console.every);
+        CHECK(log_contains("for console (want a comma list of com1..com4, 0x1..0xffff and fb), keeping every "
+                           "console"));
     }
+}
+
+TEST(cmdline_console_list)
+{
+    struct boot_options o = parse("console=com1,fb");
+    CHECK(!o.console.every && o.console.screen);
+    CHECK_EQ(o.console.port_count, 1);
+    CHECK_EQ(o.console.ports[0], 0x3F8);
+    o = parse("console=fb");
+    CHECK(o.console.screen);
+    CHECK_EQ(o.console.port_count, 0);
+    o = parse("console=0x2f8,com1,com1,fb,fb"); /* repeats count once */
+    CHECK_EQ(o.console.port_count, 2);
+    CHECK_EQ(o.console.ports[0], 0x2F8);
+    CHECK_EQ(o.console.ports[1], 0x3F8);
+    o = parse("console=com1,com2,com3,com4,fb");
+    CHECK_EQ(o.console.port_count, 4);
+    CHECK_STR(log_captured(), "");
+    log_capture_reset();
+    o = parse("console=com2,fb console=com9"); /* the bad second one keeps the first */
+    CHECK(
+        log_contains("bad value \"com9\" for console (want a comma list of com1..com4, 0x1..0xffff and fb), "
+                     "keeping 0x2f8,fb"));
+    CHECK_EQ(o.console.ports[0], 0x2F8);
 }
 
 TEST(cmdline_loglevel)
@@ -213,7 +259,7 @@ TEST(cmdline_every_inject_case_round_trips)
     CHECK_STR(inject_case_name(INJECT_COUNT), "unknown");
     CHECK_STR(inject_case_name((enum inject_case) - 1), "unknown");
     CHECK_EQ(parse("inject=vmptrld").inject, INJECT_NONE);
-    CHECK(log_contains("bad value \"vmptrld\" for inject (want one of the 24 inject= values in README.md), "
+    CHECK(log_contains("bad value \"vmptrld\" for inject (want one of the 25 inject= values in README.md), "
                        "keeping none"));
 }
 
@@ -222,7 +268,7 @@ TEST(cmdline_many_options_together)
     struct boot_options o = parse("console=com2 loglevel=debug exit=on-ready\tsmp=serial maxcpus=8 "
                                   "init_wait=on sipi_timeout_ms=250 vmcs_per_cpu=0 inject=ap-stall "
                                   "inject_cpu=3 status=dump vmx=off");
-    CHECK_EQ(o.console_port, 0x2F8);
+    CHECK_EQ(o.console.ports[0], 0x2F8);
     CHECK_EQ(o.log_level, LOG_DEBUG);
     CHECK_EQ(o.exit, EXIT_ON_READY);
     CHECK_EQ(o.smp, SMP_SERIAL);
@@ -289,7 +335,7 @@ TEST(cmdline_control_bytes_are_escaped_and_ignored)
     CHECK(o.vmx);
     CHECK_EQ(o.inject_cpu, 1);
     CHECK_EQ(o.status_dump, STATUS_DUMP_OFF);
-    CHECK_EQ(o.console_port, 0x2F8); /* the good one still applies */
+    CHECK_EQ(o.console.ports[0], 0x2F8); /* the good one still applies */
     CHECK(log_contains("cmdline: option \"maxcpus=\\x017\" has non-printable bytes, ignored"));
     CHECK(log_contains("option \"smp=serial\\x0d\" has non-printable"));
     CHECK(log_contains("option \"vmx=off\\x0a\" has non-printable"));
@@ -408,7 +454,7 @@ TEST(cmdline_random_garbage_never_crashes)
         CHECK(o.vmcs_per_cpu <= 64);
         CHECK(o.inject < INJECT_COUNT);
         CHECK(o.inject_cpu <= 4095);
-        CHECK(o.console_port != 0);
+        CHECK(o.console.port_count <= CONSOLE_PORTS_MAX && (o.console.port_count > 0 || o.console.screen));
         free(line);
         log_capture_reset();
     }

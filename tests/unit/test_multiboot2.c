@@ -1,4 +1,4 @@
-// host-sources: mm/multiboot2.c mm/multiboot2_mmap.c mm/memory_map.c
+// host-sources: mm/multiboot2.c mm/multiboot2_mmap.c mm/multiboot2_framebuffer.c mm/memory_map.c
 /*
  * mm/multiboot2.c over synthetic info blocks: a BIOS-style one (tag 6), a
  * UEFI-style one (tags 17, 15, 12), and broken ones, each refused with a

@@ -1,4 +1,4 @@
-// host-sources: mm/pmm.c mm/multiboot2.c mm/multiboot2_mmap.c mm/memory_map.c
+// host-sources: mm/pmm.c mm/multiboot2.c mm/multiboot2_mmap.c mm/multiboot2_framebuffer.c mm/memory_map.c
 /*
  * mm/pmm.c: alignment, runs, the below-1 MiB rule, exhaustion, free and
  * merge, refused frees, reserved overlaps, maps above 4 GiB, and the
@@ -295,4 +295,40 @@ TEST(init_from_boot_info)
     CHECK_EQ(before_4g, 0x9e000 + 0xbfee0000ull - 0x24000 - 0x1000 - 0x2000 - 0x1000);
     pmm_log_free_spans(&p);
     CHECK(log_contains("pmm: free 0x180001000..0x1c0000000"));
+}
+
+/* vmxroot's one region: the top of the highest span below the limit that holds it, 2 MiB aligned. */
+TEST(carve_top_keeps_one_region_below_the_limit)
+{
+    pmm_init(&p);
+    CHECK_EQ(pmm_add_usable(&p, 0x1000, 0x9f000 - 0x1000), E_OK);
+    CHECK_EQ(pmm_add_usable(&p, MiB(1), MiB(255)), E_OK); /* 1 MiB .. 256 MiB */
+    CHECK_EQ(pmm_add_usable(&p, GiB(4), GiB(1)), E_OK);   /* above the limit: left to the guest */
+    CHECK_EQ(pmm_reserve(&p, MiB(250), MiB(3)), E_OK);    /* a hole near the top */
+    struct pmm_span region;
+    CHECK_EQ(pmm_carve_top(&p, MiB(48), GiB(4), &region), E_OK);
+    CHECK_EQ(region.end_phys - region.base_phys, MiB(48));
+    CHECK_EQ(region.base_phys % MiB(2), 0);
+    CHECK(region.end_phys <= MiB(250)); /* the span above the hole is only 3 MiB */
+    CHECK_EQ(region.base_phys, MiB(202));
+    /* Every frame handed out from now on is in the region, or below 1 MiB when asked. */
+    uint64_t phys = alloc1(1, FRAME, 0);
+    CHECK(phys >= region.base_phys && phys < region.end_phys);
+    CHECK(alloc1(1, FRAME, PMM_BELOW_1MIB) < MiB(1));
+    CHECK_EQ(pmm_free_bytes(&p), MiB(48) - FRAME + (0x9f000 - 0x1000) - FRAME);
+    /* The guest's frames are not vmxroot's to free. */
+    CHECK_EQ(pmm_free(&p, MiB(16), 1), E_INVAL);
+}
+
+TEST(carve_top_refuses_what_does_not_fit_and_changes_nothing)
+{
+    pmm_init(&p);
+    CHECK_EQ(pmm_add_usable(&p, MiB(1), MiB(31)), E_OK);
+    struct pmm before = p;
+    struct pmm_span region = { 0, 0 };
+    CHECK_EQ(pmm_carve_top(&p, MiB(48), GiB(4), &region), E_NOMEM);
+    CHECK(same_pmm(&p, &before));
+    CHECK_EQ(pmm_carve_top(&p, 0, GiB(4), &region), E_INVAL);
+    CHECK_EQ(pmm_carve_top(&p, 100, GiB(4), &region), E_INVAL);
+    CHECK(same_pmm(&p, &before));
 }

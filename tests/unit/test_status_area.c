@@ -183,6 +183,42 @@ TEST(a_full_memory_table_refuses_and_says_incomplete)
     CHECK_EQ(status_block_checksum(status_vcpu_record(page, 0), 320), status_vcpu_record(page, 0)->checksum);
 }
 
+TEST(a_batch_of_ranges_is_one_write_with_the_same_result)
+{
+    struct status_page *one_by_one = page_of_area();
+    CHECK_EQ(status_init_area(one_by_one, 0x7f000, 4, 4000), 0);
+    for (uint32_t cpu = 0; cpu < 4; cpu++) {
+        CHECK_EQ(status_memory_insert(one_by_one, STATUS_MEMORY_PER_CPU, cpu, 0x400000 + cpu * 0x10000, 4096),
+                 0);
+        CHECK_EQ(status_memory_insert(one_by_one, STATUS_MEMORY_STACK, cpu, 0x402000 + cpu * 0x10000, 0x7000),
+                 0);
+    }
+    struct status_memory_block expected_head = *ranges_after(one_by_one);
+    struct status_memory_range expected[8];
+    memcpy(expected, ranges_after(one_by_one)->ranges, sizeof expected);
+
+    struct status_page *page = page_of_area();
+    CHECK_EQ(status_init_area(page, 0x7f000, 4, 4000), 0);
+    uint32_t generation = status_memory_block(page)->generation;
+    CHECK_EQ(status_memory_batch_begin(page), 0);
+    CHECK_EQ(status_memory_block(page)->generation % 2, 1); /* a reader sees a write in progress */
+    for (uint32_t cpu = 0; cpu < 4; cpu++) {
+        CHECK_EQ(
+            status_memory_insert_batched(page, STATUS_MEMORY_PER_CPU, cpu, 0x400000 + cpu * 0x10000, 4096),
+            0);
+        CHECK_EQ(
+            status_memory_insert_batched(page, STATUS_MEMORY_STACK, cpu, 0x402000 + cpu * 0x10000, 0x7000),
+            0);
+    }
+    CHECK_EQ(status_memory_insert_batched(page, STATUS_MEMORY_NONE, 0, 0x1000, 1), E_INVAL);
+    status_memory_batch_end(page);
+    const struct status_memory_block *block = ranges_after(page); /* even generation, valid checksum */
+    CHECK_EQ(block->generation, generation + 2);
+    CHECK_EQ(block->count, expected_head.count);
+    CHECK_EQ(memcmp(block->ranges, expected, sizeof expected), 0);
+    CHECK_EQ(status_memory_batch_begin(NULL), E_STATE);
+}
+
 /* --- compatibility ----------------------------------------------------------------- */
 
 /* A 1.0 reader, from the 1.0 document alone: what it knows of one CPU record. */

@@ -4,6 +4,7 @@ import statistics
 
 from . import config
 from .image import bss_by_address, elf_sizes, rodata_string_bytes
+from .steps import STEPS, steps_of
 from .stats import fmt_ratio, paired_ratios, select
 from .targets import target
 
@@ -70,4 +71,26 @@ def closing_note(samples, profiles, startups, missed, load_mem, elf):
                     rodata_string_bytes(elf), sizes.get(".data", 0), sizes.get(".bss", 0), asm), ""]
     if "memory" in missed:
         out += ["**Memory per CPU (missed).** See the memory table: the kernel's own count is the measure.", ""]
+    for key, emulator, largest in (("kernel", "qemu", top), ("kernel_bochs", "bochs", max(config.BOCHS_SMPS))):
+        if key in missed:
+            out += [_kernel_note(samples, emulator, largest), ""]
     return out
+
+
+def _step_medians(samples, emulator, smp):
+    found = [steps_of(s.log_path) for s in select(samples, emulator, smp, "parallel") if s.ok]
+    found = [f for f in found if f]
+    return {step: statistics.median(f.get(step, 0) for f in found) / 1e3 for step in STEPS} if found else {}
+
+
+def _kernel_note(samples, emulator, largest):
+    """Which of the kernel's steps grew from 1 CPU to the largest count (its own TSC)."""
+    one, many = _step_medians(samples, emulator, 1), _step_medians(samples, emulator, largest)
+    name = "QEMU" if emulator == "qemu" else "Bochs"
+    if not one or not many:
+        return "**Kernel boot, %s (missed).** No `boot: us by step` lines to say where the time went." % name
+    growth = sorted(((many[k] - one[k], k) for k in STEPS), reverse=True)
+    return ("**Kernel boot, %s, %d CPUs against 1 (missed).** By the kernel's own steps (medians, ms, 1 CPU -> %d): "
+            "%s. The most growth: %s." % (name, largest, largest, ", ".join(
+                "%s %.1f -> %.1f" % (k, one[k], many[k]) for k in STEPS),
+                ", ".join("%s +%.1f ms" % (k, d) for d, k in growth[:2])))

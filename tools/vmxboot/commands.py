@@ -16,10 +16,13 @@ QEMU_DEBUG_EXIT = "isa-debug-exit,iobase=0xf4,iosize=0x04"
 
 
 def qemu_command(iso, serial, smp=1, memory_mb=256, firmware="bios", machine="pc", cpu_model=None,
-                 qmp_socket=None, gdb=False, kvm=False, extra_args=()):
-    """The QEMU command line. serial is a QEMU chardev ("file:PATH", "stdio")."""
+                 qmp_socket=None, gdb=False, kvm=False, extra_args=(), serial_port=True):
+    """The QEMU command line. serial is a QEMU chardev ("file:PATH", "stdio"). With serial_port
+    False the machine has no UART (-serial none), as most laptops: the kernel's 0xE9 fallback
+    goes to the same chardev through -debugcon, so the log is still kept."""
+    output = ["-serial", serial] if serial_port else ["-serial", "none", "-debugcon", serial]
     cmd = [QEMU, "-M", machine, "-cdrom", str(iso), "-smp", str(smp), "-m", str(memory_mb),
-           "-display", "none", "-serial", serial, "-no-reboot", "-device", QEMU_DEBUG_EXIT]
+           "-display", "none"] + output + ["-no-reboot", "-device", QEMU_DEBUG_EXIT]
     if firmware == "uefi":
         cmd += ["-bios", str(OVMF)]
     elif firmware != "bios":

@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .paths import ELF, GRUB_CFG, ISO_CACHE
+from . import paths  # read at each call: tools/bench.py points paths.ELF and paths.ISO_CACHE at a snapshot
 from .verdict import BootError
 
 # The slot on the multiboot2 line of the test grub.cfg. Larger than the kernel's
@@ -44,34 +44,34 @@ def _file_digest(*paths):
 
 def _test_grub_cfg():
     """tools/grub.cfg with the arguments of its multiboot2 line replaced by the slot."""
-    text = GRUB_CFG.read_text()
+    text = paths.GRUB_CFG.read_text()
     slot = CMDLINE_SLOT_MARKER.decode() + " " * (CMDLINE_SLOT_BYTES - len(CMDLINE_SLOT_MARKER))
     new, count = re.subn(r"^(\s*multiboot2\s+\S+).*$", lambda m: m.group(1) + " " + slot, text,
                          count=1, flags=re.M)
     if count != 1:
-        raise BootError("%s has no multiboot2 line to put the test command line on" % GRUB_CFG)
+        raise BootError("%s has no multiboot2 line to put the test command line on" % paths.GRUB_CFG)
     return new
 
 
 def _base_iso():
     """The test ISO for the current kernel and grub.cfg, and the offset of its slot."""
-    if not ELF.exists():
-        raise BootError("%s is missing: run `make` first" % ELF)
-    key = _file_digest(ELF, GRUB_CFG)
-    iso = ISO_CACHE / ("base-%s.iso" % key)
+    if not paths.ELF.exists():
+        raise BootError("%s is missing: run `make` first" % paths.ELF)
+    key = _file_digest(paths.ELF, paths.GRUB_CFG)
+    iso = paths.ISO_CACHE / ("base-%s.iso" % key)
     offset_file = iso.with_suffix(".offset")
     if iso.exists() and offset_file.exists():
         return key, iso, int(offset_file.read_text())
-    ISO_CACHE.mkdir(parents=True, exist_ok=True)
+    paths.ISO_CACHE.mkdir(parents=True, exist_ok=True)
     # Older kernels' ISOs are stale; those of the last minutes may still be booting in another session.
-    for old in ISO_CACHE.glob("*.iso"):
+    for old in paths.ISO_CACHE.glob("*.iso"):
         if not old.name.startswith(("base-%s" % key, key)) and time.time() - old.stat().st_mtime > 600:
             old.unlink(missing_ok=True)
             old.with_suffix(".offset").unlink(missing_ok=True)
-    with tempfile.TemporaryDirectory(dir=ISO_CACHE) as tmp:
+    with tempfile.TemporaryDirectory(dir=paths.ISO_CACHE) as tmp:
         isodir = Path(tmp) / "iso"
         (isodir / "boot" / "grub").mkdir(parents=True)
-        shutil.copyfile(ELF, isodir / "boot" / "vmxroot.elf")
+        shutil.copyfile(paths.ELF, isodir / "boot" / "vmxroot.elf")
         (isodir / "boot" / "grub" / "grub.cfg").write_text(_test_grub_cfg())
         out = Path(tmp) / "base.iso"
         proc = subprocess.run(["grub-mkrescue", "-o", str(out), str(isodir)], capture_output=True, text=True)
@@ -97,7 +97,7 @@ def iso_for_cmdline(cmdline):
         raise BootError("a command line cannot hold a line break")
     key, base, offset = _base_iso()
     digest = hashlib.sha256(slot).hexdigest()[:16]
-    variant = ISO_CACHE / ("%s-%s.iso" % (key, digest))
+    variant = paths.ISO_CACHE / ("%s-%s.iso" % (key, digest))
     if variant.exists():
         os.utime(variant)
         return variant
@@ -107,7 +107,7 @@ def iso_for_cmdline(cmdline):
         iso.seek(offset)
         iso.write(slot.ljust(CMDLINE_SLOT_BYTES, b" "))
     tmp.rename(variant)
-    variants = sorted(ISO_CACHE.glob("%s-*.iso" % key), key=lambda p: p.stat().st_mtime, reverse=True)
+    variants = sorted(paths.ISO_CACHE.glob("%s-*.iso" % key), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in variants[ISO_VARIANTS_KEPT:]:
         old.unlink(missing_ok=True)
     return variant

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .commands import bochs_environment, qemu_command, write_bochs_files
 from .iso import iso_for_cmdline, kernel_cmdline
-from .paths import LOG_DIR
+from . import paths  # read at each boot: tools/bench.py points paths.LOG_DIR at its own directory
 from .verdict import BootError, BootResult
 
 # Whole-process limits on this machine kind are 0.5 s (QEMU, BIOS), 3.5 s (OVMF) and 1-5 s
@@ -50,7 +50,7 @@ class Boot:
 
     def __init__(self, emulator="qemu", smp=1, memory_mb=256, firmware="bios", machine="pc", cpu_model=None,
                  cmdline="", exit_on_ready=True, extra_args=(), timeout_s=None, name=None, qmp_socket=None,
-                 iso=None, bochs_lines=()):
+                 iso=None, bochs_lines=(), serial_port=True):
         if emulator not in ("qemu", "bochs"):
             raise ValueError("emulator must be 'qemu' or 'bochs', not %r" % emulator)
         if emulator == "bochs" and (firmware != "bios" or machine != "pc"):
@@ -64,26 +64,26 @@ class Boot:
             self.cmdline = "(from %s)" % iso
         self.iso = Path(iso)
         self.timeout_s = timeout_s if timeout_s is not None else default_timeout_s(emulator, smp, firmware)
-        LOG_DIR.mkdir(parents=True, exist_ok=True)
-        self.log_path = LOG_DIR / (self.name + ".log")
+        paths.LOG_DIR.mkdir(parents=True, exist_ok=True)
+        self.log_path = paths.LOG_DIR / (self.name + ".log")
         self.log_path.write_text("")
         env = None
         if emulator == "qemu":
-            self.emulator_log_path = LOG_DIR / (self.name + ".qemu.log")
+            self.emulator_log_path = paths.LOG_DIR / (self.name + ".qemu.log")
             self.command = qemu_command(self.iso, "file:%s" % self.log_path, smp, memory_mb, firmware, machine,
-                                        cpu_model, qmp_socket, extra_args=extra_args)
+                                        cpu_model, qmp_socket, extra_args=extra_args, serial_port=serial_port)
         else:
-            self.emulator_log_path = LOG_DIR / (self.name + ".bochs.log")
-            self.command = write_bochs_files(LOG_DIR, self.name, self.iso, self.log_path,
+            self.emulator_log_path = paths.LOG_DIR / (self.name + ".bochs.log")
+            self.command = write_bochs_files(paths.LOG_DIR, self.name, self.iso, self.log_path,
                                              self.emulator_log_path, smp, memory_mb, cpu_model, bochs_lines)
             self.command += [str(a) for a in extra_args]
             env = bochs_environment()
         self._stderr = open(self.emulator_log_path if emulator == "qemu" else
-                            LOG_DIR / (self.name + ".bochs.stderr"), "w")
+                            paths.LOG_DIR / (self.name + ".bochs.stderr"), "w")
         self.start_time = time.monotonic()
         # A session of its own, so that a timeout kills the emulator and anything it started.
         self.process = subprocess.Popen(self.command, stdin=subprocess.DEVNULL, stdout=self._stderr,
-                                        stderr=subprocess.STDOUT, env=env, cwd=LOG_DIR, start_new_session=True)
+                                        stderr=subprocess.STDOUT, env=env, cwd=paths.LOG_DIR, start_new_session=True)
 
     def serial_text(self):
         return self.log_path.read_text(errors="replace")

@@ -128,7 +128,7 @@ CPU_FLAGS_SHORT = {"boot": "boot", "vmx-root": "root", "vmx-capable": "vmx"}  # 
 VCPU_STATES = ["not-launched", "running", "halted", "stopped"]
 VCPU_REASONS = ["none", "guest-none", "not-in-vmx-root", "controls", "no-memory", "entry-check", "entry-failed",
                 "guest-passed", "guest-failed", "triple-fault", "unhandled-exit", "watchdog", "hlt",
-                "wait-for-sipi", "panic", "shutdown", "handler-error"]
+                "wait-for-sipi", "panic", "shutdown", "handler-error", "guest-ended"]
 ENTRY_FAILURE_KINDS = ["none", "vmfail-invalid", "vmfail-valid", "invalid-guest-state", "msr-loading",
                        "machine-check"]
 ENTRY_FAILURE_FLAGS = ["refused-by-check", "named-by-check"]

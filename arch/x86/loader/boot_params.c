@@ -5,17 +5,12 @@
  * into it from the image, and fills in the fields a loader writes).
  */
 #include "arch/x86/loader/boot_params.h"
+#include "arch/x86/loader/little_endian.h"
 #include "core/lib/error.h"
 #include "core/lib/format.h"
 #include "core/lib/string.h"
 
 #define STATUS_PAGE_OPTION "vmxroot.status_page="
-
-static void write_le(uint8_t *p, uint64_t value, unsigned bytes)
-{
-    for (unsigned i = 0; i < bytes; i++)
-        p[i] = (uint8_t)(value >> (8 * i));
-}
 
 int boot_params_cmdline(const char *guest_cmdline, uint64_t status_page_gpa, uint32_t cmdline_max_bytes,
                         char *out, size_t out_bytes, uint32_t *length_bytes, char *why, size_t why_bytes)
@@ -84,9 +79,9 @@ static int build_e820(const struct boot_params_input *in, uint8_t *zero_page, ch
         return err;
     for (size_t i = 0; i < count; i++) {
         uint8_t *e = zero_page + BOOT_PARAMS_E820_TABLE + i * BOOT_PARAMS_E820_ENTRY_BYTES;
-        write_le(e, regions[i].base_phys, 8);
-        write_le(e + 8, regions[i].length_bytes, 8);
-        write_le(e + 16, regions[i].type, 4);
+        le_put(e, regions[i].base_phys, 8);
+        le_put(e + 8, regions[i].length_bytes, 8);
+        le_put(e + 16, regions[i].type, 4);
     }
     zero_page[BOOT_PARAMS_E820_ENTRIES] = (uint8_t)count;
     return 0;
@@ -100,14 +95,14 @@ int boot_params_build(const struct boot_params_input *in, uint8_t *zero_page, ch
     memcpy(zero_page + BZIMAGE_SETUP_SECTS, in->image + BZIMAGE_SETUP_SECTS,
            in->info->header_end - BZIMAGE_SETUP_SECTS);
     zero_page[BZIMAGE_TYPE_OF_LOADER] = BOOT_PARAMS_LOADER_UNDEFINED;
-    write_le(zero_page + BZIMAGE_CODE32_START, plan->kernel_phys, 4);
-    write_le(zero_page + BZIMAGE_CMD_LINE_PTR, plan->cmdline_phys, 4);
-    write_le(zero_page + BOOT_PARAMS_EXT_CMD_LINE_PTR, plan->cmdline_phys >> 32, 4);
-    write_le(zero_page + BZIMAGE_RAMDISK_IMAGE, plan->initrd_phys, 4);
-    write_le(zero_page + BOOT_PARAMS_EXT_RAMDISK_IMAGE, plan->initrd_phys >> 32, 4);
-    write_le(zero_page + BZIMAGE_RAMDISK_SIZE, plan->initrd_bytes, 4);
-    write_le(zero_page + BOOT_PARAMS_EXT_RAMDISK_SIZE, plan->initrd_bytes >> 32, 4);
-    write_le(zero_page + BZIMAGE_HARDWARE_SUBARCH, 0, 4); /* X86_SUBARCH_PC */
-    write_le(zero_page + BOOT_PARAMS_ACPI_RSDP_ADDR, in->rsdp_phys, 8);
+    le_put(zero_page + BZIMAGE_CODE32_START, plan->kernel_phys, 4);
+    le_put(zero_page + BZIMAGE_CMD_LINE_PTR, plan->cmdline_phys, 4);
+    le_put(zero_page + BOOT_PARAMS_EXT_CMD_LINE_PTR, plan->cmdline_phys >> 32, 4);
+    le_put(zero_page + BZIMAGE_RAMDISK_IMAGE, plan->initrd_phys, 4);
+    le_put(zero_page + BOOT_PARAMS_EXT_RAMDISK_IMAGE, plan->initrd_phys >> 32, 4);
+    le_put(zero_page + BZIMAGE_RAMDISK_SIZE, plan->initrd_bytes, 4);
+    le_put(zero_page + BOOT_PARAMS_EXT_RAMDISK_SIZE, plan->initrd_bytes >> 32, 4);
+    le_put(zero_page + BZIMAGE_HARDWARE_SUBARCH, 0, 4); /* X86_SUBARCH_PC */
+    le_put(zero_page + BOOT_PARAMS_ACPI_RSDP_ADDR, in->rsdp_phys, 8);
     return build_e820(in, zero_page, why, why_bytes);
 }

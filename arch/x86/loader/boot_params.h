@@ -36,8 +36,9 @@
  * the NUL), or E_RANGE when it is longer than cmdline_max_bytes (the
  * kernel's cmdline_size) or than out_bytes, with why saying by how much.
  */
-int boot_params_cmdline(const char *guest_cmdline, uint64_t status_page_gpa, uint32_t cmdline_max_bytes,
-                        char *out, size_t out_bytes, uint32_t *length_bytes, char *why, size_t why_bytes);
+MUST_CHECK int boot_params_cmdline(const char *guest_cmdline, uint64_t status_page_gpa,
+                                   uint32_t cmdline_max_bytes, char *out, size_t out_bytes,
+                                   uint32_t *length_bytes, char *why, size_t why_bytes);
 
 /* Room for a firmware map and vmxroot's ranges while they are sorted and cut. */
 #define BOOT_PARAMS_MAP_CAPACITY (BOOT_PARAMS_E820_MAX + 32u)
@@ -51,9 +52,9 @@ int boot_params_cmdline(const char *guest_cmdline, uint64_t status_page_gpa, uin
  * that is empty or wraps, E_NOMEM for more entries than the capacity,
  * E_RANGE when the result has more than BOOT_PARAMS_E820_MAX entries.
  */
-int boot_params_guest_map(const struct mem_region *memory_map, size_t memory_map_count,
-                          const struct mem_region *own, size_t own_count, struct mem_region *out,
-                          size_t *out_count, char *why, size_t why_bytes);
+MUST_CHECK int boot_params_guest_map(const struct mem_region *memory_map, size_t memory_map_count,
+                                     const struct mem_region *own, size_t own_count, struct mem_region *out,
+                                     size_t *out_count, char *why, size_t why_bytes);
 
 struct boot_params_input {
     const uint8_t *image; /* the bzImage, as bzimage_parse checked it */
@@ -67,6 +68,7 @@ struct boot_params_input {
 };
 
 /* Fills zero_page (BOOT_PARAMS_BYTES); the errors of boot_params_guest_map. */
-int boot_params_build(const struct boot_params_input *in, uint8_t *zero_page, char *why, size_t why_bytes);
+MUST_CHECK int boot_params_build(const struct boot_params_input *in, uint8_t *zero_page, char *why,
+                                 size_t why_bytes);
 
 #endif

@@ -6,6 +6,7 @@
  * the image's length checked first: the image is a GRUB module, any bytes.
  */
 #include "arch/x86/loader/bzimage.h"
+#include "arch/x86/loader/little_endian.h"
 #include "core/lib/error.h"
 #include "core/lib/format.h"
 #include "core/lib/string.h"
@@ -14,15 +15,7 @@
 #define FOUR_GIB (1ull << 32)
 #define ZERO_PAGE_LOWEST 0x10000ull /* above the real-mode IVT, BDA and the first 64 KiB firmware likes */
 
-static uint32_t read_le(const uint8_t *p, unsigned bytes)
-{
-    uint32_t v = 0;
-    for (unsigned i = 0; i < bytes; i++)
-        v |= (uint32_t)p[i] << (8 * i);
-    return v;
-}
-
-static uint64_t read_le64(const uint8_t *p) { return read_le(p, 4) | (uint64_t)read_le(p + 4, 4) << 32; }
+static uint32_t read_le(const uint8_t *p, unsigned bytes) { return (uint32_t)le_get(p, bytes); }
 
 static bool is_power_of_two(uint64_t v) { return v != 0 && (v & (v - 1)) == 0; }
 
@@ -69,7 +62,7 @@ int bzimage_parse(const void *image, size_t size_bytes, struct bzimage_info *out
     out->relocatable = p[BZIMAGE_RELOCATABLE] != 0;
     out->kernel_alignment_bytes = read_le(p + BZIMAGE_KERNEL_ALIGNMENT, 4);
     out->min_alignment_bytes = p[BZIMAGE_MIN_ALIGNMENT] < 32 ? 1u << p[BZIMAGE_MIN_ALIGNMENT] : 0;
-    out->pref_address = read_le64(p + BZIMAGE_PREF_ADDRESS);
+    out->pref_address = le_get(p + BZIMAGE_PREF_ADDRESS, 8);
     out->init_size_bytes = read_le(p + BZIMAGE_INIT_SIZE, 4);
     out->cmdline_max_bytes = read_le(p + BZIMAGE_CMDLINE_SIZE, 4);
     out->initrd_addr_max = read_le(p + BZIMAGE_INITRD_ADDR_MAX, 4);

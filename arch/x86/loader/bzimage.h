@@ -73,8 +73,8 @@ struct bzimage_info {
  * shorter than the kernel its header declares: truncated). why gets the
  * reason in words ("no \"HdrS\" magic at 0x202: not a bzImage").
  */
-int bzimage_parse(const void *image, size_t size_bytes, struct bzimage_info *out, char *why,
-                  size_t why_bytes);
+MUST_CHECK int bzimage_parse(const void *image, size_t size_bytes, struct bzimage_info *out, char *why,
+                             size_t why_bytes);
 
 /* Where everything goes: guest-physical addresses, each range 4 KiB-aligned, none overlapping. */
 struct bzimage_plan {
@@ -100,8 +100,8 @@ struct bzimage_plan {
  * than cmdline_max_bytes; E_NOMEM when a piece does not fit, with why naming
  * it and its size.
  */
-int bzimage_plan(const struct bzimage_info *info, const struct mem_region *ram, size_t ram_count,
-                 uint32_t cmdline_bytes, uint64_t initrd_bytes, struct bzimage_plan *out, char *why,
-                 size_t why_bytes);
+MUST_CHECK int bzimage_plan(const struct bzimage_info *info, const struct mem_region *ram, size_t ram_count,
+                            uint32_t cmdline_bytes, uint64_t initrd_bytes, struct bzimage_plan *out,
+                            char *why, size_t why_bytes);
 
 #endif

@@ -12,6 +12,7 @@
 #define ARCH_X86_SMP_ACPI_H
 
 #include "core/lib/compiler.h"
+#include "core/lib/string.h"
 
 /* Every ACPI table longer than this is taken as corrupt: real ones are KiBs. */
 #define ACPI_TABLE_MAX_BYTES MiB(1)
@@ -72,6 +73,21 @@ struct acpi {
     uint8_t rsdp_revision;
     char oem_id[7]; /* from the RSDP, NUL-terminated */
 };
+
+/* Table fields need not be aligned (MADT entries, the FADT's 64-bit fields): read them with memcpy. */
+static inline uint32_t acpi_read_u32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline uint64_t acpi_read_u64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
 
 /* Sum of the bytes, mod 256: a valid table sums to 0. */
 uint8_t acpi_checksum(const void *bytes, size_t length_bytes);

@@ -6,22 +6,22 @@
 #include "core/lib/error.h"
 #include "core/lib/log.h"
 
-/* How often the BSP looks whether the AP whose turn it is has finished. */
+/* How often the BSP looks at the APs that have not finished. */
 #define POLL_INTERVAL_US 20
-/* The vector that wakes an AP for its turn: the IPI-call vector, whose handler only acknowledges an empty call. */
+/* The vector that wakes an AP: the IPI-call vector, whose handler only acknowledges an empty call. */
 #define VECTOR_WAKE VECTOR_IPI_CALL
 
 static void (*ap_work)(void);
-/* BSP: the index of the AP whose turn it is to run ap_work; 0 = nobody's. */
-static volatile uint32_t work_turn;
+/* BSP: set once, when every online AP may run ap_work. */
+static volatile uint32_t work_go;
 
 void smp_set_ap_work(void (*work)(void)) { ap_work = work; }
 
 void ap_work_loop(struct percpu *cpu)
 {
-    /* Wait for our turn asleep: an IPI wakes us (sti; hlt takes a pending one without a lost wake-up). */
+    /* Wait asleep: the wake-up IPI ends the HLT (sti; hlt takes a pending one without a lost wake-up). */
     cpu->stage = STAGE_IDLE;
-    while (__atomic_load_n(&work_turn, __ATOMIC_ACQUIRE) != cpu->index)
+    while (!__atomic_load_n(&work_go, __ATOMIC_ACQUIRE))
         cpu_sleep_until_interrupt();
     cpu->stage = STAGE_VMX;
     if (ap_work)
@@ -31,29 +31,63 @@ void ap_work_loop(struct percpu *cpu)
     ap_idle();
 }
 
-uint32_t smp_wait_ap_work(uint32_t timeout_ms)
+static bool is_waiting(const struct percpu *cpu)
 {
-    uint32_t done = 0;
+    return cpu && cpu->state == CPU_STATE_ONLINE && cpu->index != 0 &&
+           !__atomic_load_n(&cpu->ap_work_done, __ATOMIC_ACQUIRE);
+}
+
+/* APs whose local APIC refused the wake-up IPI: named once, not waited for. One bit per CPU. */
+static uint32_t refused[MAX_CPUS / 32];
+
+static bool was_refused(uint32_t index) { return refused[index / 32] & (1u << (index % 32)); }
+
+/* Wakes every online AP; returns how many took the IPI. */
+static uint32_t wake_all(void)
+{
+    uint32_t woken = 0;
+    __atomic_store_n(&work_go, 1, __ATOMIC_RELEASE);
     for (uint32_t i = 1; i < cpu_count_found; i++) {
         struct percpu *cpu = cpu_table[i];
-        if (!cpu || cpu->state != CPU_STATE_ONLINE)
+        if (!is_waiting(cpu))
             continue;
-        __atomic_store_n(&work_turn, i, __ATOMIC_RELEASE);
         int err = lapic_send_fixed(cpu->apic_id, VECTOR_WAKE);
-        uint64_t deadline = rdtsc() + tsc_from_us(timeout_ms * 1000ull);
-        while (!err && !__atomic_load_n(&cpu->ap_work_done, __ATOMIC_ACQUIRE) && rdtsc() < deadline)
-            delay_poll_us(POLL_INTERVAL_US);
-        if (__atomic_load_n(&cpu->ap_work_done, __ATOMIC_ACQUIRE))
-            done++;
-        else if (err)
+        if (err) {
+            refused[i / 32] |= 1u << (i % 32);
             log_warn("cpu%u (apic %u): the local APIC did not accept the wake-up IPI (%s)", i, cpu->apic_id,
                      error_name(err));
-        else
-            log_warn("cpu%u (apic %u): stalled in %s (its post-online work took over %u ms)", i, cpu->apic_id,
-                     ap_stage_name(cpu->stage), timeout_ms);
+            continue;
+        }
+        woken++;
     }
-    __atomic_store_n(&work_turn, 0, __ATOMIC_RELEASE);
-    return done;
+    return woken;
+}
+
+uint32_t smp_run_ap_work(uint32_t timeout_ms)
+{
+    uint32_t woken = wake_all();
+    uint64_t limit_ticks = tsc_from_us(timeout_ms * 1000ull);
+    uint64_t progress_tsc = rdtsc();
+    uint32_t waiting = woken, last_waiting = woken;
+    while (waiting) {
+        waiting = 0;
+        for (uint32_t i = 1; i < cpu_count_found; i++)
+            waiting += is_waiting(cpu_table[i]) && !was_refused(i);
+        uint64_t now = rdtsc();
+        if (waiting != last_waiting) {
+            last_waiting = waiting;
+            progress_tsc = now;
+        } else if (now - progress_tsc > limit_ticks) {
+            break;
+        }
+        if (waiting)
+            delay_poll_us(POLL_INTERVAL_US);
+    }
+    for (uint32_t i = 1; i < cpu_count_found; i++)
+        if (is_waiting(cpu_table[i]) && !was_refused(i))
+            log_warn("cpu%u (apic %u): stalled in %s (its post-online work took over %u ms)", i,
+                     cpu_table[i]->apic_id, ap_stage_name(cpu_table[i]->stage), timeout_ms);
+    return woken - waiting;
 }
 
 NORETURN void ap_idle(void)

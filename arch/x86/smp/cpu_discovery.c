@@ -1,5 +1,5 @@
 #include "arch/x86/smp/cpu_discovery.h"
-#include "arch/x86/smp/acpi.h"
+#include "arch/x86/smp/acpi_boot.h"
 #include "arch/x86/smp/madt.h"
 #include "arch/x86/smp/percpu.h"
 #include "core/lib/error.h"
@@ -7,40 +7,16 @@
 #include "mm/frames.h"
 #include "mm/multiboot2.h"
 
-/* The kernel's view of physical memory is the identity map: a table is where its address says. */
-static const void *identity_map(void *ctx, uint64_t phys, size_t length_bytes)
-{
-    uint64_t mapped_end = *(const uint64_t *)ctx;
-    if (phys < PAGE_SIZE_BYTES || phys + length_bytes < phys || phys + length_bytes > mapped_end)
-        return NULL;
-    return (const void *)(uintptr_t)phys;
-}
-
 static const struct acpi_header *find_madt(const struct boot_info *info, uint64_t ebda_phys,
-                                           const struct acpi_mapper *mapper, struct acpi *acpi)
+                                           struct acpi *acpi)
 {
-    const void *rsdp = NULL;
-    size_t rsdp_bytes = 0;
-    if (info->has_rsdp_v2) {
-        rsdp = info->rsdp_v2;
-        rsdp_bytes = info->rsdp_v2_size_bytes;
-    } else if (info->has_rsdp_v1) {
-        rsdp = info->rsdp_v1;
-        rsdp_bytes = sizeof info->rsdp_v1;
-    } else if (!info->efi_system_table_present) {
-        /* Booted by BIOS and GRUB gave no RSDP: the legacy scan of the EBDA and 0xE0000-0xFFFFF. */
-        uint64_t rsdp_phys;
-        if (acpi_find_rsdp_legacy(mapper, ebda_phys, &rsdp_phys) == 0) {
-            rsdp = (const void *)(uintptr_t)rsdp_phys;
-            rsdp_bytes = ACPI_RSDP_V2_BYTES;
-        }
-    }
-    if (!rsdp) {
+    int err = acpi_boot_open(info, ebda_phys, acpi);
+    if (err == E_NOENT) {
         log_warn("smp: no ACPI RSDP (GRUB gave none%s): the boot CPU runs alone",
                  info->efi_system_table_present ? "" : " and the BIOS areas hold none");
         return NULL;
     }
-    if (acpi_init(acpi, mapper, rsdp, rsdp_bytes) < 0) {
+    if (err < 0) {
         log_warn("smp: the ACPI RSDP or its root table is unusable: the boot CPU runs alone");
         return NULL;
     }
@@ -68,9 +44,6 @@ static MUST_CHECK int add_cpu(uint32_t index, uint32_t apic_id, bool startable, 
 void cpu_discovery_run(const struct boot_info *info, uint64_t ebda_phys,
                        const struct cpu_discovery_options *opts, struct cpu_discovery *out)
 {
-    static uint64_t mapped_end;
-    mapped_end = frames_ram_end_phys() > GiB(4) ? frames_ram_end_phys() : GiB(4);
-    struct acpi_mapper mapper = { identity_map, &mapped_end };
     struct acpi acpi;
     struct percpu *boot_cpu = cpu_table[0];
 
@@ -79,7 +52,7 @@ void cpu_discovery_run(const struct boot_info *info, uint64_t ebda_phys,
     out->max_apic_id = boot_cpu->apic_id;
     cpu_count_found = 1;
 
-    const struct acpi_header *madt_table = find_madt(info, ebda_phys, &mapper, &acpi);
+    const struct acpi_header *madt_table = find_madt(info, ebda_phys, &acpi);
     if (!madt_table)
         return; /* find_madt said why */
     /* struct madt_info is 16 KiB+: from frames, not the kernel image, and given back after. */

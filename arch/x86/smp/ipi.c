@@ -44,6 +44,8 @@ static bool stop_nmi(struct interrupt_frame *frame)
     cpu_halt_forever();
 }
 
+bool ipi_stopping(void) { return stopping; }
+
 static void spurious_handler(struct interrupt_frame *frame) {}
 
 void ipi_init(void)

@@ -15,6 +15,8 @@ void ipi_init(void);
 MUST_CHECK int ipi_call(uint32_t cpu, void (*fn)(void *arg), void *arg);
 /* Panic: NMI every other CPU; each runs the stop hook (leave VMX) and halts. */
 void ipi_stop_other_cpus(void);
+/* True once a panic stops the other CPUs: an NMI now is vmxroot's own (a guest's NMI otherwise). */
+bool ipi_stopping(void);
 void ipi_set_stop_hook(void (*hook)(void));
 
 #endif

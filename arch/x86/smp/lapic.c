@@ -95,15 +95,25 @@ static MUST_CHECK int send_ipi(uint32_t apic_id, uint32_t icr_low)
         wrmsr(X2APIC_MSR_BASE + LAPIC_ICR_LOW / 16, ((uint64_t)apic_id << 32) | icr_low);
         return 0;
     }
+    /*
+     * A guest that owns this CPU's xAPIC (a Linux guest) may be between its
+     * own ICR-high and ICR-low writes when vmxroot's exit handler sends an IPI
+     * (the panic stop): its destination is put back afterwards.
+     */
+    uint32_t guest_high = lapic_read(LAPIC_ICR_HIGH);
     lapic_write(LAPIC_ICR_HIGH, apic_id << 24);
     lapic_write(LAPIC_ICR_LOW, icr_low);
     uint64_t deadline = rdtsc() + tsc_from_us(ICR_SEND_TIMEOUT_US);
+    int err = 0;
     while (lapic_read(LAPIC_ICR_LOW) & ICR_SEND_PENDING) {
-        if (rdtsc() > deadline)
-            return E_TIMEOUT;
+        if (rdtsc() > deadline) {
+            err = E_TIMEOUT;
+            break;
+        }
         cpu_relax();
     }
-    return 0;
+    lapic_write(LAPIC_ICR_HIGH, guest_high);
+    return err;
 }
 
 int lapic_send_init(uint32_t apic_id)

@@ -14,20 +14,6 @@
 #define LAPIC_OVERRIDE_ENTRY_BYTES 12u
 #define LOCAL_X2APIC_ENTRY_BYTES 16u
 
-static uint32_t read_u32(const uint8_t *p)
-{
-    uint32_t v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-static uint64_t read_u64(const uint8_t *p)
-{
-    uint64_t v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
 static const struct madt_cpu *find_apic_id(const struct madt_info *out, uint32_t apic_id)
 {
     for (uint32_t i = 0; i < out->cpu_count; i++)
@@ -124,13 +110,13 @@ static void parse_entry(struct madt_info *out, const uint8_t *e, uint32_t offset
     }
     switch (type) {
     case MADT_TYPE_LOCAL_APIC: /* uid u8 at 2, APIC id u8 at 3, flags u32 at 4 */
-        add_cpu(out, offset, e[3], e[2], read_u32(e + 4), false);
+        add_cpu(out, offset, e[3], e[2], acpi_read_u32(e + 4), false);
         break;
     case MADT_TYPE_LOCAL_APIC_ADDRESS_OVERRIDE: /* reserved u16 at 2, address u64 at 4 */
-        lapic_override(out, offset, read_u64(e + 4));
+        lapic_override(out, offset, acpi_read_u64(e + 4));
         break;
     case MADT_TYPE_LOCAL_X2APIC: /* reserved u16 at 2, id u32 at 4, flags u32 at 8, uid u32 at 12 */
-        add_cpu(out, offset, read_u32(e + 4), read_u32(e + 12), read_u32(e + 8), true);
+        add_cpu(out, offset, acpi_read_u32(e + 4), acpi_read_u32(e + 12), acpi_read_u32(e + 8), true);
         break;
     default:
         break; /* I/O APICs, overrides, NMI sources: not needed to start CPUs */
@@ -160,8 +146,8 @@ int madt_parse(const struct acpi_header *madt, struct madt_info *out)
         log_error("madt: the MADT fails its checksum; not used");
         return E_CHECKSUM;
     }
-    out->lapic_phys = read_u32(table + ACPI_HEADER_BYTES);
-    out->pcat_compat = read_u32(table + ACPI_HEADER_BYTES + 4) & MADT_FLAG_PCAT_COMPAT;
+    out->lapic_phys = acpi_read_u32(table + ACPI_HEADER_BYTES);
+    out->pcat_compat = acpi_read_u32(table + ACPI_HEADER_BYTES + 4) & MADT_FLAG_PCAT_COMPAT;
 
     uint32_t offset = MADT_FIXED_BYTES;
     while (offset < length) {

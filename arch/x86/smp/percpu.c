@@ -10,6 +10,7 @@
 #include "arch/x86/cpuid.h"
 #include "arch/x86/insn.h"
 #include "core/lib/error.h"
+#include "core/lib/format.h"
 #include "core/lib/log.h"
 #include "core/lib/panic.h"
 #include "core/lib/string.h"
@@ -131,4 +132,13 @@ void percpu_load(struct percpu *cpu)
     wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)cpu);
     idt_load();
     percpu_ready = true;
+}
+
+void percpu_note(struct percpu *cpu, const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    format_v(cpu->note, sizeof cpu->note, fmt, args);
+    va_end(args);
+    log_debug("%s", cpu->note);
 }

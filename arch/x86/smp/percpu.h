@@ -23,6 +23,8 @@
 #define KERNEL_STACK_BYTES KiB(16)
 #define IST_STACK_BYTES KiB(4)
 #define GUARD_BYTES KiB(4)
+/* The CPU's own account of how its work after bring-up ended (percpu_note). */
+#define CPU_NOTE_BYTES 192
 /* The run of frames holding one CPU's stacks and guards, as drawn above. */
 #define CPU_STACK_AREA_BYTES (2 * GUARD_BYTES + KERNEL_STACK_BYTES + 3 * IST_STACK_BYTES)
 
@@ -55,6 +57,8 @@ struct percpu {
     bool stall_injected;              /* inject=ap-stall picked this CPU */
     volatile uint32_t ap_work_done;   /* AP: set after its post-online work (VMX) */
     void (*volatile idle_work)(void); /* smp_post_idle_work: run once by ap_idle, then cleared */
+    /* Why the CPU is not in VMX root, in words, for the boot's summary; "" when it is (percpu_note). */
+    char note[CPU_NOTE_BYTES];
     /* Cross-CPU call mailbox (arch/x86/smp/ipi.c): the caller holds call_lock. */
     struct spinlock call_lock;
     void (*volatile call_fn)(void *arg);
@@ -89,5 +93,12 @@ MUST_CHECK int percpu_create(uint32_t index, uint32_t apic_id, bool startable);
 void percpu_load(struct percpu *cpu);
 /* The exception note (idt_set_exception_note): a #PF or #DF in a stack guard page is named as an overflow. */
 void percpu_exception_note(const struct interrupt_frame *frame, uint64_t cr2);
+/*
+ * Keeps one line about this CPU's outcome in cpu->note for a summary the boot
+ * CPU prints once for all CPUs (arch/x86/vmx/vmx_summary.c), and prints it at
+ * once only with loglevel=debug: every AP works at the same time, and a
+ * console line each would make them queue on the console lock.
+ */
+void percpu_note(struct percpu *cpu, const char *fmt, ...) PRINTF_LIKE(2, 3);
 
 #endif

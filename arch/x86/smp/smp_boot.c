@@ -24,6 +24,7 @@
 #include "arch/x86/tsc.h"
 #include "core/lib/error.h"
 #include "core/lib/log.h"
+#include "mm/paging.h"
 #include "mm/frames.h"
 
 /* SDM "MP Initialization": INIT, (10 ms), SIPI, 200 us, SIPI. */
@@ -56,6 +57,7 @@ void ap_entry(struct percpu *cpu)
     if (!handshake_move(cpu, HANDSHAKE_SENT, HANDSHAKE_ALIVE))
         cpu_halt_forever(); /* too late: the BSP logged this CPU as not answering (no GS base yet to log with) */
     percpu_load(cpu);
+    paging_load_pat(); /* the same memory types as the boot CPU (the framebuffer is write-combining) */
     cpu->stage = STAGE_LAPIC;
     if (cpu->stall_injected)
         cpu_halt_forever(); /* inject=ap-stall: answer the SIPI, never come online */

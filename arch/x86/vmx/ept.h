@@ -92,8 +92,8 @@ struct ept_stats {
  * neither a WB nor a UC paging-structure type; E_INVAL for a width outside
  * 32..52; the allocator's error when the PML4 cannot be had.
  */
-int ept_space_init(struct ept_space *space, const struct ept_allocator *allocator, uint64_t ept_vpid_cap,
-                   uint32_t phys_width_bits);
+MUST_CHECK int ept_space_init(struct ept_space *space, const struct ept_allocator *allocator,
+                              uint64_t ept_vpid_cap, uint32_t phys_width_bits);
 /* Frees every table; the space must be built again with ept_space_init before use. */
 void ept_space_destroy(struct ept_space *space);
 
@@ -110,20 +110,20 @@ void ept_space_destroy(struct ept_space *space);
  * range past the physical-address width; the allocator's error (the range
  * may then be partly mapped: unmap it or destroy the space).
  */
-int ept_map_range(struct ept_space *space, uint64_t gpa, uint64_t hpa, uint64_t size_bytes, uint32_t access,
-                  const struct mtrr_map *mtrr);
+MUST_CHECK int ept_map_range(struct ept_space *space, uint64_t gpa, uint64_t hpa, uint64_t size_bytes,
+                             uint32_t access, const struct mtrr_map *mtrr);
 /* The same with one memory type for the whole range (a guest's own RAM, MMIO): large leaves where aligned. */
-int ept_map_range_typed(struct ept_space *space, uint64_t gpa, uint64_t hpa, uint64_t size_bytes,
-                        uint32_t access, uint8_t memory_type);
+MUST_CHECK int ept_map_range_typed(struct ept_space *space, uint64_t gpa, uint64_t hpa, uint64_t size_bytes,
+                                   uint32_t access, uint8_t memory_type);
 /* Removes every mapping in the range (absent ones are fine); the errors as ept_map_range. */
-int ept_unmap_range(struct ept_space *space, uint64_t gpa, uint64_t size_bytes);
+MUST_CHECK int ept_unmap_range(struct ept_space *space, uint64_t gpa, uint64_t size_bytes);
 
 /*
  * 0 and *out, or E_NOENT when gpa is not mapped (or past EPT_GPA_LIMIT);
  * then out->leaf_size_bytes is the size of the absent entry's span, so a
  * walk can step over the hole (its start is gpa aligned down to that size).
  */
-int ept_lookup(const struct ept_space *space, uint64_t gpa, struct ept_translation *out);
+MUST_CHECK int ept_lookup(const struct ept_space *space, uint64_t gpa, struct ept_translation *out);
 void ept_space_stats(const struct ept_space *space, struct ept_stats *out);
 
 /*

@@ -28,6 +28,6 @@ struct ept_passthrough {
  * E_RANGE past end_phys or the physical-address width, E_NOMEM); the space
  * may then be partly built: destroy it.
  */
-int ept_passthrough_build(struct ept_space *space, const struct ept_passthrough *layout);
+MUST_CHECK int ept_passthrough_build(struct ept_space *space, const struct ept_passthrough *layout);
 
 #endif

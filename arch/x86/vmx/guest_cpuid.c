@@ -44,7 +44,10 @@ struct cpuid_regs guest_cpuid_filter(const struct guest_cpuid_context *ctx, uint
     if (guest_cpuid_is_hypervisor_leaf(leaf))
         return guest_cpuid_hypervisor_leaf(ctx, leaf);
     if (leaf == 1) {
-        regs.ecx |= CPUID1_ECX_HYPERVISOR;
+        if (ctx->hypervisor_bit_clear)
+            regs.ecx &= ~CPUID1_ECX_HYPERVISOR;
+        else
+            regs.ecx |= CPUID1_ECX_HYPERVISOR;
         regs.ecx &= ~CPUID1_ECX_VMX;
         if (!ctx->local_apic) {
             regs.edx &= ~CPUID1_EDX_APIC_BIT;

@@ -37,7 +37,8 @@ struct guest_cpuid_context {
     uint32_t secondary_controls; /* as the guest runs */
     uint64_t status_gpa;         /* 0: no status page mapped */
     uint32_t status_bytes;
-    bool local_apic; /* false: the APIC and x2APIC bits are cleared */
+    bool local_apic;           /* false: the APIC and x2APIC bits are cleared */
+    bool hypervisor_bit_clear; /* cpuid_hypervisor=off: CPUID.1:ECX[31] left clear (the leaves stay) */
 };
 
 /* The pairs, for tests and docs. */

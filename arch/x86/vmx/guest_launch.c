@@ -1,4 +1,5 @@
 #include "arch/x86/vmx/guest_launch.h"
+#include "arch/x86/vmx/linux_guest.h"
 #include "arch/x86/vmx/test_guest/test_guest.h"
 #include "arch/x86/vmx/vcpu.h"
 #include "arch/x86/vmx/vmentry_inject.h"
@@ -12,6 +13,7 @@
 #include "core/lib/format.h"
 #include "core/lib/log.h"
 #include "core/lib/status_vcpu.h"
+#include "core/console.h"
 #include "mm/frames.h"
 
 /* How long the boot CPU waits for the other vCPUs once its own has stopped (Bochs is slow). */
@@ -19,6 +21,8 @@
 
 static const struct boot_options *options;
 static struct vmx_controls controls;
+static struct vmx_controls linux_controls; /* the pass-through variant (vmx_controls_pass_through) */
+static enum guest_kind kind;
 static struct vcpu *vcpus[MAX_CPUS];
 static volatile uint32_t vcpus_done[MAX_CPUS];
 
@@ -64,6 +68,42 @@ static void report_result(struct vcpu *vcpu)
              vcpu->exits_total);
 }
 
+/*
+ * A Linux vCPU stopped without the guest ending its machine (an unhandled
+ * exit, an EPT violation on vmxroot's memory, a triple fault, an entry that
+ * failed): that ends vm0 too, with the vCPU's reason; vmxroot stays up.
+ */
+static void linux_vcpu_stopped(struct vcpu *vcpu)
+{
+    publish_stop(vcpu, false);
+    struct linux_vm_end end = { .replay = false };
+    bool triple = vcpu->stop_status_reason == STATUS_VCPU_REASON_TRIPLE_FAULT;
+    format(end.reason, sizeof end.reason, "%s on cpu%u: %s", triple ? "triple fault" : "vCPU stopped",
+           vcpu->cpu_index, vcpu->stop_reason[0] ? vcpu->stop_reason : "no reason given");
+    if (triple) {
+        /* A triple fault resets a real machine: so does vm0's (port 0xCF9, hard reset). */
+        end.replay = true;
+        end.address = 0xCF9;
+        end.value = 0x06;
+        end.size_bytes = 1;
+    }
+    if (linux_vm_end(&end) && (triple || options->exit == EXIT_ON_GUEST_EXIT))
+        linux_vm_finish(options);
+}
+
+/* Linux's input and the machine it would run on, before anything VMX: a bad module is named anywhere. */
+static bool linux_checked(const struct boot_options *opts, const struct boot_info *info, uint64_t ebda_phys,
+                          char *why, size_t why_bytes)
+{
+    if (opts->x2apic) {
+        format(why, why_bytes,
+               "x2apic=on: a Linux guest turns off an x2APIC it finds on without interrupt "
+               "remapping, and Bochs never turns it back on; boot without x2apic=on");
+        return false;
+    }
+    return linux_vm_load(opts, info, ebda_phys, why, why_bytes) == 0;
+}
+
 /* On each CPU in VMX root: its own vCPU, from setup to stop. */
 static void launch_on_this_cpu(void)
 {
@@ -83,10 +123,16 @@ static void launch_on_this_cpu(void)
     enum vmcs_entry_mode mode = test_guest_mode_for_cpu(index, unrestricted);
     if (index == options->inject_cpu)
         mode = vmentry_inject_mode(options->inject, mode);
+    vcpu->kind = kind;
+    if (kind == GUEST_LINUX) {
+        vcpu->boot_vcpu = index == 0;
+        mode = vcpu->boot_vcpu ? VMCS_ENTRY_PROTECTED32 : VMCS_ENTRY_REAL_MODE;
+    }
     enum status_vcpu_reason not_launched_reason = STATUS_VCPU_REASON_CONTROLS;
     int err = recheck_controls(why, sizeof why);
     if (!err) {
-        err = vcpu_create(vcpu, options, &controls, mode, why, sizeof why);
+        err = vcpu_create(vcpu, options, kind == GUEST_LINUX ? &linux_controls : &controls, mode, why,
+                          sizeof why);
         not_launched_reason = err == E_NOMEM    ? STATUS_VCPU_REASON_NO_MEMORY
                               : err == E_NOTSUP ? STATUS_VCPU_REASON_CONTROLS
                                                 : STATUS_VCPU_REASON_HANDLER_ERROR;
@@ -97,7 +143,10 @@ static void launch_on_this_cpu(void)
     } else {
         vcpu_run(vcpu);
     }
-    report_result(vcpu);
+    if (kind == GUEST_LINUX)
+        linux_vcpu_stopped(vcpu);
+    else
+        report_result(vcpu);
     vmentry_inject_report(vcpu);
     __atomic_store_n(&vcpus_done[index], 1, __ATOMIC_RELEASE);
 }
@@ -120,13 +169,21 @@ static void summary(uint32_t passed, uint32_t launched, uint64_t exits, const ch
              reason);
 }
 
-uint32_t guest_launch_all(const struct boot_options *opts, uint32_t cpus_in_vmx_root)
+uint32_t guest_launch_all(const struct boot_options *opts, const struct boot_info *info, uint64_t ebda_phys,
+                          uint32_t cpus_in_vmx_root)
 {
     char why[192];
     options = opts;
+    kind = opts->guest == GUEST_AUTO ? (info->module_count ? GUEST_LINUX : GUEST_TEST) : opts->guest;
     if (opts->guest == GUEST_NONE) {
         publish_not_launched(STATUS_VCPU_REASON_GUEST_NONE, "guest=none", false);
         summary(0, 0, 0, "(guest=none)");
+        return 0;
+    }
+    if (kind == GUEST_LINUX && !linux_checked(opts, info, ebda_phys, why, sizeof why)) {
+        log_warn("guest: vm0 not launched: %s", why);
+        publish_not_launched(STATUS_VCPU_REASON_HANDLER_ERROR, why, false);
+        summary(0, 0, 0, "(guest vm0 not launched: see the line above)");
         return 0;
     }
     if (cpus_in_vmx_root == 0 || !vmx_boot_caps_valid()) {
@@ -140,12 +197,27 @@ uint32_t guest_launch_all(const struct boot_options *opts, uint32_t cpus_in_vmx_
         summary(0, 0, 0, "(the VMX controls vmxroot needs are missing: see the line above)");
         return 0;
     }
+    if (kind == GUEST_LINUX) {
+        if (!cpu_table[0]->in_vmx_root)
+            format(why, sizeof why,
+                   "the boot CPU, which runs the guest's boot CPU, is not in VMX root operation");
+        if (!cpu_table[0]->in_vmx_root || linux_vm_build(info, ebda_phys, why, sizeof why) != 0) {
+            log_warn("guest: vm0 not launched: %s", why);
+            publish_not_launched(STATUS_VCPU_REASON_HANDLER_ERROR, why, false);
+            summary(0, 0, 0, "(guest vm0 not launched: see the line above)");
+            return 0;
+        }
+        vmx_controls_pass_through(vmx_boot_caps(), &controls, &linux_controls);
+        console_screen_handover("guest vm0 (Linux)");
+    }
     uint32_t launched = 0;
     publish_not_launched(STATUS_VCPU_REASON_NOT_IN_VMX_ROOT, NULL, true);
     for (uint32_t i = 1; i < cpu_count_found; i++) {
         struct percpu *cpu = cpu_table[i];
         if (!cpu || cpu->state != CPU_STATE_ONLINE || !cpu->in_vmx_root)
             continue;
+        if (kind == GUEST_LINUX && opts->guest_cpus && launched + 1 >= opts->guest_cpus)
+            continue; /* guest_cpus=N: the boot CPU is one of the N */
         if (smp_post_idle_work(i, launch_on_this_cpu) == 0)
             launched++;
         else

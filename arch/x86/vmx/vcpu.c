@@ -7,6 +7,7 @@
  * rule before the first VMLAUNCH and after any entry failure.
  */
 #include "arch/x86/vmx/vcpu.h"
+#include "arch/x86/vmx/linux_guest.h"
 #include "arch/x86/vmx/vmcs_load.h"
 #include "arch/x86/vmx/vmcs_pool.h"
 #include "arch/x86/vmx/vmcs_service.h"
@@ -193,10 +194,30 @@ static int ept_alloc_page(void *ctx, struct ept_page *page)
 }
 static void ept_free_page(void *ctx, struct ept_page page) { (void)frames_free(page.phys, 1); }
 static void *ept_phys_to_virt(void *ctx, uint64_t phys) { return (void *)(uintptr_t)phys; }
+const struct ept_allocator vcpu_ept_allocator = { ept_alloc_page, ept_free_page, ept_phys_to_virt, NULL };
+
+/* A Linux vCPU runs in vm0's one space with vm0's bitmaps (linux_guest.c), and sees the local APIC. */
+static int linux_memory(struct vcpu *vcpu)
+{
+    const struct linux_vm *vm = linux_vm();
+    vcpu->ept = vm->ept; /* the same tables: the copy only names them */
+    vcpu->io_bitmap_phys = vm->io_bitmap_phys;
+    vcpu->msr_bitmap_phys = vm->msr_bitmap_phys;
+    vcpu->cpuid_context = (struct guest_cpuid_context){
+        .secondary_controls = vcpu->controls->value[VMX_CONTROL_SECONDARY],
+        .status_gpa = vm->status_phys, /* gpa = hpa */
+        .status_bytes = (uint32_t)vm->status_bytes,
+        .local_apic = true,
+        .hypervisor_bit_clear = !vcpu->options->cpuid_hypervisor,
+    };
+    return 0;
+}
 
 /* The guest's memory: RAM, the status page read-only, and nothing of vmxroot's (docs/guests.md). */
 static int build_memory(struct vcpu *vcpu, char *why, size_t why_bytes)
 {
+    if (vcpu->kind == GUEST_LINUX)
+        return linux_memory(vcpu);
     const struct vmx_caps *caps = vmx_boot_caps();
     struct ept_allocator allocator = { ept_alloc_page, ept_free_page, ept_phys_to_virt, NULL };
     vcpu->ram_bytes = TEST_GUEST_RAM_BYTES;
@@ -242,6 +263,32 @@ static uint32_t preemption_timer_value(const struct vmx_caps *caps)
     return ticks > UINT32_MAX ? UINT32_MAX : (uint32_t)ticks;
 }
 
+#define ACTIVITY_WAIT_FOR_SIPI 3
+#define LINUX_BOOT_CS 0x10 /* the boot protocol's __BOOT_CS and __BOOT_DS */
+#define LINUX_BOOT_DS 0x18
+
+/*
+ * Linux's entry: the guest's boot CPU at the 32-bit entry of the boot
+ * protocol (flat protected mode, paging off, interrupts off, ESI = the zero
+ * page; the kernel loads its own GDT first thing); every other vCPU in the
+ * wait-for-SIPI activity state, as an AP after INIT (SDM: "INIT Signal").
+ */
+static int linux_entry(struct vcpu *vcpu, const struct vmx_caps *caps, const struct vmx_controls *controls,
+                       char *why, size_t why_bytes)
+{
+    struct vmcs_guest_entry entry = { .mode = vcpu->mode };
+    if (vcpu->boot_vcpu) {
+        entry.rip = linux_vm()->entry32_phys;
+        entry.code_selector = LINUX_BOOT_CS;
+        entry.data_selector = LINUX_BOOT_DS;
+        vcpu->regs.rsi = linux_vm()->boot_params_phys;
+    }
+    int err = vmcs_setup_guest(&vcpu->image, caps, controls, &entry, why, why_bytes);
+    if (!err && !vcpu->boot_vcpu)
+        vmcs_image_set(&vcpu->image, VMCS_GUEST_ACTIVITY_STATE, ACTIVITY_WAIT_FOR_SIPI);
+    return err;
+}
+
 static int build_vmcs_image(struct vcpu *vcpu, const struct vmx_controls *controls, char *why,
                             size_t why_bytes)
 {
@@ -268,6 +315,8 @@ static int build_vmcs_image(struct vcpu *vcpu, const struct vmx_controls *contro
         return err;
     host_state_read(&host);
     vmcs_setup_host(&vcpu->image, controls, &host);
+    if (vcpu->kind == GUEST_LINUX)
+        return linux_entry(vcpu, caps, controls, why, why_bytes);
     test_guest_entry(vcpu, &entry);
     vcpu->regs.rax = entry.rax;
     vcpu->regs.rbx = entry.rbx;
@@ -330,7 +379,8 @@ int vcpu_create(struct vcpu *vcpu, const struct boot_options *opts, const struct
     int err = build_memory(vcpu, why, why_bytes);
     if (err)
         return err;
-    test_guest_load(vcpu);
+    if (vcpu->kind != GUEST_LINUX)
+        test_guest_load(vcpu);
     err = build_vmcs_image(vcpu, controls, why, why_bytes);
     if (err)
         return err;

@@ -39,6 +39,10 @@ struct vcpu {
     const struct boot_options *options;
     const struct vmx_controls *controls; /* the boot's control words */
     enum vmcs_entry_mode mode;
+    enum guest_kind kind; /* GUEST_TEST or GUEST_LINUX: picks the policies of docs/guests.md */
+    bool boot_vcpu;       /* Linux: the guest's boot CPU (the others wait for its SIPI) */
+    bool sipi_entered;    /* entered at a SIPI's vector, no exit since: an INIT now is the held-over one */
+    uint64_t sipi_cs_base;
     /* the exit being handled */
     uint32_t exit_reason; /* basic reason, bits 15:0 */
     uint64_t exit_qualification;
@@ -72,6 +76,9 @@ struct vcpu {
     char result_detail[192];
     struct vmcs_image image; /* the VMCS as built, for the software entry check */
 };
+
+/* EPT tables from mm/frames through the identity map, each recorded on the status page. */
+extern const struct ept_allocator vcpu_ept_allocator;
 
 /* Builds this CPU's vCPU (memory, EPT, bitmaps, VMCS image, VMPTRLD). 0 or E_* with why. */
 int vcpu_create(struct vcpu *vcpu, const struct boot_options *opts, const struct vmx_controls *controls,
@@ -133,6 +140,8 @@ static inline __attribute__((always_inline)) void vcpu_skip_instruction(struct v
 void *vcpu_guest_ram(struct vcpu *vcpu, uint64_t gpa, uint64_t size_bytes);
 /* A general register by the number exit qualifications use (0 RAX .. 15 R15; 4 is RSP, from the VMCS). */
 uint64_t vcpu_gpr(struct vcpu *vcpu, unsigned number);
+/* The Linux guest's I/O policy (linux_ports.c): true when the port was handled (*value read or written). */
+bool linux_guest_port(struct vcpu *vcpu, uint16_t port, bool in, unsigned size_bytes, uint32_t *value);
 void vcpu_set_gpr(struct vcpu *vcpu, unsigned number, uint64_t value);
 
 #endif

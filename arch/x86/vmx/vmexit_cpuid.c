@@ -1,9 +1,16 @@
 /*
  * CPUID (exit 10, always exits in VMX non-root operation): the processor's
  * answer through guest_cpuid_filter(). The hot path of every guest: no
- * logging, two VMREADs and one VMWRITE besides the instruction itself.
+ * logging, two VMREADs and one VMWRITE besides the instruction itself
+ * (a third for leaf 1). CPUID.1:ECX.OSXSAVE mirrors CR4.OSXSAVE of the CPU
+ * that executes CPUID, which is vmxroot's (set for XSETBV): the guest's own
+ * CR4 decides it instead (SDM: "CPUID", OSXSAVE), or a guest whose kernel
+ * left XSAVE off sees OSXSAVE and its XGETBV raises #UD.
  */
 #include "arch/x86/vmx/vmexit_dispatch.h"
+
+#define CPUID1_ECX_OSXSAVE (1u << 27)
+#define CPUID1_ECX_OSXSAVE_CR4 (1ull << 18) /* CR4.OSXSAVE */
 
 enum vmexit_action vmexit_cpuid(struct vcpu *vcpu)
 {
@@ -12,6 +19,10 @@ enum vmexit_action vmexit_cpuid(struct vcpu *vcpu)
         guest_cpuid_is_hypervisor_leaf(leaf)
             ? guest_cpuid_hypervisor_leaf(&vcpu->cpuid_context, leaf)
             : guest_cpuid_filter(&vcpu->cpuid_context, leaf, subleaf, cpuid(leaf, subleaf));
+    if (leaf == 1) {
+        bool osxsave = vcpu_read_field(vcpu, VMCS_GUEST_CR4) & CPUID1_ECX_OSXSAVE_CR4;
+        regs.ecx = osxsave ? regs.ecx | CPUID1_ECX_OSXSAVE : regs.ecx & ~CPUID1_ECX_OSXSAVE;
+    }
     vcpu->regs.rax = regs.eax;
     vcpu->regs.rbx = regs.ebx;
     vcpu->regs.rcx = regs.ecx;

@@ -7,6 +7,7 @@ const vmexit_handler vmexit_handlers[VMX_EXIT_REASON_LIMIT] = {
     [VMX_EXIT_EXTERNAL_INTERRUPT] = vmexit_external_interrupt, /* External interrupt */
     [VMX_EXIT_TRIPLE_FAULT] = vmexit_triple_fault,             /* Triple fault */
     [VMX_EXIT_INIT_SIGNAL] = vmexit_init_signal,               /* INIT signal */
+    [VMX_EXIT_NMI_WINDOW] = vmexit_nmi_window,                 /* NMI window */
     [VMX_EXIT_SIPI] = vmexit_sipi,                             /* Start-up IPI (SIPI) */
     [VMX_EXIT_CPUID] = vmexit_cpuid,                           /* CPUID */
     [VMX_EXIT_HLT] = vmexit_hlt,                               /* HLT */

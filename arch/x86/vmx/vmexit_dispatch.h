@@ -34,6 +34,7 @@ enum vmexit_action vmexit_rdmsr(struct vcpu *vcpu);
 enum vmexit_action vmexit_wrmsr(struct vcpu *vcpu);
 enum vmexit_action vmexit_io(struct vcpu *vcpu);
 enum vmexit_action vmexit_exception_or_nmi(struct vcpu *vcpu);
+enum vmexit_action vmexit_nmi_window(struct vcpu *vcpu);
 enum vmexit_action vmexit_external_interrupt(struct vcpu *vcpu);
 enum vmexit_action vmexit_triple_fault(struct vcpu *vcpu);
 enum vmexit_action vmexit_init_signal(struct vcpu *vcpu);
@@ -48,5 +49,7 @@ enum vmexit_action vmexit_ept_misconfiguration(struct vcpu *vcpu);
 /* The policies the handlers apply, set up with the vCPU (docs/guests.md). */
 void vmexit_io_bitmap_init(struct vcpu *vcpu);
 void vmexit_msr_bitmap_init(struct vcpu *vcpu);
+/* The Linux guest's MSR bitmap (one page, shared by its vCPUs): pass-through except the deny-list. */
+void vmexit_msr_bitmap_linux(uint8_t *bitmap);
 
 #endif

@@ -7,14 +7,46 @@
 #include "arch/x86/vmx/vmexit_dispatch.h"
 #include "arch/x86/vmx/vmcs_load.h"
 #include "arch/x86/vmx/vmx_cpu.h"
+#include "arch/x86/smp/ipi.h"
+#include "arch/x86/cr.h"
 
 #define INTERRUPTION_TYPE_NMI 2
 #define ACTIVITY_ACTIVE 0
 #define ACTIVITY_WAIT_FOR_SIPI 3
 
+#define INTERRUPTIBILITY_BLOCKING (0xfull) /* STI, MOV SS, SMI, NMI */
+#define NMI_INJECTION ((2u) | (INTERRUPTION_TYPE_NMI << 8) | (1u << 31))
+
+/* The guest's NMI, into the guest: now if it can take one, else at its NMI window (SDM: "NMI-Window Exiting"). */
+static void reinject_nmi(struct vcpu *vcpu)
+{
+    uint64_t blocking = vcpu_read_field(vcpu, VMCS_GUEST_INTERRUPTIBILITY_STATE);
+    bool window = vcpu->controls->value[VMX_CONTROL_PINBASED] & PIN_VIRTUAL_NMIS;
+    if ((blocking & INTERRUPTIBILITY_BLOCKING) && window) {
+        uint64_t proc = vcpu_read_field(vcpu, VMCS_CPU_BASED_VM_EXEC_CONTROL);
+        vcpu_write_field(vcpu, VMCS_CPU_BASED_VM_EXEC_CONTROL, proc | PROC_NMI_WINDOW_EXITING);
+        return;
+    }
+    vcpu_write_field(vcpu, VMCS_VM_ENTRY_INTERRUPTION_INFO, NMI_INJECTION);
+}
+
+enum vmexit_action vmexit_nmi_window(struct vcpu *vcpu)
+{
+    uint64_t proc = vcpu_read_field(vcpu, VMCS_CPU_BASED_VM_EXEC_CONTROL);
+    vcpu_write_field(vcpu, VMCS_CPU_BASED_VM_EXEC_CONTROL, proc & ~(uint64_t)PROC_NMI_WINDOW_EXITING);
+    vcpu_write_field(vcpu, VMCS_VM_ENTRY_INTERRUPTION_INFO, NMI_INJECTION);
+    return VMEXIT_RESUME;
+}
+
 enum vmexit_action vmexit_exception_or_nmi(struct vcpu *vcpu)
 {
     uint64_t info = vcpu_read_field(vcpu, VMCS_VM_EXIT_INTERRUPTION_INFO);
+    if (((info >> 8) & 7) == INTERRUPTION_TYPE_NMI && vcpu->kind == GUEST_LINUX && !ipi_stopping()) {
+        /* Not the panic stop: the NMI was the guest's own (a Linux NMI IPI). */
+        cpu_iret_to_self();
+        reinject_nmi(vcpu);
+        return VMEXIT_RESUME;
+    }
     if (((info >> 8) & 7) == INTERRUPTION_TYPE_NMI) {
         /* The NMI was vmxroot's (a panic stop): run its handler here, as if it had come now. */
         __asm__ volatile("int $2" ::: "memory");
@@ -34,8 +66,22 @@ enum vmexit_action vmexit_external_interrupt(struct vcpu *vcpu)
     return VMEXIT_RESUME;
 }
 
+/*
+ * INIT: the vCPU waits for a SIPI. Linux sends INIT, SIPI, SIPI about 20 us
+ * apart; Bochs keeps an INIT that arrives in wait-for-SIPI pending and
+ * delivers it right after the entry the SIPI started, at the SIPI's entry
+ * point itself. That INIT is the one already obeyed: the vCPU goes on from
+ * the entry point instead of waiting for a second SIPI (which Bochs drops
+ * when it arrives while the vCPU is in VMX root), as the SDM's order of
+ * INIT then SIPI says it should.
+ */
 enum vmexit_action vmexit_init_signal(struct vcpu *vcpu)
 {
+    bool held_over = vcpu->sipi_entered && vcpu_read_field(vcpu, VMCS_GUEST_RIP) == 0 &&
+                     vcpu_read_field(vcpu, VMCS_GUEST_CS_BASE) == vcpu->sipi_cs_base;
+    vcpu->sipi_entered = false;
+    if (held_over)
+        return VMEXIT_RESUME;
     vcpu_write_field(vcpu, VMCS_GUEST_ACTIVITY_STATE, ACTIVITY_WAIT_FOR_SIPI);
     vcpu->recheck_entry = true;
     return VMEXIT_RESUME;
@@ -62,5 +108,7 @@ enum vmexit_action vmexit_sipi(struct vcpu *vcpu)
     vcpu->regs.host_rsp = 0; /* the loop wrote the image's HOST_RSP too: vmx_enter writes its own again */
     vcpu->mode = VMCS_ENTRY_REAL_MODE;
     vcpu->recheck_entry = true;
+    vcpu->sipi_entered = true;
+    vcpu->sipi_cs_base = (uint64_t)vector << 12;
     return VMEXIT_RESUME;
 }

@@ -26,7 +26,9 @@ enum vmexit_action vmexit_io(struct vcpu *vcpu)
     }
     uint64_t mask = io.size_bytes == 4 ? 0xffffffffull : io.size_bytes == 2 ? 0xffffull : 0xffull;
     uint32_t value = (uint32_t)(vcpu->regs.rax & mask);
-    if (!test_guest_port(vcpu, io.port, io.in, &value))
+    bool handled = vcpu->kind == GUEST_LINUX ? linux_guest_port(vcpu, io.port, io.in, io.size_bytes, &value)
+                                             : test_guest_port(vcpu, io.port, io.in, &value);
+    if (!handled)
         value = 0xffffffffu;
     if (vcpu->state != VCPU_RUNNING)
         return VMEXIT_STOP;

@@ -6,8 +6,18 @@
  * their guest-state fields; everything else, vmxroot's own MSRs (feature
  * control, the VMX capabilities, the APIC base) included, gets #GP, as an
  * MSR the CPU does not have.
+ *
+ * The Linux guest (pass-through, docs/guests.md) is the other way round:
+ * every MSR goes to the processor (an MSR it lacks gives the guest the
+ * processor's own #GP, which Linux takes as a warning and a zero) except a
+ * deny-list: EFER and PAT, switched by the VMCS, emulated on their fields;
+ * IA32_FEATURE_CONTROL and the VMX capability MSRs (#GP: no nested VMX);
+ * IA32_APIC_BASE writes that would turn x2APIC on (#GP: the guest keeps the
+ * xAPIC); and writes to the TSC and IA32_TSC_ADJUST, dropped (vmxroot's
+ * clock is the TSC, offset 0). IA32_TSC_DEADLINE passes through.
  */
 #include "arch/x86/vmx/vmexit_dispatch.h"
+#include "arch/x86/msr.h"
 #include "arch/x86/tsc.h"
 #include "core/lib/string.h"
 
@@ -25,6 +35,12 @@
 #define MSR_FS_BASE 0xC0000100
 #define MSR_GS_BASE 0xC0000101
 #define MSR_KERNEL_GS_BASE 0xC0000102
+#define MSR_IA32_FEATURE_CONTROL 0x3A
+#define MSR_IA32_TSC_ADJUST 0x3B
+#define MSR_IA32_APIC_BASE 0x1B
+#define APIC_BASE_X2APIC_ENABLE (1ull << 10)
+#define MSR_IA32_VMX_FIRST 0x480
+#define MSR_IA32_VMX_LAST 0x493
 #define EFER_WRITABLE ((1ull << 0) | (1ull << 8) | (1ull << 11)) /* SCE, LME, NXE */
 #define EFER_LMA (1ull << 10)
 
@@ -34,6 +50,28 @@ static void pass_through(uint8_t *bitmap, uint32_t msr)
     uint32_t base = msr >= 0xC0000000u ? 1024 : 0, index = msr & 0x1fff;
     bitmap[base + index / 8] &= (uint8_t) ~(1u << (index % 8));
     bitmap[2048 + base + index / 8] &= (uint8_t) ~(1u << (index % 8));
+}
+
+static void trap(uint8_t *bitmap, uint32_t msr, bool reads, bool writes)
+{
+    uint32_t base = msr >= 0xC0000000u ? 1024 : 0, index = msr & 0x1fff;
+    if (reads)
+        bitmap[base + index / 8] |= (uint8_t)(1u << (index % 8));
+    if (writes)
+        bitmap[2048 + base + index / 8] |= (uint8_t)(1u << (index % 8));
+}
+
+void vmexit_msr_bitmap_linux(uint8_t *bitmap)
+{
+    memset(bitmap, 0, PAGE_SIZE_BYTES);
+    trap(bitmap, MSR_IA32_EFER, true, true);
+    trap(bitmap, MSR_IA32_PAT, true, true);
+    trap(bitmap, MSR_IA32_FEATURE_CONTROL, true, true);
+    for (uint32_t msr = MSR_IA32_VMX_FIRST; msr <= MSR_IA32_VMX_LAST; msr++)
+        trap(bitmap, msr, true, true);
+    trap(bitmap, MSR_IA32_APIC_BASE, false, true);
+    trap(bitmap, MSR_IA32_TSC, false, true);
+    trap(bitmap, MSR_IA32_TSC_ADJUST, false, true);
 }
 
 void vmexit_msr_bitmap_init(struct vcpu *vcpu)
@@ -97,6 +135,15 @@ enum vmexit_action vmexit_wrmsr(struct vcpu *vcpu)
     uint32_t msr = (uint32_t)vcpu->regs.rcx;
     uint64_t value = ((vcpu->regs.rdx & 0xffffffffull) << 32) | (vcpu->regs.rax & 0xffffffffull);
     uint32_t field = field_of(vcpu, msr);
+    if (vcpu->kind == GUEST_LINUX && !field) {
+        if (msr == MSR_IA32_APIC_BASE && !(value & APIC_BASE_X2APIC_ENABLE)) {
+            wrmsr(msr, value); /* the guest owns its xAPIC: base address, enable */
+        } else if (msr != MSR_IA32_TSC && msr != MSR_IA32_TSC_ADJUST) {
+            return refuse(vcpu); /* feature control, VMX capabilities, x2APIC on */
+        }
+        vcpu_skip_instruction(vcpu);
+        return VMEXIT_RESUME;
+    }
     if (!field)
         return refuse(vcpu);
     bool holds_address = msr == MSR_FS_BASE || msr == MSR_GS_BASE || msr == MSR_IA32_SYSENTER_ESP ||

@@ -118,25 +118,30 @@ void vmx_controls_requests(struct vmx_control_request requests[VMX_CONTROL_WORD_
     };
 }
 
-/* The PAT controls go together: a guest PAT saved but vmxroot's never reloaded would leak it. */
-static void pair_pat_controls(struct vmx_controls *controls)
+/*
+ * The PAT controls go together: a guest PAT saved but vmxroot's never
+ * reloaded would leak it. Bits the CPU forces on (allowed-0) stay.
+ */
+static void pair_pat_controls(struct vmx_controls *controls, const uint32_t allowed0[VMX_CONTROL_WORD_COUNT])
 {
     uint32_t exit_pat = EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT;
     bool all = (controls->value[VMX_CONTROL_EXIT] & exit_pat) == exit_pat &&
                (controls->value[VMX_CONTROL_ENTRY] & ENTRY_LOAD_IA32_PAT);
     if (!all) {
-        controls->value[VMX_CONTROL_EXIT] &= ~exit_pat;
-        controls->value[VMX_CONTROL_ENTRY] &= ~ENTRY_LOAD_IA32_PAT;
+        controls->value[VMX_CONTROL_EXIT] &= ~(exit_pat & ~allowed0[VMX_CONTROL_EXIT]);
+        controls->value[VMX_CONTROL_ENTRY] &= ~(ENTRY_LOAD_IA32_PAT & ~allowed0[VMX_CONTROL_ENTRY]);
     }
 }
 
 static int compute_words(const struct vmx_caps *caps, struct vmx_controls *out, char *why, size_t why_bytes)
 {
     struct vmx_control_request requests[VMX_CONTROL_WORD_COUNT];
+    uint32_t allowed0[VMX_CONTROL_WORD_COUNT];
     vmx_controls_requests(requests);
     for (unsigned word = 0; word < VMX_CONTROL_WORD_COUNT; word++) {
         unsigned bit = 0;
         uint64_t allowed = vmx_control_allowed(caps, (enum vmx_control_word)word);
+        allowed0[word] = (uint32_t)allowed;
         out->allowed1[word] = (uint32_t)(allowed >> 32);
         if (vmx_control_adjust(allowed, requests[word], &out->value[word], &bit) == 0)
             continue;
@@ -146,7 +151,7 @@ static int compute_words(const struct vmx_caps *caps, struct vmx_controls *out, 
                msr ? msr : "its capability MSR");
         return E_NOTSUP;
     }
-    pair_pat_controls(out);
+    pair_pat_controls(out, allowed0);
     return 0;
 }
 
@@ -154,6 +159,21 @@ int vmx_controls_compute(const struct vmx_caps *caps, struct vmx_controls *out, 
 {
     why[0] = '\0';
     return compute_words(caps, out, why, why_bytes);
+}
+
+void vmx_controls_pass_through(const struct vmx_caps *caps, const struct vmx_controls *boot,
+                               struct vmx_controls *out)
+{
+    *out = *boot;
+    uint32_t pin_must = (uint32_t)vmx_control_allowed(caps, VMX_CONTROL_PINBASED);
+    uint32_t proc_must = (uint32_t)vmx_control_allowed(caps, VMX_CONTROL_PROCBASED);
+    out->value[VMX_CONTROL_PINBASED] &=
+        ~((PIN_EXTERNAL_INTERRUPT_EXITING | PIN_ACTIVATE_PREEMPTION_TIMER) & ~pin_must);
+    out->value[VMX_CONTROL_PROCBASED] &= ~(PROC_HLT_EXITING & ~proc_must);
+    /* SDM: "virtual NMIs" needs "NMI exiting"; NMI-window exiting needs virtual NMIs. */
+    if ((out->allowed1[VMX_CONTROL_PINBASED] & PIN_VIRTUAL_NMIS) &&
+        (out->value[VMX_CONTROL_PINBASED] & PIN_NMI_EXITING))
+        out->value[VMX_CONTROL_PINBASED] |= PIN_VIRTUAL_NMIS;
 }
 
 int vmx_controls_recheck(const struct vmx_controls *boot, const struct vmx_caps *ap_caps, char *why,

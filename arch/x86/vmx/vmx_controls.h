@@ -27,6 +27,7 @@
 #define PROC_INTERRUPT_WINDOW_EXITING (1u << 2)
 #define PROC_USE_TSC_OFFSETTING (1u << 3)
 #define PROC_HLT_EXITING (1u << 7)
+#define PROC_NMI_WINDOW_EXITING (1u << 22)
 #define PROC_INVLPG_EXITING (1u << 9)
 #define PROC_MWAIT_EXITING (1u << 10)
 #define PROC_RDPMC_EXITING (1u << 11)
@@ -124,6 +125,18 @@ int vmx_controls_compute(const struct vmx_caps *caps, struct vmx_controls *out, 
  * bits that differ ("secondary controls differ from cpu0's in bits 0x20
  * (enable VPID)"); E_NOTSUP when a required bit is missing there.
  */
+/*
+ * The controls of a pass-through guest (Linux, docs/guests.md): from the
+ * boot's words, external interrupts, HLT and the preemption-timer watchdog
+ * are the guest's own (device interrupts go straight to it, its idle HLT
+ * waits in the guest), where the capability MSRs let those bits be 0. NMIs
+ * still exit (the panic stop is vmxroot's), with virtual NMIs where the CPU
+ * has them, so a guest's own NMI can wait for its NMI window and be
+ * re-injected (vmexit_events.c).
+ */
+void vmx_controls_pass_through(const struct vmx_caps *caps, const struct vmx_controls *boot,
+                               struct vmx_controls *out);
+
 int vmx_controls_recheck(const struct vmx_controls *boot, const struct vmx_caps *ap_caps, char *why,
                          size_t why_bytes);
 

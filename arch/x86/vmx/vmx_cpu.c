@@ -57,8 +57,9 @@ static MUST_CHECK int feature_control_enable(struct percpu *cpu)
     if (value & FEATURE_CONTROL_LOCKED) {
         if (value & FEATURE_CONTROL_VMX_OUTSIDE_SMX)
             return 0;
-        log_warn("VMX disabled by firmware (IA32_FEATURE_CONTROL=0x%lx): enable VT-x in the firmware setup",
-                 value);
+        percpu_note(
+            cpu, "VMX disabled by firmware (IA32_FEATURE_CONTROL=0x%lx): enable VT-x in the firmware setup",
+            value);
         return refuse(cpu, REASON_VMX_LOCKED_OFF, E_DENIED);
     }
     value |= FEATURE_CONTROL_VMX_OUTSIDE_SMX | FEATURE_CONTROL_LOCKED;
@@ -72,17 +73,19 @@ static MUST_CHECK int check_capabilities(struct percpu *cpu)
 {
     char why[160];
     if (!boot_caps_read) {
-        log_warn("vmx: the boot CPU's VMX capabilities could not be read: leaving VMX off");
+        percpu_note(cpu, "the boot CPU's VMX capabilities could not be read: leaving VMX off");
         return refuse(cpu, REASON_VMX_BASIC, E_NOTSUP);
     }
     if (cpu->index != 0) {
         struct vmx_caps mine;
         if (vmx_caps_read(&mine, kernel_rdmsr, NULL) < 0 ||
-            vmx_caps_compare(&boot_caps, &mine, (int)cpu->index))
+            vmx_caps_compare(&boot_caps, &mine, (int)cpu->index)) {
+            percpu_note(cpu, "VMX capabilities differ from the boot CPU's (the lines above name them)");
             return refuse(cpu, REASON_CAPS_MISMATCH, E_INVAL);
+        }
     }
     if (vmx_caps_check_basic(&boot_caps, why, sizeof why) < 0) {
-        log_warn("vmx: IA32_VMX_BASIC (0x%lx) is unusable: %s", boot_caps.basic, why);
+        percpu_note(cpu, "IA32_VMX_BASIC (0x%lx) is unusable: %s", boot_caps.basic, why);
         return refuse(cpu, REASON_VMX_BASIC, E_NOTSUP);
     }
     return 0;
@@ -97,14 +100,13 @@ int vmx_enable_this_cpu(void)
     if (!options.enabled)
         return E_DENIED;
     if (!cpu->vmx_capable) {
-        /* Every CPU says it for itself (its report that it is up); vmx_report_summary() sums it up. */
-        log_printf(LOG_WARN,
-                   "VMX not available (CPUID.1:ECX.VMX=0): this CPU (or emulator) has no VT-x; going on "
-                   "without it");
+        percpu_note(cpu,
+                    "VMX not available (CPUID.1:ECX.VMX=0): this CPU (or emulator) has no VT-x; going on "
+                    "without it");
         return refuse(cpu, REASON_NO_VMX, E_NOTSUP);
     }
     if (read_cr4() & CR4_VMXE) {
-        log_warn("CR4.VMXE is already set: another hypervisor owns this CPU; not touching it");
+        percpu_note(cpu, "CR4.VMXE is already set: another hypervisor owns this CPU; not touching it");
         return refuse(cpu, REASON_VMXE_ALREADY_SET, E_BUSY);
     }
     if ((err = feature_control_enable(cpu)) || (err = check_capabilities(cpu)))
@@ -112,14 +114,14 @@ int vmx_enable_this_cpu(void)
 
     uint64_t cr0, cr4;
     if (vmx_cr_check(read_cr0(), read_cr4() | CR4_VMXE, &boot_caps, &cr0, &cr4, why, sizeof why) < 0) {
-        log_warn("vmx: CR0/CR4 cannot meet the VMX fixed bits: %s", why);
+        percpu_note(cpu, "CR0/CR4 cannot meet the VMX fixed bits: %s", why);
         return refuse(cpu, REASON_FIXED_BITS, E_NOTSUP);
     }
     /* The VMXON region: zeroed, 4 KiB aligned, below 4 GiB when VMX_BASIC bit 48 says so. */
     uint64_t region;
     unsigned where = vmx_basic_phys_width_32(boot_caps.basic) ? FRAMES_BELOW_4GIB : 0;
     if (frames_alloc(1, where, &region) < 0) {
-        log_warn("vmx: no frame for the VMXON region: going on without VMX");
+        percpu_note(cpu, "no frame for the VMXON region: going on without VMX");
         return refuse(cpu, REASON_NO_MEMORY, E_NOMEM);
     }
     *(volatile uint32_t *)(uintptr_t)region = vmx_revision_id(); /* the CPU never writes it */
@@ -129,7 +131,7 @@ int vmx_enable_this_cpu(void)
     if (!vmx_succeeded(outcome)) {
         char text[VMX_OUTCOME_TEXT_BYTES];
         vmx_outcome_format(outcome, text, sizeof text);
-        log_warn("vmx: VMXON of 0x%lx failed: %s; going on without VMX", region, text);
+        percpu_note(cpu, "VMXON of 0x%lx failed: %s; going on without VMX", region, text);
         write_cr4(read_cr4() & ~CR4_VMXE);
         frames_free(region, 1);
         return refuse(cpu, REASON_VMXON_FAILED, E_VMX);
@@ -138,7 +140,9 @@ int vmx_enable_this_cpu(void)
     cpu->memory_bytes += PAGE_SIZE_BYTES;
     cpu->vmx_revision_id = vmx_revision_id();
     cpu->in_vmx_root = true;
-    log_info("vmx: in VMX root operation (VMXON region 0x%lx, revision 0x%x)", region, cpu->vmx_revision_id);
+    cpu->note[0] = '\0';
+    /* Per CPU only with loglevel=debug; vmx_report_summary() names every CPU in VMX root at the default level. */
+    log_debug("vmx: in VMX root operation (VMXON region 0x%lx, revision 0x%x)", region, cpu->vmx_revision_id);
     return 0;
 }
 

@@ -4,7 +4,12 @@
 
 #include "core/lib/compiler.h"
 
-/* After every AP's turn: says how many CPUs are in VMX root, and which are not, by reason. Returns the first. */
+/*
+ * After every AP's VMX step: says how many CPUs are in VMX root operation,
+ * names them by revision, and names every other CPU under its reason and the
+ * words it noted (percpu_note), one line per kind of outcome. Returns the
+ * number in VMX root.
+ */
 uint32_t vmx_report_summary(void);
 
 #endif

@@ -1,0 +1,32 @@
+/*
+ * The FADT's power-off and reset registers (ACPI spec, "FADT Format",
+ * "PM1 Control Registers", "Reset Register"): where a guest that owns the
+ * machine writes SLP_TYP|SLP_EN to power off, or the reset value to reset.
+ * vmxroot traps those writes to see the guest's end (docs/guests.md).
+ * Pure code, host-tested.
+ */
+#ifndef ARCH_X86_SMP_ACPI_POWER_H
+#define ARCH_X86_SMP_ACPI_POWER_H
+
+#include "arch/x86/smp/acpi.h"
+
+#define ACPI_PM1_SLP_EN (1u << 13)
+#define ACPI_PM1_SLP_TYP_SHIFT 10
+#define ACPI_PM1_SLP_TYP_MASK 7u
+
+/* One register: an I/O port or an MMIO address (GAS space 0 or 1); address 0 means absent. */
+struct acpi_power_register {
+    bool mmio;
+    uint64_t address;
+};
+
+struct acpi_power {
+    struct acpi_power_register pm1a_control, pm1b_control;
+    struct acpi_power_register reset; /* absent unless the FADT flags RESET_REG_SUP */
+    uint8_t reset_value;
+};
+
+/* 0, or E_NOENT (no FADT fields: too short, hardware-reduced without the sleep registers parsed here). */
+int acpi_power_parse(const struct acpi_header *fadt, struct acpi_power *out);
+
+#endif

@@ -1,0 +1,119 @@
+"""Debian's kernel as vmxroot's guest (docs/guests.md, the Linux column): GRUB's first module2 is
+the kernel, its string the guest's command line, the second the busybox initramfs that
+tools/fetch-images builds with tools/guest-init/init. A boot passes when the init script's result
+line shows every CPU in VMX root online, the hypervisor flag, the status page's magic read with
+devmem at the address vmxroot put on /proc/cmdline and (with 2 CPUs) CPU1 offline and online
+again, and vmxroot's `vmxroot: guest vm0 ended: power off ...` line follows the guest's power-off.
+
+One Linux boot is part of make test (skylake_x, 1 CPU); the others are test_slow (make test-slow).
+The bad-input cases need no VMX (vmxroot checks the modules before anything VMX) and run in QEMU."""
+
+import re
+import struct
+
+import pytest
+
+from vmxboot import Boot, assert_ready, boot
+from vmxboot.linux_guest import BOCHS_LINES, MEMORY_MB, fetch_images, linux_iso
+
+STATUS_MAGIC = 0x00544F4F52584D56  # "VMXROOT\0" little-endian (core/status_page.h)
+RESULT = re.compile(r"guest-init: result cpus_online=(\d+) hypervisor=(\w+) status_page=(\S+) "
+                    r"status_bytes=(\S+) cpu1=(\S+)")
+END = re.compile(r"cpu\d+: vmxroot: guest vm0 ended: (.*)")
+# A Linux boot in Bochs is minutes of wall time on a loaded 2-core host.
+LINUX_TIMEOUT_S = 1500
+
+
+def linux_boot(model="corei7_skylake_x", smp=1, cmdline="exit=on-guest-exit", **iso_args):
+    iso = linux_iso(cmdline, **iso_args)
+    with Boot("bochs", smp=smp, memory_mb=MEMORY_MB, cpu_model=model, iso=iso, bochs_lines=BOCHS_LINES,
+              timeout_s=LINUX_TIMEOUT_S) as running:
+        return running.wait()
+
+
+def assert_linux_passes(result, cpus):
+    match = RESULT.search(result.log)
+    assert match, "no guest-init result line\n%s" % result.describe()
+    online, hypervisor, page, page_bytes, cpu1 = match.groups()
+    assert int(online) == cpus, "Linux has %s CPUs online, %d are in VMX root\n%s" % (online, cpus, result.describe())
+    assert hypervisor == "yes", result.describe()
+    ready = re.search(r"vmxroot: ready .* status=(0x[0-9a-f]+)", result.log)
+    assert ready and int(page, 16) == int(ready.group(1), 16), "the command line's status page is not vmxroot's"
+    assert int(page_bytes, 16) == STATUS_MAGIC, "devmem read %s at %s, not the status page's magic" % (page_bytes, page)
+    if cpus > 1:
+        assert cpu1 == "0,2-%d/0-%d" % (cpus - 1, cpus - 1) if cpus > 2 else cpu1 == "0/0-1", cpu1
+    end = END.search(result.log[match.end():])
+    assert end and end.group(1).startswith("power off"), "no end line after the guest's power-off\n%s" % (
+        result.describe())
+    assert "PANIC" not in result.log, result.describe()
+
+
+def test_linux_boots_to_init_skylake_1_cpu():
+    assert_linux_passes(linux_boot(), 1)
+
+
+@pytest.mark.test_slow
+@pytest.mark.parametrize("model, smp", [("corei7_skylake_x", 2), ("corei7_ivy_bridge_3770k", 1)])
+def test_linux_boots_to_init(model, smp):
+    assert_linux_passes(linux_boot(model, smp), smp)
+
+
+# ----- bad input: a clear message, nothing launched, vmxroot up with its status page ----------
+
+
+def bad_input_boot(modules, cmdline=""):
+    iso = linux_iso("exit=on-guest-exit " + cmdline, modules=modules)
+    result = boot("qemu", iso=iso, exit_on_ready=False, timeout_s=60)
+    assert_ready(result)
+    line = re.search(r"guest: vm0 not launched: (.*)", result.log)
+    assert line, "no refusal line\n%s" % result.describe()
+    assert "vmxroot: guests passed=0/0" in result.log, result.describe()
+    return line.group(1)
+
+
+@pytest.fixture(scope="module")
+def images():
+    return fetch_images()
+
+
+def test_bad_input_not_a_bzimage(tmp_path, images):
+    junk = tmp_path / "junk"
+    junk.write_bytes(b"this is not a kernel\n" * 100)
+    assert "not a bzImage" in bad_input_boot([(junk, "console=ttyS0"), (images[1], "initrd")])
+
+
+def test_bad_input_protocol_too_old(tmp_path, images):
+    old = tmp_path / "old"
+    data = bytearray(images[0].read_bytes())
+    struct.pack_into("<H", data, 0x206, 0x0209)
+    old.write_bytes(bytes(data))
+    assert "2.12" in bad_input_boot([(old, "console=ttyS0")])
+
+
+def test_bad_input_truncated(tmp_path, images):
+    cut = tmp_path / "cut"
+    cut.write_bytes(images[0].read_bytes()[:1 << 20])
+    assert "truncated" in bad_input_boot([(cut, "console=ttyS0")])
+
+
+def test_bad_input_command_line_too_long(images):
+    why = bad_input_boot([(images[0], "x" * 2100), (images[1], "initrd")])
+    assert "command line" in why
+
+
+def test_bad_input_does_not_fit(images):
+    why = bad_input_boot([(images[0], "console=ttyS0"), (images[1], "initrd")], cmdline="guest_mem=16")
+    assert "no usable RAM" in why and "init_size" in why, why
+
+
+def test_guest_none_with_a_module_launches_nothing(images):
+    iso = linux_iso("exit=on-guest-exit guest=none", modules=[(images[0], "console=ttyS0")])
+    result = boot("qemu", iso=iso, exit_on_ready=False, timeout_s=60)
+    assert_ready(result)
+    assert "vmxroot: guests passed=0/0 exits=0 (guest=none)" in result.log, result.describe()
+    assert "vm0" not in result.log
+
+
+def test_x2apic_on_with_linux_refused_by_name(images):
+    why = bad_input_boot([(images[0], "console=ttyS0")], cmdline="x2apic=on")
+    assert why.startswith("x2apic=on"), why
