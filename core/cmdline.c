@@ -36,7 +36,7 @@ static const char *const guest_names[] = { "test", "none", "linux", "auto" };
 static const char *const smp_names[] = { "parallel", "serial", "off" };
 static const char *const on_off_names[] = { "off", "on" };
 static const char *const status_names[] = { "off", "dump" };
-static const char *const selftest_names[] = { "none", "vmcs", "clocks", "display" };
+static const char *const selftest_names[] = { "none", "vmcs", "clocks", "display", "vmentry" };
 static const char *const inject_names[INJECT_COUNT] = {
     [INJECT_NONE] = "none",
     [INJECT_VMPTRLD_VMXON] = "vmptrld-vmxon",
@@ -75,7 +75,8 @@ _Static_assert(GUEST_TEST == 0 && GUEST_NONE == 1 && GUEST_LINUX == 2 && GUEST_A
                "guest_names order");
 _Static_assert(SMP_PARALLEL == 0 && SMP_SERIAL == 1 && SMP_OFF == 2, "smp_names order");
 _Static_assert(STATUS_DUMP_OFF == 0 && STATUS_DUMP_HEX == 1, "status_names order");
-_Static_assert(SELFTEST_NONE == 0 && SELFTEST_VMCS == 1 && SELFTEST_CLOCKS == 2 && SELFTEST_DISPLAY == 3,
+_Static_assert(SELFTEST_NONE == 0 && SELFTEST_VMCS == 1 && SELFTEST_CLOCKS == 2 && SELFTEST_DISPLAY == 3 &&
+                   SELFTEST_VMENTRY == 4,
                "selftest_names order");
 _Static_assert(sizeof(enum inject_case) == 4 && sizeof(enum log_level) == 4, "enum fields are 4 bytes");
 
@@ -103,6 +104,8 @@ static const struct cmdline_option cmdline_options[] = {
     { "guest_cpus", CMDLINE_NUMBER, FIELD(guest_cpus), RANGE(1, 4096) },
     { "guest_mem", CMDLINE_NUMBER, FIELD(guest_mem_mb), RANGE(16, 1048576) },
     { "cpuid_hypervisor", CMDLINE_NAMES, FIELD(cpuid_hypervisor), NAMES(on_off_names) },
+    { "vmentry_cases", CMDLINE_NUMBER, FIELD(vmentry_cases), RANGE(1, 1000000) },
+    { "vmentry_seed", CMDLINE_NUMBER, FIELD(vmentry_seed), RANGE(0, 0xffffffffu) },
 };
 
 /* A piece of the command line: not NUL-terminated, the line is read-only. */
@@ -139,6 +142,8 @@ void cmdline_defaults(struct boot_options *opts)
         .guest = GUEST_AUTO,
         .vmentry_check = true,
         .cpuid_hypervisor = true,
+        .vmentry_cases = 200,
+        .vmentry_seed = 1,
     };
 }
 

@@ -19,8 +19,15 @@ enum guest_kind { GUEST_TEST = 0, GUEST_NONE = 1, GUEST_LINUX = 2, GUEST_AUTO = 
 enum status_dump { STATUS_DUMP_OFF = 0, STATUS_DUMP_HEX = 1 };
 /* selftest=vmcs: after ready-to-be, drive the VMCS pool across CPUs and check its counters;
  * selftest=clocks: measure the TSC against every clock there is, one line each;
- * selftest=display: hand the screen over before the ready line, as a guest taking the display would. */
-enum selftest { SELFTEST_NONE = 0, SELFTEST_VMCS = 1, SELFTEST_CLOCKS = 2, SELFTEST_DISPLAY = 3 };
+ * selftest=display: hand the screen over before the ready line, as a guest taking the display would;
+ * selftest=vmentry: the software VM-entry check against the processor's VM entry (vmentry_cases, vmentry_seed). */
+enum selftest {
+    SELFTEST_NONE = 0,
+    SELFTEST_VMCS = 1,
+    SELFTEST_CLOCKS = 2,
+    SELFTEST_DISPLAY = 3,
+    SELFTEST_VMENTRY = 4
+};
 
 /* inject=<case>: deliberate faults for tests (docs in README.md). */
 enum inject_case {
@@ -77,13 +84,15 @@ struct boot_options {
     uint32_t inject_cpu;           /* inject_cpu=N: the CPU an injected per-CPU fault hits; 1 default */
     enum status_dump status_dump;  /* status=dump prints the status page as hex at ready */
     bool vmx;                      /* vmx=on|off; on default */
-    enum selftest selftest;        /* selftest=none|vmcs|clocks|display */
+    enum selftest selftest;        /* selftest=none|vmcs|clocks|display|vmentry */
     bool x2apic;                   /* x2apic=on: x2APIC mode where CPUID has it, even for small APIC ids */
     enum guest_kind guest;         /* guest=auto|test|none|linux */
     uint32_t guest_cpus;           /* guest_cpus=N (1..4096): at most N CPUs offered to the guest; 0 = all */
     uint32_t guest_mem_mb;         /* guest_mem=N (MiB, 16..1048576): the guest's RAM limit; 0 = all */
-    bool cpuid_hypervisor; /* cpuid_hypervisor=on|off: CPUID.1:ECX[31] shown to the guest; on default */
-    bool vmentry_check;    /* vmentry_check=on|off: the software VM-entry check; on default */
+    bool cpuid_hypervisor;  /* cpuid_hypervisor=on|off: CPUID.1:ECX[31] shown to the guest; on default */
+    bool vmentry_check;     /* vmentry_check=on|off: the software VM-entry check; on default */
+    uint32_t vmentry_cases; /* vmentry_cases=N: selftest=vmentry's case count; 200 default */
+    uint32_t vmentry_seed;  /* vmentry_seed=S: its PRNG seed; 1 default */
 };
 
 /* Fills *opts with the defaults, then applies each option in cmdline. */

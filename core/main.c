@@ -36,6 +36,7 @@
 #include "arch/x86/vmx/vmx_inject.h"
 #include "arch/x86/vmx/vmx_summary.h"
 #include "arch/x86/vmx/guest_launch.h"
+#include "arch/x86/vmx/vmentry_diff_run.h"
 
 /* Copied out of the multiboot2 block at once: low memory is reused later. */
 static struct boot_info boot_info;
@@ -262,6 +263,8 @@ static NORETURN void kernel_main_on_cpu_stack(void)
         boot_shutdown(EMULATOR_EXIT_SUCCESS);
     guest_launch_all(&options, &boot_info, ebda_phys,
                      in_vmx); /* guest=test: the test guest on every CPU in VMX root */
+    if (options.selftest == SELFTEST_VMENTRY)
+        vmentry_diff_selftest(&options); /* the VM-entry check against this CPU's own VM entry */
     if (options.exit == EXIT_ON_GUEST_EXIT)
         boot_shutdown(EMULATOR_EXIT_SUCCESS);
     cpu_idle(); /* the boot CPU idles; APs already do */

@@ -75,7 +75,7 @@ def test_screen_shows_the_ready_line(firmware):
     for line in log_lines:
         if len(line) < 80:
             assert line in joined, "%r not on screen\n%s" % (line, shot.describe())
-    warning = shot.text.find("warning: VMX not available")
+    warning = shot.text.find("warning: vmx: ")
     assert warning and shot.text.colour_at(*warning) == WARNING_YELLOW, shot.describe()
     assert shot.text.find("screen: "), shot.describe()
 

@@ -6,6 +6,8 @@ docs/vmentry-checks.md between the markers. test_vmentry_check checks that every
 
     tools/vmentry_checks_doc.py            rewrite the table
     tools/vmentry_checks_doc.py --check    exit 1 if the file is not what it would write
+    tools/vmentry_checks_doc.py --diff-log SERIAL.log   first keep the "vmentry-diff: check <id> cases=<n>"
+        lines of a selftest=vmentry run in docs/vmentry-diff-counts.txt, which fills the last column
 """
 import re
 import sys
@@ -13,6 +15,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 DOC = REPO / "docs" / "vmentry-checks.md"
+COUNTS = REPO / "docs" / "vmentry-diff-counts.txt"
 BEGIN, END = "<!-- table: begin (tools/vmentry_checks_doc.py) -->", "<!-- table: end -->"
 AREA = {"CONTROL": "controls (error 7)", "HOST": "host state (error 8)", "GUEST": "guest state (exit 33)",
         "MSR_LIST": "MSR loading (exit 34)", "MSR_ENTRY": "MSR loading (exit 34)"}
@@ -40,18 +43,28 @@ def gaps():
     return {check: KIND[kind] for check, kind in re.findall(r"\{ VMENTRY_CHECK_(\w+), (BOCHS_\w+),", text)}
 
 
+def diff_counts():
+    if not COUNTS.exists():
+        return {}
+    return {ident: int(n) for ident, n in re.findall(r"check (\w+) cases=(\d+)", COUNTS.read_text())}
+
+
 def table():
-    c, g = cases(), gaps()
+    c, g, d = cases(), gaps(), diff_counts()
     lines = ["| # | check | SDM check | area | unit cases (base) | Bochs 2.7 | differential cases |",
              "|---:|---|---|---|---|---|---:|"]
     for i, (area, ident, field, name) in enumerate(rows()):
         name = name.replace('\\"', '"').replace("|", "\\|")
         unit = ", ".join(c.get(ident, [])) or "**none**"
-        lines.append(f"| {i} | `{ident}` | {name} (`{field}`) | {AREA[area]} | {unit} | {g.get(ident, 'as SDM')} | |")
+        lines.append(f"| {i} | `{ident}` | {name} (`{field}`) | {AREA[area]} | {unit} | {g.get(ident, 'as SDM')} "
+                     f"| {d.get(ident, 0)} |")
     return "\n".join(lines)
 
 
 def main():
+    if "--diff-log" in sys.argv:
+        log = Path(sys.argv[sys.argv.index("--diff-log") + 1]).read_text(errors="replace")
+        COUNTS.write_text("".join(line + "\n" for line in re.findall(r"vmentry-diff: (check \w+ cases=\d+)", log)))
     old = DOC.read_text()
     head, rest = old.split(BEGIN, 1)
     _, tail = rest.split(END, 1)

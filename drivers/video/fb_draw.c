@@ -1,4 +1,5 @@
 #include "drivers/video/fb_draw.h"
+#include "arch/x86/insn.h"
 
 static uint32_t scale_channel(uint32_t value_8bit, uint8_t bits) { return value_8bit >> (8 - bits); }
 
@@ -26,15 +27,12 @@ static void put_pixels(const struct fb_surface *surface, volatile uint8_t *at, u
     case 4: {
         volatile uint32_t *p = (volatile uint32_t *)at;
         uint32_t i = 0;
-        if (((uintptr_t)p & 7) && count) {
+        if (((uintptr_t)p & 7) && count)
             p[i++] = pixel;
-        }
-        /* Two pixels per store: a clear of the whole screen is most of what the console writes. */
-        volatile uint64_t *pairs = (volatile uint64_t *)(p + i);
-        uint64_t pair = (uint64_t)pixel << 32 | pixel;
+        /* Two pixels per store, one string instruction: a clear of the whole screen is most of what the
+         * console writes (and under Bochs every instruction is emulated time). */
         uint32_t pair_count = (count - i) / 2;
-        for (uint32_t k = 0; k < pair_count; k++)
-            pairs[k] = pair;
+        cpu_rep_stosq((void *)(uintptr_t)(p + i), (uint64_t)pixel << 32 | pixel, pair_count);
         for (i += 2 * pair_count; i < count; i++)
             p[i] = pixel;
         break;

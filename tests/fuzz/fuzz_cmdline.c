@@ -32,10 +32,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         console_ok = console_ok && opts.console.ports[i] != 0;
     bool ranges_ok = (opts.max_cpus == 0 || (opts.max_cpus >= 1 && opts.max_cpus <= 4096)) &&
                      opts.sipi_timeout_ms >= 1 && opts.sipi_timeout_ms <= 10000 && opts.vmcs_per_cpu <= 64 &&
-                     opts.inject_cpu <= 4095;
+                     opts.inject_cpu <= 4095 && opts.guest_cpus <= 4096 &&
+                     (opts.guest_mem_mb == 0 || (opts.guest_mem_mb >= 16 && opts.guest_mem_mb <= 1048576));
     bool enums_ok = (unsigned)opts.inject < INJECT_COUNT && (unsigned)opts.log_level <= LOG_DEBUG &&
                     (unsigned)opts.smp <= SMP_OFF && (unsigned)opts.exit <= EXIT_ON_GUEST_EXIT &&
-                    (unsigned)opts.guest <= GUEST_NONE && (unsigned)opts.status_dump <= STATUS_DUMP_HEX;
+                    (unsigned)opts.guest <= GUEST_AUTO && (unsigned)opts.status_dump <= STATUS_DUMP_HEX;
     if (!console_ok || !ranges_ok || !enums_ok)
         abort();
     return 0;

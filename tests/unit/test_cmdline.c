@@ -56,8 +56,21 @@ TEST(cmdline_selftest)
     CHECK_EQ(parse("selftest=none").selftest, SELFTEST_NONE);
     CHECK_EQ(parse("selftest=clocks").selftest, SELFTEST_CLOCKS);
     CHECK_STR(log_captured(), "");
+    CHECK_EQ(parse("selftest=vmentry").selftest, SELFTEST_VMENTRY);
     CHECK_EQ(parse("selftest=vmx").selftest, SELFTEST_NONE);
-    CHECK(log_contains("bad value \"vmx\" for selftest (want none|vmcs|clocks|display), keeping none"));
+    CHECK(
+        log_contains("bad value \"vmx\" for selftest (want none|vmcs|clocks|display|vmentry), keeping none"));
+}
+
+TEST(cmdline_vmentry_diff_options)
+{
+    struct boot_options defaults = parse("");
+    CHECK_EQ(defaults.vmentry_cases, 200);
+    CHECK_EQ(defaults.vmentry_seed, 1);
+    struct boot_options opts = parse("selftest=vmentry vmentry_cases=10000 vmentry_seed=4294967295");
+    CHECK_EQ(opts.vmentry_cases, 10000);
+    CHECK_EQ(opts.vmentry_seed, 4294967295u);
+    CHECK_EQ(parse("vmentry_cases=0").vmentry_cases, 200); /* out of range: the default kept */
 }
 
 TEST(cmdline_empty_and_null_give_defaults_quietly)

@@ -118,6 +118,39 @@ TEST(vmentry_diff_launchable_keeps_the_host_alive)
     v = verdict_of(&t);
     CHECK_EQ(v.check, VMENTRY_CHECK_guest_rip_canonical);
     CHECK_EQ(vmentry_diff_launchable(&c, &t.image, &t.caps, &v), DIFF_UNSAFE);
+    /* A guest-state refusal is a VM exit, which loads the (broken) host state: not launched. */
+    test_vmentry_init(&t, BASE_64);
+    image_put(&t.image, VMCS_HOST_RIP, 0xffffffff80100040ull);
+    image_put(&t.image, VMCS_GUEST_TR_SELECTOR, 0x1c);
+    v = verdict_of(&t);
+    CHECK_EQ(v.class_, VMENTRY_BAD_GUEST);
+    CHECK_EQ(vmentry_diff_launchable(&c, &t.image, &t.caps, &v), DIFF_UNSAFE);
+    /* An MSR-load list is launched only when the entry fails before the first MSR is loaded. */
+    struct vmentry_diff_case m = { 1, { { VMCS_VM_ENTRY_MSR_LOAD_COUNT, 0, 2 } } };
+    test_vmentry_init(&t, BASE_64);
+    image_put(&t.image, VMCS_VM_ENTRY_MSR_LOAD_COUNT, 2);
+    image_put(&t.image, VMCS_VM_ENTRY_MSR_LOAD_ADDRESS, PAGE_MSR_LOAD);
+    fake_phys_write64(&t.mem, PAGE_MSR_LOAD, 0x174);
+    fake_phys_write64(&t.mem, PAGE_MSR_LOAD + 16, 0xc0000100);
+    v = verdict_of(&t);
+    CHECK_EQ(v.exit_qualification, 2);
+    CHECK_EQ(vmentry_diff_launchable(&m, &t.image, &t.caps, &v), DIFF_UNSAFE);
+    fake_phys_write64(&t.mem, PAGE_MSR_LOAD, 0xc0000101);
+    v = verdict_of(&t);
+    CHECK_EQ(v.exit_qualification, 1);
+    CHECK_EQ(vmentry_diff_launchable(&m, &t.image, &t.caps, &v), DIFF_LAUNCH);
+    /* HLT comes back only with the VMX-preemption timer; shutdown never (Bochs ends there). */
+    struct vmentry_diff_case h = { 1, { { VMCS_GUEST_ACTIVITY_STATE, 0, 1 } } };
+    test_vmentry_init(&t, BASE_64);
+    image_put(&t.image, VMCS_GUEST_ACTIVITY_STATE, 1);
+    v = verdict_of(&t);
+    CHECK_EQ(vmentry_diff_launchable(&h, &t.image, &t.caps, &v), DIFF_NEVER_LAUNCH);
+    image_put(&t.image, VMCS_PIN_BASED_VM_EXEC_CONTROL, t.image.pin_based_controls | (1u << 6));
+    v = verdict_of(&t);
+    CHECK_EQ(vmentry_diff_launchable(&h, &t.image, &t.caps, &v), DIFF_LAUNCH);
+    image_put(&t.image, VMCS_GUEST_ACTIVITY_STATE, 2);
+    v = verdict_of(&t);
+    CHECK_EQ(vmentry_diff_launchable(&h, &t.image, &t.caps, &v), DIFF_NEVER_LAUNCH);
     /* A guest field accepted is launched; wait-for-SIPI never (no preemption timer there). */
     struct vmentry_diff_case g = { 1, { { VMCS_GUEST_ACTIVITY_STATE, 0, 3 } } };
     test_vmentry_init(&t, BASE_64);

@@ -40,9 +40,9 @@ def draw(panels, svg_path, title):
         return "gnuplot is not installed (tools/install-deps installs gnuplot-nox)"
     svg_path = Path(svg_path)
     svg_path.parent.mkdir(parents=True, exist_ok=True)
-    text = script(panels, svg_path, title)
+    text = script(panels, svg_path.name, title)  # relative: the script beside the SVG runs from anywhere there
     svg_path.with_suffix(".gnuplot").write_text(text)
-    proc = subprocess.run([gnuplot], input=text, capture_output=True, text=True, timeout=60)
+    proc = subprocess.run([gnuplot], input=text, capture_output=True, text=True, timeout=60, cwd=svg_path.parent)
     if proc.returncode != 0 or not svg_path.exists():
         return "gnuplot failed: " + (proc.stderr.strip() or "no output")
     return None

@@ -42,8 +42,8 @@ def closing_note(samples, profiles, startups, missed, load_mem, elf):
                              m.get("kernel_first_line") is not None else float("nan")))
             if m.get("kernel_smp_done") is not None and m.get("kernel_madt") is not None and m.get("ready"):
                 text += (" Inside the kernel: %.2f s from the first line to the MADT, %.2f s from the MADT to every "
-                         "AP online (per-CPU set-up, then INIT-SIPI-SIPI), %.2f s from there to ready (waiting for the "
-                         "APs' VMX step and their log lines, the VMCS pool)." % (
+                         "AP online (per-CPU set-up, then INIT-SIPI-SIPI), %.2f s from there to ready (every AP's "
+                         "VMX step at once, the VMX summary, the VMCS pool)." % (
                              m["kernel_madt"] - m["kernel_first_line"], m["kernel_smp_done"] - m["kernel_madt"],
                              m["ready"] - m["kernel_smp_done"]))
             out += [text, ""]

@@ -70,7 +70,7 @@ static uint64_t guest_acpi(const struct boot_options *opts, const struct boot_in
         return 0;
     uint8_t *out = (uint8_t *)(uintptr_t)vm.acpi_phys;
     if (acpi_guest_tables_build(&acpi, cpu_offered, (void *)opts, vm.acpi_phys, out,
-                                ACPI_COPY_PAGES * PAGE_SIZE_BYTES, &tables, why, sizeof why) != 0) {
+                                (size_t)ACPI_COPY_PAGES * PAGE_SIZE_BYTES, &tables, why, sizeof why) != 0) {
         log_warn(
             "guest: vm0: no ACPI copies (%s): the guest gets the firmware's tables and every CPU in them",
             why);

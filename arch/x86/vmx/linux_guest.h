@@ -18,8 +18,8 @@
 
 /* How the guest ended its machine, and the write vmxroot repeats to do what it asked. */
 struct linux_vm_end {
-    char reason[128];
-    bool replay; /* repeat the guest's write (power off, reset) */
+    char reason[320]; /* room for a vCPU's whole stop reason */
+    bool replay;      /* repeat the guest's write (power off, reset) */
     bool mmio;
     uint64_t address; /* the port or the MMIO address */
     uint32_t value;

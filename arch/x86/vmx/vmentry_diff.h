@@ -43,11 +43,15 @@ void vmentry_diff_mutate(struct vmentry_diff_rng *rng, struct vmcs_image *image,
 
 /*
  * Whether a case may be launched. Never when the image asks for something
- * Bochs accepts and then panics on (a BOCHS_NEVER_LAUNCH row), or the
- * wait-for-SIPI activity state (no preemption timer there: the case would
- * not come back); when it touches a field that could wreck the host at the
- * next VM exit (host state, VM-exit controls and MSR areas, addresses the
- * processor writes through), only if our check refuses it.
+ * Bochs accepts and then panics on (a BOCHS_NEVER_LAUNCH row), or, when it
+ * would be entered, a state it does not come back from (wait-for-SIPI, where
+ * the VMX-preemption timer stops; HLT without the timer; shutdown, which ends
+ * Bochs). A change to a field that could wreck the host at the next VM exit
+ * (host state, VM-exit controls and MSR areas, addresses the processor
+ * writes through) is launched only when a check Bochs also has refuses it
+ * with VMfailValid: a guest-state failure is a VM exit, which loads that host
+ * state. A changed VM-entry MSR-load list only when the entry fails before
+ * the first MSR is loaded (the MSRs it loads stay loaded after the exit).
  */
 enum vmentry_diff_launch { DIFF_LAUNCH, DIFF_UNSAFE, DIFF_NEVER_LAUNCH };
 enum vmentry_diff_launch vmentry_diff_launchable(const struct vmentry_diff_case *c,

@@ -224,13 +224,33 @@ enum vmentry_diff_launch vmentry_diff_launchable(const struct vmentry_diff_case 
     /* A refusal protects the host only if Bochs refuses too: not when the check is one Bochs lacks. */
     const struct vmentry_bochs_gap *gap = vmentry_bochs_gap_of(ours->check);
     bool refused = ours->class_ != VMENTRY_OK && (gap == NULL || gap->kind == BOCHS_OLDER_RULE);
+    /*
+     * The VM-entry MSR-load list writes real MSRs, entry by entry, and a VM exit restores few of them
+     * (IA32_KERNEL_GS_BASE, the APIC base, STAR/LSTAR stay as loaded): a changed list is launched only
+     * when the entry fails before loading any MSR.
+     */
+    bool before_msr_loading =
+        refused && (ours->class_ != VMENTRY_BAD_MSR_LOAD || ours->exit_qualification == 1);
+    for (unsigned i = 0; i < c->count; i++)
+        if ((c->mutations[i].field == VMCS_VM_ENTRY_MSR_LOAD_COUNT ||
+             c->mutations[i].field == VMCS_VM_ENTRY_MSR_LOAD_ADDRESS) &&
+            !before_msr_loading)
+            return DIFF_UNSAFE;
+    /* A refusal in the guest state or the MSR loading is a VM exit: it loads the host state of the VMCS. */
+    bool vmfail = refused && (ours->class_ == VMENTRY_BAD_CONTROL || ours->class_ == VMENTRY_BAD_HOST);
+    for (unsigned i = 0; i < c->count; i++)
+        if (host_unsafe_field(c->mutations[i].field) && !vmfail)
+            return DIFF_UNSAFE;
     if (refused)
         return DIFF_LAUNCH;
-    /* Accepted (by Bochs, at least): it must come back, and leave the host intact. */
-    if (image->guest_activity_state == ACTIVITY_WAIT_FOR_SIPI)
+    /*
+     * Accepted (by Bochs, at least): it must come back. Wait-for-SIPI stops the VMX-preemption timer;
+     * HLT without the timer waits for an interrupt that never comes; Bochs ends at a shutdown state.
+     */
+    uint64_t activity = image->guest_activity_state;
+    bool timer = (image->pin_based_controls & BIT_PIN_PREEMPTION_TIMER) != 0;
+    if (activity == ACTIVITY_WAIT_FOR_SIPI || activity == ACTIVITY_SHUTDOWN ||
+        (activity == ACTIVITY_HLT && !timer))
         return DIFF_NEVER_LAUNCH;
-    for (unsigned i = 0; i < c->count; i++)
-        if (host_unsafe_field(c->mutations[i].field))
-            return DIFF_UNSAFE;
     return DIFF_LAUNCH;
 }

@@ -80,6 +80,13 @@ enum vmexit_action vmexit_init_signal(struct vcpu *vcpu)
     bool held_over = vcpu->sipi_entered && vcpu_read_field(vcpu, VMCS_GUEST_RIP) == 0 &&
                      vcpu_read_field(vcpu, VMCS_GUEST_CS_BASE) == vcpu->sipi_cs_base;
     vcpu->sipi_entered = false;
+    /*
+     * INIT leaves no event blocking (SDM: "INIT Signal"); Bochs saves "blocking
+     * by SMI" in the interruptibility state of an INIT exit, which the next
+     * VM entry then refuses outside SMM ("VMCS SMI blocked when not in SMM mode").
+     */
+    vcpu_write_field(vcpu, VMCS_GUEST_INTERRUPTIBILITY_STATE, 0);
+    vcpu_write_field(vcpu, VMCS_GUEST_PENDING_DEBUG_EXCEPTIONS, 0);
     if (held_over)
         return VMEXIT_RESUME;
     vcpu_write_field(vcpu, VMCS_GUEST_ACTIVITY_STATE, ACTIVITY_WAIT_FOR_SIPI);
