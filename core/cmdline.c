@@ -55,6 +55,7 @@ static const char *const inject_names[INJECT_COUNT] = {
     [INJECT_STACK_SMASH] = "stack-smash",
     [INJECT_NO_PIT] = "no-pit",
     [INJECT_GUEST_TRIPLE_FAULT] = "guest-triple-fault",
+    [INJECT_GUEST_SPIN] = "guest-spin",
     [INJECT_VMENTRY_CONTROL_PIN] = "vmentry-control-pin",
     [INJECT_VMENTRY_CONTROL_CR3] = "vmentry-control-cr3-targets",
     [INJECT_VMENTRY_HOST_CR4] = "vmentry-host-cr4",

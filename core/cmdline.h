@@ -48,6 +48,7 @@ enum inject_case {
     INJECT_STACK_SMASH,        /* overwrite a stack canary: the stack protector panics */
     INJECT_NO_PIT,             /* the PIT looks absent, as on machines that gate it off */
     INJECT_GUEST_TRIPLE_FAULT, /* the test guest on inject_cpu triple-faults on purpose */
+    INJECT_GUEST_SPIN,         /* the test guest on inject_cpu loops without exits: the watchdog stops it */
     /* One broken VMCS field on inject_cpu's guest (arch/x86/vmx/vmentry_inject.c): */
     INJECT_VMENTRY_CONTROL_PIN,  /* a pin-based bit the CPU requires cleared: error 7 */
     INJECT_VMENTRY_CONTROL_CR3,  /* CR3-target count 5: error 7 */

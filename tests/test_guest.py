@@ -239,3 +239,15 @@ def test_status_page_names_a_refused_entry():
     failure = record["entry_failure"]
     assert failure["number"] == 8 and "refused-by-check" in failure["flag_names"], failure
     assert failure["name"].startswith("host CR4"), failure
+
+
+@pytest.mark.bochs
+def test_watchdog_stops_a_guest_that_never_exits():
+    """inject=guest-spin: cpu1's guest loops on PAUSE (no exit); the VMX-preemption timer stops that
+    vCPU with the watchdog's reason, the others pass, and the boot ends."""
+    result = guest_boot("corei7_skylake_x", 2, cmdline="inject=guest-spin inject_cpu=1", name="guest_spin")
+    found = results(result)
+    assert sorted(found) == [0, 1], result.describe()
+    assert found[0][0] == "PASS", result.describe()
+    assert found[1][0] == "FAIL" and "watchdog" in found[1][1], result.describe()
+    assert summary(result)[:2] == (1, 2), result.describe()

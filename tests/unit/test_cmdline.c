@@ -272,7 +272,7 @@ TEST(cmdline_every_inject_case_round_trips)
     CHECK_STR(inject_case_name(INJECT_COUNT), "unknown");
     CHECK_STR(inject_case_name((enum inject_case) - 1), "unknown");
     CHECK_EQ(parse("inject=vmptrld").inject, INJECT_NONE);
-    CHECK(log_contains("bad value \"vmptrld\" for inject (want one of the 25 inject= values in README.md), "
+    CHECK(log_contains("bad value \"vmptrld\" for inject (want one of the 26 inject= values in README.md), "
                        "keeping none"));
 }
 

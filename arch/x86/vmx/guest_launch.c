@@ -163,10 +163,16 @@ static void publish_not_launched(enum status_vcpu_reason reason, const char *why
     }
 }
 
+/*
+ * The last line of guest launch; with status=dump the page follows it again,
+ * as the guests left it (every vCPU record, launched or not, is final now).
+ */
 static void summary(uint32_t passed, uint32_t launched, uint64_t exits, const char *reason)
 {
     log_info("vmxroot: guests passed=%u/%u exits=%lu%s%s", passed, launched, exits, reason[0] ? " " : "",
              reason);
+    if (options->status_dump == STATUS_DUMP_HEX)
+        status_area_dump();
 }
 
 uint32_t guest_launch_all(const struct boot_options *opts, const struct boot_info *info, uint64_t ebda_phys,
@@ -249,7 +255,5 @@ uint32_t guest_launch_all(const struct boot_options *opts, const struct boot_inf
         passed += vcpu->passed && vcpu->state == VCPU_HALTED;
     }
     summary(passed, launched, exits, done == launched ? "" : "(some vCPUs never stopped)");
-    if (opts->status_dump == STATUS_DUMP_HEX)
-        status_area_dump(); /* the page as the guests left it: every vCPU record */
     return passed;
 }

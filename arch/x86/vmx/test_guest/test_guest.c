@@ -41,6 +41,8 @@ void test_guest_load(struct vcpu *vcpu)
     struct test_guest_header *header = (struct test_guest_header *)header_of(vcpu);
     if (vcpu->options->inject == INJECT_GUEST_TRIPLE_FAULT && vcpu->cpu_index == vcpu->options->inject_cpu)
         header->flags |= TEST_GUEST_FLAG_TRIPLE_FAULT;
+    if (vcpu->options->inject == INJECT_GUEST_SPIN && vcpu->cpu_index == vcpu->options->inject_cpu)
+        header->flags |= TEST_GUEST_FLAG_SPIN;
     if (vcpu->mode == VMCS_ENTRY_LONG64)
         build_page_tables(vcpu);
 }

@@ -24,6 +24,7 @@ ENTRY_REAL      equ 1
 ENTRY_PROTECTED32 equ 2
 ENTRY_LONG64    equ 3
 FLAG_TRIPLE_FAULT equ 1
+FLAG_SPIN       equ 2
 CPUID_TIMED_LOOPS equ 64
 
     org 0x1000
@@ -117,6 +118,8 @@ long_from_protected:
     lidt [idt_descriptor]
     test dword [flags], FLAG_TRIPLE_FAULT
     jnz triple_fault
+    test dword [flags], FLAG_SPIN
+    jnz spin_forever
 
 %macro EXPECT 2                 ; condition code that passes, check name
     j%1 %%ok
@@ -312,6 +315,10 @@ send_report:
 triple_fault:
     lidt [null_idt_descriptor]
     int3
+
+spin_forever:                   ; no instruction here exits: only the preemption timer ends it
+    pause
+    jmp spin_forever
 
 ; The status page by plain loads: magic, major version, the CRC-32 under the
 ; seqlock (bytes 24..31, generation and checksum, count as zero), and this

@@ -27,6 +27,7 @@
 
 /* header.flags, written by vmxroot before the launch */
 #define TEST_GUEST_FLAG_TRIPLE_FAULT (1u << 0) /* inject=guest-triple-fault: fault on purpose */
+#define TEST_GUEST_FLAG_SPIN (1u << 1)         /* inject=guest-spin: loop forever without an exit */
 
 /* header.entry_kind as the guest saw its start */
 enum test_guest_entry {
