@@ -63,14 +63,21 @@ void status_publish_init(uint32_t cpu_count, const struct boot_options *opts, bo
         return;
     }
     page = area;
-    err = status_memory_range_add(STATUS_MEMORY_STATUS, page_phys, (uint64_t)page_count * PAGE_SIZE_BYTES);
+    err = status_vcpu_publish_init(page); /* the memory ranges' page, then the vCPU counters */
     if (!err)
-        err = status_vcpu_publish_init(page);
+        err =
+            status_memory_range_add(STATUS_MEMORY_STATUS, page_phys, (uint64_t)page_count * PAGE_SIZE_BYTES);
     if (err) /* without the vCPU part the 1.0 pages still work */
         log_warn("status: no vCPU records on the status page (%s)", error_name(err));
 }
 
 struct status_page *status_publish_page(void) { return page; }
+
+uint64_t status_area_phys(void) { return page_phys; }
+
+uint64_t status_area_size_bytes(void) { return page ? (uint64_t)page_count * PAGE_SIZE_BYTES : 0; }
+
+void status_area_dump(void) { status_publish_dump(); }
 
 static uint32_t boot_flags(void)
 {

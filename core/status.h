@@ -21,10 +21,6 @@ void status_publish_init(uint32_t cpu_count, const struct boot_options *opts, bo
 uint64_t status_publish_phys(void);
 /* The writer's view of the area (NULL without a page), for the other status_* publishers. */
 struct status_page *status_publish_page(void);
-/* The vCPU counters behind core/status_vcpu.h (called by status_publish_init); 0 or E_NOMEM/E_STATE. */
-int status_vcpu_publish_init(struct status_page *page);
-/* Panic path: every vCPU's unpublished counts into its record. */
-void status_vcpu_publish_panic(void);
 /* vmxroot's own memory into the page's memory block: kernel image, page tables, per-CPU memory, VMCS pool. */
 void status_publish_memory_ranges(void);
 /* Copies the per-CPU state, VMX and VMCS pool records into the page as one seqlock write. */

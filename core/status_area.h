@@ -15,6 +15,7 @@
 #define CORE_STATUS_AREA_H
 
 #include "core/lib/compiler.h"
+#include "core/lib/status_vcpu.h"
 #include "core/status_page.h"
 
 #define STATUS_VCPU_RECORD_BYTES 320u
@@ -29,78 +30,8 @@
 /* Memory ranges: a few for the kernel image and the page itself, a few per CPU (stacks, VMXON, VMCSs, EPT). */
 #define STATUS_MEMORY_RANGES_FIXED 32u
 #define STATUS_MEMORY_RANGES_PER_CPU 8u
-#define STATUS_MEMORY_CPU_NONE 0xffffu /* a range that belongs to no one CPU */
 /* A reader's sanity bound on area_page_count (4096 CPUs need 57 + 9 + 320 pages). */
 #define STATUS_MAX_AREA_PAGES 1024u
-
-/* vCPU state (record.state). Append only. */
-enum status_vcpu_state {
-    STATUS_VCPU_NOT_LAUNCHED = 0, /* no guest entered on this CPU (yet, or ever: the reason says) */
-    STATUS_VCPU_RUNNING = 1,      /* entered; exits are being counted */
-    STATUS_VCPU_HALTED = 2,       /* the guest waits (HLT, wait-for-SIPI): it may run again */
-    STATUS_VCPU_STOPPED = 3,      /* will not run again: the reason says why */
-};
-
-/* Why (record.reason, with a short text in record.reason_text). Append only. */
-enum status_vcpu_reason {
-    STATUS_VCPU_REASON_NONE = 0,
-    STATUS_VCPU_REASON_GUEST_NONE = 1,      /* guest=none: nothing to launch */
-    STATUS_VCPU_REASON_NOT_IN_VMX_ROOT = 2, /* this CPU is not in VMX root (its CPU reason says why) */
-    STATUS_VCPU_REASON_CONTROLS = 3,        /* a required VM-execution control is not allowed (no EPT, ...) */
-    STATUS_VCPU_REASON_NO_MEMORY = 4,       /* no frame for the guest's memory, EPT or VMCS */
-    STATUS_VCPU_REASON_ENTRY_CHECK = 5,     /* the software VM-entry check refused the VMCS */
-    STATUS_VCPU_REASON_ENTRY_FAILED = 6,    /* VMLAUNCH/VMRESUME failed: see the entry failure */
-    STATUS_VCPU_REASON_GUEST_PASSED = 7,    /* the test guest reported PASS and stopped */
-    STATUS_VCPU_REASON_GUEST_FAILED = 8,    /* the test guest reported FAIL and stopped */
-    STATUS_VCPU_REASON_TRIPLE_FAULT = 9,    /* exit reason 2 */
-    STATUS_VCPU_REASON_UNHANDLED_EXIT = 10, /* an exit with no handler: the last exit names it */
-    STATUS_VCPU_REASON_WATCHDOG = 11,       /* the VMX-preemption timer fired: the guest never exited */
-    STATUS_VCPU_REASON_HLT = 12,            /* halted by HLT */
-    STATUS_VCPU_REASON_WAIT_FOR_SIPI = 13,  /* halted by INIT, waiting for a SIPI */
-    STATUS_VCPU_REASON_PANIC = 14,          /* vmxroot panicked */
-    STATUS_VCPU_REASON_SHUTDOWN = 15,       /* vmxroot shut down */
-    STATUS_VCPU_REASON_HANDLER_ERROR = 16,  /* a handler could not do its work (a VMREAD/VMWRITE failed) */
-    STATUS_VCPU_REASON_GUEST_ENDED =
-        17, /* the guest powered off or reset its machine (or a vCPU triple-faulted) */
-    STATUS_VCPU_REASON_COUNT
-};
-
-/* What failed (record.entry_failure_kind). Append only. */
-enum status_entry_failure_kind {
-    STATUS_ENTRY_FAILURE_NONE = 0,
-    STATUS_ENTRY_FAILURE_VMFAIL_INVALID = 1,      /* no current VMCS: no error number */
-    STATUS_ENTRY_FAILURE_VMFAIL_VALID = 2,        /* number: the VM-instruction error (7, 8, ...) */
-    STATUS_ENTRY_FAILURE_INVALID_GUEST_STATE = 3, /* exit reason 33; value: the exit qualification */
-    STATUS_ENTRY_FAILURE_MSR_LOADING = 4,         /* exit reason 34; value: the exit qualification */
-    STATUS_ENTRY_FAILURE_MACHINE_CHECK = 5,       /* exit reason 41 */
-    STATUS_ENTRY_FAILURE_COUNT
-};
-
-/* record.entry_failure_flags */
-#define STATUS_ENTRY_REFUSED_BY_CHECK (1u << 0) /* the software check refused it: no entry was tried */
-#define STATUS_ENTRY_NAMED_BY_CHECK (1u << 1)   /* the name (and field) come from the software check */
-
-/* Kinds of vmxroot's own memory (memory range .kind). Append only. */
-enum status_memory_kind {
-    STATUS_MEMORY_NONE = 0,
-    STATUS_MEMORY_TEXT = 1,        /* kernel code */
-    STATUS_MEMORY_RODATA = 2,      /* kernel read-only data */
-    STATUS_MEMORY_DATA = 3,        /* kernel data */
-    STATUS_MEMORY_PAGE_TABLES = 4, /* vmxroot's own page tables */
-    STATUS_MEMORY_VMXON = 5,       /* VMXON regions */
-    STATUS_MEMORY_VMCS = 6,        /* VMCS regions */
-    STATUS_MEMORY_EPT = 7,         /* EPT paging structures */
-    STATUS_MEMORY_STACK = 8,       /* stacks and their guard pages */
-    STATUS_MEMORY_STATUS = 9,      /* the status area itself (readable by guests, never writable) */
-    STATUS_MEMORY_PER_CPU = 10,    /* per-CPU structures, the status counters */
-    STATUS_MEMORY_BITMAPS = 11,    /* MSR and I/O bitmaps */
-    STATUS_MEMORY_OTHER = 12,      /* any other frame vmxroot keeps */
-    STATUS_MEMORY_BSS = 13,        /* kernel bss */
-    STATUS_MEMORY_KIND_COUNT
-};
-
-/* memory block .flags */
-#define STATUS_MEMORY_INCOMPLETE (1u << 0) /* a range was refused: the table was full */
 
 /* One range of vmxroot's memory: page-aligned, sizes rounded out to whole pages. */
 struct status_memory_range {
@@ -184,20 +115,6 @@ _Static_assert(offsetof(struct status_vcpu_record, reason_text) == 128, "reason_
 _Static_assert(offsetof(struct status_vcpu_record, exit_slot_reason) == 160, "exit_slot_reason");
 _Static_assert(offsetof(struct status_vcpu_record, exit_slot_count) == 192, "exit_slot_count");
 
-/*
- * What a failed or refused VM entry was, for status_vcpu_entry_failure().
- * The guest layer fills it from the VM-instruction error or the exit
- * reason, and from the software check's verdict (name, field, value).
- */
-struct status_entry_failure {
-    enum status_entry_failure_kind kind;
-    uint32_t flags;          /* STATUS_ENTRY_REFUSED_BY_CHECK, STATUS_ENTRY_NAMED_BY_CHECK */
-    uint32_t number;         /* VM-instruction error, or the basic exit reason (33, 34, 41) */
-    uint32_t field_encoding; /* VMCS field the check names, 0 for none */
-    uint64_t value;          /* that field's value, or the exit qualification */
-    const char *name;        /* the check's name in the SDM's words, or the error's name (NULL: none) */
-};
-
 /* Where the blocks go in an area for cpu_count CPUs (docs/status-page.md, "Sizes"). */
 struct status_area_size {
     uint32_t page_count;          /* the 1.0 pages: header and CPU records */
@@ -208,7 +125,7 @@ struct status_area_size {
     uint32_t area_page_count;  /* every page */
 };
 /* E_RANGE when the 1.0 part would pass STATUS_MAX_PAGES or the whole STATUS_MAX_AREA_PAGES. */
-int status_area_size_for(uint32_t cpu_count, struct status_area_size *size);
+MUST_CHECK int status_area_size_for(uint32_t cpu_count, struct status_area_size *size);
 
 /*
  * Sets up a 1.1 area: the 1.0 pages (status_init_pages), the 1.1 header
@@ -216,8 +133,8 @@ int status_area_size_for(uint32_t cpu_count, struct status_area_size *size);
  * each with a right checksum. page spans area_page_count pages of
  * status_area_size_for(cpu_count). 0, E_INVAL or E_RANGE.
  */
-int status_init_area(struct status_page *page, uint64_t page_phys, uint32_t cpu_count,
-                     uint32_t publish_interval_us);
+MUST_CHECK int status_init_area(struct status_page *page, uint64_t page_phys, uint32_t cpu_count,
+                                uint32_t publish_interval_us);
 /* The memory block, or NULL in an area without one. */
 struct status_memory_block *status_memory_block(struct status_page *page);
 /* vCPU record index, or NULL beyond vcpu_record_count. */
@@ -239,8 +156,9 @@ uint32_t status_block_checksum(const void *block, uint32_t covered_bytes);
  * own. 0, E_INVAL (no size, unknown kind, a range past 2^64), E_NOMEM (full:
  * the block is marked incomplete), E_STATE (no block).
  */
-int status_memory_insert(struct status_page *page, enum status_memory_kind kind, uint32_t cpu, uint64_t phys,
-                         uint64_t size_bytes);
+MUST_CHECK int status_memory_insert(struct status_page *page, enum status_memory_kind kind, uint32_t cpu,
+                                    uint64_t phys, uint64_t size_bytes);
+
 /*
  * Many ranges in one write: status_memory_batch_begin takes the lock and
  * opens the block's write (E_STATE without a block), status_memory_insert
@@ -250,9 +168,9 @@ int status_memory_insert(struct status_page *page, enum status_memory_kind kind,
  * (three per CPU) one by one cost O(ranges^2) bytes of CRC: 0.25 s of
  * emulated time in Bochs at 15 CPUs.
  */
-int status_memory_batch_begin(struct status_page *page);
-int status_memory_insert_batched(struct status_page *page, enum status_memory_kind kind, uint32_t cpu,
-                                 uint64_t phys, uint64_t size_bytes);
+MUST_CHECK int status_memory_batch_begin(struct status_page *page);
+MUST_CHECK int status_memory_insert_batched(struct status_page *page, enum status_memory_kind kind,
+                                            uint32_t cpu, uint64_t phys, uint64_t size_bytes);
 void status_memory_batch_end(struct status_page *page);
 
 #endif

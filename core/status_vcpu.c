@@ -1,22 +1,23 @@
 /*
- * The status API of the guest layer (core/status_vcpu.h) over this
+ * The status API of the guest layer (core/lib/status_vcpu.h) over this
  * system's one status area: the counts live in frames of vmxroot's own,
  * the TSC comes from the caller on the exit path and from RDTSC elsewhere.
  */
 #include "core/status_vcpu.h"
 #include "core/lib/error.h"
 #include "core/lib/log.h"
-#include "core/status.h"
 #include "core/status_vcpu_table.h"
 #include "arch/x86/cpu_index.h"
 #include "arch/x86/tsc.h"
 #include "mm/frames.h"
 
 static struct status_vcpu_table table;
-static struct status_page *area; /* NULL until status_vcpu_publish_init */
+static struct status_page *area;        /* NULL until the counters are set up */
+static struct status_page *ranges_page; /* the memory ranges' page, NULL without a page */
 
 int status_vcpu_publish_init(struct status_page *page)
 {
+    ranges_page = page;
     uint32_t count = page->header.vcpu_record_count;
     uint64_t bytes = (uint64_t)count * sizeof(struct status_vcpu_counts);
     uint64_t counts_phys;
@@ -71,7 +72,7 @@ static uint32_t batch_owner;
 
 void status_memory_ranges_begin(void)
 {
-    struct status_page *page = status_publish_page();
+    struct status_page *page = ranges_page;
     if (page && status_memory_batch_begin(page) == 0)
         __atomic_store_n(&batch_owner, this_cpu_index() + 1, __ATOMIC_RELEASE);
 }
@@ -81,7 +82,7 @@ void status_memory_ranges_end(void)
     if (__atomic_load_n(&batch_owner, __ATOMIC_ACQUIRE) != this_cpu_index() + 1)
         return;
     __atomic_store_n(&batch_owner, 0, __ATOMIC_RELEASE);
-    status_memory_batch_end(status_publish_page());
+    status_memory_batch_end(ranges_page);
 }
 
 int status_memory_range_add(enum status_memory_kind kind, uint64_t phys, uint64_t size_bytes)
@@ -92,7 +93,7 @@ int status_memory_range_add(enum status_memory_kind kind, uint64_t phys, uint64_
 int status_memory_range_add_cpu(enum status_memory_kind kind, uint32_t cpu, uint64_t phys,
                                 uint64_t size_bytes)
 {
-    struct status_page *page = status_publish_page();
+    struct status_page *page = ranges_page;
     if (!page)
         return E_STATE;
     static bool warned; /* once: a full table refuses every later range too */

@@ -200,10 +200,12 @@ void status_vcpu_table_flush_all_forced(struct status_vcpu_table *table)
         return;
     for (uint32_t i = 0; i < table->count; i++) {
         struct status_vcpu_counts *counts = &table->counts[i];
-        if (!counts->dirty)
+        const struct status_vcpu_record *record = status_vcpu_record(table->page, i);
+        /* Unpublished counts, or a write its CPU stopped inside (the generation left odd). */
+        if (!counts->dirty && !(record && __atomic_load_n(&record->generation, __ATOMIC_RELAXED) % 2))
             continue;
         bool locked = spin_trylock_bounded(&counts->lock, FORCED_LOCK_SPINS);
-        publish(table, counts, true); /* its CPU may have stopped inside an event's write */
+        publish(table, counts, true);
         if (locked)
             spin_unlock(&counts->lock);
     }

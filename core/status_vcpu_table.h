@@ -54,8 +54,8 @@ struct status_vcpu_table {
  * counts holds page->header.vcpu_record_count entries. E_STATE when the
  * page has no vCPU records.
  */
-int status_vcpu_table_init(struct status_vcpu_table *table, struct status_page *page,
-                           struct status_vcpu_counts *counts, uint64_t interval_tsc);
+MUST_CHECK int status_vcpu_table_init(struct status_vcpu_table *table, struct status_page *page,
+                                      struct status_vcpu_counts *counts, uint64_t interval_tsc);
 
 /* The operations of core/status_vcpu.h; each ignores a cpu beyond the table. */
 void status_vcpu_table_state(struct status_vcpu_table *table, uint32_t cpu, enum status_vcpu_state state,

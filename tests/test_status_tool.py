@@ -69,7 +69,7 @@ def test_name_tables_match_the_doc_and_the_kernel():
     assert re.findall(r'"([a-z0-9-]+)"', state_block) == tool.STATES
     assert re.findall(r'"([a-z0-9-]+)"', reason_block) == tool.REASONS
     assert len(tool.VM_ERRORS) == 29
-    # 1.1: the enums of core/status_area.h, named after their enumerators (STATUS_VCPU_NOT_LAUNCHED: not-launched).
+    # 1.1: the enums of core/lib/status_vcpu.h, named after their enumerators (STATUS_VCPU_NOT_LAUNCHED: not-launched).
     assert doc_name_table("### vCPU state") == tool.VCPU_STATES == c_enum_names("status_vcpu_state", "STATUS_VCPU_")
     assert doc_name_table("### vCPU reason") == tool.VCPU_REASONS == c_enum_names(
         "status_vcpu_reason", "STATUS_VCPU_REASON_")
@@ -80,8 +80,8 @@ def test_name_tables_match_the_doc_and_the_kernel():
 
 
 def c_enum_names(enum, prefix):
-    """The enumerators of a core/status_area.h enum in value order, as names (the COUNT entry left out)."""
-    text = (REPO / "core" / "status_area.h").read_text()
+    """The enumerators of a core/lib/status_vcpu.h enum in value order, as names (the COUNT entry left out)."""
+    text = (REPO / "core" / "lib" / "status_vcpu.h").read_text()
     body = text.split("enum %s {" % enum, 1)[1].split("};", 1)[0]
     values = {int(value): name for name, value in re.findall(r"\b%s(\w+) = (\d+)" % prefix, body)}
     assert sorted(values) == list(range(len(values))), "%s: values 0..n-1" % enum

@@ -233,6 +233,16 @@ TEST(panic_publishes_past_a_held_vcpu_lock)
     /* Records with nothing unpublished are left alone. */
     CHECK_EQ(status_vcpu_record(page, 1)->publish_count, 1);
     spin_unlock(&counts[2].lock);
+    /* CPU 3 stopped inside a state change's write: nothing left unpublished, but the record is torn. */
+    status_vcpu_table_state(&table, 3, STATUS_VCPU_RUNNING, STATUS_VCPU_REASON_NONE, NULL, 20);
+    spin_lock(&counts[3].lock);
+    status_block_write_begin(&status_vcpu_record(page, 3)->generation);
+    status_vcpu_record(page, 3)->state = 0x5a; /* half-written */
+    CHECK(!counts[3].dirty);
+    status_vcpu_table_flush_all_forced(&table);
+    CHECK(record_ok(status_vcpu_record(page, 3)));
+    CHECK_EQ(status_vcpu_record(page, 3)->state, STATUS_VCPU_RUNNING);
+    spin_unlock(&counts[3].lock);
 }
 
 /* --- one vCPU writing, a reader that takes no lock ----------------------------- */

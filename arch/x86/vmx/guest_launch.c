@@ -12,8 +12,7 @@
 #include "core/lib/error.h"
 #include "core/lib/format.h"
 #include "core/lib/log.h"
-#include "core/status.h"
-#include "core/status_vcpu.h"
+#include "core/lib/status_vcpu.h"
 #include "core/console.h"
 #include "mm/frames.h"
 

@@ -22,8 +22,7 @@
 #include "core/lib/format.h"
 #include "core/lib/log.h"
 #include "core/lib/string.h"
-#include "core/status.h"
-#include "core/status_page.h"
+#include "core/lib/status_vcpu.h"
 #include "drivers/serial/uart16550.h"
 #include "mm/frames.h"
 
@@ -247,12 +246,8 @@ int linux_vm_load(const struct guest_options *opts, const struct boot_info *info
         format(why, why_bytes, "guest=linux needs a kernel: GRUB gave no module2");
         return E_NOENT;
     }
-    vm.status_phys = status_publish_phys();
-    if (vm.status_phys) {
-        const struct status_header *header = (const struct status_header *)(uintptr_t)vm.status_phys;
-        vm.status_bytes = (uint64_t)(header->area_page_count ? header->area_page_count : header->page_count) *
-                          PAGE_SIZE_BYTES;
-    }
+    vm.status_phys = status_area_phys();
+    vm.status_bytes = status_area_size_bytes();
     return load(opts, info, ebda_phys, why, why_bytes);
 }
 

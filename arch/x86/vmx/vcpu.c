@@ -9,7 +9,7 @@
 #include "arch/x86/smp/percpu.h"
 #include "core/lib/format.h"
 #include "core/lib/log.h"
-#include "core/status_vcpu.h"
+#include "core/lib/status_vcpu.h"
 #include "core/lib/string.h"
 #include "mm/frames.h"
 

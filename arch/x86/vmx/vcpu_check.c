@@ -12,7 +12,7 @@
 #include "core/lib/error.h"
 #include "core/lib/format.h"
 #include "core/lib/string.h"
-#include "core/status_vcpu.h"
+#include "core/lib/status_vcpu.h"
 #include "mm/frames.h"
 
 /* The checks read the link pointer's VMCS, MSR-load lists, PDPTEs: all of it identity mapped RAM. */

@@ -22,8 +22,7 @@
 #include "core/lib/error.h"
 #include "core/lib/format.h"
 #include "core/lib/log.h"
-#include "core/status.h"
-#include "core/status_vcpu.h"
+#include "core/lib/status_vcpu.h"
 #include "core/lib/string.h"
 #include "mm/frames.h"
 
@@ -89,14 +88,6 @@ static void host_state_read(struct vmcs_host_state *state)
     };
 }
 
-/* The whole status area (1.0 pages and the 1.1 guest blocks): what a guest may read. */
-static uint64_t status_area_bytes(void)
-{
-    const struct status_header *header = (const struct status_header *)(uintptr_t)status_publish_phys();
-    uint32_t pages = header->area_page_count ? header->area_page_count : header->page_count;
-    return (uint64_t)pages * PAGE_SIZE_BYTES;
-}
-
 /* A Linux vCPU runs in vm0's one space with vm0's bitmaps (linux_guest.c), and sees the local APIC. */
 static int linux_memory(struct vcpu *vcpu)
 {
@@ -141,9 +132,9 @@ static int build_memory(struct vcpu *vcpu, char *why, size_t why_bytes)
     if (!err)
         err = ept_map_range_typed(&vcpu->ept, TEST_GUEST_RAM_GPA, vcpu->ram_phys, vcpu->ram_bytes,
                                   EPT_READ | EPT_WRITE | EPT_EXEC, MTRR_TYPE_WB);
-    uint64_t status_phys = status_publish_phys();
+    uint64_t status_phys = status_area_phys();
     if (!err && status_phys) {
-        err = ept_map_range_typed(&vcpu->ept, TEST_GUEST_STATUS_GPA, status_phys, status_area_bytes(),
+        err = ept_map_range_typed(&vcpu->ept, TEST_GUEST_STATUS_GPA, status_phys, status_area_size_bytes(),
                                   EPT_READ, MTRR_TYPE_WB);
     }
     if (err)
@@ -151,7 +142,7 @@ static int build_memory(struct vcpu *vcpu, char *why, size_t why_bytes)
     vcpu->cpuid_context = (struct guest_cpuid_context){
         .secondary_controls = vcpu->controls->value[VMX_CONTROL_SECONDARY],
         .status_gpa = status_phys ? TEST_GUEST_STATUS_GPA : 0,
-        .status_bytes = status_phys ? (uint32_t)status_area_bytes() : 0,
+        .status_bytes = status_phys ? (uint32_t)status_area_size_bytes() : 0,
         .local_apic = false,
     };
     return err;

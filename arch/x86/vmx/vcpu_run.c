@@ -13,7 +13,7 @@
 #include "arch/x86/vmx/vmx_exit_reason.h"
 #include "arch/x86/tsc.h"
 #include "core/lib/log.h"
-#include "core/status_vcpu.h"
+#include "core/lib/status_vcpu.h"
 
 /* SDM: a VMLAUNCH that reached the guest leaves the launch state "launched"; the pool must agree. */
 static COLD bool mark_launched(struct vcpu *vcpu)
