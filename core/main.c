@@ -36,11 +36,24 @@
 #include "arch/x86/vmx/vmx_inject.h"
 #include "arch/x86/vmx/vmx_summary.h"
 #include "arch/x86/vmx/guest_launch.h"
+#include "arch/x86/vmx/guest_report.h"
 #include "arch/x86/vmx/vmentry_diff_run.h"
 
 /* Copied out of the multiboot2 block at once: low memory is reused later. */
 static struct boot_info boot_info;
 static struct boot_options options;
+
+/* What the guest layer reports (arch/x86/vmx/guest_report.h), done by core's status page and console. */
+static const struct guest_report_ops guest_report_core = {
+    .vcpu_state = status_vcpu_state,
+    .vcpu_exit = status_vcpu_exit,
+    .vcpu_entry_failure = status_vcpu_entry_failure,
+    .vcpu_flush = status_vcpu_flush,
+    .memory_range_add_cpu = status_memory_range_add_cpu,
+    .area_phys = status_area_phys,
+    .area_size_bytes = status_area_size_bytes,
+    .screen_handover = console_screen_handover,
+};
 
 /* The guest layer's options from the command line; inject=<case> becomes its own case or none. */
 static struct guest_options guest_options_of(const struct boot_options *opts)
@@ -246,6 +259,7 @@ static NORETURN void kernel_main_on_cpu_stack(void)
     step_done(STEP_DISCOVERY);
     status_publish_init(cpu_count_found, &options,
                         boot_info.efi_system_table_present); /* one record per CPU */
+    guest_report_register(&guest_report_core); /* the guest layer reports through core's status page */
     status_publish_sync();
     status_publish_phase(STATUS_PHASE_SMP);
     if (options.x2apic)

@@ -12,8 +12,7 @@
 #include "core/lib/error.h"
 #include "core/lib/format.h"
 #include "core/lib/log.h"
-#include "core/lib/status_vcpu.h"
-#include "core/console.h"
+#include "arch/x86/vmx/guest_report.h"
 #include "mm/frames.h"
 
 /* How long the boot CPU waits for the other vCPUs once its own has stopped (Bochs is slow). */
@@ -52,8 +51,8 @@ static void publish_stop(const struct vcpu *vcpu, bool pass)
                                                                         : STATUS_VCPU_REASON_GUEST_FAILED)
                                                                 : vcpu->stop_status_reason;
     const char *why = vcpu->state == VCPU_HALTED ? vcpu->result_detail : vcpu->stop_reason;
-    status_vcpu_state(vcpu->cpu_index, STATUS_VCPU_STOPPED, reason, why);
-    status_vcpu_flush(vcpu->cpu_index);
+    guest_report->vcpu_state(vcpu->cpu_index, STATUS_VCPU_STOPPED, reason, why);
+    guest_report->vcpu_flush(vcpu->cpu_index);
 }
 
 static void report_result(struct vcpu *vcpu)
@@ -117,7 +116,7 @@ static void launch_on_this_cpu(void)
         return;
     }
     struct vcpu *vcpu = (struct vcpu *)(uintptr_t)phys;
-    (void)status_memory_range_add_cpu(STATUS_MEMORY_PER_CPU, index, phys, pages * PAGE_SIZE_BYTES);
+    (void)guest_report->memory_range_add_cpu(STATUS_MEMORY_PER_CPU, index, phys, pages * PAGE_SIZE_BYTES);
     vcpus[index] = vcpu;
     bool unrestricted = controls.value[VMX_CONTROL_SECONDARY] & PROC2_UNRESTRICTED_GUEST;
     enum vmcs_entry_mode mode = test_guest_mode_for_cpu(index, unrestricted);
@@ -158,8 +157,9 @@ static void publish_not_launched(enum status_vcpu_reason reason, const char *why
         struct percpu *cpu = cpu_table[i];
         bool in_root = cpu && cpu->state == CPU_STATE_ONLINE && cpu->in_vmx_root;
         if (!only_outside_vmx_root || !in_root)
-            status_vcpu_state(i, STATUS_VCPU_NOT_LAUNCHED,
-                              in_root ? reason : STATUS_VCPU_REASON_NOT_IN_VMX_ROOT, in_root ? why : NULL);
+            guest_report->vcpu_state(i, STATUS_VCPU_NOT_LAUNCHED,
+                                     in_root ? reason : STATUS_VCPU_REASON_NOT_IN_VMX_ROOT,
+                                     in_root ? why : NULL);
     }
 }
 
@@ -209,7 +209,7 @@ uint32_t guest_launch_all(const struct guest_options *opts, const struct boot_in
             return 0;
         }
         vmx_controls_pass_through(vmx_boot_caps(), &controls, &linux_controls);
-        console_screen_handover("guest vm0 (Linux)");
+        guest_report->screen_handover("guest vm0 (Linux)");
     }
     uint32_t launched = 0;
     publish_not_launched(STATUS_VCPU_REASON_NOT_IN_VMX_ROOT, NULL, true);

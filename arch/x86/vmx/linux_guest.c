@@ -22,7 +22,7 @@
 #include "core/lib/format.h"
 #include "core/lib/log.h"
 #include "core/lib/string.h"
-#include "core/lib/status_vcpu.h"
+#include "arch/x86/vmx/guest_report.h"
 #include "drivers/serial/uart16550.h"
 #include "mm/frames.h"
 
@@ -246,8 +246,8 @@ int linux_vm_load(const struct guest_options *opts, const struct boot_info *info
         format(why, why_bytes, "guest=linux needs a kernel: GRUB gave no module2");
         return E_NOENT;
     }
-    vm.status_phys = status_area_phys();
-    vm.status_bytes = status_area_size_bytes();
+    vm.status_phys = guest_report->area_phys();
+    vm.status_bytes = guest_report->area_size_bytes();
     return load(opts, info, ebda_phys, why, why_bytes);
 }
 

@@ -9,7 +9,7 @@
 #include "arch/x86/smp/percpu.h"
 #include "core/lib/format.h"
 #include "core/lib/log.h"
-#include "core/lib/status_vcpu.h"
+#include "arch/x86/vmx/guest_report.h"
 #include "core/lib/string.h"
 #include "mm/frames.h"
 
@@ -112,7 +112,7 @@ static int ept_alloc_page(void *ctx, struct ept_page *page)
         return err;
     page->phys = phys;
     page->virt = (void *)(uintptr_t)phys;
-    (void)status_memory_range_add_cpu(STATUS_MEMORY_EPT, this_cpu_index(), phys, PAGE_SIZE_BYTES);
+    (void)guest_report->memory_range_add_cpu(STATUS_MEMORY_EPT, this_cpu_index(), phys, PAGE_SIZE_BYTES);
     return 0;
 }
 static void ept_free_page(void *ctx, struct ept_page page) { (void)frames_free(page.phys, 1); }

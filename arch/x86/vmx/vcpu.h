@@ -13,7 +13,7 @@
 #include "arch/x86/vmx/vmcs_setup.h"
 #include "arch/x86/vmx/vmx_guest_regs.h"
 #include "arch/x86/vmx/guest_options.h"
-#include "core/lib/status_vcpu.h"
+#include "arch/x86/vmx/guest_report.h"
 
 struct vcpu;
 

@@ -12,7 +12,7 @@
 #include "core/lib/error.h"
 #include "core/lib/format.h"
 #include "core/lib/string.h"
-#include "core/lib/status_vcpu.h"
+#include "arch/x86/vmx/guest_report.h"
 #include "mm/frames.h"
 
 /* The checks read the link pointer's VMCS, MSR-load lists, PDPTEs: all of it identity mapped RAM. */
@@ -62,7 +62,7 @@ int vcpu_check_before_entry(struct vcpu *vcpu)
                                           : verdict.class_ == VMENTRY_BAD_MSR_LOAD
                                               ? STATUS_ENTRY_FAILURE_MSR_LOADING
                                               : STATUS_ENTRY_FAILURE_INVALID_GUEST_STATE;
-    status_vcpu_entry_failure(
+    guest_report->vcpu_entry_failure(
         vcpu->cpu_index, &(struct status_entry_failure){
                              .kind = kind,
                              .flags = STATUS_ENTRY_REFUSED_BY_CHECK | STATUS_ENTRY_NAMED_BY_CHECK,

@@ -22,7 +22,7 @@
 #include "core/lib/error.h"
 #include "core/lib/format.h"
 #include "core/lib/log.h"
-#include "core/lib/status_vcpu.h"
+#include "arch/x86/vmx/guest_report.h"
 #include "core/lib/string.h"
 #include "mm/frames.h"
 
@@ -122,27 +122,27 @@ static int build_memory(struct vcpu *vcpu, char *why, size_t why_bytes)
         format(why, why_bytes, "no memory for the guest (%s)", error_name(err));
         return err;
     }
-    (void)status_memory_range_add_cpu(STATUS_MEMORY_BITMAPS, vcpu->cpu_index, vcpu->io_bitmap_phys,
-                                      2ull * PAGE_SIZE_BYTES);
-    (void)status_memory_range_add_cpu(STATUS_MEMORY_BITMAPS, vcpu->cpu_index, vcpu->msr_bitmap_phys,
-                                      PAGE_SIZE_BYTES);
+    (void)guest_report->memory_range_add_cpu(STATUS_MEMORY_BITMAPS, vcpu->cpu_index, vcpu->io_bitmap_phys,
+                                             2ull * PAGE_SIZE_BYTES);
+    (void)guest_report->memory_range_add_cpu(STATUS_MEMORY_BITMAPS, vcpu->cpu_index, vcpu->msr_bitmap_phys,
+                                             PAGE_SIZE_BYTES);
     vmexit_io_bitmap_init(vcpu);
     vmexit_msr_bitmap_init(vcpu);
     err = ept_space_init(&vcpu->ept, &allocator, caps->ept_vpid_cap, cpu_phys_addr_bits());
     if (!err)
         err = ept_map_range_typed(&vcpu->ept, TEST_GUEST_RAM_GPA, vcpu->ram_phys, vcpu->ram_bytes,
                                   EPT_READ | EPT_WRITE | EPT_EXEC, MTRR_TYPE_WB);
-    uint64_t status_phys = status_area_phys();
+    uint64_t status_phys = guest_report->area_phys();
     if (!err && status_phys) {
-        err = ept_map_range_typed(&vcpu->ept, TEST_GUEST_STATUS_GPA, status_phys, status_area_size_bytes(),
-                                  EPT_READ, MTRR_TYPE_WB);
+        err = ept_map_range_typed(&vcpu->ept, TEST_GUEST_STATUS_GPA, status_phys,
+                                  guest_report->area_size_bytes(), EPT_READ, MTRR_TYPE_WB);
     }
     if (err)
         format(why, why_bytes, "cannot build the EPT space (%s)", error_name(err));
     vcpu->cpuid_context = (struct guest_cpuid_context){
         .secondary_controls = vcpu->controls->value[VMX_CONTROL_SECONDARY],
         .status_gpa = status_phys ? TEST_GUEST_STATUS_GPA : 0,
-        .status_bytes = status_phys ? (uint32_t)status_area_size_bytes() : 0,
+        .status_bytes = status_phys ? (uint32_t)guest_report->area_size_bytes() : 0,
         .local_apic = false,
     };
     return err;

@@ -13,7 +13,7 @@
 #include "arch/x86/vmx/vmx_exit_reason.h"
 #include "arch/x86/tsc.h"
 #include "core/lib/log.h"
-#include "core/lib/status_vcpu.h"
+#include "arch/x86/vmx/guest_report.h"
 
 /* SDM: a VMLAUNCH that reached the guest leaves the launch state "launched"; the pool must agree. */
 static COLD bool mark_launched(struct vcpu *vcpu)
@@ -35,9 +35,9 @@ static COLD void entry_failed(struct vcpu *vcpu, enum vmx_enter_result result)
 {
     const char *insn = vcpu->launched ? "VMRESUME" : "VMLAUNCH";
     if (result == VMX_ENTER_FAIL_INVALID) {
-        status_vcpu_entry_failure(vcpu->cpu_index,
-                                  &(struct status_entry_failure){ .kind = STATUS_ENTRY_FAILURE_VMFAIL_INVALID,
-                                                                  .name = "VMfailInvalid" });
+        guest_report->vcpu_entry_failure(
+            vcpu->cpu_index, &(struct status_entry_failure){ .kind = STATUS_ENTRY_FAILURE_VMFAIL_INVALID,
+                                                             .name = "VMfailInvalid" });
         vcpu_stop(vcpu, STATUS_VCPU_REASON_ENTRY_FAILED, "%s failed: VMfailInvalid (no current VMCS)", insn);
         return;
     }
@@ -51,7 +51,7 @@ static COLD void entry_failed(struct vcpu *vcpu, enum vmx_enter_result result)
     vcpu->entry_vm_instruction_error = (uint32_t)error;
     char check[160];
     vcpu_check_explain(vcpu, check, sizeof check);
-    status_vcpu_entry_failure(
+    guest_report->vcpu_entry_failure(
         vcpu->cpu_index,
         &(struct status_entry_failure){ .kind = STATUS_ENTRY_FAILURE_VMFAIL_VALID,
                                         .flags = vcpu->check_name[0] ? STATUS_ENTRY_NAMED_BY_CHECK : 0,
@@ -73,7 +73,7 @@ static COLD void entry_failed_late(struct vcpu *vcpu, uint32_t raw_reason)
         basic == VMX_EXIT_INVALID_GUEST_STATE ? STATUS_ENTRY_FAILURE_INVALID_GUEST_STATE
         : basic == VMX_EXIT_MSR_LOADING       ? STATUS_ENTRY_FAILURE_MSR_LOADING
                                               : STATUS_ENTRY_FAILURE_MACHINE_CHECK;
-    status_vcpu_entry_failure(
+    guest_report->vcpu_entry_failure(
         vcpu->cpu_index, &(struct status_entry_failure){
                              .kind = kind,
                              .flags = vcpu->check_name[0] ? STATUS_ENTRY_NAMED_BY_CHECK : 0,
@@ -108,16 +108,16 @@ static inline __attribute__((always_inline)) bool enter_and_handle(struct vcpu *
         return false;
     vcpu->exits_total++;
     vcpu->exit_rip = vcpu_read_field(vcpu, VMCS_GUEST_RIP);
-    /* Counted by reason per exit, written to the page at a bounded rate (core/status_vcpu.h). */
-    status_vcpu_exit(vcpu->cpu_index, (uint32_t)raw_reason, vcpu->exit_qualification, vcpu->exit_rip,
-                     rdtsc());
+    /* Counted by reason per exit, written to the page at a bounded rate (guest_report.h; core/status_vcpu.c does it). */
+    guest_report->vcpu_exit(vcpu->cpu_index, (uint32_t)raw_reason, vcpu->exit_qualification, vcpu->exit_rip,
+                            rdtsc());
     return vmexit_dispatch(vcpu) == VMEXIT_RESUME && vcpu->state == VCPU_RUNNING;
 }
 
 void vcpu_run(struct vcpu *vcpu)
 {
     __atomic_store_n(&vcpu->state, VCPU_RUNNING, __ATOMIC_RELEASE);
-    status_vcpu_state(vcpu->cpu_index, STATUS_VCPU_RUNNING, STATUS_VCPU_REASON_NONE, NULL);
+    guest_report->vcpu_state(vcpu->cpu_index, STATUS_VCPU_RUNNING, STATUS_VCPU_REASON_NONE, NULL);
     if (vcpu_check_before_entry(vcpu) != 0)
         return; /* the software check refused this VMCS: stopped with the check's name */
     vcpu->setup_ticks = rdtsc() - vcpu->setup_tsc;
