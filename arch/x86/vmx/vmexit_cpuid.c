@@ -15,13 +15,15 @@
 enum vmexit_action vmexit_cpuid(struct vcpu *vcpu)
 {
     uint32_t leaf = (uint32_t)vcpu->regs.rax, subleaf = (uint32_t)vcpu->regs.rcx;
-    struct cpuid_regs regs =
-        guest_cpuid_is_hypervisor_leaf(leaf)
-            ? guest_cpuid_hypervisor_leaf(&vcpu->cpuid_context, leaf)
-            : guest_cpuid_filter(&vcpu->cpuid_context, leaf, subleaf, cpuid(leaf, subleaf));
-    if (leaf == 1) {
-        bool osxsave = vcpu_read_field(vcpu, VMCS_GUEST_CR4) & CPUID1_ECX_OSXSAVE_CR4;
-        regs.ecx = osxsave ? regs.ecx | CPUID1_ECX_OSXSAVE : regs.ecx & ~CPUID1_ECX_OSXSAVE;
+    struct cpuid_regs regs;
+    if (guest_cpuid_is_hypervisor_leaf(leaf)) {
+        regs = guest_cpuid_hypervisor_leaf(&vcpu->cpuid_context, leaf); /* the hot leaf: nothing else here */
+    } else {
+        regs = guest_cpuid_filter(&vcpu->cpuid_context, leaf, subleaf, cpuid(leaf, subleaf));
+        if (leaf == 1) {
+            bool osxsave = vcpu_read_field(vcpu, VMCS_GUEST_CR4) & CPUID1_ECX_OSXSAVE_CR4;
+            regs.ecx = osxsave ? regs.ecx | CPUID1_ECX_OSXSAVE : regs.ecx & ~CPUID1_ECX_OSXSAVE;
+        }
     }
     vcpu->regs.rax = regs.eax;
     vcpu->regs.rbx = regs.ebx;
