@@ -4,7 +4,6 @@
  * Building one is vcpu_create.c, entering and the exit loop vcpu_run.c.
  */
 #include "arch/x86/vmx/vcpu.h"
-#include "arch/x86/vmx/test_guest/test_guest_abi.h" /* where the test guest's RAM starts */
 #include "arch/x86/vmx/vmx_insn.h"
 #include "arch/x86/smp/percpu.h"
 #include "core/lib/format.h"
@@ -51,10 +50,10 @@ void vcpu_inject_exception(struct vcpu *vcpu, uint32_t vector, bool has_error_co
 
 void *vcpu_guest_ram(struct vcpu *vcpu, uint64_t gpa, uint64_t size_bytes)
 {
-    if (gpa < TEST_GUEST_RAM_GPA || size_bytes > vcpu->ram_bytes ||
-        gpa - TEST_GUEST_RAM_GPA > vcpu->ram_bytes - size_bytes)
+    if (gpa < vcpu->ram_gpa || size_bytes > vcpu->ram_bytes ||
+        gpa - vcpu->ram_gpa > vcpu->ram_bytes - size_bytes)
         return NULL;
-    return (void *)(uintptr_t)(vcpu->ram_phys + (gpa - TEST_GUEST_RAM_GPA));
+    return (void *)(uintptr_t)(vcpu->ram_phys + (gpa - vcpu->ram_gpa));
 }
 
 uint64_t vcpu_gpr(struct vcpu *vcpu, unsigned number)

@@ -60,6 +60,7 @@ struct vcpu {
     uint32_t exit_reason; /* basic reason, bits 15:0 */
     uint64_t exit_qualification;
     /* memory */
+    uint64_t ram_gpa; /* where ram_phys is in the guest-physical space */
     uint64_t ram_phys;
     uint64_t ram_bytes;
     uint64_t io_bitmap_phys;  /* two pages: A (ports 0-0x7fff), B */

@@ -112,6 +112,7 @@ static int build_memory(struct vcpu *vcpu, char *why, size_t why_bytes)
         return linux_memory(vcpu);
     const struct vmx_caps *caps = vmx_boot_caps();
     struct ept_allocator allocator = vcpu_ept_allocator;
+    vcpu->ram_gpa = TEST_GUEST_RAM_GPA;
     vcpu->ram_bytes = TEST_GUEST_RAM_BYTES;
     int err = frames_alloc(TEST_GUEST_RAM_BYTES / PAGE_SIZE_BYTES, 0, &vcpu->ram_phys);
     if (!err)
