@@ -41,7 +41,7 @@ KERNEL_CFLAGS = -target x86_64-unknown-none -std=c11 -Oz -g $(WARNINGS) -I. \
 NASM_FLAGS := -f elf64 -g -F dwarf -I arch/x86/ -I $(BUILD)/gen/
 LDFLAGS    := -nostdlib -static -z max-page-size=4096 --no-dynamic-linker --gc-sections -T arch/x86/boot/linker.ld
 
-.PHONY: all iso clean run run-qemu run-bochs debug test test-slow unit compile-fail fuzz fuzz-smoke lint bench soak deps images help include-graph
+.PHONY: all iso clean run run-qemu run-bochs debug test test-slow vmentry-diff unit compile-fail fuzz fuzz-smoke lint bench soak deps images help include-graph
 all: $(ELF) $(ISO)
 iso: $(ISO)
 
@@ -170,6 +170,14 @@ bench: deps all
 	$(Q)$(PYTHON) tools/bench.py $(if $(QUICK),--quick)
 
 # The Linux guest boots make test leaves out (2 CPUs, ivy bridge): several minutes each in Bochs.
+# The VM-entry check against Bochs's own VM entry: CASES mutated VMCSs from SEED on MODEL, one CPU.
+CASES ?= 10000
+SEED  ?= 12345
+MODEL ?= corei7_skylake_x
+vmentry-diff: deps all
+	$(Q)$(PYTHON) tools/run.py --emulator bochs --smp 1 --cpu-model $(MODEL) --stay \
+	    --cmdline "guest=none exit=on-guest-exit selftest=vmentry vmentry_cases=$(CASES) vmentry_seed=$(SEED)"
+
 test-slow: deps all
 	cd tests && $(PYTHON) -m pytest -q -p no:cacheprovider -m test_slow --test-slow $(PYTEST_ARGS)
 
@@ -207,6 +215,7 @@ help:
 	@echo "make lint           clang-tidy, cppcheck, gcc -Werror build of host code, clang-format check"
 	@echo "make include-graph  the kernel's include graph has no circle and no upward include (dot in build/)"
 	@echo "make bench          benchmarks, table into BENCHMARKS.md (QUICK=1 for a short run)"
+	@echo "make vmentry-diff  the software VM-entry check against Bochs: CASES=10000 SEED=12345 MODEL=corei7_skylake_x"
 	@echo "make soak           50 boots in a row under QEMU -smp 16"
 	@echo "make test-slow      the Linux guest boots make test leaves out (Bochs 2 CPUs, ivy bridge)"
 	@echo "make images         Debian's kernel and a busybox initramfs and Xen 4.17 into build/images/ (tools/fetch-images)"
