@@ -143,15 +143,15 @@ static void decode(struct vmentry_ctx *c, const struct vmentry_check_input *in, 
     c->pin = (uint32_t)v->pin_based_controls;
     c->proc = (uint32_t)v->primary_processor_based_controls;
     /* SDM: with "activate secondary controls" 0 the processor operates as if they were all 0. */
-    c->proc2 = (c->proc & BIT_PROC_ACTIVATE_SECONDARY) ? (uint32_t)v->secondary_processor_based_controls : 0;
+    c->proc2 = (c->proc & PROC_ACTIVATE_SECONDARY) ? (uint32_t)v->secondary_processor_based_controls : 0;
     c->exit = (uint32_t)v->vm_exit_controls;
     c->entry = (uint32_t)v->vm_entry_controls;
     c->phys_width_bits = clamp_width(in->phys_address_width_bits);
     c->vmcs_phys_width_bits = vmx_basic_phys_width_32(caps->basic) ? 32 : c->phys_width_bits;
-    c->ia32e_guest = (c->entry & BIT_ENTRY_IA32E_MODE_GUEST) != 0;
-    c->host_64 = (c->exit & BIT_EXIT_HOST_ADDRESS_SPACE_SIZE) != 0;
-    c->unrestricted = (c->proc2 & BIT_SEC_UNRESTRICTED_GUEST) != 0;
-    c->ept = (c->proc2 & BIT_SEC_ENABLE_EPT) != 0;
+    c->ia32e_guest = (c->entry & ENTRY_IA32E_MODE_GUEST) != 0;
+    c->host_64 = (c->exit & EXIT_HOST_ADDRESS_SPACE_SIZE) != 0;
+    c->unrestricted = (c->proc2 & PROC2_UNRESTRICTED_GUEST) != 0;
+    c->ept = (c->proc2 & PROC2_ENABLE_EPT) != 0;
     c->v8086 = (v->guest_rflags & BIT_RFLAGS_VM) != 0;
     decode_segments(c);
 }

@@ -32,7 +32,7 @@ static void control_word(const struct vmentry_ctx *c, unsigned which, uint32_t *
 /* SDM: with "activate secondary controls" 0, no checks are performed on the secondary controls. */
 static bool control_checked(const struct vmentry_ctx *c, unsigned which)
 {
-    return which != CTL_PROC2 || (c->proc & BIT_PROC_ACTIVATE_SECONDARY);
+    return which != CTL_PROC2 || (c->proc & PROC_ACTIVATE_SECONDARY);
 }
 
 bool vmentry_ok_control_allowed0(struct vmentry_ctx *c, unsigned which)
@@ -69,45 +69,44 @@ static bool control_address(const struct vmentry_ctx *c, unsigned which, uint64_
     switch (which) {
     case ADDR_IO_BITMAP_A:
         *address = v->io_bitmap_a;
-        return c->proc & BIT_PROC_USE_IO_BITMAPS;
+        return c->proc & PROC_USE_IO_BITMAPS;
     case ADDR_IO_BITMAP_B:
         *address = v->io_bitmap_b;
-        return c->proc & BIT_PROC_USE_IO_BITMAPS;
+        return c->proc & PROC_USE_IO_BITMAPS;
     case ADDR_MSR_BITMAP:
         *address = v->msr_bitmap;
-        return c->proc & BIT_PROC_USE_MSR_BITMAPS;
+        return c->proc & PROC_USE_MSR_BITMAPS;
     case ADDR_VIRTUAL_APIC:
         *address = v->virtual_apic_address;
-        return c->proc & BIT_PROC_USE_TPR_SHADOW;
+        return c->proc & PROC_USE_TPR_SHADOW;
     case ADDR_APIC_ACCESS:
         *address = v->apic_access_address;
-        return c->proc2 & BIT_SEC_VIRTUALIZE_APIC_ACCESSES;
+        return c->proc2 & PROC2_VIRTUALIZE_APIC_ACCESSES;
     case ADDR_POSTED_DESCRIPTOR:
         *address = v->posted_interrupt_descriptor_address;
         *align = 0x3f;
-        return c->pin & BIT_PIN_POSTED_INTERRUPTS;
+        return c->pin & PIN_POSTED_INTERRUPTS;
     case ADDR_EPTP:
         *address = v->ept_pointer;
         return c->ept;
     case ADDR_PML:
         *address = v->pml_address;
-        return c->proc2 & BIT_SEC_ENABLE_PML;
+        return c->proc2 & PROC2_ENABLE_PML;
     case ADDR_SPPTP:
         *address = v->sub_page_permission_table_pointer;
-        return c->proc2 & BIT_SEC_SUB_PAGE_WRITE_PERMISSIONS;
+        return c->proc2 & PROC2_SUB_PAGE_WRITE_PERMISSIONS;
     case ADDR_EPTP_LIST:
         *address = v->eptp_list_address;
-        return (c->proc2 & BIT_SEC_ENABLE_VM_FUNCTIONS) &&
-               (v->vm_function_controls & BIT_VMFUNC_EPTP_SWITCHING);
+        return (c->proc2 & PROC2_ENABLE_VMFUNC) && (v->vm_function_controls & BIT_VMFUNC_EPTP_SWITCHING);
     case ADDR_VMREAD_BITMAP:
         *address = v->vmread_bitmap_address;
-        return c->proc2 & BIT_SEC_VMCS_SHADOWING;
+        return c->proc2 & PROC2_VMCS_SHADOWING;
     case ADDR_VMWRITE_BITMAP:
         *address = v->vmwrite_bitmap_address;
-        return c->proc2 & BIT_SEC_VMCS_SHADOWING;
+        return c->proc2 & PROC2_VMCS_SHADOWING;
     default:
         *address = v->virtualization_exception_information_address;
-        return c->proc2 & BIT_SEC_EPT_VIOLATION_VE;
+        return c->proc2 & PROC2_EPT_VIOLATION_VE;
     }
 }
 
@@ -128,7 +127,7 @@ bool vmentry_ok_address_width(struct vmentry_ctx *c, unsigned which)
 
 static bool tpr_threshold_applies(const struct vmentry_ctx *c)
 {
-    return (c->proc & BIT_PROC_USE_TPR_SHADOW) && !(c->proc2 & BIT_SEC_VIRTUAL_INTERRUPT_DELIVERY);
+    return (c->proc & PROC_USE_TPR_SHADOW) && !(c->proc2 & PROC2_VIRTUAL_INTERRUPT_DELIVERY);
 }
 
 bool vmentry_ok_tpr_threshold_reserved(struct vmentry_ctx *c, unsigned unused)
@@ -138,7 +137,7 @@ bool vmentry_ok_tpr_threshold_reserved(struct vmentry_ctx *c, unsigned unused)
 
 bool vmentry_ok_tpr_threshold_vtpr(struct vmentry_ctx *c, unsigned unused)
 {
-    if (!tpr_threshold_applies(c) || (c->proc2 & BIT_SEC_VIRTUALIZE_APIC_ACCESSES))
+    if (!tpr_threshold_applies(c) || (c->proc2 & PROC2_VIRTUALIZE_APIC_ACCESSES))
         return true;
     /* VTPR is the byte at offset 80H of the virtual-APIC page (SDM: "Virtualized APIC Registers"). */
     uint8_t vtpr = 0;
@@ -149,48 +148,47 @@ bool vmentry_ok_tpr_threshold_vtpr(struct vmentry_ctx *c, unsigned unused)
 
 bool vmentry_ok_no_tpr_shadow(struct vmentry_ctx *c, unsigned secondary_bit)
 {
-    return (c->proc & BIT_PROC_USE_TPR_SHADOW) || !(c->proc2 & secondary_bit);
+    return (c->proc & PROC_USE_TPR_SHADOW) || !(c->proc2 & secondary_bit);
 }
 
 bool vmentry_ok_virtual_nmis_need_nmi_exiting(struct vmentry_ctx *c, unsigned unused)
 {
-    return (c->pin & BIT_PIN_NMI_EXITING) || !(c->pin & BIT_PIN_VIRTUAL_NMIS);
+    return (c->pin & PIN_NMI_EXITING) || !(c->pin & PIN_VIRTUAL_NMIS);
 }
 
 bool vmentry_ok_nmi_window_needs_virtual_nmis(struct vmentry_ctx *c, unsigned unused)
 {
-    return (c->pin & BIT_PIN_VIRTUAL_NMIS) || !(c->proc & BIT_PROC_NMI_WINDOW_EXITING);
+    return (c->pin & PIN_VIRTUAL_NMIS) || !(c->proc & PROC_NMI_WINDOW_EXITING);
 }
 
 bool vmentry_ok_x2apic_excludes_apic_accesses(struct vmentry_ctx *c, unsigned unused)
 {
-    return !(c->proc2 & BIT_SEC_VIRTUALIZE_X2APIC) || !(c->proc2 & BIT_SEC_VIRTUALIZE_APIC_ACCESSES);
+    return !(c->proc2 & PROC2_VIRTUALIZE_X2APIC) || !(c->proc2 & PROC2_VIRTUALIZE_APIC_ACCESSES);
 }
 
 bool vmentry_ok_vid_needs_external_interrupt_exiting(struct vmentry_ctx *c, unsigned unused)
 {
-    return !(c->proc2 & BIT_SEC_VIRTUAL_INTERRUPT_DELIVERY) || (c->pin & BIT_PIN_EXTERNAL_INTERRUPT_EXITING);
+    return !(c->proc2 & PROC2_VIRTUAL_INTERRUPT_DELIVERY) || (c->pin & PIN_EXTERNAL_INTERRUPT_EXITING);
 }
 
 bool vmentry_ok_posted_needs_vid(struct vmentry_ctx *c, unsigned unused)
 {
-    return !(c->pin & BIT_PIN_POSTED_INTERRUPTS) || (c->proc2 & BIT_SEC_VIRTUAL_INTERRUPT_DELIVERY);
+    return !(c->pin & PIN_POSTED_INTERRUPTS) || (c->proc2 & PROC2_VIRTUAL_INTERRUPT_DELIVERY);
 }
 
 bool vmentry_ok_posted_needs_acknowledge(struct vmentry_ctx *c, unsigned unused)
 {
-    return !(c->pin & BIT_PIN_POSTED_INTERRUPTS) || (c->exit & BIT_EXIT_ACKNOWLEDGE_INTERRUPT);
+    return !(c->pin & PIN_POSTED_INTERRUPTS) || (c->exit & EXIT_ACK_INTERRUPT_ON_EXIT);
 }
 
 bool vmentry_ok_posted_vector(struct vmentry_ctx *c, unsigned unused)
 {
-    return !(c->pin & BIT_PIN_POSTED_INTERRUPTS) ||
-           (c->v->posted_interrupt_notification_vector & 0xff00) == 0;
+    return !(c->pin & PIN_POSTED_INTERRUPTS) || (c->v->posted_interrupt_notification_vector & 0xff00) == 0;
 }
 
 bool vmentry_ok_vpid_nonzero(struct vmentry_ctx *c, unsigned unused)
 {
-    return !(c->proc2 & BIT_SEC_ENABLE_VPID) || c->v->vpid != 0;
+    return !(c->proc2 & PROC2_ENABLE_VPID) || c->v->vpid != 0;
 }
 
 /* --- EPT (SDM: "Extended-Page-Table Pointer (EPTP)") --- */
@@ -233,32 +231,32 @@ bool vmentry_ok_needs_ept(struct vmentry_ctx *c, unsigned secondary_bit)
 
 bool vmentry_ok_pt_needs_load_rtit(struct vmentry_ctx *c, unsigned unused)
 {
-    return !(c->proc2 & BIT_SEC_PT_USES_GUEST_PHYSICAL) || (c->entry & BIT_ENTRY_LOAD_RTIT_CTL);
+    return !(c->proc2 & PROC2_PT_USES_GUEST_PHYSICAL) || (c->entry & ENTRY_LOAD_RTIT_CTL);
 }
 
 bool vmentry_ok_pt_needs_clear_rtit(struct vmentry_ctx *c, unsigned unused)
 {
-    return !(c->proc2 & BIT_SEC_PT_USES_GUEST_PHYSICAL) || (c->exit & BIT_EXIT_CLEAR_RTIT_CTL);
+    return !(c->proc2 & PROC2_PT_USES_GUEST_PHYSICAL) || (c->exit & EXIT_CLEAR_RTIT_CTL);
 }
 
 /* --- VM functions (SDM: "VM-Function Controls"); no checks when "enable VM functions" is 0 --- */
 
 bool vmentry_ok_vmfunc_reserved(struct vmentry_ctx *c, unsigned unused)
 {
-    return !(c->proc2 & BIT_SEC_ENABLE_VM_FUNCTIONS) || (c->v->vm_function_controls & ~c->caps->vmfunc) == 0;
+    return !(c->proc2 & PROC2_ENABLE_VMFUNC) || (c->v->vm_function_controls & ~c->caps->vmfunc) == 0;
 }
 
 bool vmentry_ok_eptp_switching_needs_ept(struct vmentry_ctx *c, unsigned unused)
 {
-    return !(c->proc2 & BIT_SEC_ENABLE_VM_FUNCTIONS) ||
-           !(c->v->vm_function_controls & BIT_VMFUNC_EPTP_SWITCHING) || c->ept;
+    return !(c->proc2 & PROC2_ENABLE_VMFUNC) || !(c->v->vm_function_controls & BIT_VMFUNC_EPTP_SWITCHING) ||
+           c->ept;
 }
 
 /* --- VM-exit controls --- */
 
 bool vmentry_ok_save_preemption_timer_needs_timer(struct vmentry_ctx *c, unsigned unused)
 {
-    return (c->pin & BIT_PIN_PREEMPTION_TIMER) || !(c->exit & BIT_EXIT_SAVE_PREEMPTION_TIMER);
+    return (c->pin & PIN_ACTIVATE_PREEMPTION_TIMER) || !(c->exit & EXIT_SAVE_PREEMPTION_TIMER);
 }
 
 /* The MSR areas: count and address (SDM: the last-byte arithmetic "uses more bits than the width"). */

@@ -28,19 +28,19 @@ bool vmentry_ok_guest_legacy_pcide(struct vmentry_ctx *c, unsigned unused)
 
 bool vmentry_ok_guest_dr7_high(struct vmentry_ctx *c, unsigned unused)
 {
-    return !(c->entry & BIT_ENTRY_LOAD_DEBUG_CONTROLS) || (c->v->guest_dr7 >> 32) == 0;
+    return !(c->entry & ENTRY_LOAD_DEBUG_CONTROLS) || (c->v->guest_dr7 >> 32) == 0;
 }
 
 bool vmentry_ok_guest_efer_lma(struct vmentry_ctx *c, unsigned unused)
 {
-    return !(c->entry & BIT_ENTRY_LOAD_EFER) ||
+    return !(c->entry & ENTRY_LOAD_IA32_EFER) ||
            ((c->v->guest_ia32_efer & BIT_EFER_LMA) != 0) == c->ia32e_guest;
 }
 
 bool vmentry_ok_guest_efer_lme(struct vmentry_ctx *c, unsigned unused)
 {
     uint64_t efer = c->v->guest_ia32_efer;
-    return !(c->entry & BIT_ENTRY_LOAD_EFER) || !(c->v->guest_cr0 & BIT_CR0_PG) ||
+    return !(c->entry & ENTRY_LOAD_IA32_EFER) || !(c->v->guest_cr0 & BIT_CR0_PG) ||
            ((efer & BIT_EFER_LME) != 0) == ((efer & BIT_EFER_LMA) != 0);
 }
 

@@ -68,7 +68,7 @@ bool vmentry_ok_guest_activity_event(struct vmentry_ctx *c, unsigned state)
 
 bool vmentry_ok_guest_activity_wait_for_sipi_smm(struct vmentry_ctx *c, unsigned unused)
 {
-    return !(c->entry & BIT_ENTRY_TO_SMM) || activity(c) != ACTIVITY_WAIT_FOR_SIPI;
+    return !(c->entry & ENTRY_TO_SMM) || activity(c) != ACTIVITY_WAIT_FOR_SIPI;
 }
 
 /* --- interruptibility state --- */
@@ -109,7 +109,7 @@ bool vmentry_ok_guest_interruptibility_smi_outside_smm(struct vmentry_ctx *c, un
 
 bool vmentry_ok_guest_interruptibility_smi_entry_to_smm(struct vmentry_ctx *c, unsigned unused)
 {
-    return !(c->entry & BIT_ENTRY_TO_SMM) || (interruptibility(c) & BLOCKING_BY_SMI);
+    return !(c->entry & ENTRY_TO_SMM) || (interruptibility(c) & BLOCKING_BY_SMI);
 }
 
 /* "A processor may require" this one; vmxroot checks it so no guest relies on a processor that does not. */
@@ -125,7 +125,7 @@ bool vmentry_ok_guest_interruptibility_nmi_sti(struct vmentry_ctx *c, unsigned u
 bool vmentry_ok_guest_interruptibility_virtual_nmi_blocking(struct vmentry_ctx *c, unsigned unused)
 {
     unsigned type, vector;
-    return !(c->pin & BIT_PIN_VIRTUAL_NMIS) || !injecting(c, &type, &vector) || type != EVENT_NMI ||
+    return !(c->pin & PIN_VIRTUAL_NMIS) || !injecting(c, &type, &vector) || type != EVENT_NMI ||
            !(interruptibility(c) & BLOCKING_BY_NMI);
 }
 
@@ -196,10 +196,10 @@ bool vmentry_ok_guest_link_pointer(struct vmentry_ctx *c, unsigned rule)
     case LINK_SHADOW:
         if (!vmentry_read(c, link, &revision, sizeof revision))
             return true;
-        ok = ((revision >> 31) != 0) == ((c->proc2 & BIT_SEC_VMCS_SHADOWING) != 0);
+        ok = ((revision >> 31) != 0) == ((c->proc2 & PROC2_VMCS_SHADOWING) != 0);
         break;
     default:
-        ok = (c->cpu->in_smm && !(c->entry & BIT_ENTRY_TO_SMM)) || link != c->cpu->current_vmcs_phys;
+        ok = (c->cpu->in_smm && !(c->entry & ENTRY_TO_SMM)) || link != c->cpu->current_vmcs_phys;
         break;
     }
     if (!ok)

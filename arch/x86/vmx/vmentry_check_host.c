@@ -70,7 +70,7 @@ bool vmentry_ok_cet_needs_wp(struct vmentry_ctx *c, unsigned which)
 static bool canonical_field(const struct vmentry_ctx *c, unsigned which, uint64_t *value)
 {
     const struct vmcs_image *v = c->v;
-    bool host_cet = c->exit & BIT_EXIT_LOAD_CET, guest_cet = c->entry & BIT_ENTRY_LOAD_CET;
+    bool host_cet = c->exit & EXIT_LOAD_CET, guest_cet = c->entry & ENTRY_LOAD_CET;
     switch (which) {
     case CAN_HOST_SYSENTER_ESP:
         return *value = v->host_ia32_sysenter_esp, true;
@@ -98,7 +98,7 @@ static bool canonical_field(const struct vmentry_ctx *c, unsigned which, uint64_
         return *value = v->guest_ia32_sysenter_eip, true;
     case CAN_GUEST_BNDCFGS:
         /* The base is bits 63:12; canonical means the address those bits form. */
-        return *value = v->guest_ia32_bndcfgs & ~0xfffull, (c->entry & BIT_ENTRY_LOAD_BNDCFGS) != 0;
+        return *value = v->guest_ia32_bndcfgs & ~0xfffull, (c->entry & ENTRY_LOAD_BNDCFGS) != 0;
     case CAN_GUEST_S_CET:
         return *value = v->guest_ia32_s_cet, guest_cet;
     case CAN_GUEST_SSP:
@@ -122,7 +122,7 @@ bool vmentry_ok_canonical(struct vmentry_ctx *c, unsigned which)
 bool vmentry_ok_s_cet_reserved(struct vmentry_ctx *c, unsigned which)
 {
     bool host = which == CET_HOST;
-    if (!(host ? (c->exit & BIT_EXIT_LOAD_CET) : (c->entry & BIT_ENTRY_LOAD_CET)))
+    if (!(host ? (c->exit & EXIT_LOAD_CET) : (c->entry & ENTRY_LOAD_CET)))
         return true;
     uint64_t s_cet = host ? c->v->host_ia32_s_cet : c->v->guest_ia32_s_cet;
     return (s_cet & 0x3c0) == 0 && (s_cet & 0xc00) != 0xc00;
@@ -131,7 +131,7 @@ bool vmentry_ok_s_cet_reserved(struct vmentry_ctx *c, unsigned which)
 bool vmentry_ok_ssp_aligned(struct vmentry_ctx *c, unsigned which)
 {
     bool host = which == CET_HOST;
-    if (!(host ? (c->exit & BIT_EXIT_LOAD_CET) : (c->entry & BIT_ENTRY_LOAD_CET)))
+    if (!(host ? (c->exit & EXIT_LOAD_CET) : (c->entry & ENTRY_LOAD_CET)))
         return true;
     return ((host ? c->v->host_ssp : c->v->guest_ssp) & 3) == 0;
 }
@@ -143,37 +143,37 @@ bool vmentry_ok_msr_reserved(struct vmentry_ctx *c, unsigned which)
     const struct vmcs_image *v = c->v;
     switch (which) {
     case MSR_HOST_PERF_GLOBAL_CTRL:
-        return !(c->exit & BIT_EXIT_LOAD_PERF_GLOBAL_CTRL) ||
+        return !(c->exit & EXIT_LOAD_PERF_GLOBAL_CTRL) ||
                (v->host_ia32_perf_global_ctrl & ~c->cpu->perf_global_ctrl_allowed_bits) == 0;
     case MSR_HOST_EFER:
-        return !(c->exit & BIT_EXIT_LOAD_EFER) || (v->host_ia32_efer & ~c->cpu->efer_allowed_bits) == 0;
+        return !(c->exit & EXIT_LOAD_IA32_EFER) || (v->host_ia32_efer & ~c->cpu->efer_allowed_bits) == 0;
     case MSR_HOST_PKRS:
-        return !(c->exit & BIT_EXIT_LOAD_PKRS) || (v->host_ia32_pkrs >> 32) == 0;
+        return !(c->exit & EXIT_LOAD_PKRS) || (v->host_ia32_pkrs >> 32) == 0;
     case MSR_GUEST_DEBUGCTL:
-        return !(c->entry & BIT_ENTRY_LOAD_DEBUG_CONTROLS) ||
+        return !(c->entry & ENTRY_LOAD_DEBUG_CONTROLS) ||
                (v->guest_ia32_debugctl & ~c->cpu->debugctl_allowed_bits) == 0;
     case MSR_GUEST_PERF_GLOBAL_CTRL:
-        return !(c->entry & BIT_ENTRY_LOAD_PERF_GLOBAL_CTRL) ||
+        return !(c->entry & ENTRY_LOAD_PERF_GLOBAL_CTRL) ||
                (v->guest_ia32_perf_global_ctrl & ~c->cpu->perf_global_ctrl_allowed_bits) == 0;
     case MSR_GUEST_EFER:
-        return !(c->entry & BIT_ENTRY_LOAD_EFER) || (v->guest_ia32_efer & ~c->cpu->efer_allowed_bits) == 0;
+        return !(c->entry & ENTRY_LOAD_IA32_EFER) || (v->guest_ia32_efer & ~c->cpu->efer_allowed_bits) == 0;
     case MSR_GUEST_BNDCFGS:
-        return !(c->entry & BIT_ENTRY_LOAD_BNDCFGS) || (v->guest_ia32_bndcfgs & 0xffcull) == 0;
+        return !(c->entry & ENTRY_LOAD_BNDCFGS) || (v->guest_ia32_bndcfgs & 0xffcull) == 0;
     default:
-        return !(c->entry & BIT_ENTRY_LOAD_PKRS) || (v->guest_ia32_pkrs >> 32) == 0;
+        return !(c->entry & ENTRY_LOAD_PKRS) || (v->guest_ia32_pkrs >> 32) == 0;
     }
 }
 
 bool vmentry_ok_pat_memory_types(struct vmentry_ctx *c, unsigned which)
 {
     if (which == PAT_HOST)
-        return !(c->exit & BIT_EXIT_LOAD_PAT) || vmentry_pat_valid(c->v->host_ia32_pat);
-    return !(c->entry & BIT_ENTRY_LOAD_PAT) || vmentry_pat_valid(c->v->guest_ia32_pat);
+        return !(c->exit & EXIT_LOAD_IA32_PAT) || vmentry_pat_valid(c->v->host_ia32_pat);
+    return !(c->entry & ENTRY_LOAD_IA32_PAT) || vmentry_pat_valid(c->v->guest_ia32_pat);
 }
 
 bool vmentry_ok_host_efer_mode_bit(struct vmentry_ctx *c, unsigned bit)
 {
-    return !(c->exit & BIT_EXIT_LOAD_EFER) || (((c->v->host_ia32_efer >> bit) & 1) != 0) == c->host_64;
+    return !(c->exit & EXIT_LOAD_IA32_EFER) || (((c->v->host_ia32_efer >> bit) & 1) != 0) == c->host_64;
 }
 
 /* --- host segment and descriptor-table registers --- */

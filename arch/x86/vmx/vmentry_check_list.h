@@ -37,9 +37,9 @@
     X(CONTROL, virtual_apic_width, address_width, ADDR_VIRTUAL_APIC, VMCS_VIRTUAL_APIC_ADDRESS, "\"use TPR shadow\" is 1: virtual-APIC address: the address must not set bits beyond the physical-address width") \
     X(CONTROL, tpr_threshold_reserved, tpr_threshold_reserved, 0, VMCS_TPR_THRESHOLD, "\"use TPR shadow\" 1 and \"virtual-interrupt delivery\" 0: bits 31:4 of the TPR threshold must be 0") \
     X(CONTROL, tpr_threshold_vtpr, tpr_threshold_vtpr, 0, VMCS_TPR_THRESHOLD, "\"use TPR shadow\" 1, \"virtual-interrupt delivery\" and \"virtualize APIC accesses\" 0: TPR threshold bits 3:0 must not be greater than VTPR bits 7:4") \
-    X(CONTROL, no_tpr_shadow_x2apic, no_tpr_shadow, SEC_VIRTUALIZE_X2APIC, VMCS_SECONDARY_VM_EXEC_CONTROL, "\"use TPR shadow\" is 0: \"virtualize x2APIC mode\" must be 0") \
-    X(CONTROL, no_tpr_shadow_apic_register, no_tpr_shadow, SEC_APIC_REGISTER_VIRTUALIZATION, VMCS_SECONDARY_VM_EXEC_CONTROL, "\"use TPR shadow\" is 0: \"APIC-register virtualization\" must be 0") \
-    X(CONTROL, no_tpr_shadow_vid, no_tpr_shadow, SEC_VIRTUAL_INTERRUPT_DELIVERY, VMCS_SECONDARY_VM_EXEC_CONTROL, "\"use TPR shadow\" is 0: \"virtual-interrupt delivery\" must be 0") \
+    X(CONTROL, no_tpr_shadow_x2apic, no_tpr_shadow, PROC2_VIRTUALIZE_X2APIC, VMCS_SECONDARY_VM_EXEC_CONTROL, "\"use TPR shadow\" is 0: \"virtualize x2APIC mode\" must be 0") \
+    X(CONTROL, no_tpr_shadow_apic_register, no_tpr_shadow, PROC2_APIC_REGISTER_VIRTUALIZATION, VMCS_SECONDARY_VM_EXEC_CONTROL, "\"use TPR shadow\" is 0: \"APIC-register virtualization\" must be 0") \
+    X(CONTROL, no_tpr_shadow_vid, no_tpr_shadow, PROC2_VIRTUAL_INTERRUPT_DELIVERY, VMCS_SECONDARY_VM_EXEC_CONTROL, "\"use TPR shadow\" is 0: \"virtual-interrupt delivery\" must be 0") \
     X(CONTROL, virtual_nmis_need_nmi_exiting, virtual_nmis_need_nmi_exiting, 0, VMCS_PIN_BASED_VM_EXEC_CONTROL, "\"NMI exiting\" is 0: \"virtual NMIs\" must be 0") \
     X(CONTROL, nmi_window_needs_virtual_nmis, nmi_window_needs_virtual_nmis, 0, VMCS_CPU_BASED_VM_EXEC_CONTROL, "\"virtual NMIs\" is 0: \"NMI-window exiting\" must be 0") \
     X(CONTROL, apic_access_aligned, address_aligned, ADDR_APIC_ACCESS, VMCS_APIC_ACCESS_ADDRESS, "\"virtualize APIC accesses\" is 1: APIC-access address: bits 11:0 of the address must be 0") \
@@ -58,15 +58,15 @@
     X(CONTROL, eptp_shadow_stack, eptp_shadow_stack, 0, VMCS_EPT_POINTER, "\"enable EPT\" is 1: EPTP bit 7 (supervisor shadow-stack control) must be 0 unless IA32_VMX_EPT_VPID_CAP bit 23") \
     X(CONTROL, eptp_reserved, eptp_reserved, 0, VMCS_EPT_POINTER, "\"enable EPT\" is 1: EPTP bits 11:8 (reserved) must be 0") \
     X(CONTROL, eptp_width, address_width, ADDR_EPTP, VMCS_EPT_POINTER, "\"enable EPT\" is 1: the EPTP must not set bits beyond the physical-address width") \
-    X(CONTROL, pml_needs_ept, needs_ept, SEC_ENABLE_PML, VMCS_SECONDARY_VM_EXEC_CONTROL, "\"enable PML\" is 1: \"enable EPT\" must be 1") \
+    X(CONTROL, pml_needs_ept, needs_ept, PROC2_ENABLE_PML, VMCS_SECONDARY_VM_EXEC_CONTROL, "\"enable PML\" is 1: \"enable EPT\" must be 1") \
     X(CONTROL, pml_aligned, address_aligned, ADDR_PML, VMCS_PML_ADDRESS, "\"enable PML\" is 1: PML address: bits 11:0 of the address must be 0") \
     X(CONTROL, pml_width, address_width, ADDR_PML, VMCS_PML_ADDRESS, "\"enable PML\" is 1: PML address: the address must not set bits beyond the physical-address width") \
-    X(CONTROL, unrestricted_needs_ept, needs_ept, SEC_UNRESTRICTED_GUEST, VMCS_SECONDARY_VM_EXEC_CONTROL, "\"unrestricted guest\" is 1: \"enable EPT\" must be 1") \
-    X(CONTROL, sub_page_needs_ept, needs_ept, SEC_SUB_PAGE_WRITE_PERMISSIONS, VMCS_SECONDARY_VM_EXEC_CONTROL, "\"sub-page write permissions for EPT\" is 1: \"enable EPT\" must be 1") \
+    X(CONTROL, unrestricted_needs_ept, needs_ept, PROC2_UNRESTRICTED_GUEST, VMCS_SECONDARY_VM_EXEC_CONTROL, "\"unrestricted guest\" is 1: \"enable EPT\" must be 1") \
+    X(CONTROL, sub_page_needs_ept, needs_ept, PROC2_SUB_PAGE_WRITE_PERMISSIONS, VMCS_SECONDARY_VM_EXEC_CONTROL, "\"sub-page write permissions for EPT\" is 1: \"enable EPT\" must be 1") \
     X(CONTROL, spptp_aligned, address_aligned, ADDR_SPPTP, VMCS_SUB_PAGE_PERMISSION_TABLE_POINTER, "\"sub-page write permissions for EPT\" is 1: SPPTP: bits 11:0 of the address must be 0") \
     X(CONTROL, spptp_width, address_width, ADDR_SPPTP, VMCS_SUB_PAGE_PERMISSION_TABLE_POINTER, "\"sub-page write permissions for EPT\" is 1: SPPTP: the address must not set bits beyond the physical-address width") \
-    X(CONTROL, mode_based_execute_needs_ept, needs_ept, SEC_MODE_BASED_EXECUTE, VMCS_SECONDARY_VM_EXEC_CONTROL, "\"mode-based execute control for EPT\" is 1: \"enable EPT\" must be 1") \
-    X(CONTROL, pt_guest_physical_needs_ept, needs_ept, SEC_PT_USES_GUEST_PHYSICAL, VMCS_SECONDARY_VM_EXEC_CONTROL, "\"Intel PT uses guest physical addresses\" is 1: \"enable EPT\" must be 1") \
+    X(CONTROL, mode_based_execute_needs_ept, needs_ept, PROC2_MODE_BASED_EXECUTE, VMCS_SECONDARY_VM_EXEC_CONTROL, "\"mode-based execute control for EPT\" is 1: \"enable EPT\" must be 1") \
+    X(CONTROL, pt_guest_physical_needs_ept, needs_ept, PROC2_PT_USES_GUEST_PHYSICAL, VMCS_SECONDARY_VM_EXEC_CONTROL, "\"Intel PT uses guest physical addresses\" is 1: \"enable EPT\" must be 1") \
     X(CONTROL, pt_guest_physical_needs_load_rtit, pt_needs_load_rtit, 0, VMCS_VM_ENTRY_CONTROLS, "\"Intel PT uses guest physical addresses\" is 1: \"load IA32_RTIT_CTL\" VM-entry control must be 1") \
     X(CONTROL, pt_guest_physical_needs_clear_rtit, pt_needs_clear_rtit, 0, VMCS_VM_EXIT_CONTROLS, "\"Intel PT uses guest physical addresses\" is 1: \"clear IA32_RTIT_CTL\" VM-exit control must be 1") \
     X(CONTROL, vmfunc_reserved, vmfunc_reserved, 0, VMCS_VM_FUNCTION_CONTROLS, "\"enable VM functions\" is 1: VM-function controls IA32_VMX_VMFUNC does not allow must be 0") \

@@ -44,7 +44,7 @@ static bool bochs_cs_dpl_refuses(const struct vmcs_image *v)
 /* Bochs's TSC-multiplier check: "use TSC scaling" with the multiplier field, never written here, 0. */
 static bool bochs_tsc_scaling_refuses(const struct vmcs_image *v)
 {
-    return (v->primary_processor_based_controls & BIT_PROC_ACTIVATE_SECONDARY) &&
+    return (v->primary_processor_based_controls & PROC_ACTIVATE_SECONDARY) &&
            (v->secondary_processor_based_controls & (1u << 25));
 }
 

@@ -248,7 +248,7 @@ enum vmentry_diff_launch vmentry_diff_launchable(const struct vmentry_diff_case 
      * HLT without the timer waits for an interrupt that never comes; Bochs ends at a shutdown state.
      */
     uint64_t activity = image->guest_activity_state;
-    bool timer = (image->pin_based_controls & BIT_PIN_PREEMPTION_TIMER) != 0;
+    bool timer = (image->pin_based_controls & PIN_ACTIVATE_PREEMPTION_TIMER) != 0;
     if (activity == ACTIVITY_WAIT_FOR_SIPI || activity == ACTIVITY_SHUTDOWN ||
         (activity == ACTIVITY_HLT && !timer))
         return DIFF_NEVER_LAUNCH;

@@ -22,6 +22,7 @@
 #define PIN_NMI_EXITING (1u << 3)
 #define PIN_VIRTUAL_NMIS (1u << 5)
 #define PIN_ACTIVATE_PREEMPTION_TIMER (1u << 6)
+#define PIN_POSTED_INTERRUPTS (1u << 7)
 
 /* Primary processor-based VM-execution controls. */
 #define PROC_INTERRUPT_WINDOW_EXITING (1u << 2)
@@ -43,6 +44,7 @@
 #define PROC_USE_MSR_BITMAPS (1u << 28)
 #define PROC_MONITOR_EXITING (1u << 29)
 #define PROC_ACTIVATE_SECONDARY (1u << 31)
+#define PROC_USE_TPR_SHADOW (1u << 21)
 
 /* Secondary processor-based VM-execution controls. */
 #define PROC2_ENABLE_EPT (1u << 1)
@@ -55,6 +57,16 @@
 #define PROC2_ENABLE_VMFUNC (1u << 13)
 #define PROC2_ENABLE_XSAVES (1u << 20)
 #define PROC2_ENABLE_USER_WAIT_PAUSE (1u << 26)
+#define PROC2_VIRTUALIZE_APIC_ACCESSES (1u << 0)
+#define PROC2_VIRTUALIZE_X2APIC (1u << 4)
+#define PROC2_APIC_REGISTER_VIRTUALIZATION (1u << 8)
+#define PROC2_VIRTUAL_INTERRUPT_DELIVERY (1u << 9)
+#define PROC2_VMCS_SHADOWING (1u << 14)
+#define PROC2_ENABLE_PML (1u << 17)
+#define PROC2_EPT_VIOLATION_VE (1u << 18)
+#define PROC2_MODE_BASED_EXECUTE (1u << 22)
+#define PROC2_SUB_PAGE_WRITE_PERMISSIONS (1u << 23)
+#define PROC2_PT_USES_GUEST_PHYSICAL (1u << 24)
 
 /* VM-exit controls. */
 #define EXIT_SAVE_DEBUG_CONTROLS (1u << 2)
@@ -64,12 +76,24 @@
 #define EXIT_LOAD_IA32_PAT (1u << 19)
 #define EXIT_SAVE_IA32_EFER (1u << 20)
 #define EXIT_LOAD_IA32_EFER (1u << 21)
+#define EXIT_LOAD_PERF_GLOBAL_CTRL (1u << 12)
+#define EXIT_SAVE_PREEMPTION_TIMER (1u << 22)
+#define EXIT_CLEAR_RTIT_CTL (1u << 25)
+#define EXIT_LOAD_CET (1u << 28)
+#define EXIT_LOAD_PKRS (1u << 29)
 
 /* VM-entry controls. */
 #define ENTRY_LOAD_DEBUG_CONTROLS (1u << 2)
 #define ENTRY_IA32E_MODE_GUEST (1u << 9)
 #define ENTRY_LOAD_IA32_PAT (1u << 14)
 #define ENTRY_LOAD_IA32_EFER (1u << 15)
+#define ENTRY_TO_SMM (1u << 10)
+#define ENTRY_DEACTIVATE_DUAL_MONITOR (1u << 11)
+#define ENTRY_LOAD_PERF_GLOBAL_CTRL (1u << 13)
+#define ENTRY_LOAD_BNDCFGS (1u << 16)
+#define ENTRY_LOAD_RTIT_CTL (1u << 18)
+#define ENTRY_LOAD_CET (1u << 20)
+#define ENTRY_LOAD_PKRS (1u << 22)
 
 enum vmx_control_word {
     VMX_CONTROL_PINBASED = 0,
