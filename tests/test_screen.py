@@ -30,10 +30,12 @@ class Shot:
         return "screenshot %s reads:\n%s\n%s" % (self.png, self.text, self.result.describe())
 
 
-def screenshot_boot(name, firmware="bios", cmdline="", serial_wait=r"(vmxroot: ready|PANIC: system halted)",
+def screenshot_boot(name, firmware="bios", cmdline="", serial_wait=r"(vmxroot: guests passed|PANIC: system halted)",
                     screen_wait=None, qemu_args=()):
     """Boots without a UART, waits for serial_wait in the 0xE9 log, then takes screenshots until
-    screen_wait (default: the same line as the log has) is on the screen or the time is up."""
+    screen_wait (default: the same line as the log has) is on the screen or the time is up.
+    The default waits for the last line a boot prints (the guests summary comes after the ready line),
+    so the screen and the log hold the same lines when they are compared."""
     socket_path = LOG_DIR / (name + ".qmp")
     png = LOG_DIR / (name + ".png")
     with Boot("qemu", firmware=firmware, cmdline=cmdline, exit_on_ready=False, qmp_socket=str(socket_path),
