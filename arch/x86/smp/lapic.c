@@ -137,6 +137,11 @@ int lapic_send_fixed(uint32_t apic_id, uint8_t vector)
     return send_ipi(apic_id, ICR_DELIVERY_FIXED | ICR_LEVEL_ASSERT | vector);
 }
 
+int lapic_send_fixed_all_but_self(uint8_t vector)
+{
+    return send_ipi(0, ICR_DELIVERY_FIXED | ICR_LEVEL_ASSERT | ICR_ALL_BUT_SELF | vector);
+}
+
 int lapic_send_nmi(uint32_t apic_id) { return send_ipi(apic_id, ICR_DELIVERY_NMI | ICR_LEVEL_ASSERT); }
 
 int lapic_send_nmi_all_but_self(void)
