@@ -78,7 +78,7 @@ def closing_note(samples, profiles, startups, missed, load_mem, elf):
 
 
 def _step_medians(samples, emulator, smp):
-    found = [steps_of(s.log_path) for s in select(samples, emulator, smp, "parallel") if s.ok]
+    found = [steps_of(s.log_path) for s in select(samples, emulator, smp, config.TARGET_MODE[emulator]) if s.ok]
     found = [f for f in found if f]
     return {step: statistics.median(f.get(step, 0) for f in found) / 1e3 for step in STEPS} if found else {}
 
