@@ -294,10 +294,11 @@ int status_memory_insert_batched(struct status_page *page, enum status_memory_ki
         normalize(block); /* full of appended ranges: their unions may leave room */
     if (block->count >= capacity || (end - start) / PAGE_SIZE_BYTES > UINT32_MAX)
         return insert_locked(block, capacity, (uint16_t)kind, owner, start, end); /* merges, or refuses */
-    block->ranges[block->count++] = (struct status_memory_range){
-        .phys = start, .size_pages = (uint32_t)((end - start) / PAGE_SIZE_BYTES), .kind = (uint16_t)kind,
-        .cpu = owner
-    };
+    block->ranges[block->count++] =
+        (struct status_memory_range){ .phys = start,
+                                      .size_pages = (uint32_t)((end - start) / PAGE_SIZE_BYTES),
+                                      .kind = (uint16_t)kind,
+                                      .cpu = owner };
     return 0;
 }
 

@@ -282,8 +282,9 @@ TEST(a_batch_that_overflows_refuses_the_rest_and_says_incomplete)
     uint32_t capacity = page->header.memory_range_capacity;
     CHECK_EQ(status_memory_batch_begin(page), 0);
     for (uint32_t i = 0; i < capacity; i++) /* every other page: nothing merges */
-        CHECK_EQ(status_memory_insert_batched(page, STATUS_MEMORY_EPT, 0, 0x1000000 + (uint64_t)i * 0x2000, 4096),
-                 0);
+        CHECK_EQ(
+            status_memory_insert_batched(page, STATUS_MEMORY_EPT, 0, 0x1000000 + (uint64_t)i * 0x2000, 4096),
+            0);
     CHECK_EQ(status_memory_insert_batched(page, STATUS_MEMORY_EPT, 0, 0x100000000ull, 4096), E_NOMEM);
     /* A range that joins two already there still goes in, and leaves room for one more. */
     CHECK_EQ(status_memory_insert_batched(page, STATUS_MEMORY_EPT, 0, 0x1001000, 4096), 0);

@@ -61,7 +61,8 @@ static uint32_t wake_all(void)
     int err = lapic_send_fixed_all_but_self(VECTOR_WAKE);
     if (!err)
         return waiting;
-    log_warn("smp: the local APIC did not accept the wake-up broadcast (%s): one IPI per AP", error_name(err));
+    log_warn("smp: the local APIC did not accept the wake-up broadcast (%s): one IPI per AP",
+             error_name(err));
     for (uint32_t i = 1; i < cpu_count_found; i++) {
         struct percpu *cpu = cpu_table[i];
         if (!is_waiting(cpu))
