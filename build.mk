@@ -38,6 +38,14 @@ KERNEL_CFLAGS = -target x86_64-unknown-none -std=c11 -Oz -g $(WARNINGS) -I. \
                  -fno-pic -fno-pie -mcmodel=small -fno-omit-frame-pointer \
                  -fstack-protector-strong -mstack-protector-guard=global -fno-asynchronous-unwind-tables \
                  -ffunction-sections -fdata-sections -MMD -MP
+# Test-only: `make VMENTRY_BROKEN_CHECK=<check id> BUILD=<dir>` builds a kernel whose VM-entry check <id>
+# always passes (the checker of the checker, tests/test_vmentry_diff.py). Never in build/.
+ifneq ($(VMENTRY_BROKEN_CHECK),)
+ifeq ($(BUILD),build)
+$(error VMENTRY_BROKEN_CHECK needs BUILD=<another directory>: build/ holds the real kernel)
+endif
+KERNEL_CFLAGS += -DVMENTRY_CHECK_BROKEN_ID=VMENTRY_CHECK_$(VMENTRY_BROKEN_CHECK)
+endif
 NASM_FLAGS := -f elf64 -g -F dwarf -I arch/x86/ -I $(BUILD)/gen/
 LDFLAGS    := -nostdlib -static -z max-page-size=4096 --no-dynamic-linker --gc-sections -T arch/x86/boot/linker.ld
 
@@ -176,7 +184,8 @@ SEED  ?= 12345
 MODEL ?= corei7_skylake_x
 vmentry-diff: deps all
 	$(Q)$(PYTHON) tools/run.py --emulator bochs --smp 1 --cpu-model $(MODEL) --stay \
-	    --cmdline "guest=none exit=on-guest-exit selftest=vmentry vmentry_cases=$(CASES) vmentry_seed=$(SEED)"
+	    --cmdline "guest=none exit=on-guest-exit selftest=vmentry vmentry_cases=$(CASES) vmentry_seed=$(SEED)"; \
+	    $(PYTHON) tools/vmentry_diff_pair.py $(BUILD)/run/serial.log $(BUILD)/run/bochs.log
 
 test-slow: deps all
 	cd tests && $(PYTHON) -m pytest -q -p no:cacheprovider -m test_slow --test-slow $(PYTEST_ARGS)

@@ -28,6 +28,25 @@ static const struct check_def checks[VMENTRY_CHECK_COUNT] = {
 #undef VMENTRY_CHECK_DEF
 };
 
+/*
+ * The checker of the checker: `make VMENTRY_BROKEN_CHECK=<id>` (a test-only build, never a release)
+ * compiles VMENTRY_CHECK_BROKEN_ID in, and that one check then passes whatever the VMCS holds. The
+ * differential run against Bochs must then report disagreements (tests/test_vmentry_diff.py); if it did
+ * not, the run could not catch a wrong check either.
+ */
+#ifdef VMENTRY_CHECK_BROKEN_ID
+const enum vmentry_check_id vmentry_check_broken_id = VMENTRY_CHECK_BROKEN_ID;
+#else
+const enum vmentry_check_id vmentry_check_broken_id = VMENTRY_CHECK_NONE;
+#endif
+
+static bool check_passes(struct vmentry_ctx *c, unsigned id)
+{
+    if (id == (unsigned)vmentry_check_broken_id)
+        return true;
+    return checks[id].ok(c, checks[id].param);
+}
+
 void vmentry_cpu_default(struct vmentry_cpu *cpu)
 {
     memset(cpu, 0, sizeof *cpu);
@@ -210,7 +229,7 @@ static int check_msr_entries(struct vmentry_ctx *c, struct vmentry_verdict *out,
         c->msr_entry_index_qw = entry[0];
         c->msr_entry_value = entry[1];
         for (unsigned id = first_entry_check; id < VMENTRY_CHECK_COUNT; id++) {
-            if (!checks[id].ok(c, checks[id].param)) {
+            if (!check_passes(c, id)) {
                 fill_verdict(out, c, (enum vmentry_check_id)id);
                 return 1;
             }
@@ -239,7 +258,7 @@ int vmentry_check_one(const struct vmentry_check_input *in, enum vmentry_check_i
     input_cpu(in, &cpu);
     decode(&c, in, &cpu);
     if (checks[id].area != AREA_MSR_ENTRY) {
-        *passes = checks[id].ok(&c, checks[id].param);
+        *passes = check_passes(&c, id);
         return c.read_error ? E_FAULT : 0;
     }
     uint32_t count = (uint32_t)c.v->vm_entry_msr_load_count;
@@ -250,7 +269,7 @@ int vmentry_check_one(const struct vmentry_check_input *in, enum vmentry_check_i
         c.msr_entry_number = n;
         c.msr_entry_index_qw = entry[0];
         c.msr_entry_value = entry[1];
-        *passes = checks[id].ok(&c, checks[id].param);
+        *passes = check_passes(&c, id);
     }
     return 0;
 }
@@ -270,7 +289,7 @@ int vmentry_check(const struct vmentry_check_input *in, struct vmentry_verdict *
             int result = check_msr_entries(&c, out, id);
             return result < 0 ? result : 0;
         }
-        bool ok = checks[id].ok(&c, checks[id].param);
+        bool ok = check_passes(&c, id);
         if (c.read_error)
             return not_checked(out, &c, (enum vmentry_check_id)id);
         if (!ok) {
