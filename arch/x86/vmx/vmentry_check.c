@@ -51,8 +51,7 @@ void vmentry_cpu_default(struct vmentry_cpu *cpu)
 {
     memset(cpu, 0, sizeof *cpu);
     cpu->linear_address_width_bits = 48;
-    cpu->efer_allowed_bits =
-        (1ull << 0) | BIT_EFER_LME | BIT_EFER_LMA | (1ull << 11); /* SCE, LME, LMA, NXE */
+    cpu->efer_allowed_bits = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;
     /* LBR, BTF, TR, BTS, BTINT, BTS_OFF_OS/USR, FREEZE_LBRS/PERFMON_ON_PMI, UNCORE_PMI, FREEZE_WHILE_SMM, RTM_DEBUG */
     cpu->debugctl_allowed_bits = 0xffc3;
     cpu->perf_global_ctrl_allowed_bits = 0x70000000full; /* 4 general-purpose and 3 fixed counters */
@@ -171,7 +170,7 @@ static void decode(struct vmentry_ctx *c, const struct vmentry_check_input *in, 
     c->host_64 = (c->exit & EXIT_HOST_ADDRESS_SPACE_SIZE) != 0;
     c->unrestricted = (c->proc2 & PROC2_UNRESTRICTED_GUEST) != 0;
     c->ept = (c->proc2 & PROC2_ENABLE_EPT) != 0;
-    c->v8086 = (v->guest_rflags & BIT_RFLAGS_VM) != 0;
+    c->v8086 = (v->guest_rflags & RFLAGS_VM) != 0;
     decode_segments(c);
 }
 
