@@ -112,6 +112,10 @@ $(BUILD)/host/test_%: tests/unit/test_%.c tests/unit/host_support.c tests/unit/c
 	@mkdir -p $(dir $@)
 	$(call msg,HOSTCC,$@)
 	$(Q)$(CC_HOST) $(HOST_CFLAGS) $(filter %.c,$^) -o $@
+	$(Q)$(CC_HOST) $(HOST_CFLAGS) -MM -MP -MT $@ $(filter %.c,$^) > $@.d
+
+# The headers each unit binary and harness was built from (a header change rebuilds them).
+-include $(wildcard $(BUILD)/host/*.d $(BUILD)/fuzz/*.d)
 
 unit: $(UNIT_BINS) compile-fail
 	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; $$t || fail=1; done; exit $$fail
@@ -141,6 +145,7 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/unit/host_support.c $$(call host
 	@mkdir -p $(dir $@)
 	$(call msg,FUZZCC,$@)
 	$(Q)$(CC_HOST) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@
+	$(Q)$(CC_HOST) $(FUZZ_CFLAGS) -MM -MP -MT $@ $(filter %.c,$^) > $@.d
 
 # Runs every harness for FUZZ_S seconds on its corpus; crashes are kept in
 # tests/fuzz/NAME/crashes/ and replayed as regressions by fuzz-smoke.
