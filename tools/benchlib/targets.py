@@ -190,5 +190,11 @@ def targets_section(samples, load_mem, external=None):
         out.append("| %s | %s | %s |" % (text, measured, judged))
         if met is False:
             missed.append(t.key)
-    out.append("")
+    out += ["", "Adding a row: a benchmark module under tools/ with `measure(runs)`, `figures(samples)` and",
+            "`markdown(samples)` (tools/bench_guest.py is the model), one `Source` line in",
+            "tools/benchlib/figures.py, and one `Target` line in tools/benchlib/targets.py whose measurement",
+            "is `external:<figure name>` (the value is judged at most the limit; no limit: \"reported\"). The",
+            "row says \"not measured yet\" until a run's module hands that figure over; `make bench` runs it",
+            "after the boots above and keeps its samples in samples.json (`tools/bench.py --runs-of NAME=N`",
+            "sets how many runs, `--render` draws the table again).", ""]
     return out, missed
