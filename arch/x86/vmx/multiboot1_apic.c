@@ -1,0 +1,82 @@
+/*
+ * IA32_APIC_BASE for a multiboot1 guest (SDM: "Local APIC Status and
+ * Location", "x2APIC State Transitions"). kvm-unit-tests disables each
+ * CPU's local APIC (global enable clear), enables it again and then turns
+ * it to x2APIC. Bochs 2.7's relocate_apic ignores every write to
+ * IA32_APIC_BASE once the global enable is clear, so a disable passed to it
+ * would leave the APIC off for good (ICR reads 0xffffffff, the INIT
+ * broadcast never leaves). vmxroot keeps the guest's view per vCPU and
+ * gives the processor only what keeps its APIC working: a disable stays in
+ * the view (the processor's APIC stays enabled, in its mode), the
+ * transitions the SDM refuses get #GP, the xAPIC to x2APIC switch goes to
+ * the processor, and vmxroot's own APIC driver then uses the MSRs on that
+ * CPU. A change of the base address is refused (#GP): vmxroot's memory map
+ * has the APIC page where the firmware put it.
+ */
+#include "arch/x86/vmx/multiboot1_guest.h"
+#include "arch/x86/smp/lapic.h"
+#include "arch/x86/smp/percpu.h"
+#include "arch/x86/cpuid.h"
+#include "arch/x86/msr.h"
+
+#define MSR_IA32_APIC_BASE 0x1B
+#define APIC_BASE_BSP (1ull << 8)
+#define APIC_BASE_EXTD (1ull << 10) /* x2APIC mode */
+#define APIC_BASE_EN (1ull << 11)   /* xAPIC global enable */
+#define APIC_BASE_MODE (APIC_BASE_EXTD | APIC_BASE_EN)
+#define APIC_BASE_RESERVED_LOW 0x2FFull /* bits 0-7 and 9 */
+
+/* The guest's IA32_APIC_BASE per CPU; 0 until its first access (then the processor's value). */
+static uint64_t guest_view[MAX_CPUS];
+
+static uint64_t view_of(uint32_t cpu)
+{
+    if (guest_view[cpu] == 0)
+        guest_view[cpu] = rdmsr(MSR_IA32_APIC_BASE);
+    return guest_view[cpu];
+}
+
+/* Whether the SDM allows the mode change: never to EXTD without EN, never x2APIC to xAPIC, never disabled to x2APIC. */
+static bool transition_allowed(uint64_t from, uint64_t to)
+{
+    uint64_t old = from & APIC_BASE_MODE, new = to &APIC_BASE_MODE;
+    if (old == new)
+        return true;
+    if (new == APIC_BASE_EXTD)
+        return false;
+    if (old == APIC_BASE_MODE && new == APIC_BASE_EN)
+        return false;
+    if (old == 0 && new == APIC_BASE_MODE)
+        return false;
+    return true;
+}
+
+enum vcpu_msr_outcome multiboot1_apic_base_msr(struct vcpu *vcpu, uint32_t msr, bool write, uint64_t *value)
+{
+    if (msr != MSR_IA32_APIC_BASE || vcpu->cpu_index >= MAX_CPUS)
+        return VCPU_MSR_NOT_OURS;
+    uint64_t view = view_of(vcpu->cpu_index);
+    if (!write) {
+        *value = view;
+        return VCPU_MSR_DONE;
+    }
+    uint64_t to = *value;
+    uint64_t address_mask = ~((1ull << cpu_phys_addr_bits()) - 1);
+    if ((to & (APIC_BASE_RESERVED_LOW | address_mask)) || !transition_allowed(view, to))
+        return VCPU_MSR_GP;
+    if ((to & ~(APIC_BASE_MODE | APIC_BASE_BSP)) != (view & ~(APIC_BASE_MODE | APIC_BASE_BSP)))
+        return VCPU_MSR_GP; /* a new base address */
+    uint64_t real = rdmsr(MSR_IA32_APIC_BASE);
+    if ((to & APIC_BASE_MODE) == APIC_BASE_MODE && !(real & APIC_BASE_EXTD)) {
+        wrmsr(MSR_IA32_APIC_BASE, (real & ~APIC_BASE_MODE) | APIC_BASE_MODE);
+        lapic_note_x2apic_this_cpu();
+    }
+    /*
+     * A disable, or xAPIC again after one, stays in the view: the processor's
+     * APIC stays enabled. One case cannot be followed: x2APIC, disabled, then
+     * xAPIC: the processor's APIC stays in x2APIC mode (leaving it needs the
+     * disable Bochs never undoes), so the guest's MMIO reaches no APIC.
+     */
+    guest_view[vcpu->cpu_index] = (to & ~APIC_BASE_BSP) | (real & APIC_BASE_BSP);
+    return VCPU_MSR_DONE;
+}
