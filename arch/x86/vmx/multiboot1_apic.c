@@ -19,10 +19,8 @@
 #include "arch/x86/cpuid.h"
 #include "arch/x86/msr.h"
 
-#define MSR_IA32_APIC_BASE 0x1B
-#define APIC_BASE_BSP (1ull << 8)
-#define APIC_BASE_EXTD (1ull << 10) /* x2APIC mode */
-#define APIC_BASE_EN (1ull << 11)   /* xAPIC global enable */
+#define APIC_BASE_EXTD APIC_BASE_X2APIC_ENABLE /* the SDM's names of the two mode bits */
+#define APIC_BASE_EN APIC_BASE_XAPIC_ENABLE
 #define APIC_BASE_MODE (APIC_BASE_EXTD | APIC_BASE_EN)
 #define APIC_BASE_RESERVED_LOW 0x2FFull /* bits 0-7 and 9 */
 

@@ -11,6 +11,7 @@
 #include "arch/x86/vmx/vcpu.h"
 #include "arch/x86/loader/boot_params.h"
 #include "arch/x86/loader/multiboot1.h"
+#include "arch/x86/msr.h"
 #include "core/lib/error.h"
 #include "core/lib/format.h"
 #include "core/lib/log.h"
@@ -20,7 +21,6 @@
 #define PORT_EXIT 0xF4 /* kvm-unit-tests' exit(code): outl(code, 0xf4) (QEMU's isa-debug-exit) */
 #define PORT_EXIT_BYTES 4
 #define PORT_SHUTDOWN 0x8900 /* then "Shutdown", byte by byte (Bochs's own way out) */
-#define MSR_IA32_APIC_BASE 0x1B
 
 static struct mem_region guest_map[BOOT_PARAMS_MAP_CAPACITY];
 static uint8_t info_block[2 * PAGE_SIZE_BYTES]; /* 128 + 160 map entries * 24 + strings: under 8 KiB */
