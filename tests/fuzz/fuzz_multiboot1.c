@@ -1,4 +1,4 @@
-// host-sources: arch/x86/loader/multiboot1.c arch/x86/loader/multiboot1_info.c core/lib/error.c core/lib/format.c
+// host-sources: arch/x86/loader/multiboot1.c arch/x86/loader/loader_common.c arch/x86/loader/multiboot1_info.c core/lib/error.c core/lib/format.c
 /*
  * Fuzzes the multiboot1 loader's pure parts: multiboot1_parse,
  * multiboot1_check_ranges, multiboot1_info_plan and multiboot1_info_build.
@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "arch/x86/loader/little_endian.h"
+#include "arch/x86/loader/loader_common.h"
 #include "arch/x86/loader/multiboot1.h"
 #include "core/lib/error.h"
 #include "tests/unit/check.h"
@@ -43,11 +44,7 @@ static const struct mem_region own[] = {
 
 static bool in_usable(uint64_t base, uint64_t size)
 {
-    for (size_t i = 0; i < ARRAY_SIZE(guest_map); i++)
-        if (guest_map[i].type == MEM_USABLE && base >= guest_map[i].base_phys &&
-            base + size <= guest_map[i].base_phys + guest_map[i].length_bytes)
-            return true;
-    return false;
+    return loader_inside_usable(guest_map, ARRAY_SIZE(guest_map), base, size);
 }
 
 static bool overlaps(uint64_t a, uint64_t a_bytes, uint64_t b, uint64_t b_bytes)

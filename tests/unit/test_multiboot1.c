@@ -1,4 +1,4 @@
-// host-sources: arch/x86/loader/multiboot1.c arch/x86/loader/multiboot1_info.c core/lib/error.c core/lib/format.c
+// host-sources: arch/x86/loader/multiboot1.c arch/x86/loader/loader_common.c arch/x86/loader/multiboot1_info.c core/lib/error.c core/lib/format.c
 /*
  * The multiboot1 loader's pure parts: the header and ELF32 / address-field
  * parse with every refusal, the range check against a BIOS-like guest map
