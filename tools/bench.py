@@ -48,6 +48,7 @@ import time
 from pathlib import Path
 
 import bench_guest  # the guest-launch figures (tools/bench_guest.py)
+from vmxboot import kvm_unit_tests  # kvm-unit-tests' vmexit cpuid figure
 import vmxboot  # the boot runner package, tools/vmxboot
 from benchlib import config, plot, steps, xen
 from benchlib.config import BOCHS_MODES, BOCHS_SMPS, MODES, QEMU_MODES, QUICK_BOCHS_SMPS, QUICK_MODES, QUICK_QEMU_SMPS
@@ -201,9 +202,9 @@ def guest_figures(guest_samples):
 
 
 def report(machine, quick, runs, samples, profiles, startups, elf, variants=None, xen_samples=(), xen_skipped="",
-           plot_path=None, plot_link=None, guest_samples=()):
+           plot_path=None, plot_link=None, guest_samples=(), kut_figures=None):
     sizes, load_mem, load_file = elf_sizes(elf)
-    targets, missed = targets_section(samples, load_mem, guest_figures(guest_samples))
+    targets, missed = targets_section(samples, load_mem, {**guest_figures(guest_samples), **(kut_figures or {})})
     lines = header(machine, quick, runs)
     lines += targets
     lines += qemu_table(samples, runs)
@@ -298,6 +299,7 @@ def main(argv=None):
         xen_samples = [xen.XenSample(**{k: v for k, v in d.items() if k in xen_fields}) for d in saved.get("xen", [])]
         xen_skipped = saved.get("xen_skipped", "" if saved.get("xen") else "not in the saved run")
         guest_samples = saved.get("guest", [])
+        kut_figures = saved.get("kut", {})
     else:
         if not vmxboot.ELF.exists():
             progress("bench: %s is missing: run `make` first" % vmxboot.ELF)
@@ -328,6 +330,7 @@ def main(argv=None):
                 progress("[guest] %s" % ", ".join("cpuid_exit_ticks %d" % g["cpuid_exit_ticks"] for g in guest_samples))
             except SystemExit as failure:  # bench_guest's way of saying the guest did not pass
                 progress("[guest] no figures: %s" % str(failure).splitlines()[0])
+        kut_figures = kvm_unit_tests.bench_figures(progress) if guest_runs and have_bochs() else {}
         variants = {}
         if not quick and not args.no_variants:
             variants = optimization_variants()
@@ -345,11 +348,11 @@ def main(argv=None):
             "samples": [dataclasses.asdict(s) for s in samples],
             "profiles": [dataclasses.asdict(p) for p in profiles], "qemu_alone_s": startups,
             "variants": variants, "xen": [dataclasses.asdict(x) for x in xen_samples], "xen_skipped": xen_skipped,
-            "guest": guest_samples}, indent=1))
+            "guest": guest_samples, "kut": kut_figures}, indent=1))
         progress("bench: samples in %s (`tools/bench.py --render %s` writes the report again)" % (
             json_path, json_path))
     text, missed = report(machine, quick, runs, samples, profiles, startups, elf, variants, xen_samples, xen_skipped,
-                          plot_path, plot_path.name, guest_samples)
+                          plot_path, plot_path.name, guest_samples, kut_figures)
     text += "\nThe whole benchmark took %.0f s.\n" % elapsed
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text)
