@@ -54,7 +54,8 @@ def test_kvm_unit_test_as_natively_slow(spec, suite):
 @pytest.mark.test_slow
 @pytest.mark.parametrize("spec", GAPS, ids=[s.name for s in GAPS])
 def test_kvm_unit_test_known_gap(spec, suite):
-    """What does not run as natively yet, with the reason: strict, so a fix shows up as XPASS."""
+    """What does not run as natively yet (the Spec's known_gap says why): an xfail while it is so, a pass
+    once it ends as natively."""
     result = kut.run_test(spec, suite, name="kvm-unit-tests-gap-%s" % spec.name)
     if not kut.same_as_native(spec, result):
         pytest.xfail("%s: %s" % (result.line(), spec.known_gap))
