@@ -249,26 +249,3 @@ def table(rows):
             result.wall_s))
     return "\n".join(out)
 
-
-CPUID_FIGURE_RE = re.compile(r"^cpuid (\d+)\s*$", re.M)
-
-
-def bench_figures(progress=print, model=None):
-    """`vmexit cpuid` under vmxroot for the targets table (tools/bench.py): {"kut_vmexit_cpuid_ticks":
-    (ticks, text)}, or {} (said through progress) when the suite is missing or the test printed no figure.
-    Bochs's TSC counts emulated instructions, so the figure is the CPUID exit round trip's length."""
-    try:
-        x86_dir = build_suite(log=progress)
-    except SuiteMissing as why:
-        progress("[kvm-unit-tests] no vmexit figure: %s" % why)
-        return {}
-    result = run_test(BY_NAME["vmexit"], x86_dir, model=model, name="bench-kvm-unit-tests-vmexit")
-    end = END_RE.search(result.log)
-    match = CPUID_FIGURE_RE.search(result.log[:end.start()] if end else result.log)
-    if not match:
-        progress("[kvm-unit-tests] no vmexit figure: %s" % result.line())
-        return {}
-    ticks = int(match.group(1))
-    progress("[kvm-unit-tests] vmexit cpuid %d ticks (%.0f s)" % (ticks, result.wall_s))
-    return {"kut_vmexit_cpuid_ticks": (ticks, "%d ticks (one run; `vmexit cpuid`, exit code %s)" % (
-        ticks, result.exit_code))}
