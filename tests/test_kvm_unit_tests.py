@@ -66,19 +66,23 @@ def test_kvm_unit_test_known_gap(spec, suite):
 LOAD_PHYS = 0x200000
 
 
-def multiboot1_kernel(load_phys=LOAD_PHYS, bss_bytes=0x1000, checksum_delta=0, magic=0x1BADB002):
+def multiboot1_kernel(load_phys=LOAD_PHYS, bss_bytes=0x1000, checksum_delta=0, magic=0x1BADB002,
+                      shutdown_only=False):
     """A flat multiboot1 kernel loaded by its address fields: with EAX the loader's magic it writes
-    mem_upper >> 10 (MiB above 1 MiB) to the exit port, else 1; then halts."""
+    mem_upper >> 10 (MiB above 1 MiB) to the exit port, else 1; then halts. shutdown_only: it writes
+    only "Shutdown" to port 0x8900 (Bochs's way out), no exit code."""
     flags = (1 << 16) | (1 << 1)
-    code = bytes.fromhex("3d02b0ad2b"      # cmp eax, 0x2BADB002
-                         "750e"            # jne fail
-                         "8b4308"          # mov eax, [ebx + 8]  (mem_upper, KiB)
-                         "c1e80a"          # shr eax, 10
-                         "66baf400" "ef"   # mov dx, 0xf4; out dx, eax
-                         "f4" "ebfd"       # hlt; jmp $-1
-                         "b801000000"      # fail: mov eax, 1
-                         "66baf400" "ef"   # mov dx, 0xf4; out dx, eax
-                         "f4" "ebfd")
+    shutdown = bytes.fromhex("66ba0089") + b"".join(b"\xb0" + bytes([c]) + b"\xee" for c in b"Shutdown")
+    report = bytes.fromhex("3d02b0ad2b"      # cmp eax, 0x2BADB002
+                           "750e"            # jne fail
+                           "8b4308"          # mov eax, [ebx + 8]  (mem_upper, KiB)
+                           "c1e80a"          # shr eax, 10
+                           "66baf400" "ef"   # mov dx, 0xf4; out dx, eax
+                           "f4" "ebfd"       # hlt; jmp $-1
+                           "b801000000"      # fail: mov eax, 1
+                           "66baf400" "ef"   # mov dx, 0xf4; out dx, eax
+                           "f4" "ebfd")
+    code = shutdown + bytes.fromhex("f4ebfd") if shutdown_only else report
     header_bytes = 32
     image = bytearray(header_bytes) + code
     struct.pack_into("<8I", image, 0, magic, flags, (-(magic + flags) + checksum_delta) & 0xFFFFFFFF, load_phys,
@@ -106,6 +110,17 @@ def test_multiboot1_kernel_gets_magic_and_mem_upper_below_vmxroot(tmp_path):
     assert end.group(1) == "exit code %d" % (int(mem_upper.group(1)) >> 10), result.describe()
     # mem_upper counts from 1 MiB: the RAM it names ends at or below vmxroot's region.
     assert (1 << 20) + (int(mem_upper.group(1)) << 10) <= int(region.group(1), 16), result.describe()
+
+
+@pytest.mark.bochs
+def test_multiboot1_kernel_ends_by_shutdown_port_without_exit_code(tmp_path):
+    kernel = tmp_path / "mb1"
+    kernel.write_bytes(multiboot1_kernel(shutdown_only=True))
+    iso = linux_iso("exit=on-guest-exit", modules=[(kernel, "")])
+    with Boot("bochs", smp=1, iso=iso, timeout_s=120) as running:
+        result = running.wait()
+    end = kut.END_RE.search(result.log)
+    assert end and end.group(1) == '"Shutdown" to port 0x8900 without an exit code', result.describe()
 
 
 def refused(tmp_path, image, cmdline="guest=multiboot1"):

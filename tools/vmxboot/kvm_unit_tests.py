@@ -75,7 +75,7 @@ TESTS = [
     Spec("sieve", native="completes, exit 0 (no SUMMARY)", expect="", timeout_s=900),
     Spec("vmexit", args="cpuid", native="cpuid 9", expect="cpuid ", timeout_s=1500),
     Spec("msr", native="SUMMARY: 1808 tests, 270 unexpected failures", native_exit=1, native_failures=270,
-         expect="SUMMARY: 1808 tests", timeout_s=300),
+         expect="SUMMARY: 1808 tests", timeout_s=300, fast=True),
     Spec("emulator", native="STACK: @401972 4001ad", native_exit=63),  # #GP: Bochs's shld/shrd
     Spec("syscall", native="STACK: @4001e3 4001ad", native_exit=63),   # #UD: Bochs's 32-bit SYSCALL
     Spec("debug", native="SUMMARY: 25 tests, 3 unexpected failures", native_exit=1, native_failures=3,
