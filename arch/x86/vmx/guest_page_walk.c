@@ -1,14 +1,9 @@
 #include "arch/x86/vmx/guest_page_walk.h"
+#include "arch/x86/cr.h"
+#include "arch/x86/msr.h"
 #include "core/lib/error.h"
+#include "mm/paging.h"
 
-#define CR0_PG (1ull << 31)
-#define CR4_PSE (1ull << 4)
-#define CR4_PAE (1ull << 5)
-#define CR4_LA57 (1ull << 12)
-#define EFER_LMA (1ull << 10)
-#define ENTRY_PRESENT 1ull
-#define ENTRY_LARGE (1ull << 7)
-#define ADDRESS_MASK 0x000FFFFFFFFFF000ull
 
 /*
  * One level: the entry for the index bits at shift; a large leaf (PS) ends
@@ -22,16 +17,16 @@ static int walk_level(const struct guest_paging *p, uint64_t table, uint64_t lin
     int err = p->read_gpa(p->ctx, table + index * entry_bytes, entry_bytes, &entry);
     if (err)
         return err;
-    if (!(entry & ENTRY_PRESENT))
+    if (!(entry & PTE_PRESENT))
         return E_NOENT;
-    *leaf = page_shift && (entry & ENTRY_LARGE);
+    *leaf = page_shift && (entry & PTE_LARGE);
     if (*leaf) {
-        uint64_t frame = entry & ADDRESS_MASK & ~((1ull << page_shift) - 1);
+        uint64_t frame = entry & PTE_ADDRESS_MASK & ~((1ull << page_shift) - 1);
         if (entry_bytes == 4) /* 32-bit paging's 4 MiB page: bits 20:13 are address bits 39:32 */
             frame = (entry & 0xFFC00000ull) | ((entry & 0x1FE000ull) << 19);
         *next = frame | (linear & ((1ull << page_shift) - 1));
     } else {
-        *next = entry_bytes == 4 ? entry & 0xFFFFF000ull : entry & ADDRESS_MASK;
+        *next = entry_bytes == 4 ? entry & 0xFFFFF000ull : entry & PTE_ADDRESS_MASK;
     }
     return 0;
 }
@@ -48,7 +43,7 @@ int guest_page_walk(const struct guest_paging *p, uint64_t linear, uint64_t *gpa
         unsigned shift, page_shift;
     } levels[4];
     unsigned count, entry_bytes = 8, index_bits = 9;
-    uint64_t table = p->cr3 & ADDRESS_MASK;
+    uint64_t table = p->cr3 & PTE_ADDRESS_MASK;
     if (p->efer & EFER_LMA) {
         count = 4;
         levels[0].shift = 39, levels[0].page_shift = 0;

@@ -10,6 +10,7 @@
 #include "arch/x86/vmx/guest_page_walk.h"
 #include "arch/x86/vmx/mmio_store_decode.h"
 #include "arch/x86/vmx/vmcs_fields.h"
+#include "arch/x86/msr.h"
 #include "arch/x86/tsc.h"
 #include "core/lib/error.h"
 #include "core/lib/panic.h"
@@ -17,7 +18,6 @@
 
 #define CS_ACCESS_LONG (1u << 13)
 #define CS_ACCESS_DEFAULT_BIG (1u << 14)
-#define EFER_LMA (1ull << 10)
 
 /* A guest-physical read for the page walk and the fetch: only what the guest's EPT lets it read. */
 static int read_gpa(void *ctx, uint64_t gpa, unsigned size_bytes, uint64_t *value)
