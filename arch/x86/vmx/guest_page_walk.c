@@ -4,7 +4,6 @@
 #include "core/lib/error.h"
 #include "mm/paging.h"
 
-
 /*
  * One level: the entry for the index bits at shift; a large leaf (PS) ends
  * the walk where the level allows one (page_shift != 0).

@@ -20,6 +20,7 @@
 #include "arch/x86/vmx/vcpu.h"
 
 /* The local APIC page's offsets vmxroot looks at (SDM: "Local APIC Register Address Map"). */
+#define VAPIC_EOI 0xB0
 #define VAPIC_ICR_LOW 0x300
 #define VAPIC_ICR_HIGH 0x310
 

@@ -113,7 +113,7 @@ void vapic_count_write(struct vcpu *vcpu, uint32_t offset, uint64_t ticks)
 {
     struct vapic_counts *c = &mailboxes[vcpu->cpu_index].counts;
     c->writes++;
-    c->eoi_writes += offset == 0xB0;
+    c->eoi_writes += offset == VAPIC_EOI;
     c->icr_writes += offset == VAPIC_ICR_LOW;
     c->write_ticks += ticks;
 }

@@ -106,8 +106,8 @@ enum vmexit_action vapic_write(struct vcpu *vcpu, uint64_t gpa)
         vcpu_write_field(vcpu, VMCS_GUEST_INTERRUPTIBILITY_STATE, blocking & ~3ull);
     vapic_count_write(vcpu, offset, rdtsc() - start);
     if (vcpu->options->fault == GUEST_FAULT_AP_PANIC && vcpu->cpu_index == vcpu->options->fault_cpu &&
-        !vcpu->boot_vcpu)
-        /* Linux started this AP (its APIC setup writes): every vCPU runs the guest, which owns the APIC. */
+        !vcpu->boot_vcpu && offset == VAPIC_EOI)
+        /* The AP's first EOI: Linux has started it and it takes interrupts; the guest owns every APIC. */
         panic("inject=ap-panic: deliberate panic on cpu%u while Linux runs on every vCPU", vcpu->cpu_index);
     return VMEXIT_RESUME;
 }
