@@ -151,10 +151,10 @@ static void launch_on_this_cpu(void)
         vcpu->cpu_index = index;
         vcpu_stop(vcpu, not_launched_reason, "not launched: %s", why);
     } else {
-        if (kind == GUEST_LINUX)
+        if (guest_kind_is_vm0(kind))
             vapic_register(vcpu); /* before it runs: the guest's INIT and SIPI reach it through vmxroot */
-        /* A Linux AP waits, halted, for the guest's SIPI; then its first entry is at the SIPI's vector. */
-        if (kind != GUEST_LINUX || vcpu->boot_vcpu || vapic_wait_for_start(vcpu) == VMEXIT_RESUME)
+        /* An AP of vm0 waits, halted, for the guest's SIPI; then its first entry is at the SIPI's vector. */
+        if (!guest_kind_is_vm0(kind) || vcpu->boot_vcpu || vapic_wait_for_start(vcpu) == VMEXIT_RESUME)
             vcpu_run(vcpu);
     }
     if (guest_kind_is_vm0(kind))
