@@ -29,7 +29,7 @@
 
 extern char kernel_image_start[], kernel_image_end[];
 
-#define OWN_MAX (4 + BOOT_INFO_MAX_REGIONS)
+#define OWN_MAX LINUX_VM_OWN_MAX
 /* The I/O ports a Linux guest's end goes through besides the FADT's: PCI reset control, the 8042. */
 #define PORT_RESET_CONTROL 0xCF9
 #define PORT_KBD_COMMAND 0x64
@@ -89,8 +89,8 @@ static uint64_t guest_acpi(const struct guest_options *opts, const struct boot_i
 struct linux_vm *linux_vm(void) { return &vm; }
 
 /* vmxroot's own memory: its image and its region (everything it allocates), plus RAM past guest_mem=. */
-static size_t own_ranges(const struct guest_options *opts, const struct boot_info *info,
-                         struct mem_region *own)
+size_t linux_vm_own_ranges(const struct guest_options *opts, const struct boot_info *info,
+                           struct mem_region *own)
 {
     size_t n = 0;
     uint64_t base, end;
@@ -198,7 +198,7 @@ static int load(const struct guest_options *opts, const struct boot_info *info, 
     if (err)
         return err;
     struct mem_region own[OWN_MAX + BOOT_INFO_MAX_MODULES];
-    size_t own_count = own_ranges(opts, info, own), plan_own = own_count, plan_count;
+    size_t own_count = linux_vm_own_ranges(opts, info, own), plan_own = own_count, plan_count;
     for (uint32_t i = 0; i < info->module_count && i < 2; i++)
         if (info->modules[i].end_phys > info->modules[i].start_phys)
             own[plan_own++] =

@@ -6,6 +6,7 @@
  */
 #include "arch/x86/vmx/vcpu_create.h"
 #include "arch/x86/vmx/linux_guest.h"
+#include "arch/x86/vmx/multiboot1_guest.h"
 #include "arch/x86/vmx/vmcs_load.h"
 #include "arch/x86/vmx/vmcs_pool.h"
 #include "arch/x86/vmx/vmcs_service.h"
@@ -107,7 +108,7 @@ static int linux_memory(struct vcpu *vcpu)
 /* The guest's memory: RAM, the status page read-only, and nothing of vmxroot's (docs/guests.md). */
 static int build_memory(struct vcpu *vcpu, char *why, size_t why_bytes)
 {
-    if (vcpu->kind == GUEST_LINUX)
+    if (guest_kind_is_vm0(vcpu->kind))
         return linux_memory(vcpu);
     const struct vmx_caps *caps = vmx_boot_caps();
     struct ept_allocator allocator = vcpu_ept_allocator;
@@ -174,6 +175,8 @@ static int linux_entry(struct vcpu *vcpu, const struct vmx_caps *caps, const str
         entry.code_selector = LINUX_BOOT_CS;
         entry.data_selector = LINUX_BOOT_DS;
         vcpu->regs.rsi = linux_vm()->boot_params_phys;
+        vcpu->regs.rax = linux_vm()->entry_eax; /* multiboot1: the loader's magic, EBX its information */
+        vcpu->regs.rbx = linux_vm()->entry_ebx;
     }
     return vmcs_setup_guest(&vcpu->image, caps, controls, &entry, why, why_bytes);
 }
@@ -204,7 +207,7 @@ static int build_vmcs_image(struct vcpu *vcpu, const struct vmx_controls *contro
         return err;
     host_state_read(&host);
     vmcs_setup_host(&vcpu->image, controls, &host);
-    if (vcpu->kind == GUEST_LINUX)
+    if (guest_kind_is_vm0(vcpu->kind))
         return linux_entry(vcpu, caps, controls, why, why_bytes);
     test_guest_entry(vcpu, &entry);
     vcpu->regs.rax = entry.rax;
@@ -260,7 +263,9 @@ int vcpu_create(struct vcpu *vcpu, const struct guest_options *opts, const struc
     vcpu->options = opts;
     vcpu->controls = controls;
     vcpu->mode = mode;
-    vcpu->kind_ops = vcpu->kind == GUEST_LINUX ? &linux_guest_kind_ops : &test_guest_kind_ops;
+    vcpu->kind_ops = vcpu->kind == GUEST_LINUX        ? &linux_guest_kind_ops
+                     : vcpu->kind == GUEST_MULTIBOOT1 ? &multiboot1_guest_kind_ops
+                                                      : &test_guest_kind_ops;
     vcpu->vmcs = VMCS_NONE;
     vcpu->setup_tsc = rdtsc();
     /* vmxroot executes XSETBV for the guest: CR4.OSXSAVE on this CPU (and so in the host-state CR4). */
@@ -269,7 +274,7 @@ int vcpu_create(struct vcpu *vcpu, const struct guest_options *opts, const struc
     int err = build_memory(vcpu, why, why_bytes);
     if (err)
         return err;
-    if (vcpu->kind != GUEST_LINUX)
+    if (!guest_kind_is_vm0(vcpu->kind))
         test_guest_load(vcpu);
     err = build_vmcs_image(vcpu, controls, why, why_bytes);
     if (err)

@@ -13,8 +13,8 @@
 enum vmexit_action vmexit_ept_violation(struct vcpu *vcpu)
 {
     uint64_t gpa = vcpu_read_field(vcpu, VMCS_GUEST_PHYSICAL_ADDRESS);
-    /* A Linux guest's local APIC page is read-only to it: each write is vmxroot's to do (vapic.h). */
-    if (vcpu->kind == GUEST_LINUX && (vcpu->exit_qualification & EPT_VIOLATION_WRITE) &&
+    /* vm0's local APIC page is read-only to it: each write is vmxroot's to do (vapic.h). */
+    if (guest_kind_is_vm0(vcpu->kind) && (vcpu->exit_qualification & EPT_VIOLATION_WRITE) &&
         (gpa & ~0xFFFull) == vapic_apic_phys())
         return vapic_write(vcpu, gpa);
     uint64_t rip = vcpu_read_field(vcpu, VMCS_GUEST_RIP);

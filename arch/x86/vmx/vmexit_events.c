@@ -42,7 +42,7 @@ enum vmexit_action vmexit_nmi_window(struct vcpu *vcpu)
 enum vmexit_action vmexit_exception_or_nmi(struct vcpu *vcpu)
 {
     uint64_t info = vcpu_read_field(vcpu, VMCS_VM_EXIT_INTERRUPTION_INFO);
-    if (((info >> 8) & 7) == INTERRUPTION_TYPE_NMI && vcpu->kind == GUEST_LINUX && !ipi_stopping()) {
+    if (((info >> 8) & 7) == INTERRUPTION_TYPE_NMI && guest_kind_is_vm0(vcpu->kind) && !ipi_stopping()) {
         /* Not the panic stop: vmxroot's INIT for this vCPU (vapic_icr.c), or the guest's own (a Linux NMI IPI). */
         cpu_iret_to_self();
         enum vmexit_action action;
