@@ -19,6 +19,7 @@ import struct
 
 import pytest
 
+from helpers import status_tool_output
 from vmxboot import Boot, assert_ready, boot
 from vmxboot.linux_guest import BOCHS_LINES, GUEST_CMDLINE, MEMORY_MB, fetch_images, linux_iso
 from vmxboot.serial_socket import SerialSocket
@@ -105,12 +106,18 @@ def test_linux_boots_to_init(model, smp):
 
 
 def bad_input_boot(modules, cmdline=""):
-    iso = linux_iso("exit=on-guest-exit " + cmdline, modules=modules)
+    iso = linux_iso("exit=on-guest-exit status=dump " + cmdline, modules=modules)
     result = boot("qemu", iso=iso, exit_on_ready=False, timeout_s=60)
     assert_ready(result)
     line = re.search(r"guest: vm0 not launched: (.*)", result.log)
     assert line, "no refusal line\n%s" % result.describe()
     assert "vmxroot: guests passed=0/0" in result.log, result.describe()
+    # The status page intact after the refusal: the dump after the guests decodes, checksums right, and its
+    # log ring holds the refusal line itself.
+    status = status_tool_output("--serial-log", result.log_path, context=result.describe())
+    assert status["header"]["boot_phase_name"] == "ready" and status["torn"] == [], status["torn"]
+    assert any("vm0 not launched: " + line.group(1)[:60] in text for text in status["log"]["lines"]), (
+        status["log"]["lines"])
     return line.group(1)
 
 
