@@ -19,7 +19,8 @@ What is measured, per boot (the kernel is booted with exit=on-ready):
   (`--xen-smps`, `--xen-runs`; none in --quick unless asked): its own time from its first line
   to "Brought up N CPUs", beside vmxroot's. tools/fetch-images fetches it when it is missing.
 - The guest launch's figures (tools/bench_guest.py's measure(), Bochs 1 CPU), which the targets
-  table judges and whose section is written here too; a plot of the scaling (benchlib/plot,
+  table judges and whose section is written here too; Debian's kernel to init as vmxroot's guest
+  against its direct boot by GRUB (tools/bench_linux.py, `--linux-runs`, none in --quick unless asked); a plot of the scaling (benchlib/plot,
   gnuplot SVG beside the Markdown file).
 
 Runs are interleaved: every round boots each configuration once, in a shuffled order (fixed
@@ -48,6 +49,7 @@ import time
 from pathlib import Path
 
 import bench_guest  # the guest-launch figures (tools/bench_guest.py)
+import bench_linux  # a Linux guest against its direct boot (tools/bench_linux.py)
 import vmxboot  # the boot runner package, tools/vmxboot
 from benchlib import config, plot, steps, xen
 from benchlib.config import BOCHS_MODES, BOCHS_SMPS, MODES, QEMU_MODES, QUICK_BOCHS_SMPS, QUICK_MODES, QUICK_QEMU_SMPS
@@ -201,9 +203,10 @@ def guest_figures(guest_samples):
 
 
 def report(machine, quick, runs, samples, profiles, startups, elf, variants=None, xen_samples=(), xen_skipped="",
-           plot_path=None, plot_link=None, guest_samples=()):
+           plot_path=None, plot_link=None, guest_samples=(), linux_samples=()):
     sizes, load_mem, load_file = elf_sizes(elf)
-    targets, missed = targets_section(samples, load_mem, guest_figures(guest_samples))
+    external = dict(guest_figures(guest_samples), **bench_linux.figures(linux_samples))
+    targets, missed = targets_section(samples, load_mem, external)
     lines = header(machine, quick, runs)
     lines += targets
     lines += qemu_table(samples, runs)
@@ -214,6 +217,8 @@ def report(machine, quick, runs, samples, profiles, startups, elf, variants=None
         lines += plot_section(samples, xen_samples, plot_path, plot_link)
     if guest_samples:
         lines += bench_guest.markdown(guest_samples).splitlines() + [""]
+    if linux_samples:
+        lines += bench_linux.markdown(linux_samples).splitlines() + [""]
     lines += size_section(elf, sizes, load_mem, load_file, samples)
     if profiles:
         lines += time_profile_section(profiles, startups, samples)
@@ -267,6 +272,9 @@ def main(argv=None):
     parser.add_argument("--xen-runs", type=int, default=1, help="Xen boots per CPU count (default 1)")
     parser.add_argument("--guest-runs", type=int, default=None,
                         help="guest-launch boots (tools/bench_guest.py; default 3, quick 1; 0 for none)")
+    parser.add_argument("--linux-runs", type=int, default=None,
+                        help="rounds of a Linux guest and its direct boot (tools/bench_linux.py; minutes each; "
+                             "default 1, quick 0)")
     args = parser.parse_args(argv)
     runs = args.runs or (1 if args.quick else 5)
     output = args.output or (vmxboot.BUILD / "BENCHMARKS-quick.md" if args.quick else REPO / "BENCHMARKS.md")
@@ -278,6 +286,7 @@ def main(argv=None):
     else:
         xen_smps = () if args.xen_smps == "none" else tuple(int(n) for n in args.xen_smps.split(","))
     guest_runs = args.guest_runs if args.guest_runs is not None else (1 if args.quick else 3)
+    linux_runs = args.linux_runs if args.linux_runs is not None else (0 if args.quick else 1)
     plot_path = output.with_name(output.stem + "-scaling.svg")
 
     def progress(text):
@@ -298,6 +307,7 @@ def main(argv=None):
         xen_samples = [xen.XenSample(**{k: v for k, v in d.items() if k in xen_fields}) for d in saved.get("xen", [])]
         xen_skipped = saved.get("xen_skipped", "" if saved.get("xen") else "not in the saved run")
         guest_samples = saved.get("guest", [])
+        linux_samples = saved.get("linux", [])
     else:
         if not vmxboot.ELF.exists():
             progress("bench: %s is missing: run `make` first" % vmxboot.ELF)
@@ -328,6 +338,12 @@ def main(argv=None):
                 progress("[guest] %s" % ", ".join("cpuid_exit_ticks %d" % g["cpuid_exit_ticks"] for g in guest_samples))
             except SystemExit as failure:  # bench_guest's way of saying the guest did not pass
                 progress("[guest] no figures: %s" % str(failure).splitlines()[0])
+        linux_samples = []
+        if linux_runs and have_bochs():
+            try:
+                linux_samples = bench_linux.measure(linux_runs, progress)
+            except vmxboot.BootError as failure:  # the images could not be fetched, a boot timed out
+                progress("[linux] no figures: %s" % str(failure).splitlines()[0])
         variants = {}
         if not quick and not args.no_variants:
             variants = optimization_variants()
@@ -345,11 +361,11 @@ def main(argv=None):
             "samples": [dataclasses.asdict(s) for s in samples],
             "profiles": [dataclasses.asdict(p) for p in profiles], "qemu_alone_s": startups,
             "variants": variants, "xen": [dataclasses.asdict(x) for x in xen_samples], "xen_skipped": xen_skipped,
-            "guest": guest_samples}, indent=1))
+            "guest": guest_samples, "linux": linux_samples}, indent=1))
         progress("bench: samples in %s (`tools/bench.py --render %s` writes the report again)" % (
             json_path, json_path))
     text, missed = report(machine, quick, runs, samples, profiles, startups, elf, variants, xen_samples, xen_skipped,
-                          plot_path, plot_path.name, guest_samples)
+                          plot_path, plot_path.name, guest_samples, linux_samples)
     text += "\nThe whole benchmark took %.0f s.\n" % elapsed
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text)
