@@ -24,7 +24,8 @@ without it: 2.95 s as the guest, 8.31 s direct, 0.36x, which says nothing about 
     tools/bench_linux.py                  print the table (about 5 minutes per round on 2 idle cores)
     tools/bench_linux.py --runs 2 --into BENCHMARKS.md   also replace its section of that file
 
-tools/bench.py imports measure(), figures() and markdown() (`make bench`); this runs alone too.
+tools/bench.py runs it as one of tools/benchlib/figures.py's sources (`make bench`, `--runs-of linux=N`);
+this runs alone too.
 """
 import argparse
 import re
@@ -73,11 +74,15 @@ def one_run(kind, index):
 
 
 def measure(runs=1, progress=None):
-    """runs rounds of (guest, direct), alternating which goes first."""
+    """runs rounds of (guest, direct), alternating which goes first (benchlib/figures.py's interface:
+    SystemExit when no boot could be made: the images missing, a boot timed out)."""
     samples = []
     for index in range(runs):
         for kind in (KINDS if index % 2 == 0 else KINDS[::-1]):
-            sample = one_run(kind, index)
+            try:
+                sample = one_run(kind, index)
+            except vmxboot.BootError as failure:
+                raise SystemExit("bench_linux: %s" % str(failure).splitlines()[0])
             samples.append(sample)
             if progress:
                 progress("[linux] %s round %d: %s" % (kind, index, "init at %.6f s printk, %.0f s wall" % (

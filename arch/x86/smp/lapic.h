@@ -19,6 +19,8 @@ void lapic_init_boot_cpu(uint64_t mmio_phys, uint32_t max_apic_id);
 /* Enables the calling AP's APIC in the chosen mode. */
 void lapic_init_ap(void);
 bool lapic_x2apic_mode(void);
+/* A guest turned this CPU's APIC to x2APIC (vmxroot forwarded the write): its sends use the MSRs from now on. */
+void lapic_note_x2apic_this_cpu(void);
 uint32_t lapic_id(void);
 void lapic_eoi(void);
 
@@ -27,6 +29,11 @@ MUST_CHECK int lapic_send_init(uint32_t apic_id);
 MUST_CHECK int lapic_send_init_deassert(uint32_t apic_id);
 MUST_CHECK int lapic_send_startup(uint32_t apic_id, uint8_t vector_page);
 MUST_CHECK int lapic_send_fixed(uint32_t apic_id, uint8_t vector);
+/* The same to every other CPU at once (the all-excluding-self shorthand): one ICR write for all of them. */
+MUST_CHECK int lapic_send_init_all_but_self(void);
+MUST_CHECK int lapic_send_init_deassert_all_but_self(void);
+MUST_CHECK int lapic_send_startup_all_but_self(uint8_t vector_page);
+MUST_CHECK int lapic_send_fixed_all_but_self(uint8_t vector);
 MUST_CHECK int lapic_send_nmi(uint32_t apic_id);
 MUST_CHECK int lapic_send_nmi_all_but_self(void);
 
