@@ -2,7 +2,7 @@
 time to init read from a serial log, the paired ratios, the figure handed to the targets table and
 the section it writes. No boots, no times asserted."""
 import bench_linux
-from benchlib import targets
+from benchlib import figures, targets
 
 # The lines bench_linux reads, as Debian's 6.1 prints them under Bochs (shortened).
 LOG = """\
@@ -53,3 +53,13 @@ def test_the_section_names_both_boots_and_a_failed_one():
     assert "| printk time to init, s | 3.300 | 3.000 | 1.100x | target <= 1.10x: met |" in text
     assert "| wall time, Bochs start to its end (init powers off), s | 150.0 | 100.0 | 1.500x | |" in text
     assert "guest round 1 gave no init line" in text
+
+
+def test_bench_runs_it_as_a_figure_source_for_the_linux_guest_row():
+    source = next(s for s in figures.SOURCES if s.name == "linux")
+    assert figures.module_of(source) is bench_linux and source.quick_runs == 0
+    samples = {"linux": [sample("guest", 0, 3.15), sample("direct", 0, 3.0)]}
+    assert "external:linux_guest_vs_direct" == targets.target("linux_guest").measurement
+    assert figures.external_figures(samples)["linux_guest_vs_direct"][0] == bench_linux.figures(
+        samples["linux"])["linux_guest_vs_direct"][0]
+    assert any(line.startswith("## A Linux guest against") for line in figures.sections(samples))
