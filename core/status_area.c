@@ -5,6 +5,7 @@
  */
 #include "core/status_area.h"
 #include "core/status_crc32c.h"
+#include "core/status_log_ring.h"
 #include "core/lib/error.h"
 #include "core/lib/spinlock.h"
 #include "core/lib/string.h"
@@ -22,7 +23,7 @@ int status_area_size_for(uint32_t cpu_count, struct status_area_size *size)
                              (uint64_t)VCPU_AREA_ALIGN_BYTES);
     uint64_t end = vcpu + (uint64_t)cpu_count * STATUS_VCPU_RECORD_BYTES;
     uint64_t pages = (end + PAGE_SIZE_BYTES - 1) / PAGE_SIZE_BYTES;
-    if (pages > STATUS_MAX_AREA_PAGES)
+    if (pages + STATUS_LOG_RING_BYTES / PAGE_SIZE_BYTES > STATUS_MAX_AREA_PAGES)
         return E_RANGE;
     /* The last page is allocated anyway: the ranges may use what the vCPU records leave of it. */
     uint64_t spare = pages * PAGE_SIZE_BYTES - end;
@@ -33,7 +34,9 @@ int status_area_size_for(uint32_t cpu_count, struct status_area_size *size)
     size->memory_block_offset = (uint32_t)block;
     size->memory_range_capacity = (uint32_t)capacity;
     size->vcpu_area_offset = (uint32_t)vcpu;
-    size->area_page_count = (uint32_t)pages;
+    /* 1.2: the log ring in a page of its own after them (a 1.1 reader stops at the vCPU records). */
+    size->log_ring_offset = (uint32_t)(pages * PAGE_SIZE_BYTES);
+    size->area_page_count = (uint32_t)(pages + STATUS_LOG_RING_BYTES / PAGE_SIZE_BYTES);
     return 0;
 }
 
@@ -89,6 +92,7 @@ int status_init_area(struct status_page *page, uint64_t page_phys, uint32_t cpu_
         record->state = STATUS_VCPU_NOT_LAUNCHED;
         record->checksum = status_block_checksum(record, STATUS_VCPU_RECORD_BYTES);
     }
+    status_log_ring_init((struct status_log_ring *)(bytes + size.log_ring_offset));
     status_write_begin(page);
     struct status_header *header = &page->header;
     header->area_page_count = size.area_page_count;
@@ -99,6 +103,8 @@ int status_init_area(struct status_page *page, uint64_t page_phys, uint32_t cpu_
     header->vcpu_area_offset = size.vcpu_area_offset;
     header->vcpu_record_count = cpu_count;
     header->vcpu_publish_interval_us = publish_interval_us;
+    header->log_ring_offset = size.log_ring_offset;
+    header->log_ring_size_bytes = STATUS_LOG_RING_BYTES;
     status_write_end(page);
     return 0;
 }
@@ -116,6 +122,13 @@ struct status_vcpu_record *status_vcpu_record(struct status_page *page, uint32_t
         return NULL;
     uint8_t *base = (uint8_t *)page + page->header.vcpu_area_offset;
     return (struct status_vcpu_record *)(base + (size_t)index * STATUS_VCPU_RECORD_BYTES);
+}
+
+struct status_log_ring *status_log_ring_of(struct status_page *page)
+{
+    if (!page || !page->header.log_ring_offset)
+        return NULL;
+    return (struct status_log_ring *)((uint8_t *)page + page->header.log_ring_offset);
 }
 
 /* Range adds come from any CPU (the boot CPU, each CPU for its own EPT tables). */

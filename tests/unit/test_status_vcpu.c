@@ -1,4 +1,4 @@
-// host-sources: core/status_page.c core/status_record.c core/status_area.c core/status_crc32c.c core/status_vcpu_table.c core/lib/format.c
+// host-sources: core/status_page.c core/status_record.c core/status_area.c core/status_log_ring.c core/status_crc32c.c core/status_vcpu_table.c core/lib/format.c
 /*
  * The vCPU records of the 1.1 status area (core/status_vcpu_table.c): exit
  * counts by basic reason in slots, the last exit, entry failures by name,
