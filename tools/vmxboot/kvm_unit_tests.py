@@ -72,7 +72,7 @@ TESTS = [
     Spec("pcid", native="SUMMARY: 2 tests", fast=True),
     Spec("setjmp", native="SUMMARY: 10 tests", fast=True),
     Spec("memory", native="SUMMARY: 7 tests, 1 skipped", fast=True),
-    Spec("sieve", native="completes, exit 0 (no SUMMARY)", expect="", timeout_s=900),
+    Spec("sieve", native="completes, exit 0 (no SUMMARY)", expect="", timeout_s=1800),
     Spec("vmexit", args="cpuid", native="cpuid 9", expect="cpuid ", timeout_s=1500),
     Spec("msr", native="SUMMARY: 1808 tests, 270 unexpected failures", native_exit=1, native_failures=270,
          expect="SUMMARY: 1808 tests", timeout_s=300, fast=True),
