@@ -54,12 +54,26 @@ def test_linux_boots_to_init_skylake_1_cpu():
 
 @pytest.mark.test_slow
 @pytest.mark.parametrize("model, smp", [
-    pytest.param("corei7_skylake_x", 2, marks=pytest.mark.xfail(
-        strict=True, reason="known: after INIT, SIPI, SIPI the guest's CPU1 never comes online (no entry failure)")),
+    ("corei7_skylake_x", 2),
     ("corei7_ivy_bridge_3770k", 1),
 ])
 def test_linux_boots_to_init(model, smp):
     assert_linux_passes(linux_boot(model, smp), smp)
+
+
+@pytest.mark.test_slow
+def test_linux_ap_panic_stops_every_cpu():
+    """inject=ap-panic with Linux on 2 CPUs: cpu1 panics once Linux has started it and it takes interrupts
+    (its first EOI); cpu0 is in the guest, which owns the APIC, and the panic's NMI stops it."""
+    result = linux_boot(smp=2, cmdline="exit=on-guest-exit inject=ap-panic inject_cpu=1")
+    own = [line for line in result.panic_lines if "inject=ap-panic" in line]
+    assert own and own[0].startswith("cpu1: ") and "while Linux runs on every vCPU" in own[0], result.describe()
+    assert result.grep(r"^cpu1: error: PANIC: other CPUs stopped; 0 did not answer the NMI"), result.describe()
+    assert any("stopped by the panic, left VMX operation" in line for line in result.cpu_lines(0)), (
+        "cpu0 (running the guest) was not stopped by the panic\n%s" % result.describe())
+    assert "guest-init: result" not in result.log and not END.search(result.log), result.describe()
+    assert "smp: Brought up 1 node, 2 CPUs" in result.log.split("PANIC")[0], (
+        "Linux had not started both CPUs before the panic\n%s" % result.describe())
 
 
 # ----- bad input: a clear message, nothing launched, vmxroot up with its status page ----------

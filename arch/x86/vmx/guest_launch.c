@@ -2,6 +2,7 @@
 #include "arch/x86/vmx/linux_guest.h"
 #include "arch/x86/vmx/multiboot1_guest.h"
 #include "arch/x86/vmx/test_guest/test_guest.h"
+#include "arch/x86/vmx/vapic.h"
 #include "arch/x86/vmx/vcpu_create.h"
 #include "arch/x86/vmx/vmentry_inject.h"
 #include "arch/x86/vmx/vmx_controls.h"
@@ -150,7 +151,11 @@ static void launch_on_this_cpu(void)
         vcpu->cpu_index = index;
         vcpu_stop(vcpu, not_launched_reason, "not launched: %s", why);
     } else {
-        vcpu_run(vcpu);
+        if (guest_kind_is_vm0(kind))
+            vapic_register(vcpu); /* before it runs: the guest's INIT and SIPI reach it through vmxroot */
+        /* An AP of vm0 waits, halted, for the guest's SIPI; then its first entry is at the SIPI's vector. */
+        if (!guest_kind_is_vm0(kind) || vcpu->boot_vcpu || vapic_wait_for_start(vcpu) == VMEXIT_RESUME)
+            vcpu_run(vcpu);
     }
     if (guest_kind_is_vm0(kind))
         linux_vcpu_stopped(vcpu);

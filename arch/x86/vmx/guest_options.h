@@ -35,6 +35,7 @@ enum guest_fault {
     GUEST_FAULT_VMENTRY_GUEST_RFLAGS,
     GUEST_FAULT_VMENTRY_GUEST_LINK,
     GUEST_FAULT_VMENTRY_GUEST_RIP,
+    GUEST_FAULT_AP_PANIC, /* inject=ap-panic with a Linux guest: vmxroot panics on fault_cpu once Linux runs there */
 };
 
 struct guest_options {

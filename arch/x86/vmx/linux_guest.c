@@ -7,6 +7,7 @@
  */
 #include "arch/x86/vmx/linux_guest.h"
 #include "arch/x86/vmx/ept_passthrough.h"
+#include "arch/x86/vmx/vapic.h"
 #include "arch/x86/vmx/vcpu.h"
 #include "arch/x86/vmx/vmexit_dispatch.h"
 #include "arch/x86/vmx/vmx_cpu.h"
@@ -131,6 +132,9 @@ static int build_space(const struct mem_region *own, size_t own_count, char *why
         err = ept_passthrough_build(&vm.ept, &layout);
     if (!err && vm.acpi_phys)
         err = ept_map_range_typed(&vm.ept, vm.acpi_phys, vm.acpi_phys, vm.acpi_bytes, EPT_READ, MTRR_TYPE_WB);
+    if (!err) /* the local APIC: reads pass, writes exit (vapic.h) */
+        err = ept_map_range_typed(&vm.ept, vapic_apic_phys(), vapic_apic_phys(), PAGE_SIZE_BYTES, EPT_READ,
+                                  MTRR_TYPE_UC);
     if (err)
         format(why, why_bytes, "cannot build the guest-physical space (%s)", error_name(err));
     return err;
@@ -272,6 +276,7 @@ bool linux_vm_end(const struct linux_vm_end *end)
     if (!__atomic_compare_exchange_n(&vm.ended, &expected, 1, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
         return false;
     vm.end = *end;
+    vapic_report();
     log_info("vmxroot: guest vm0 ended: %s", end->reason);
     return true;
 }

@@ -59,8 +59,6 @@ struct vcpu {
     enum guest_kind kind; /* GUEST_TEST, GUEST_LINUX or GUEST_MULTIBOOT1: the policies of docs/guests.md */
     const struct vcpu_kind_ops *kind_ops; /* the kind's devices */
     bool boot_vcpu;                       /* Linux: the guest's boot CPU (the others wait for its SIPI) */
-    bool sipi_entered; /* entered at a SIPI's vector, no exit since: an INIT now is the held-over one */
-    uint64_t sipi_cs_base;
     /* the exit being handled */
     uint32_t exit_reason; /* basic reason, bits 15:0 */
     uint64_t exit_qualification;

@@ -156,15 +156,15 @@ static uint32_t preemption_timer_value(const struct vmx_caps *caps)
     return ticks > UINT32_MAX ? UINT32_MAX : (uint32_t)ticks;
 }
 
-#define ACTIVITY_WAIT_FOR_SIPI 3
 #define LINUX_BOOT_CS 0x10 /* the boot protocol's __BOOT_CS and __BOOT_DS */
 #define LINUX_BOOT_DS 0x18
 
 /*
  * Linux's entry: the guest's boot CPU at the 32-bit entry of the boot
  * protocol (flat protected mode, paging off, interrupts off, ESI = the zero
- * page; the kernel loads its own GDT first thing); every other vCPU in the
- * wait-for-SIPI activity state, as an AP after INIT (SDM: "INIT Signal").
+ * page; the kernel loads its own GDT first thing); every other vCPU in real
+ * mode, launched only once the guest's SIPI reaches it (it waits in VMX
+ * root: vapic_icr.c says why not in the wait-for-SIPI activity state).
  */
 static int linux_entry(struct vcpu *vcpu, const struct vmx_caps *caps, const struct vmx_controls *controls,
                        char *why, size_t why_bytes)
@@ -178,10 +178,7 @@ static int linux_entry(struct vcpu *vcpu, const struct vmx_caps *caps, const str
         vcpu->regs.rax = linux_vm()->entry_eax; /* multiboot1: the loader's magic, EBX its information */
         vcpu->regs.rbx = linux_vm()->entry_ebx;
     }
-    int err = vmcs_setup_guest(&vcpu->image, caps, controls, &entry, why, why_bytes);
-    if (!err && !vcpu->boot_vcpu)
-        vmcs_image_set(&vcpu->image, VMCS_GUEST_ACTIVITY_STATE, ACTIVITY_WAIT_FOR_SIPI);
-    return err;
+    return vmcs_setup_guest(&vcpu->image, caps, controls, &entry, why, why_bytes);
 }
 
 static int build_vmcs_image(struct vcpu *vcpu, const struct vmx_controls *controls, char *why,

@@ -6,10 +6,17 @@
  */
 #include "arch/x86/vmx/vmexit_dispatch.h"
 #include "arch/x86/vmx/vmx_exit_qualification.h"
+#include "arch/x86/vmx/vapic.h"
+
+#define EPT_VIOLATION_WRITE (1ull << 1)
 
 enum vmexit_action vmexit_ept_violation(struct vcpu *vcpu)
 {
     uint64_t gpa = vcpu_read_field(vcpu, VMCS_GUEST_PHYSICAL_ADDRESS);
+    /* vm0's local APIC page is read-only to it: each write is vmxroot's to do (vapic.h). */
+    if (guest_kind_is_vm0(vcpu->kind) && (vcpu->exit_qualification & EPT_VIOLATION_WRITE) &&
+        (gpa & ~0xFFFull) == vapic_apic_phys())
+        return vapic_write(vcpu, gpa);
     uint64_t rip = vcpu_read_field(vcpu, VMCS_GUEST_RIP);
     uint64_t gla = vcpu_read_field(vcpu, VMCS_GUEST_LINEAR_ADDRESS);
     struct vmx_ept_violation violation = vmx_ept_violation_decode(vcpu->exit_qualification);
