@@ -1,10 +1,10 @@
 /*
- * The version 1.1 area (core/status_area.h): its sizes, its set-up, the
- * seqlock of one block, and the memory-range block. The 1.0 pages stay as
+ * The version 1.1 area (core/status_area.h): its sizes, its set-up and the
+ * memory-range block (the seqlock of one block is core/status_block.c). The 1.0 pages stay as
  * they were (core/status_page.c); the guest blocks follow them.
  */
 #include "core/status_area.h"
-#include "core/status_crc32c.h"
+#include "core/status_block.h"
 #include "core/status_log_ring.h"
 #include "core/lib/error.h"
 #include "core/lib/spinlock.h"
@@ -38,30 +38,6 @@ int status_area_size_for(uint32_t cpu_count, struct status_area_size *size)
     size->log_ring_offset = (uint32_t)(pages * PAGE_SIZE_BYTES);
     size->area_page_count = (uint32_t)(pages + STATUS_LOG_RING_BYTES / PAGE_SIZE_BYTES);
     return 0;
-}
-
-uint32_t status_block_checksum(const void *block, uint32_t covered_bytes)
-{
-    static const uint8_t zeros[8];
-    if (covered_bytes < sizeof zeros)
-        return 0;
-    uint32_t crc = status_crc32c(0, zeros, sizeof zeros);
-    return status_crc32c(crc, (const uint8_t *)block + sizeof zeros, covered_bytes - sizeof zeros);
-}
-
-void status_block_write_begin(uint32_t *generation)
-{
-    /* "| 1": a writer stopped inside (forced after a panic) already left it odd. */
-    __atomic_store_n(generation, *generation | 1, __ATOMIC_RELAXED);
-    __atomic_thread_fence(__ATOMIC_RELEASE);
-}
-
-void status_block_write_end(void *block, uint32_t covered_bytes)
-{
-    uint32_t *words = block;
-    words[1] = status_block_checksum(block, covered_bytes);
-    __atomic_thread_fence(__ATOMIC_RELEASE);
-    __atomic_store_n(&words[0], words[0] + 1, __ATOMIC_RELEASE);
 }
 
 static uint32_t memory_block_bytes(const struct status_memory_block *block)

@@ -144,15 +144,7 @@ struct status_vcpu_record *status_vcpu_record(struct status_page *page, uint32_t
 struct status_log_ring;
 struct status_log_ring *status_log_ring_of(struct status_page *page);
 
-/*
- * The seqlock of one block (a vCPU record, the memory block): begin makes
- * the generation odd; end computes the CRC-32C of the first covered_bytes
- * with bytes 0..7 read as zero, stores it at offset 4, and makes the
- * generation even again. The caller serializes writers of one block.
- */
-void status_block_write_begin(uint32_t *generation);
-void status_block_write_end(void *block, uint32_t covered_bytes);
-uint32_t status_block_checksum(const void *block, uint32_t covered_bytes);
+/* The seqlock of one block: core/status_block.h. */
 
 /*
  * Adds a range to the memory block (merged with a same-kind, same-CPU range

@@ -1,10 +1,10 @@
 /*
  * The log ring of the status page (core/status_log_ring.h): set-up, one line
  * in, one line out. Its seqlock and checksum are the guest blocks' own
- * (status_block_write_begin/end in core/status_area.c).
+ * (core/status_block.h).
  */
 #include "core/status_log_ring.h"
-#include "core/status_area.h"
+#include "core/status_block.h"
 #include "core/lib/string.h"
 
 void status_log_ring_init(struct status_log_ring *ring)

@@ -1,4 +1,4 @@
-// host-sources: core/status_page.c core/status_record.c core/status_area.c core/status_log_ring.c core/status_crc32c.c core/status_vcpu_table.c core/lib/format.c
+// host-sources: core/status_page.c core/status_record.c core/status_area.c core/status_block.c core/status_log_ring.c core/status_crc32c.c core/status_vcpu_table.c core/lib/format.c
 /*
  * The version 1.1 status area (core/status_area.c): its sizes from 1 to
  * 4096 CPUs, its set-up, the memory-range block (merging, order, rounding,
@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include "core/lib/error.h"
 #include "core/status_area.h"
+#include "core/status_block.h"
 #include "core/status_log_ring.h"
 #include "core/status_vcpu_table.h"
 #include "tests/unit/check.h"

@@ -1,4 +1,4 @@
-// host-sources: core/status_log_ring.c core/status_area.c core/status_page.c core/status_record.c core/status_crc32c.c core/status_vcpu_table.c core/lib/format.c
+// host-sources: core/status_log_ring.c core/status_area.c core/status_block.c core/status_page.c core/status_record.c core/status_crc32c.c core/status_vcpu_table.c core/lib/format.c
 /*
  * The status page's log ring (core/status_log_ring.c): an empty ring, lines
  * in order, the oldest pushed out after 31, the newline left out, a long line
@@ -7,6 +7,7 @@
  */
 #include "core/lib/error.h"
 #include "core/status_area.h"
+#include "core/status_block.h"
 #include "core/status_log_ring.h"
 #include "tests/unit/check.h"
 
