@@ -176,3 +176,15 @@ TEST(cpuid_hypervisor_off_clears_only_the_hypervisor_bit)
     CHECK_EQ(guest_cpuid_filter(&ctx, 0x40000000, 0, (struct cpuid_regs){ 1, 2, 3, 4 }).eax, 0x40000001);
     CHECK_EQ(guest_cpuid_filter(&ctx, 0x40000001, 0, (struct cpuid_regs){ 1, 2, 3, 4 }).eax, 0x100000);
 }
+
+/* CPUID.1:EDX.APIC follows the vCPU's IA32_APIC_BASE view (clear while its global enable is clear). */
+TEST(cpuid_apic_bit_follows_the_apic_view)
+{
+    struct guest_cpuid_context ctx = { .local_apic = true };
+    struct cpuid_regs in = { 0, 0, CPUID1_ECX_X2APIC, 1u << 9 };
+    CHECK(guest_cpuid_filter(&ctx, 1, 0, in).edx & (1u << 9));
+    ctx.apic_disabled = true;
+    struct cpuid_regs disabled = guest_cpuid_filter(&ctx, 1, 0, in);
+    CHECK(!(disabled.edx & (1u << 9)));
+    CHECK(disabled.ecx & CPUID1_ECX_X2APIC); /* the x2APIC feature bit is the processor's, not the mode's */
+}

@@ -39,6 +39,7 @@ struct guest_cpuid_context {
     uint32_t status_bytes;
     bool local_apic;           /* false: the APIC and x2APIC bits are cleared */
     bool hypervisor_bit_clear; /* cpuid_hypervisor=off: CPUID.1:ECX[31] left clear (the leaves stay) */
+    bool apic_disabled; /* the vCPU's IA32_APIC_BASE view has the global enable clear: no CPUID.1:EDX.APIC */
 };
 
 /* The pairs, for tests and docs. */
