@@ -43,6 +43,8 @@ struct cpuid_regs guest_cpuid_filter(const struct guest_cpuid_context *ctx, uint
 {
     if (guest_cpuid_is_hypervisor_leaf(leaf))
         return guest_cpuid_hypervisor_leaf(ctx, leaf);
+    if (!guest_cpuid_leaf_filtered(leaf))
+        return regs;
     if (leaf == 1) {
         if (ctx->hypervisor_bit_clear)
             regs.ecx &= ~CPUID1_ECX_HYPERVISOR;
