@@ -9,8 +9,8 @@
 
 #include "core/lib/compiler.h"
 
-/* guest=: what runs after the ready line; auto: the Linux kernel of GRUB's first module2, else the test guest. */
-enum guest_kind { GUEST_TEST = 0, GUEST_NONE = 1, GUEST_LINUX = 2, GUEST_AUTO = 3 };
+/* guest=: what runs after the ready line; auto: the Linux kernel of GRUB's first module2, else the test guest; attack: the hostile guest. */
+enum guest_kind { GUEST_TEST = 0, GUEST_NONE = 1, GUEST_LINUX = 2, GUEST_AUTO = 3, GUEST_ATTACK = 4 };
 
 /* The inject= cases the guest layer carries out (on the vCPU of inject_cpu only). */
 enum guest_fault {

@@ -17,6 +17,9 @@
 
 struct vcpu;
 
+/* What an exit handler tells the run loop. */
+enum vmexit_action { VMEXIT_RESUME = 0, VMEXIT_STOP = 1 };
+
 /*
  * What differs by guest kind on the exit path (docs/guests.md): the kinds
  * (test_guest.c, linux_ports.c) fill one each, vcpu_create picks it, and
@@ -25,6 +28,10 @@ struct vcpu;
 struct vcpu_kind_ops {
     /* An I/O access to port: true when the kind's device took it (*value read or written). */
     bool (*port)(struct vcpu *vcpu, uint16_t port, bool in, unsigned size_bytes, uint32_t *value);
+    /* Optional (NULL: the generic policy). An EPT violation: the kind's own handling (the hostile guest's). */
+    enum vmexit_action (*ept_violation)(struct vcpu *vcpu);
+    /* An RDMSR/WRMSR: 1 done (*value read or written), 0 not the kind's, -1 #GP. */
+    int (*msr)(struct vcpu *vcpu, uint32_t msr, bool write, uint64_t *value);
 };
 
 /* The dispatch table covers the basic exit reasons the SDM defines (VMX_EXIT_REASON_MAX) and some room. */
@@ -37,9 +44,6 @@ enum vcpu_state {
     VCPU_STOPPED, /* stopped by vmxroot: stop_reason says why */
 };
 
-/* What an exit handler tells the run loop. */
-enum vmexit_action { VMEXIT_RESUME = 0, VMEXIT_STOP = 1 };
-
 struct vcpu {
     struct vmx_guest_regs regs; /* vmx_entry.asm: first member (vmx_enter's argument) */
     uint32_t cpu_index;
@@ -51,8 +55,9 @@ struct vcpu {
     const struct guest_options *options;
     const struct vmx_controls *controls; /* the boot's control words */
     enum vmcs_entry_mode mode;
-    enum guest_kind kind; /* GUEST_TEST or GUEST_LINUX: picks the policies of docs/guests.md */
+    enum guest_kind kind; /* GUEST_TEST, GUEST_LINUX or GUEST_ATTACK: picks the policies of docs/guests.md */
     const struct vcpu_kind_ops *kind_ops; /* the kind's devices */
+    void *kind_state;                     /* the kind's own per-vCPU state (the hostile guest's), or NULL */
     bool boot_vcpu;                       /* Linux: the guest's boot CPU (the others wait for its SIPI) */
     bool sipi_entered; /* entered at a SIPI's vector, no exit since: an INIT now is the held-over one */
     uint64_t sipi_cs_base;

@@ -14,6 +14,7 @@
 #include "arch/x86/vmx/vmx_cpu.h"
 #include "arch/x86/vmx/vmx_insn.h"
 #include "arch/x86/vmx/test_guest/test_guest.h"
+#include "arch/x86/vmx/attack_guest/attack_guest.h"
 #include "arch/x86/cpuid.h"
 #include "arch/x86/cr.h"
 #include "arch/x86/msr.h"
@@ -110,6 +111,8 @@ static int build_memory(struct vcpu *vcpu, char *why, size_t why_bytes)
 {
     if (vcpu->kind == GUEST_LINUX)
         return linux_memory(vcpu);
+    if (vcpu->kind == GUEST_ATTACK)
+        return attack_guest_memory(vcpu, why, why_bytes);
     const struct vmx_caps *caps = vmx_boot_caps();
     struct ept_allocator allocator = vcpu_ept_allocator;
     vcpu->ram_gpa = TEST_GUEST_RAM_GPA;
@@ -210,7 +213,10 @@ static int build_vmcs_image(struct vcpu *vcpu, const struct vmx_controls *contro
     vmcs_setup_host(&vcpu->image, controls, &host);
     if (vcpu->kind == GUEST_LINUX)
         return linux_entry(vcpu, caps, controls, why, why_bytes);
-    test_guest_entry(vcpu, &entry);
+    if (vcpu->kind == GUEST_ATTACK)
+        attack_guest_entry(vcpu, &entry);
+    else
+        test_guest_entry(vcpu, &entry);
     vcpu->regs.rax = entry.rax;
     vcpu->regs.rbx = entry.rbx;
     return vmcs_setup_guest(&vcpu->image, caps, controls, &entry, why, why_bytes);
@@ -264,7 +270,9 @@ int vcpu_create(struct vcpu *vcpu, const struct guest_options *opts, const struc
     vcpu->options = opts;
     vcpu->controls = controls;
     vcpu->mode = mode;
-    vcpu->kind_ops = vcpu->kind == GUEST_LINUX ? &linux_guest_kind_ops : &test_guest_kind_ops;
+    vcpu->kind_ops = vcpu->kind == GUEST_LINUX    ? &linux_guest_kind_ops
+                     : vcpu->kind == GUEST_ATTACK ? &attack_guest_kind_ops
+                                                  : &test_guest_kind_ops;
     vcpu->vmcs = VMCS_NONE;
     vcpu->setup_tsc = rdtsc();
     /* vmxroot executes XSETBV for the guest: CR4.OSXSAVE on this CPU (and so in the host-state CR4). */
@@ -273,7 +281,9 @@ int vcpu_create(struct vcpu *vcpu, const struct guest_options *opts, const struc
     int err = build_memory(vcpu, why, why_bytes);
     if (err)
         return err;
-    if (vcpu->kind != GUEST_LINUX)
+    if (vcpu->kind == GUEST_ATTACK)
+        attack_guest_load(vcpu);
+    else if (vcpu->kind != GUEST_LINUX)
         test_guest_load(vcpu);
     err = build_vmcs_image(vcpu, controls, why, why_bytes);
     if (err)

@@ -9,6 +9,8 @@
 
 enum vmexit_action vmexit_ept_violation(struct vcpu *vcpu)
 {
+    if (vcpu->kind_ops->ept_violation)
+        return vcpu->kind_ops->ept_violation(vcpu); /* the hostile guest: counted, #GP, goes on */
     uint64_t gpa = vcpu_read_field(vcpu, VMCS_GUEST_PHYSICAL_ADDRESS);
     uint64_t rip = vcpu_read_field(vcpu, VMCS_GUEST_RIP);
     uint64_t gla = vcpu_read_field(vcpu, VMCS_GUEST_LINEAR_ADDRESS);

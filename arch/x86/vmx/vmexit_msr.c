@@ -116,14 +116,19 @@ static enum vmexit_action refuse(struct vcpu *vcpu)
 enum vmexit_action vmexit_rdmsr(struct vcpu *vcpu)
 {
     uint32_t msr = (uint32_t)vcpu->regs.rcx;
-    uint64_t value;
+    uint64_t value = 0;
     uint32_t field = field_of(vcpu, msr);
-    if (field)
-        value = vcpu_read_field(vcpu, field);
-    else if (msr == MSR_IA32_TSC)
-        value = rdtsc();
-    else
+    int kind = vcpu->kind_ops->msr ? vcpu->kind_ops->msr(vcpu, msr, false, &value) : 0;
+    if (kind < 0)
         return refuse(vcpu);
+    if (kind == 0) {
+        if (field)
+            value = vcpu_read_field(vcpu, field);
+        else if (msr == MSR_IA32_TSC)
+            value = rdtsc();
+        else
+            return refuse(vcpu);
+    }
     vcpu->regs.rax = value & 0xffffffffull;
     vcpu->regs.rdx = value >> 32;
     vcpu_skip_instruction(vcpu);
@@ -135,6 +140,13 @@ enum vmexit_action vmexit_wrmsr(struct vcpu *vcpu)
     uint32_t msr = (uint32_t)vcpu->regs.rcx;
     uint64_t value = ((vcpu->regs.rdx & 0xffffffffull) << 32) | (vcpu->regs.rax & 0xffffffffull);
     uint32_t field = field_of(vcpu, msr);
+    int kind = vcpu->kind_ops->msr ? vcpu->kind_ops->msr(vcpu, msr, true, &value) : 0;
+    if (kind != 0) {
+        if (kind < 0)
+            return refuse(vcpu);
+        vcpu_skip_instruction(vcpu);
+        return VMEXIT_RESUME;
+    }
     if (vcpu->kind == GUEST_LINUX && !field) {
         if (msr == MSR_IA32_APIC_BASE && !(value & APIC_BASE_X2APIC_ENABLE)) {
             wrmsr(msr, value); /* the guest owns its xAPIC: base address, enable */
