@@ -38,6 +38,14 @@ KERNEL_CFLAGS = -target x86_64-unknown-none -std=c11 -Oz -g $(WARNINGS) -I. \
                  -fno-pic -fno-pie -mcmodel=small -fno-omit-frame-pointer \
                  -fstack-protector-strong -mstack-protector-guard=global -fno-asynchronous-unwind-tables \
                  -ffunction-sections -fdata-sections -MMD -MP
+# Test-only: `make VMENTRY_BROKEN_CHECK=<check id> BUILD=<dir>` builds a kernel whose VM-entry check <id>
+# always passes (the checker of the checker, tests/test_vmentry_diff.py). Never in build/.
+ifneq ($(VMENTRY_BROKEN_CHECK),)
+ifeq ($(BUILD),build)
+$(error VMENTRY_BROKEN_CHECK needs BUILD=<another directory>: build/ holds the real kernel)
+endif
+KERNEL_CFLAGS += -DVMENTRY_CHECK_BROKEN_ID=VMENTRY_CHECK_$(VMENTRY_BROKEN_CHECK)
+endif
 NASM_FLAGS := -f elf64 -g -F dwarf -I arch/x86/ -I $(BUILD)/gen/
 LDFLAGS    := -nostdlib -static -z max-page-size=4096 --no-dynamic-linker --gc-sections -T arch/x86/boot/linker.ld
 
@@ -104,6 +112,10 @@ $(BUILD)/host/test_%: tests/unit/test_%.c tests/unit/host_support.c tests/unit/c
 	@mkdir -p $(dir $@)
 	$(call msg,HOSTCC,$@)
 	$(Q)$(CC_HOST) $(HOST_CFLAGS) $(filter %.c,$^) -o $@
+	$(Q)$(CC_HOST) $(HOST_CFLAGS) -MM -MP -MT $@ $(filter %.c,$^) > $@.d
+
+# The headers each unit binary and harness was built from (a header change rebuilds them).
+-include $(wildcard $(BUILD)/host/*.d $(BUILD)/fuzz/*.d)
 
 unit: $(UNIT_BINS) compile-fail
 	@fail=0; for t in $(UNIT_BINS); do echo "== $$t"; $$t || fail=1; done; exit $$fail
@@ -133,6 +145,7 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/unit/host_support.c $$(call host
 	@mkdir -p $(dir $@)
 	$(call msg,FUZZCC,$@)
 	$(Q)$(CC_HOST) $(FUZZ_CFLAGS) $(filter %.c,$^) -o $@
+	$(Q)$(CC_HOST) $(FUZZ_CFLAGS) -MM -MP -MT $@ $(filter %.c,$^) > $@.d
 
 # Runs every harness for FUZZ_S seconds on its corpus; crashes are kept in
 # tests/fuzz/NAME/crashes/ and replayed as regressions by fuzz-smoke.
@@ -176,7 +189,8 @@ SEED  ?= 12345
 MODEL ?= corei7_skylake_x
 vmentry-diff: deps all
 	$(Q)$(PYTHON) tools/run.py --emulator bochs --smp 1 --cpu-model $(MODEL) --stay \
-	    --cmdline "guest=none exit=on-guest-exit selftest=vmentry vmentry_cases=$(CASES) vmentry_seed=$(SEED)"
+	    --cmdline "guest=none exit=on-guest-exit selftest=vmentry vmentry_cases=$(CASES) vmentry_seed=$(SEED)"; \
+	    $(PYTHON) tools/vmentry_diff_pair.py $(BUILD)/run/serial.log $(BUILD)/run/bochs.log
 
 test-slow: deps all
 	cd tests && $(PYTHON) -m pytest -q -p no:cacheprovider -m test_slow --test-slow $(PYTEST_ARGS)

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #define CR0_PE (1ull << 0)
+#define CR0_ET (1ull << 4)
 #define CR0_NE (1ull << 5)
 #define CR0_WP (1ull << 16)
 #define CR0_PG (1ull << 31)
@@ -15,6 +16,9 @@
 #define CR4_FSGSBASE (1ull << 16)
 #define CR4_SMEP (1ull << 20)
 #define CR4_SMAP (1ull << 21)
+#define CR4_PCIDE (1ull << 17)
+#define CR4_OSXSAVE (1ull << 18)
+#define CR4_CET (1ull << 23)
 
 #define DEFINE_CR_ACCESSORS(n)                                                                               \
     static inline uint64_t read_cr##n(void)                                                                  \

@@ -19,8 +19,12 @@
 #define FEATURE_CONTROL_VMX_INSIDE_SMX (1ull << 1)
 #define FEATURE_CONTROL_VMX_OUTSIDE_SMX (1ull << 2)
 
+#define EFER_SCE (1ull << 0)
 #define EFER_LME (1ull << 8)
+#define EFER_LMA (1ull << 10)
 #define EFER_NXE (1ull << 11)
+
+#define DEBUGCTL_BTF (1ull << 1)
 
 static inline uint64_t rdmsr(uint32_t msr)
 {

@@ -114,6 +114,6 @@ static int ept_alloc_page(void *ctx, struct ept_page *page)
     (void)guest_report->memory_range_add_cpu(STATUS_MEMORY_EPT, this_cpu_index(), phys, PAGE_SIZE_BYTES);
     return 0;
 }
-static void ept_free_page(void *ctx, struct ept_page page) { (void)frames_free(page.phys, 1); }
+static void ept_free_page(void *ctx, struct ept_page page) { frames_free(page.phys, 1); }
 static void *ept_phys_to_virt(void *ctx, uint64_t phys) { return (void *)(uintptr_t)phys; }
 const struct ept_allocator vcpu_ept_allocator = { ept_alloc_page, ept_free_page, ept_phys_to_virt, NULL };

@@ -33,7 +33,6 @@
 #define MSR_IA32_PAT 0x277
 #define MSR_FS_BASE 0xC0000100
 #define CPUID1_ECX_XSAVE (1u << 26)
-#define CR4_OSXSAVE (1ull << 18)
 /* A guest that runs this long without any exit is stopped by the preemption-timer watchdog. */
 #define VCPU_WATCHDOG_MS 2000ull
 

@@ -7,13 +7,12 @@
  */
 #include "arch/x86/vmx/vmcs_setup.h"
 #include "arch/x86/cr.h"
+#include "arch/x86/msr.h"
+#include "arch/x86/rflags.h"
 #include "core/lib/error.h"
 #include "core/lib/format.h"
 
-#define CR0_ET (1ull << 4)
-#define RFLAGS_FIXED_1 (1ull << 1)
 #define DR7_INIT 0x400ull
-#define EFER_LME_LMA ((1ull << 8) | (1ull << 10))
 #define PAT_POWER_ON 0x0007040600070406ull /* SDM: "IA32_PAT MSR", its value at reset */
 
 /* Segment types (SDM: "Code- and Data-Segment Types", "System Descriptor Types"). */
@@ -104,7 +103,7 @@ int vmcs_setup_guest(struct vmcs_image *image, const struct vmx_caps *caps,
     case VMCS_ENTRY_LONG64:
         cr0_loader = CR0_PE | CR0_ET | CR0_NE | CR0_PG;
         cr4_loader = CR4_PAE;
-        efer = EFER_LME_LMA;
+        efer = (EFER_LME | EFER_LMA);
         break;
     default:
         format(why, why_bytes, "unknown entry mode %u", (unsigned)entry->mode);

@@ -28,12 +28,30 @@ static const struct check_def checks[VMENTRY_CHECK_COUNT] = {
 #undef VMENTRY_CHECK_DEF
 };
 
+/*
+ * The checker of the checker: `make VMENTRY_BROKEN_CHECK=<id>` (a test-only build, never a release)
+ * compiles VMENTRY_CHECK_BROKEN_ID in, and that one check then passes whatever the VMCS holds. The
+ * differential run against Bochs must then report disagreements (tests/test_vmentry_diff.py); if it did
+ * not, the run could not catch a wrong check either.
+ */
+#ifdef VMENTRY_CHECK_BROKEN_ID
+const enum vmentry_check_id vmentry_check_broken_id = VMENTRY_CHECK_BROKEN_ID;
+#else
+const enum vmentry_check_id vmentry_check_broken_id = VMENTRY_CHECK_NONE;
+#endif
+
+static bool check_passes(struct vmentry_ctx *c, unsigned id)
+{
+    if (id == (unsigned)vmentry_check_broken_id)
+        return true;
+    return checks[id].ok(c, checks[id].param);
+}
+
 void vmentry_cpu_default(struct vmentry_cpu *cpu)
 {
     memset(cpu, 0, sizeof *cpu);
     cpu->linear_address_width_bits = 48;
-    cpu->efer_allowed_bits =
-        (1ull << 0) | BIT_EFER_LME | BIT_EFER_LMA | (1ull << 11); /* SCE, LME, LMA, NXE */
+    cpu->efer_allowed_bits = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;
     /* LBR, BTF, TR, BTS, BTINT, BTS_OFF_OS/USR, FREEZE_LBRS/PERFMON_ON_PMI, UNCORE_PMI, FREEZE_WHILE_SMM, RTM_DEBUG */
     cpu->debugctl_allowed_bits = 0xffc3;
     cpu->perf_global_ctrl_allowed_bits = 0x70000000full; /* 4 general-purpose and 3 fixed counters */
@@ -152,7 +170,7 @@ static void decode(struct vmentry_ctx *c, const struct vmentry_check_input *in, 
     c->host_64 = (c->exit & EXIT_HOST_ADDRESS_SPACE_SIZE) != 0;
     c->unrestricted = (c->proc2 & PROC2_UNRESTRICTED_GUEST) != 0;
     c->ept = (c->proc2 & PROC2_ENABLE_EPT) != 0;
-    c->v8086 = (v->guest_rflags & BIT_RFLAGS_VM) != 0;
+    c->v8086 = (v->guest_rflags & RFLAGS_VM) != 0;
     decode_segments(c);
 }
 
@@ -210,7 +228,7 @@ static int check_msr_entries(struct vmentry_ctx *c, struct vmentry_verdict *out,
         c->msr_entry_index_qw = entry[0];
         c->msr_entry_value = entry[1];
         for (unsigned id = first_entry_check; id < VMENTRY_CHECK_COUNT; id++) {
-            if (!checks[id].ok(c, checks[id].param)) {
+            if (!check_passes(c, id)) {
                 fill_verdict(out, c, (enum vmentry_check_id)id);
                 return 1;
             }
@@ -239,7 +257,7 @@ int vmentry_check_one(const struct vmentry_check_input *in, enum vmentry_check_i
     input_cpu(in, &cpu);
     decode(&c, in, &cpu);
     if (checks[id].area != AREA_MSR_ENTRY) {
-        *passes = checks[id].ok(&c, checks[id].param);
+        *passes = check_passes(&c, id);
         return c.read_error ? E_FAULT : 0;
     }
     uint32_t count = (uint32_t)c.v->vm_entry_msr_load_count;
@@ -250,7 +268,7 @@ int vmentry_check_one(const struct vmentry_check_input *in, enum vmentry_check_i
         c.msr_entry_number = n;
         c.msr_entry_index_qw = entry[0];
         c.msr_entry_value = entry[1];
-        *passes = checks[id].ok(&c, checks[id].param);
+        *passes = check_passes(&c, id);
     }
     return 0;
 }
@@ -270,7 +288,7 @@ int vmentry_check(const struct vmentry_check_input *in, struct vmentry_verdict *
             int result = check_msr_entries(&c, out, id);
             return result < 0 ? result : 0;
         }
-        bool ok = checks[id].ok(&c, checks[id].param);
+        bool ok = check_passes(&c, id);
         if (c.read_error)
             return not_checked(out, &c, (enum vmentry_check_id)id);
         if (!ok) {

@@ -117,6 +117,9 @@ struct vmentry_check_info {
 };
 const struct vmentry_check_info *vmentry_check_info(enum vmentry_check_id id); /* NULL if out of range */
 
+/* The check a test-only build (`make VMENTRY_BROKEN_CHECK=<id>`) broke on purpose, else VMENTRY_CHECK_NONE. */
+extern const enum vmentry_check_id vmentry_check_broken_id;
+
 /*
  * Where Bochs 2.7 (bochs/cpu/vmx.cc) departs from the SDM, one row per check.
  *   BOCHS_MISSING       Bochs does not perform the check: it enters where the SDM fails.

@@ -350,7 +350,7 @@ static bool vector_has_error_code(unsigned vector)
  */
 static bool guest_protected_mode(const struct vmentry_ctx *c)
 {
-    return !c->unrestricted || (c->v->guest_cr0 & BIT_CR0_PE);
+    return !c->unrestricted || (c->v->guest_cr0 & CR0_PE);
 }
 
 static bool error_code_relaxed(const struct vmentry_ctx *c)

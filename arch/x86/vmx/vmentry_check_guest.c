@@ -8,22 +8,22 @@
 
 bool vmentry_ok_guest_cr0_pg_needs_pe(struct vmentry_ctx *c, unsigned unused)
 {
-    return !(c->v->guest_cr0 & BIT_CR0_PG) || (c->v->guest_cr0 & BIT_CR0_PE);
+    return !(c->v->guest_cr0 & CR0_PG) || (c->v->guest_cr0 & CR0_PE);
 }
 
 bool vmentry_ok_guest_ia32e_needs_pg(struct vmentry_ctx *c, unsigned unused)
 {
-    return !c->ia32e_guest || (c->v->guest_cr0 & BIT_CR0_PG);
+    return !c->ia32e_guest || (c->v->guest_cr0 & CR0_PG);
 }
 
 bool vmentry_ok_guest_ia32e_needs_pae(struct vmentry_ctx *c, unsigned unused)
 {
-    return !c->ia32e_guest || (c->v->guest_cr4 & BIT_CR4_PAE);
+    return !c->ia32e_guest || (c->v->guest_cr4 & CR4_PAE);
 }
 
 bool vmentry_ok_guest_legacy_pcide(struct vmentry_ctx *c, unsigned unused)
 {
-    return c->ia32e_guest || !(c->v->guest_cr4 & BIT_CR4_PCIDE);
+    return c->ia32e_guest || !(c->v->guest_cr4 & CR4_PCIDE);
 }
 
 bool vmentry_ok_guest_dr7_high(struct vmentry_ctx *c, unsigned unused)
@@ -34,14 +34,14 @@ bool vmentry_ok_guest_dr7_high(struct vmentry_ctx *c, unsigned unused)
 bool vmentry_ok_guest_efer_lma(struct vmentry_ctx *c, unsigned unused)
 {
     return !(c->entry & ENTRY_LOAD_IA32_EFER) ||
-           ((c->v->guest_ia32_efer & BIT_EFER_LMA) != 0) == c->ia32e_guest;
+           ((c->v->guest_ia32_efer & EFER_LMA) != 0) == c->ia32e_guest;
 }
 
 bool vmentry_ok_guest_efer_lme(struct vmentry_ctx *c, unsigned unused)
 {
     uint64_t efer = c->v->guest_ia32_efer;
-    return !(c->entry & ENTRY_LOAD_IA32_EFER) || !(c->v->guest_cr0 & BIT_CR0_PG) ||
-           ((efer & BIT_EFER_LME) != 0) == ((efer & BIT_EFER_LMA) != 0);
+    return !(c->entry & ENTRY_LOAD_IA32_EFER) || !(c->v->guest_cr0 & CR0_PG) ||
+           ((efer & EFER_LME) != 0) == ((efer & EFER_LMA) != 0);
 }
 
 /* --- descriptor-table registers --- */
@@ -81,7 +81,7 @@ bool vmentry_ok_guest_rflags_bit1(struct vmentry_ctx *c, unsigned unused)
 /* param 0: VM with "IA-32e mode guest"; param 1: VM with CR0.PE 0. */
 bool vmentry_ok_guest_rflags_vm(struct vmentry_ctx *c, unsigned real_mode)
 {
-    bool applies = real_mode ? !(c->v->guest_cr0 & BIT_CR0_PE) : c->ia32e_guest;
+    bool applies = real_mode ? !(c->v->guest_cr0 & CR0_PE) : c->ia32e_guest;
     return !applies || !c->v8086;
 }
 
@@ -89,5 +89,5 @@ bool vmentry_ok_guest_rflags_if_external_interrupt(struct vmentry_ctx *c, unsign
 {
     uint32_t info = (uint32_t)c->v->vm_entry_interruption_info;
     return !(info & EVENT_VALID) || EVENT_TYPE(info) != EVENT_EXTERNAL_INTERRUPT ||
-           (c->v->guest_rflags & BIT_RFLAGS_IF);
+           (c->v->guest_rflags & RFLAGS_IF);
 }

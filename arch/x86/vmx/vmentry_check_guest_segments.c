@@ -133,7 +133,7 @@ bool vmentry_ok_guest_ss_dpl_rpl(struct vmentry_ctx *c, unsigned unused)
 
 bool vmentry_ok_guest_ss_dpl_zero(struct vmentry_ctx *c, unsigned unused)
 {
-    bool applies = AR_TYPE(c->seg[SEG_CS].access_rights) == 3 || !(c->v->guest_cr0 & BIT_CR0_PE);
+    bool applies = AR_TYPE(c->seg[SEG_CS].access_rights) == 3 || !(c->v->guest_cr0 & CR0_PE);
     return c->v8086 || !applies || AR_DPL(c->seg[SEG_SS].access_rights) == 0;
 }
 

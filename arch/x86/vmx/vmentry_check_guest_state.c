@@ -86,7 +86,7 @@ bool vmentry_ok_guest_interruptibility_sti_and_mov_ss(struct vmentry_ctx *c, uns
 
 bool vmentry_ok_guest_interruptibility_sti_needs_if(struct vmentry_ctx *c, unsigned unused)
 {
-    return !(interruptibility(c) & BLOCKING_BY_STI) || (c->v->guest_rflags & BIT_RFLAGS_IF);
+    return !(interruptibility(c) & BLOCKING_BY_STI) || (c->v->guest_rflags & RFLAGS_IF);
 }
 
 bool vmentry_ok_guest_interruptibility_external_interrupt(struct vmentry_ctx *c, unsigned unused)
@@ -155,7 +155,7 @@ bool vmentry_ok_guest_pending_debug_bs(struct vmentry_ctx *c, unsigned must_be_s
     if (!(interruptibility(c) & (BLOCKING_BY_STI | BLOCKING_BY_MOV_SS)) && activity(c) != ACTIVITY_HLT)
         return true;
     bool single_step =
-        (c->v->guest_rflags & BIT_RFLAGS_TF) && !(c->v->guest_ia32_debugctl & BIT_DEBUGCTL_BTF);
+        (c->v->guest_rflags & RFLAGS_TF) && !(c->v->guest_ia32_debugctl & DEBUGCTL_BTF);
     bool bs = (c->v->guest_pending_debug_exceptions & PENDING_DEBUG_BS) != 0;
     return must_be_set ? !single_step || bs : single_step || !bs;
 }
@@ -211,7 +211,7 @@ bool vmentry_ok_guest_link_pointer(struct vmentry_ctx *c, unsigned rule)
 
 static bool pae_paging(const struct vmentry_ctx *c)
 {
-    return !c->ia32e_guest && (c->v->guest_cr0 & BIT_CR0_PG) && (c->v->guest_cr4 & BIT_CR4_PAE);
+    return !c->ia32e_guest && (c->v->guest_cr0 & CR0_PG) && (c->v->guest_cr4 & CR4_PAE);
 }
 
 /* A present PDPTE has bits 2:1 and 8:5 reserved, and the bits beyond the physical-address width. */

@@ -23,7 +23,7 @@ static void control_register(const struct vmentry_ctx *c, unsigned which, uint64
         *value = v->guest_cr0, *fixed0 = c->caps->cr0_fixed0, *fixed1 = c->caps->cr0_fixed1;
         /* SDM: with "unrestricted guest", PE and PG are not fixed to 1. */
         if (c->unrestricted)
-            *fixed0 &= ~(BIT_CR0_PE | BIT_CR0_PG);
+            *fixed0 &= ~(CR0_PE | CR0_PG);
         break;
     case CR_GUEST_CR4:
         *value = v->guest_cr4, *fixed0 = c->caps->cr4_fixed0, *fixed1 = c->caps->cr4_fixed1;
@@ -62,7 +62,7 @@ bool vmentry_ok_cet_needs_wp(struct vmentry_ctx *c, unsigned which)
 {
     bool host = which == CR_HOST_CR4;
     uint64_t cr4 = host ? c->v->host_cr4 : c->v->guest_cr4, cr0 = host ? c->v->host_cr0 : c->v->guest_cr0;
-    return !(cr4 & BIT_CR4_CET) || (cr0 & BIT_CR0_WP);
+    return !(cr4 & CR4_CET) || (cr0 & CR0_WP);
 }
 
 /* --- canonical addresses, each under its condition (shared with the guest checks) --- */
@@ -216,11 +216,11 @@ bool vmentry_ok_host_mode(struct vmentry_ctx *c, unsigned which)
     case HOST_LEGACY_NO_64:
         return ia32e || !c->host_64;
     case HOST_32_NO_PCIDE:
-        return c->host_64 || !(v->host_cr4 & BIT_CR4_PCIDE);
+        return c->host_64 || !(v->host_cr4 & CR4_PCIDE);
     case HOST_32_RIP:
         return c->host_64 || (v->host_rip >> 32) == 0;
     case HOST_64_PAE:
-        return !c->host_64 || (v->host_cr4 & BIT_CR4_PAE);
+        return !c->host_64 || (v->host_cr4 & CR4_PAE);
     default:
         return !c->host_64 || vmentry_canonical(c, v->host_rip);
     }

@@ -9,23 +9,13 @@
 
 #include "arch/x86/vmx/vmentry_check.h"
 #include "arch/x86/vmx/vmx_controls.h"
+#include "arch/x86/cr.h"
+#include "arch/x86/msr.h"
+#include "arch/x86/rflags.h"
 
-/* The control bits are arch/x86/vmx/vmx_controls.h's; the register bits the checks read: */
+/* The control bits are arch/x86/vmx/vmx_controls.h's, the register bits cr.h's, msr.h's and rflags.h's. */
 #define BIT_VMFUNC_EPTP_SWITCHING (1ull << 0)
 
-/* Register bits the checks read. */
-#define BIT_CR0_PE (1ull << 0)
-#define BIT_CR0_WP (1ull << 16)
-#define BIT_CR0_PG (1ull << 31)
-#define BIT_CR4_PAE (1ull << 5)
-#define BIT_CR4_PCIDE (1ull << 17)
-#define BIT_CR4_CET (1ull << 23)
-#define BIT_EFER_LME (1ull << 8)
-#define BIT_EFER_LMA (1ull << 10)
-#define BIT_RFLAGS_TF (1ull << 8)
-#define BIT_RFLAGS_IF (1ull << 9)
-#define BIT_RFLAGS_VM (1ull << 17)
-#define BIT_DEBUGCTL_BTF (1ull << 1)
 
 /* Segment access rights (SDM: "Format of the Guest-State Area", access-rights table). */
 #define AR_TYPE(ar) ((uint32_t)(ar)&0xfu)

@@ -36,7 +36,7 @@ static bool bochs_cs_dpl_refuses(const struct vmcs_image *v)
 {
     unsigned type = AR_TYPE(v->guest_cs_access_rights), dpl = AR_DPL(v->guest_cs_access_rights);
     unsigned rpl = (unsigned)v->guest_cs_selector & 3;
-    if (v->guest_rflags & BIT_RFLAGS_VM)
+    if (v->guest_rflags & RFLAGS_VM)
         return false;
     return ((type == 9 || type == 11) && rpl != dpl) || ((type == 13 || type == 15) && rpl < dpl);
 }

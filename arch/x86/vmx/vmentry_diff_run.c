@@ -166,6 +166,10 @@ void vmentry_diff_selftest(const struct guest_options *opts)
     /* The guest exits before its first instruction when the VMX-preemption timer starts at 0. */
     if (vmcs_image_is_set(&valid, VMCS_VMX_PREEMPTION_TIMER_VALUE))
         (void)vmcs_image_set(&valid, VMCS_VMX_PREEMPTION_TIMER_VALUE, 0);
+    if (vmentry_check_broken_id != VMENTRY_CHECK_NONE)
+        log_warn("vmentry-diff: this build breaks check %s on purpose (VMENTRY_BROKEN_CHECK): expect "
+                 "disagreements",
+                 vmentry_check_info(vmentry_check_broken_id)->id_name);
     struct vmentry_diff_rng rng;
     vmentry_diff_seed(&rng, opts->vmentry_seed);
     static struct diff_counts n;

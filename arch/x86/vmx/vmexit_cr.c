@@ -11,10 +11,9 @@
 #include "arch/x86/vmx/vmx_cpu.h"
 #include "arch/x86/vmx/vmx_exit_qualification.h"
 #include "arch/x86/cr.h"
+#include "arch/x86/msr.h"
 
 #define VECTOR_GP 13
-#define EFER_LME (1ull << 8)
-#define EFER_LMA (1ull << 10)
 #define CS_LONG_MODE (1ull << 13) /* access rights: L */
 
 static enum vmexit_action guest_write_cr0(struct vcpu *vcpu, uint64_t value)

@@ -37,12 +37,9 @@
 #define MSR_KERNEL_GS_BASE 0xC0000102
 #define MSR_IA32_FEATURE_CONTROL 0x3A
 #define MSR_IA32_TSC_ADJUST 0x3B
-#define MSR_IA32_APIC_BASE 0x1B
-#define APIC_BASE_X2APIC_ENABLE (1ull << 10)
 #define MSR_IA32_VMX_FIRST 0x480
 #define MSR_IA32_VMX_LAST 0x493
-#define EFER_WRITABLE ((1ull << 0) | (1ull << 8) | (1ull << 11)) /* SCE, LME, NXE */
-#define EFER_LMA (1ull << 10)
+#define EFER_WRITABLE (EFER_SCE | EFER_LME | EFER_NXE)
 
 /* Bitmap layout: read low MSRs at 0, read high (0xC0000000..) at 1024, write low at 2048, write high at 3072. */
 static void pass_through(uint8_t *bitmap, uint32_t msr)

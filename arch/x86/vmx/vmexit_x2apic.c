@@ -8,11 +8,12 @@
  */
 #include "arch/x86/vmx/vmexit_x2apic.h"
 #include "arch/x86/vmx/x2apic_icr.h"
+#include "arch/x86/msr.h"
+#include "arch/x86/rflags.h"
 #include "core/lib/format.h"
 #include "core/lib/string.h"
 
-#define MSR_IA32_APIC_BASE 0x1B
-#define APIC_BASE_VALUE (0xFEE00000ull | (1ull << 11) | (1ull << 10) | (1ull << 8)) /* EN, EXTD, BSP */
+#define APIC_BASE_VALUE (0xFEE00000ull | APIC_BASE_XAPIC_ENABLE | APIC_BASE_X2APIC_ENABLE | APIC_BASE_BSP)
 #define X2APIC_FIRST 0x800u
 #define X2APIC_LAST 0x8FFu
 #define X2APIC_ID 0x802u
@@ -29,7 +30,6 @@
 #define X2APIC_SELF_IPI 0x83Fu
 #define VX2APIC_OWN_ID 0u
 #define VX2APIC_VERSION_VALUE 0x50014u /* version 0x14, 6 LVT entries: as a current Intel CPU reports */
-#define RFLAGS_IF (1ull << 9)
 #define INTERRUPTIBILITY_NMI_BLOCKING (1ull << 3)
 #define INJECT_VALID (1u << 31)
 #define INJECT_TYPE_NMI (2u << 8)

@@ -7,6 +7,7 @@
  */
 #include "arch/x86/vmx/vmx_caps.h"
 #include "arch/x86/vmx/vmx_text.h"
+#include "arch/x86/cr.h"
 #include "core/lib/error.h"
 #include "core/lib/format.h"
 #include "core/lib/log.h"
@@ -248,9 +249,6 @@ static size_t name_cr_bits(char *why, size_t why_bytes, size_t used, uint64_t ma
     return used;
 }
 
-#define CR0_NE_BIT (1ull << 5)
-#define CR4_VMXE_BIT (1ull << 13)
-
 int vmx_cr_check(uint64_t cr0, uint64_t cr4_with_vmxe, const struct vmx_caps *caps, uint64_t *cr0_out,
                  uint64_t *cr4_out, char *why, size_t why_bytes)
 {
@@ -277,8 +275,8 @@ int vmx_cr_check(uint64_t cr0, uint64_t cr4_with_vmxe, const struct vmx_caps *ca
 
     /* Setting CR0.NE and CR4.VMXE is what entering VMX operation means; any other change is not ours to make. */
     uint64_t cr0_changed = cr0 ^ cr0_required, cr4_changed = cr4_with_vmxe ^ cr4_required;
-    uint64_t cr0_refused = cr0_changed & ~(CR0_NE_BIT & cr0_required);
-    uint64_t cr4_refused = cr4_changed & ~(CR4_VMXE_BIT & cr4_required);
+    uint64_t cr0_refused = cr0_changed & ~(CR0_NE & cr0_required);
+    uint64_t cr4_refused = cr4_changed & ~(CR4_VMXE & cr4_required);
     if (cr0_refused || cr4_refused) {
         used = name_cr_bits(why, why_bytes, used, cr0_refused, cr0_required, "CR0", vmx_cr0_bit_name,
                             CR_NOTE_REFUSED);

@@ -26,7 +26,6 @@ extern const uint8_t attack_guest_image_start[], attack_guest_image_end[];
 
 #define PTE_PRESENT_WRITABLE 0x3ull
 #define PDE_LARGE 0x80ull
-#define APIC_BASE_ADDRESS_MASK 0x000FFFFFFFFFF000ull
 #define VECTOR_GP 13
 #define IDT_VECTORING_VALID (1u << 31)
 #define PCI_CONFIG_ADDRESS 0xCF8
