@@ -55,35 +55,41 @@ def check_soak_boot(result):
     return None
 
 
-@pytest.mark.soak
-def test_soak_parallel_bringup_16_cpus():
+def run_soak(title, summary_name, boot_one, check):
+    """SOAK_BOOTS boots of boot_one(name), each judged by check(result) (None: good); all run even
+    after a failure. The summary line goes to build/test-logs/<summary_name> and the output."""
     started = time.monotonic()
-    failures = []  # (boot number, reason, result or None)
+    failures = []  # (boot number, reason, text with the log)
     walls = []
     for number in range(1, SOAK_BOOTS + 1):
-        name = "soak-%02d" % number
         try:
-            # loglevel=debug: every CPU prints its own VMX line at the same time, as the console lock must take.
-            result = boot("qemu", smp=SOAK_CPUS, cmdline="smp=parallel loglevel=debug", name=name)
+            result = boot_one(number)
         except vmxboot.BootError as failure:  # a timeout: a CRASH, with the log in the message
-            failures.append((number, str(failure).splitlines()[0], None, str(failure)))
+            failures.append((number, str(failure).splitlines()[0], str(failure)))
             continue
         walls.append(result.wall_s)
-        reason = check_soak_boot(result)
+        reason = check(result)
         if reason is not None:
-            failures.append((number, reason, result, result.describe()))
+            failures.append((number, reason, result.describe()))
     total_s = time.monotonic() - started
-    summary = "soak: %d boots of QEMU -smp %d smp=parallel, %d failed, %.0f s in all" % (
-        SOAK_BOOTS, SOAK_CPUS, len(failures), total_s)
+    summary = "soak: %d boots of %s, %d failed, %.0f s in all" % (SOAK_BOOTS, title, len(failures), total_s)
     if walls:
         summary += ", boot wall time min %.2f s, max %.2f s, mean %.2f s" % (
             min(walls), max(walls), sum(walls) / len(walls))
-    lines = [summary] + ["  boot %02d: %s" % (number, reason) for number, reason, _, _ in failures]
+    lines = [summary] + ["  boot %02d: %s" % (number, reason) for number, reason, _ in failures]
     vmxboot.LOG_DIR.mkdir(parents=True, exist_ok=True)
-    (vmxboot.LOG_DIR / "soak-summary.txt").write_text("\n".join(lines) + "\n")
+    (vmxboot.LOG_DIR / summary_name).write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     if failures:
-        pytest.fail("\n".join(lines) + "\n\nfirst failing boot:\n" + failures[0][3], pytrace=False)
+        pytest.fail("\n".join(lines) + "\n\nfirst failing boot:\n" + failures[0][2], pytrace=False)
+
+
+@pytest.mark.soak
+def test_soak_parallel_bringup_16_cpus():
+    # loglevel=debug: every CPU prints its own VMX line at the same time, as the console lock must take.
+    run_soak("QEMU -smp %d smp=parallel" % SOAK_CPUS, "soak-summary.txt",
+             lambda n: boot("qemu", smp=SOAK_CPUS, cmdline="smp=parallel loglevel=debug", name="soak-%02d" % n),
+             check_soak_boot)
 
 
 BOCHS_SOAK_CPUS = 4
@@ -110,32 +116,10 @@ def check_guest_soak_boot(result, cpus=BOCHS_SOAK_CPUS):
 
 @pytest.mark.soak
 def test_soak_bochs_test_guest_on_4_cpus():
-    started = time.monotonic()
-    failures, walls = [], []
-    for number in range(1, SOAK_BOOTS + 1):
-        name = "soak-bochs-%02d" % number
-        try:
-            result = boot("bochs", smp=BOCHS_SOAK_CPUS, cpu_model="corei7_skylake_x",
-                          cmdline="exit=on-guest-exit", exit_on_ready=False, name=name, timeout_s=150)
-        except vmxboot.BootError as failure:
-            failures.append((number, str(failure).splitlines()[0], str(failure)))
-            continue
-        walls.append(result.wall_s)
-        reason = check_guest_soak_boot(result)
-        if reason is not None:
-            failures.append((number, reason, result.describe()))
-    total_s = time.monotonic() - started
-    summary = "soak: %d boots of Bochs corei7_skylake_x with %d CPUs and the test guest, %d failed, %.0f s" % (
-        SOAK_BOOTS, BOCHS_SOAK_CPUS, len(failures), total_s)
-    if walls:
-        summary += ", boot wall time min %.2f s, max %.2f s, mean %.2f s" % (
-            min(walls), max(walls), sum(walls) / len(walls))
-    lines = [summary] + ["  boot %02d: %s" % (number, reason) for number, reason, _ in failures]
-    vmxboot.LOG_DIR.mkdir(parents=True, exist_ok=True)
-    (vmxboot.LOG_DIR / "soak-bochs-summary.txt").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
-    if failures:
-        pytest.fail("\n".join(lines) + "\n\nfirst failing boot:\n" + failures[0][2], pytrace=False)
+    run_soak("Bochs corei7_skylake_x with %d CPUs and the test guest" % BOCHS_SOAK_CPUS, "soak-bochs-summary.txt",
+             lambda n: boot("bochs", smp=BOCHS_SOAK_CPUS, cpu_model="corei7_skylake_x", cmdline="exit=on-guest-exit",
+                            exit_on_ready=False, name="soak-bochs-%02d" % n, timeout_s=150),
+             check_guest_soak_boot)
 
 
 # ----- the checks themselves (no emulator; these run in every `make test`) -------------------

@@ -153,6 +153,8 @@ static inline __attribute__((always_inline)) void vcpu_skip_instruction(struct v
     if (blocking & 3)
         vcpu_write_field(vcpu, VMCS_GUEST_INTERRUPTIBILITY_STATE, blocking & ~3ull);
 }
+/* Its own RAM at ram_gpa and its I/O and MSR bitmap pages (on the status page): 0 or E_NOMEM with why. */
+int vcpu_memory_alloc(struct vcpu *vcpu, uint64_t ram_gpa, uint64_t ram_bytes, char *why, size_t why_bytes);
 /* The guest's RAM as vmxroot reaches it: NULL unless [gpa, gpa+size) is inside it. */
 void *vcpu_guest_ram(struct vcpu *vcpu, uint64_t gpa, uint64_t size_bytes);
 /* A general register by the number exit qualifications use (0 RAX .. 15 R15; 4 is RSP, from the VMCS). */

@@ -114,21 +114,9 @@ static int build_memory(struct vcpu *vcpu, char *why, size_t why_bytes)
         return attack_guest_memory(vcpu, why, why_bytes);
     const struct vmx_caps *caps = vmx_boot_caps();
     struct ept_allocator allocator = vcpu_ept_allocator;
-    vcpu->ram_gpa = TEST_GUEST_RAM_GPA;
-    vcpu->ram_bytes = TEST_GUEST_RAM_BYTES;
-    int err = frames_alloc(TEST_GUEST_RAM_BYTES / PAGE_SIZE_BYTES, 0, &vcpu->ram_phys);
-    if (!err)
-        err = frames_alloc(2, 0, &vcpu->io_bitmap_phys);
-    if (!err)
-        err = frames_alloc(1, 0, &vcpu->msr_bitmap_phys);
-    if (err) {
-        format(why, why_bytes, "no memory for the guest (%s)", error_name(err));
+    int err = vcpu_memory_alloc(vcpu, TEST_GUEST_RAM_GPA, TEST_GUEST_RAM_BYTES, why, why_bytes);
+    if (err)
         return err;
-    }
-    (void)guest_report->memory_range_add_cpu(STATUS_MEMORY_BITMAPS, vcpu->cpu_index, vcpu->io_bitmap_phys,
-                                             2ull * PAGE_SIZE_BYTES);
-    (void)guest_report->memory_range_add_cpu(STATUS_MEMORY_BITMAPS, vcpu->cpu_index, vcpu->msr_bitmap_phys,
-                                             PAGE_SIZE_BYTES);
     vmexit_io_bitmap_init(vcpu);
     vmexit_msr_bitmap_init(vcpu);
     err = ept_space_init(&vcpu->ept, &allocator, caps->ept_vpid_cap, cpu_phys_addr_bits());

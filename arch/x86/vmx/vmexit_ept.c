@@ -7,16 +7,23 @@
 #include "arch/x86/vmx/vmexit_dispatch.h"
 #include "arch/x86/vmx/vmx_exit_qualification.h"
 
+struct vmx_ept_violation vmexit_ept_violation_read(struct vcpu *vcpu, uint64_t *gpa, char *text,
+                                                   size_t text_bytes)
+{
+    *gpa = vcpu_read_field(vcpu, VMCS_GUEST_PHYSICAL_ADDRESS);
+    uint64_t gla = vcpu_read_field(vcpu, VMCS_GUEST_LINEAR_ADDRESS);
+    struct vmx_ept_violation violation = vmx_ept_violation_decode(vcpu->exit_qualification);
+    vmx_ept_violation_format(&violation, *gpa, gla, text, text_bytes);
+    return violation;
+}
+
 enum vmexit_action vmexit_ept_violation(struct vcpu *vcpu)
 {
     if (vcpu->kind_ops->ept_violation)
         return vcpu->kind_ops->ept_violation(vcpu); /* the hostile guest: counted, #GP, goes on */
-    uint64_t gpa = vcpu_read_field(vcpu, VMCS_GUEST_PHYSICAL_ADDRESS);
-    uint64_t rip = vcpu_read_field(vcpu, VMCS_GUEST_RIP);
-    uint64_t gla = vcpu_read_field(vcpu, VMCS_GUEST_LINEAR_ADDRESS);
-    struct vmx_ept_violation violation = vmx_ept_violation_decode(vcpu->exit_qualification);
+    uint64_t gpa, rip = vcpu_read_field(vcpu, VMCS_GUEST_RIP);
     char text[192];
-    vmx_ept_violation_format(&violation, gpa, gla, text, sizeof text);
+    (void)vmexit_ept_violation_read(vcpu, &gpa, text, sizeof text);
     vcpu_stop(vcpu, STATUS_VCPU_REASON_UNHANDLED_EXIT, "EPT violation: %s, guest RIP 0x%lx", text, rip);
     return VMEXIT_STOP;
 }

@@ -68,23 +68,13 @@ static int alloc_state(struct vcpu *vcpu)
 
 int attack_guest_memory(struct vcpu *vcpu, char *why, size_t why_bytes)
 {
-    vcpu->ram_gpa = ATTACK_GUEST_RAM_GPA;
-    vcpu->ram_bytes = ATTACK_GUEST_RAM_BYTES;
     int err = alloc_state(vcpu);
-    if (!err)
-        err = frames_alloc(ATTACK_GUEST_RAM_BYTES / PAGE_SIZE_BYTES, 0, &vcpu->ram_phys);
-    if (!err)
-        err = frames_alloc(2, 0, &vcpu->io_bitmap_phys);
-    if (!err)
-        err = frames_alloc(1, 0, &vcpu->msr_bitmap_phys);
     if (err) {
-        format(why, why_bytes, "no memory for the guest (%s)", error_name(err));
+        format(why, why_bytes, "no memory for its state (%s)", error_name(err));
         return err;
     }
-    (void)guest_report->memory_range_add_cpu(STATUS_MEMORY_BITMAPS, vcpu->cpu_index, vcpu->io_bitmap_phys,
-                                             2ull * PAGE_SIZE_BYTES);
-    (void)guest_report->memory_range_add_cpu(STATUS_MEMORY_BITMAPS, vcpu->cpu_index, vcpu->msr_bitmap_phys,
-                                             PAGE_SIZE_BYTES);
+    if ((err = vcpu_memory_alloc(vcpu, ATTACK_GUEST_RAM_GPA, ATTACK_GUEST_RAM_BYTES, why, why_bytes)))
+        return err;
     vmexit_io_bitmap_init(vcpu);
     vmexit_msr_bitmap_init(vcpu);
     struct mem_region own[3];
@@ -204,12 +194,9 @@ static bool attack_port(struct vcpu *vcpu, uint16_t port, bool in, unsigned size
 static enum vmexit_action attack_ept_violation(struct vcpu *vcpu)
 {
     struct attack_vcpu *a = state_of(vcpu);
-    uint64_t gpa = vcpu_read_field(vcpu, VMCS_GUEST_PHYSICAL_ADDRESS);
-    uint64_t gla = vcpu_read_field(vcpu, VMCS_GUEST_LINEAR_ADDRESS);
-    uint64_t vectoring = vcpu_read_field(vcpu, VMCS_IDT_VECTORING_INFO);
-    struct vmx_ept_violation v = vmx_ept_violation_decode(vcpu->exit_qualification);
+    uint64_t gpa, vectoring = vcpu_read_field(vcpu, VMCS_IDT_VECTORING_INFO);
     char text[192];
-    vmx_ept_violation_format(&v, gpa, gla, text, sizeof text);
+    struct vmx_ept_violation v = vmexit_ept_violation_read(vcpu, &gpa, text, sizeof text);
     if (vectoring & IDT_VECTORING_VALID) {
         a->stop_kind = ATTACK_STOP_EVENT_DELIVERY, a->stop_gpa = gpa;
         vcpu_stop(vcpu, STATUS_VCPU_REASON_UNHANDLED_EXIT, "EPT violation while delivering vector %lu: %s",
