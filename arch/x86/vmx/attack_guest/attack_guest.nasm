@@ -43,6 +43,10 @@ R_VALUE0  equ REPORT + 24
 R_VALUE1  equ REPORT + 32
 R_VALUE2  equ REPORT + 40
 R_VALUE3  equ REPORT + 48
+R_VALUE4  equ REPORT + 56
+R_VALUE5  equ REPORT + 64
+R_VALUE6  equ REPORT + 72
+R_VALUE7  equ REPORT + 80
 
     org 0x1000
 bits 64
@@ -115,7 +119,7 @@ case_table:
 begin_case:
     push rdi
     mov rdi, REPORT
-    mov ecx, 56 / 8
+    mov ecx, 88 / 8
     xor eax, eax
     rep stosq
     pop rdi
@@ -642,10 +646,20 @@ icr_write:                      ; eax = ICR low, edx = destination
     add [R_WRONG], r12d
     ret
 
-; ---- an exit flood: CPUID and I/O for flood_ticks, reading its own vCPU record as a seqlock reader
+; ---- an exit flood: CPUID and I/O for flood_ticks, reading its own vCPU record and another CPU's
+; (written by that CPU at the same time) as a seqlock reader
 case_flood:
     mov edi, 6
     call begin_case
+    mov rsi, [status_gpa]
+    xor eax, eax
+    cmp dword [cpu_index], 0
+    sete al                     ; the other record: cpu1's on cpu0, else cpu0's
+    cmp eax, [rsi + 156]        ; vcpu_record_count
+    jb .have_other
+    mov eax, 0xFFFFFFFF         ; one CPU: no other record
+.have_other:
+    mov [R_VALUE7], rax
     rdtsc
     shl rdx, 32
     or rax, rdx
@@ -661,6 +675,7 @@ case_flood:
     test qword [R_VALUE0], 3
     jnz .no_read
     call read_own_record
+    call read_other_record
 .no_read:
     rdtsc
     shl rdx, 32
@@ -675,30 +690,54 @@ case_flood:
 .bounded_by_itself:
     call end_case
     ret
-read_own_record:
+; vCPU record eax into RECORD_COPY under its seqlock: eax 0 whole, 1 a writer was inside, 2 torn
+; (an even, unchanged generation around a copy whose CRC-32C is wrong)
+read_record:
     mov rsi, [status_gpa]
-    mov eax, [rsi + 152]        ; vcpu_area_offset
     movzx ecx, word [rsi + 150] ; vcpu_record_size_bytes
     mov r15d, ecx
-    imul ecx, [cpu_index]
-    add eax, ecx
-    add rsi, rax
-    inc dword [R_TRIED]
+    imul ecx, eax
+    add ecx, [rsi + 152]        ; vcpu_area_offset
+    add rsi, rcx
     mov r13d, [rsi]             ; generation
     test r13d, 1
-    jnz .retry
+    jnz .busy
     push rsi
     mov rdi, RECORD_COPY
     mov ecx, r15d
     rep movsb
     pop rsi
     cmp r13d, [rsi]
-    jne .retry
+    jne .busy
     mov rsi, RECORD_COPY
     mov ecx, r15d
     call crc32c_block
     cmp eax, [RECORD_COPY + 4]
     jne .torn
+    xor eax, eax
+    ret
+.busy:
+    mov eax, 1
+    ret
+.torn:
+    mov eax, 2
+    ret
+read_other_record:
+    mov eax, [R_VALUE7]
+    cmp eax, 0xFFFFFFFF
+    je .none
+    call read_record
+    lea rbx, [R_VALUE4 + rax * 8] ; whole, retried, torn
+    inc qword [rbx]
+.none:
+    ret
+read_own_record:
+    inc dword [R_TRIED]
+    mov eax, [cpu_index]
+    call read_record
+    cmp eax, 1
+    je .retry
+    ja .torn
     inc dword [R_ALLOWED]       ; a whole record
     mov eax, [RECORD_COPY + 68] ; publish_count
     cmp eax, [last_publish]

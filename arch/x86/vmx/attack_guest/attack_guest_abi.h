@@ -86,13 +86,13 @@ struct attack_case_report {
     uint32_t faulted;  /* attempts that faulted (#GP, #UD) as the case expects */
     uint32_t allowed;  /* attempts that went through as the case expects (shadowed, delivered, readable) */
     uint32_t wrong;    /* attempts whose outcome was not one the case accepts */
-    uint64_t value[4]; /* per case (attack_judge.c says which) */
+    uint64_t value[8]; /* per case (attack_judge.c says which) */
 };
 
 _Static_assert(sizeof(struct attack_guest_header) == 40, "attack_guest.nasm header");
 _Static_assert(offsetof(struct attack_guest_header, case_mask) == 16, "attack_guest.nasm header.case_mask");
 _Static_assert(offsetof(struct attack_guest_header, flood_ticks) == 32,
                "attack_guest.nasm header.flood_ticks");
-_Static_assert(sizeof(struct attack_case_report) == 56, "attack_guest.nasm report");
+_Static_assert(sizeof(struct attack_case_report) == 88, "attack_guest.nasm report");
 
 #endif

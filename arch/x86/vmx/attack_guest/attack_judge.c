@@ -18,7 +18,7 @@
 #include "mm/frames.h"
 #include "mm/paging.h"
 
-#define DETAIL_BYTES 320
+#define DETAIL_BYTES 400
 #define CASE_OF(word) ((word)&0xffu)
 #define KIND_OF(word) (((word) >> 8) & 0xffu)
 #define PAGE_PRESENT 1ull
@@ -208,18 +208,20 @@ static void judge_flood(struct attack_vcpu *a, const struct attack_case_report *
     bool bounded = timer ? stopped && a->vcpu->stop_status_reason == STATUS_VCPU_REASON_WATCHDOG : !stopped;
     /* At most one publish per interval (plus the state changes), and not far fewer while exits come. */
     bool rate = r->value[1] >= expected / 4 && r->value[1] <= expected + 8 && r->value[3] > r->value[2];
+    /* Another CPU's record, written by that CPU while this one reads it: whole or retried, never torn. */
+    bool other = r->value[7] != 0xffffffffu;
     bool ok = r->wrong == 0 && r->allowed > 0 && rate && exits >= 2 * r->value[0] && bounded &&
-              going == others && progressed == others;
+              going == others && progressed == others && r->value[6] == 0 && (!other || r->value[4] > 0);
     v->result = ok ? ATTACK_CONTAINED : ATTACK_ESCAPED;
     format(v->detail, sizeof v->detail,
-           "iterations=%lu exits=%lu record_reads=%u whole=%u retried=%u torn=%u publishes_seen=%lu "
-           "(at most %lu in %u ms at one per %u us) exit_count %lu->%lu; %s; other CPUs going on=%u/%u, "
-           "progressed=%u",
-           r->value[0], exits, r->tried, r->allowed, r->faulted, r->wrong, r->value[1], expected,
-           ATTACK_FLOOD_MS, STATUS_VCPU_PUBLISH_INTERVAL_US, r->value[2], r->value[3],
-           timer ? (bounded ? "then the spin without exits was stopped by the preemption timer (watchdog)"
-                            : "the preemption timer did NOT stop the spin")
-                 : "no preemption timer on this CPU: the guest ended the flood itself",
+           "ms=%u iterations=%lu exits=%lu own_record: reads=%u whole=%u retried=%u torn=%u publishes=%lu "
+           "(at most %lu) exit_count=%lu..%lu; cpu%ld_record: whole=%lu retried=%lu torn=%lu; spin: %s; "
+           "others going on=%u/%u progressed=%u",
+           ATTACK_FLOOD_MS, r->value[0], exits, r->tried, r->allowed, r->faulted, r->wrong, r->value[1],
+           expected, r->value[2], r->value[3], other ? (long)r->value[7] : -1L, r->value[4], r->value[5],
+           r->value[6],
+           timer ? (bounded ? "stopped by the preemption timer" : "NOT stopped by the preemption timer")
+                 : "none (no preemption timer: the guest ended the flood)",
            going, others, progressed);
 }
 
