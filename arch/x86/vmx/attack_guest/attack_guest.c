@@ -129,10 +129,8 @@ void attack_guest_load(struct vcpu *vcpu)
     memcpy(vcpu_guest_ram(vcpu, ATTACK_GUEST_IMAGE_GPA, size), attack_guest_image_start, size);
     struct attack_guest_header *header = header_of(vcpu);
     bool timer = vcpu->controls->value[VMX_CONTROL_PINBASED] & PIN_ACTIVATE_PREEMPTION_TIMER;
-    bool unrestricted = vcpu->controls->value[VMX_CONTROL_SECONDARY] & PROC2_UNRESTRICTED_GUEST;
     header->case_mask = a->case_mask;
-    header->flags =
-        (timer ? ATTACK_FLAG_PREEMPTION_TIMER : 0) | (unrestricted ? ATTACK_FLAG_UNRESTRICTED : 0);
+    header->flags = timer ? ATTACK_FLAG_PREEMPTION_TIMER : 0;
     header->cpu_index = vcpu->cpu_index;
     header->flood_ticks = tsc_khz() * ATTACK_FLOOD_MS;
     build_page_tables(vcpu);

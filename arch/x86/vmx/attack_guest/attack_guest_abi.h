@@ -59,7 +59,6 @@ enum attack_case {
 
 /* header.flags */
 #define ATTACK_FLAG_PREEMPTION_TIMER (1u << 0) /* the watchdog ends the flood's spin */
-#define ATTACK_FLAG_UNRESTRICTED (1u << 1)
 
 /* At ATTACK_GUEST_IMAGE_GPA + 8 (after a short jump to the 64-bit entry). */
 struct attack_guest_header {
