@@ -180,10 +180,11 @@ static void calibrate_tsc(void)
     tsc_calibrate(&boot_info, ebda_phys, &opts);
 }
 
-static void start_aps(struct smp_result *smp)
+static void start_aps(const struct cpu_discovery *cpus, struct smp_result *smp)
 {
     struct smp_options opts = {
         .mode = options.smp,
+        .broadcast = cpus->every_listed_cpu_starts,
         .init_wait = options.init_wait,
         .sipi_timeout_ms = options.sipi_timeout_ms,
         .inject_no_sipi = fault_inject_hook(&options, INJECT_AP_NO_ANSWER),
@@ -277,7 +278,7 @@ static NORETURN void kernel_main_on_cpu_stack(void)
     vmx_root_enter_this_cpu();             /* the boot CPU into VMX root */
     smp_set_ap_work(vmx_root_enter_this_cpu);
     step_done(STEP_SETUP);
-    start_aps(&smp); /* INIT-SIPI-SIPI, parallel or serial */
+    start_aps(&cpus, &smp); /* INIT-SIPI-SIPI, parallel (at once to all when every CPU starts) or serial */
     step_done(STEP_BRINGUP);
     smp_run_ap_work(AP_WORK_TIMEOUT_MS); /* every AP's VMX enable, all at once */
     step_done(STEP_AP_WORK);

@@ -166,7 +166,10 @@ MUST_CHECK int status_memory_insert(struct status_page *page, enum status_memory
  * status_memory_batch_end computes the checksum once and unlocks. Each
  * status_memory_insert hashes the whole block, so the boot's own ranges
  * (three per CPU) one by one cost O(ranges^2) bytes of CRC: 0.25 s of
- * emulated time in Bochs at 15 CPUs.
+ * emulated time in Bochs at 15 CPUs. Inside a batch a range is appended and
+ * the block is sorted and merged once at the end (and when it fills up), so
+ * a batch of n ranges costs O(n log n); the result is the same ranges as n
+ * status_memory_insert calls give, ties in phys ordered by kind, then CPU.
  */
 MUST_CHECK int status_memory_batch_begin(struct status_page *page);
 MUST_CHECK int status_memory_insert_batched(struct status_page *page, enum status_memory_kind kind,

@@ -53,10 +53,12 @@ int frames_alloc(size_t frame_count, unsigned flags, uint64_t *phys_out)
         pmm_flags |= PMM_BELOW_1MIB;
     if (flags & FRAMES_BELOW_4GIB)
         pmm_flags |= PMM_BELOW_4GIB;
+    if (flags & FRAMES_HIGHEST)
+        pmm_flags |= PMM_HIGHEST;
     spin_lock(&frame_lock);
     int err = pmm_alloc(&frame_pool, frame_count, PMM_FRAME_BYTES, pmm_flags, phys_out);
     spin_unlock(&frame_lock);
-    if (!err)
+    if (!err && !(flags & FRAMES_UNZEROED))
         memset((void *)(uintptr_t)*phys_out, 0, frame_count * PMM_FRAME_BYTES);
     return err;
 }

@@ -1,7 +1,9 @@
 /*
  * The kernel's one frame allocator instance (mm/pmm.c holds the logic), under
  * a lock so every CPU can allocate. Frames come back zeroed: a VMXON region,
- * a VMCS, a page table or a stack must never start with stale bytes.
+ * a VMCS, a page table or a stack must never start with stale bytes. With
+ * FRAMES_UNZEROED the caller takes that on (the APs' stacks: 28 KiB each,
+ * zeroed by each AP itself instead of one after another by the boot CPU).
  */
 #ifndef MM_FRAMES_H
 #define MM_FRAMES_H
@@ -12,6 +14,9 @@ struct boot_info;
 
 #define FRAMES_BELOW_1MIB (1u << 0) /* the AP trampoline: real mode reaches it */
 #define FRAMES_BELOW_4GIB (1u << 1) /* page tables: CR3 loaded in 32-bit code */
+#define FRAMES_HIGHEST (1u << 2)    /* the highest free run, not the lowest (mm/pmm.h: PMM_HIGHEST) */
+/* Not zeroed here: the caller zeroes them before their first use (an AP its own stacks, in parallel). */
+#define FRAMES_UNZEROED (1u << 3)
 
 /*
  * region_bytes 0: every free frame is vmxroot's. Otherwise vmxroot's memory

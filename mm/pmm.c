@@ -212,6 +212,21 @@ static bool fit_in_span(const struct pmm_span *s, uint64_t size, uint64_t align,
     return true;
 }
 
+/* Highest start in span s that satisfies the request, or false. */
+static bool fit_in_span_top(const struct pmm_span *s, uint64_t size, uint64_t align, uint64_t low,
+                            uint64_t limit, uint64_t *start_out)
+{
+    uint64_t end = s->end_phys < limit ? s->end_phys : limit;
+    uint64_t base = s->base_phys > low ? s->base_phys : low;
+    if (end <= base || end - base < size)
+        return false;
+    uint64_t start = ALIGN_DOWN(end - size, align);
+    if (start < base)
+        return false;
+    *start_out = start;
+    return true;
+}
+
 int pmm_alloc(struct pmm *p, size_t frame_count, uint64_t align_bytes, unsigned flags, uint64_t *phys_out)
 {
     if (frame_count == 0 || (flags & ~PMM_FLAGS_ALL) != 0 || align_bytes < PMM_FRAME_BYTES ||
@@ -224,12 +239,19 @@ int pmm_alloc(struct pmm *p, size_t frame_count, uint64_t align_bytes, unsigned 
     uint64_t limit = (flags & PMM_BELOW_1MIB)   ? PMM_LOW_MEMORY_END_PHYS
                      : (flags & PMM_BELOW_4GIB) ? PMM_4GIB_PHYS
                                                 : UINT64_MAX;
-    for (uint32_t i = first_reaching(&p->free, low + 1); i < p->free.count; i++) {
+    bool highest = flags & PMM_HIGHEST;
+    uint32_t first = first_reaching(&p->free, low + 1);
+    for (uint32_t n = first; n < p->free.count; n++) {
+        uint32_t i = highest ? p->free.count - 1 - (n - first) : n;
         const struct pmm_span *s = &p->free.spans[i];
-        if (s->base_phys >= limit)
+        if (s->base_phys >= limit) {
+            if (highest)
+                continue;
             break;
+        }
         uint64_t start;
-        if (!fit_in_span(s, size, align_bytes, low, limit, &start))
+        if (highest ? !fit_in_span_top(s, size, align_bytes, low, limit, &start)
+                    : !fit_in_span(s, size, align_bytes, low, limit, &start))
             continue;
         /* Carving from the middle splits the span; with the table full try a later one. */
         if (remove_needs_slot(&p->free, start, start + size) && p->free.count >= p->capacity)

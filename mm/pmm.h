@@ -2,7 +2,7 @@
  * Physical frame allocator: the frames of usable RAM minus reserved ranges,
  * kept as a sorted array of free ranges with fixed storage inside struct
  * pmm (no heap exists yet when it starts). Runs of 4 KiB frames are handed
- * out lowest address first.
+ * out lowest address first (highest first with PMM_HIGHEST).
  *
  * Rules it keeps whatever the caller asks:
  * - frame 0 is never managed (a null pointer must stay invalid);
@@ -27,7 +27,14 @@ struct boot_info;
 
 #define PMM_BELOW_1MIB (1u << 0) /* the whole run below 1 MiB (AP trampoline) */
 #define PMM_BELOW_4GIB (1u << 1) /* the whole run below 4 GiB (CR3 loaded from 32-bit code) */
-#define PMM_FLAGS_ALL (PMM_BELOW_1MIB | PMM_BELOW_4GIB)
+/*
+ * The highest run that fits instead of the lowest: the AP trampoline's frame.
+ * Under QEMU's TCG the lowest frame below 1 MiB held GRUB's last code, and
+ * the first write to a page with translated code invalidates it on every
+ * vCPU (about 30 ms at 255 CPUs).
+ */
+#define PMM_HIGHEST (1u << 2)
+#define PMM_FLAGS_ALL (PMM_BELOW_1MIB | PMM_BELOW_4GIB | PMM_HIGHEST)
 
 /* A physical range as callers pass it: the kernel image, a module, the info block. */
 struct pmm_range {

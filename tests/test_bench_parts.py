@@ -4,9 +4,11 @@ import gzip
 import importlib.machinery
 import importlib.util
 import stat
+import sys
+import types
 
 import vmxboot
-from benchlib import targets, xen
+from benchlib import figures, targets, xen
 
 
 def load_fetch_images():
@@ -60,7 +62,29 @@ def test_targets_from_other_benchmarks_judge_themselves():
 
 def test_every_target_names_a_distinct_key():
     keys = [t.key for t in targets.TARGETS]
-    assert len(keys) == len(set(keys)) and all(t.measurement in targets.MEASUREMENTS for t in targets.TARGETS)
+    assert len(keys) == len(set(keys))
+    assert all(targets.measurement_of(t) for t in targets.TARGETS)  # a KeyError names one that has none
+
+
+def test_a_new_source_and_row_judge_themselves(monkeypatch):
+    """What BENCHMARKS.md says a new row takes: a module with measure/figures/markdown, one Source, one Target."""
+    module = types.ModuleType("bench_fake")
+    module.measure = lambda runs: [{"ticks": 150 + i} for i in range(runs)]
+    module.figures = lambda samples: {"fake_ticks": (max(s["ticks"] for s in samples), "%d ticks" % max(
+        s["ticks"] for s in samples))}
+    module.markdown = lambda samples: "## Fake\n\n%d runs" % len(samples)
+    monkeypatch.setitem(sys.modules, "bench_fake", module)
+    monkeypatch.setattr(figures, "SOURCES", figures.SOURCES + (figures.Source("fake", "bench_fake", 2, 1, False),))
+    monkeypatch.setattr(targets, "TARGETS", targets.TARGETS + (
+        targets.Target("fake", "fake figure at most {limit:g} ticks", "external:fake_ticks", 151),))
+    samples, skipped = figures.run_all({"fake": 2, "guest": 0}, False, lambda text: None)
+    assert samples == {"fake": [{"ticks": 150}, {"ticks": 151}]} and "guest" in skipped
+    rows, missed = targets.targets_section([], 100000, figures.external_figures(samples))
+    assert "| fake figure at most 151 ticks | 151 ticks | met |" in rows and "fake" not in missed
+    samples["fake"].append({"ticks": 152})
+    rows, missed = targets.targets_section([], 100000, figures.external_figures(samples))
+    assert "| fake figure at most 151 ticks | 152 ticks | **missed** |" in rows and "fake" in missed
+    assert figures.sections(samples) == ["## Fake", "", "3 runs", ""]
 
 
 def read_newc(data):

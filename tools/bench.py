@@ -47,9 +47,8 @@ import sys
 import time
 from pathlib import Path
 
-import bench_guest  # the guest-launch figures (tools/bench_guest.py)
 import vmxboot  # the boot runner package, tools/vmxboot
-from benchlib import config, plot, steps, xen
+from benchlib import config, figures, plot, steps, xen
 from benchlib.config import BOCHS_MODES, BOCHS_SMPS, MODES, QEMU_MODES, QUICK_BOCHS_SMPS, QUICK_MODES, QUICK_QEMU_SMPS
 from benchlib.image import elf_sizes
 from benchlib.machine import load_average, machine_info
@@ -185,25 +184,14 @@ def plot_section(samples, xen_samples, svg_path, link):
                       link, link), ""]
 
 
-def guest_figures(guest_samples):
-    """The guest launch's figures for the targets table, by the names targets.py gives them."""
-    if not guest_samples:
-        return {}
-    fastest = max(s["cpuid_exit_ticks"] for s in guest_samples)
-    first = sorted(s["first_exit_ticks"] for s in guest_samples)
-    return {"cpuid_exit_ticks": (fastest, "%d ticks (the slowest run's fastest of 64; %d runs)" % (
-                fastest, len(guest_samples))),
-            "first_exit_ticks": (first[len(first) // 2], "%d ticks (median of %d runs)" % (
-                first[len(first) // 2], len(guest_samples)))}
-
-
 # ----- main ----------------------------------------------------------------------------------
 
 
 def report(machine, quick, runs, samples, profiles, startups, elf, variants=None, xen_samples=(), xen_skipped="",
-           plot_path=None, plot_link=None, guest_samples=()):
+           plot_path=None, plot_link=None, figure_samples=None):
     sizes, load_mem, load_file = elf_sizes(elf)
-    targets, missed = targets_section(samples, load_mem, guest_figures(guest_samples))
+    figure_samples = figure_samples or {}
+    targets, missed = targets_section(samples, load_mem, figures.external_figures(figure_samples))
     lines = header(machine, quick, runs)
     lines += targets
     lines += qemu_table(samples, runs)
@@ -212,8 +200,7 @@ def report(machine, quick, runs, samples, profiles, startups, elf, variants=None
     lines += xen.section(xen_samples, vmxroot_for_xen(samples), xen_skipped)
     if plot_path is not None:
         lines += plot_section(samples, xen_samples, plot_path, plot_link)
-    if guest_samples:
-        lines += bench_guest.markdown(guest_samples).splitlines() + [""]
+    lines += figures.sections(figure_samples)
     lines += size_section(elf, sizes, load_mem, load_file, samples)
     if profiles:
         lines += time_profile_section(profiles, startups, samples)
@@ -267,6 +254,8 @@ def main(argv=None):
     parser.add_argument("--xen-runs", type=int, default=1, help="Xen boots per CPU count (default 1)")
     parser.add_argument("--guest-runs", type=int, default=None,
                         help="guest-launch boots (tools/bench_guest.py; default 3, quick 1; 0 for none)")
+    parser.add_argument("--runs-of", action="append", default=[], metavar="NAME=N",
+                        help="runs of one of benchlib/figures.py's sources (guest=3; 0 for none)")
     args = parser.parse_args(argv)
     runs = args.runs or (1 if args.quick else 5)
     output = args.output or (vmxboot.BUILD / "BENCHMARKS-quick.md" if args.quick else REPO / "BENCHMARKS.md")
@@ -277,7 +266,14 @@ def main(argv=None):
         xen_smps = () if args.quick else xen.CPU_COUNTS
     else:
         xen_smps = () if args.xen_smps == "none" else tuple(int(n) for n in args.xen_smps.split(","))
-    guest_runs = args.guest_runs if args.guest_runs is not None else (1 if args.quick else 3)
+    figure_runs = {f.name: f.quick_runs if args.quick else f.runs for f in figures.SOURCES}
+    if args.guest_runs is not None:
+        figure_runs["guest"] = args.guest_runs
+    for item in args.runs_of:
+        name, _, count = item.partition("=")
+        if name not in figure_runs or not count.isdigit():
+            parser.error("--runs-of %s: NAME=N with NAME one of %s" % (item, ", ".join(sorted(figure_runs))))
+        figure_runs[name] = int(count)
     plot_path = output.with_name(output.stem + "-scaling.svg")
 
     def progress(text):
@@ -297,7 +293,7 @@ def main(argv=None):
         xen_fields = {f.name for f in dataclasses.fields(xen.XenSample)}
         xen_samples = [xen.XenSample(**{k: v for k, v in d.items() if k in xen_fields}) for d in saved.get("xen", [])]
         xen_skipped = saved.get("xen_skipped", "" if saved.get("xen") else "not in the saved run")
-        guest_samples = saved.get("guest", [])
+        figure_samples = saved.get("figures", {"guest": saved.get("guest", [])})
     else:
         if not vmxboot.ELF.exists():
             progress("bench: %s is missing: run `make` first" % vmxboot.ELF)
@@ -321,13 +317,7 @@ def main(argv=None):
                 startups[smp] = qemu_startup_s(smp)
                 progress("[profile] qemu -smp %d alone (-S, quit): %.2f s" % (smp, startups[smp] or -1))
         xen_samples, xen_skipped = run_xen(xen_smps, args.xen_runs, progress)
-        guest_samples = []
-        if guest_runs and have_bochs():
-            try:
-                guest_samples = bench_guest.measure(guest_runs)
-                progress("[guest] %s" % ", ".join("cpuid_exit_ticks %d" % g["cpuid_exit_ticks"] for g in guest_samples))
-            except SystemExit as failure:  # bench_guest's way of saying the guest did not pass
-                progress("[guest] no figures: %s" % str(failure).splitlines()[0])
+        figure_samples, figure_skipped = figures.run_all(figure_runs, have_bochs(), progress)
         variants = {}
         if not quick and not args.no_variants:
             variants = optimization_variants()
@@ -345,11 +335,11 @@ def main(argv=None):
             "samples": [dataclasses.asdict(s) for s in samples],
             "profiles": [dataclasses.asdict(p) for p in profiles], "qemu_alone_s": startups,
             "variants": variants, "xen": [dataclasses.asdict(x) for x in xen_samples], "xen_skipped": xen_skipped,
-            "guest": guest_samples}, indent=1))
+            "figures": figure_samples, "figures_skipped": figure_skipped}, indent=1))
         progress("bench: samples in %s (`tools/bench.py --render %s` writes the report again)" % (
             json_path, json_path))
     text, missed = report(machine, quick, runs, samples, profiles, startups, elf, variants, xen_samples, xen_skipped,
-                          plot_path, plot_path.name, guest_samples)
+                          plot_path, plot_path.name, figure_samples)
     text += "\nThe whole benchmark took %.0f s.\n" % elapsed
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text)

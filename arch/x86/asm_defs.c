@@ -62,6 +62,10 @@ void asm_defs(void)
     DEFINE(AP_SLOT_BYTES, sizeof(struct ap_boot_slot));
     OFFSET(AP_SLOT_PERCPU, struct ap_boot_slot, percpu_virt);
     OFFSET(AP_SLOT_STACK, struct ap_boot_slot, stack_top);
+    /* The stacks an AP zeroes itself (percpu.h): the kernel stack below stack_top, the IST stacks above. */
+    DEFINE(KERNEL_STACK_BYTES, KERNEL_STACK_BYTES);
+    DEFINE(IST_AREA_OFFSET, GUARD_BYTES);
+    DEFINE(IST_AREA_BYTES, 3 * IST_STACK_BYTES);
 
     /* The trampoline's stage marker (ap_handshake.h) in struct percpu. */
     OFFSET(PERCPU_STAGE, struct percpu, stage);

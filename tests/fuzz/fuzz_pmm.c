@@ -217,8 +217,10 @@ static void op_alloc(struct input *in)
     size_t frames = (a & 0x80) ? 1 + take(in, 2) % (2 * WINDOW_FRAMES) : 1 + (a & 0x3F);
     uint64_t align = 1ull << (12 + b % 22);
     unsigned flags = (b >> 5) & 3;
+    if (a & 0x20)
+        flags |= PMM_HIGHEST;
     if ((a & 0x40) && (b & 0x80))
-        flags |= 4; /* unknown flag: refused */
+        flags |= 8; /* unknown flag: refused */
     if ((a & 0x40) && !(b & 0x80))
         align = (a & 1) ? FRAME / 2 : align + FRAME; /* bad alignment: refused */
 
@@ -230,8 +232,15 @@ static void op_alloc(struct input *in)
         uint64_t size = (uint64_t)frames * FRAME;
         uint64_t low = (flags & PMM_BELOW_1MIB) ? FRAME : MiB(1);
         uint64_t limit = (flags & PMM_BELOW_1MIB) ? MiB(1) : (flags & PMM_BELOW_4GIB) ? GiB(4) : UINT64_MAX;
-        for (uint32_t i = 0; i < n_free && !found; i++) {
+        for (uint32_t n = 0; n < n_free && !found; n++) {
+            uint32_t i = (flags & PMM_HIGHEST) ? n_free - 1 - n : n;
             uint64_t start = runs_free[i].base_phys > low ? runs_free[i].base_phys : low;
+            if (flags & PMM_HIGHEST) { /* the highest aligned start that fits */
+                uint64_t end = runs_free[i].end_phys < limit ? runs_free[i].end_phys : limit;
+                if (end <= start || end - start < size || ALIGN_DOWN(end - size, align) < start)
+                    continue;
+                start = ALIGN_DOWN(end - size, align);
+            }
             start = ALIGN_UP(start, align);
             if (start >= runs_free[i].end_phys || size > runs_free[i].end_phys - start ||
                 start + size > limit)

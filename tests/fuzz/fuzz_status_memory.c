@@ -9,6 +9,9 @@
  * another of the same owner; the ranges sorted by phys; the block's
  * generation even and its checksum right. A full table refuses with
  * E_NOMEM and says incomplete, and then only the shadow may hold more.
+ * An input of odd length (size % 8) does all its inserts in one batch
+ * (status_memory_insert_batched, which appends and merges when the table
+ * fills and at the batch's end): the same checks then hold after the end.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -71,6 +74,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(shadow, 0, sizeof shadow);
     const struct status_memory_block *block = status_memory_block(page);
     bool refused = false;
+    bool batch = (size % 8) & 1;
+    if (batch && status_memory_batch_begin(page) != 0)
+        abort();
     for (size_t at = 0; at + 8 <= size; at += 8) {
         uint32_t kind = 1 + data[at] % KINDS, cpu = data[at + 1] % CPUS;
         uint32_t first = (data[at + 2] | (uint32_t)data[at + 3] << 8) % PAGES;
@@ -82,7 +88,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         uint64_t tail = (uint64_t)(data[at + 7] >> 4) * 256;
         uint64_t span = (uint64_t)pages * 4096 - offset;
         uint64_t size_bytes = tail < span ? span - tail : 1;
-        int err = status_memory_insert(page, kind, cpu_of(cpu), (uint64_t)first * 4096 + offset, size_bytes);
+        uint64_t phys = (uint64_t)first * 4096 + offset;
+        int err = batch ? status_memory_insert_batched(page, kind, cpu_of(cpu), phys, size_bytes)
+                        : status_memory_insert(page, kind, cpu_of(cpu), phys, size_bytes);
         if (err == E_NOMEM) {
             refused = true;
             if (!(block->flags & STATUS_MEMORY_INCOMPLETE))
@@ -93,6 +101,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         uint32_t last = (uint32_t)(((uint64_t)first * 4096 + offset + size_bytes - 1) / 4096);
         for (uint32_t p = first; p <= last && err == 0; p++)
             shadow[kind - 1][cpu][p] = true;
+        if (batch)
+            continue; /* checked once, after the batch's end */
+        if (block->generation % 2 || block->count > page->header.memory_range_capacity ||
+            status_block_checksum(block, 16 + block->count * 16) != block->checksum ||
+            !block_matches(block, refused))
+            abort();
+    }
+    if (batch) {
+        status_memory_batch_end(page);
         if (block->generation % 2 || block->count > page->header.memory_range_capacity ||
             status_block_checksum(block, 16 + block->count * 16) != block->checksum ||
             !block_matches(block, refused))

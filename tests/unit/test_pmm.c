@@ -77,6 +77,29 @@ TEST(alloc_below_1mib_only_when_asked)
     CHECK_EQ(alloc1(2, FRAME, 0), MiB(1));
 }
 
+TEST(alloc_highest_first_when_asked)
+{
+    pmm_init(&p);
+    CHECK_EQ(pmm_add_usable(&p, 0, 0x9fc00), 0);
+    CHECK_EQ(pmm_add_usable(&p, MiB(1), MiB(15)), 0);
+    CHECK_EQ(alloc1(1, FRAME, PMM_BELOW_1MIB | PMM_HIGHEST), 0x9e000); /* below the EBDA's partial page */
+    CHECK_EQ(alloc1(2, 0x2000, PMM_BELOW_1MIB | PMM_HIGHEST), 0x9c000);
+    CHECK_EQ(alloc1(1, FRAME, PMM_BELOW_1MIB | PMM_HIGHEST), 0x9b000);
+    CHECK_EQ(alloc1(1, FRAME, PMM_HIGHEST), MiB(16) - FRAME);
+    CHECK_EQ(alloc1(1, FRAME, PMM_BELOW_4GIB | PMM_HIGHEST), MiB(16) - 2 * FRAME);
+    CHECK_EQ(alloc1(1, FRAME, 0), MiB(1)); /* the lowest still comes first without the flag */
+    /* A span too small at the top: the next one down. */
+    pmm_init(&p);
+    CHECK_EQ(pmm_add_usable(&p, 0x10000, 0x4000), 0);
+    CHECK_EQ(pmm_add_usable(&p, 0x20000, 0x1000), 0);
+    CHECK_EQ(alloc1(2, FRAME, PMM_BELOW_1MIB | PMM_HIGHEST), 0x12000);
+    CHECK_EQ(alloc1(1, FRAME, PMM_BELOW_1MIB | PMM_HIGHEST), 0x20000);
+    CHECK_EQ(alloc1(1, 0x4000, PMM_BELOW_1MIB | PMM_HIGHEST), 0x10000); /* aligned down in the span */
+    CHECK_EQ(alloc1(1, FRAME, PMM_BELOW_1MIB | PMM_HIGHEST), 0x11000);
+    CHECK_EQ(alloc1(1, FRAME, PMM_BELOW_1MIB | PMM_HIGHEST), E_NOMEM);
+    CHECK_EQ(pmm_free_bytes(&p), 0);
+}
+
 TEST(alloc_alignment)
 {
     pmm_init(&p);

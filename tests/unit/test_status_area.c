@@ -219,6 +219,85 @@ TEST(a_batch_of_ranges_is_one_write_with_the_same_result)
     CHECK_EQ(status_memory_batch_begin(NULL), E_STATE);
 }
 
+static int by_phys_kind_cpu(const void *a, const void *b)
+{
+    const struct status_memory_range *x = a, *y = b;
+    if (x->phys != y->phys)
+        return x->phys < y->phys ? -1 : 1;
+    if (x->kind != y->kind)
+        return x->kind < y->kind ? -1 : 1;
+    return x->cpu < y->cpu ? -1 : x->cpu > y->cpu;
+}
+
+/* The i-th of a reproducible mix: 3 kinds, 4 CPUs and none, pages that touch, overlap and repeat. */
+static void mixed_range(uint32_t i, uint32_t *kind, uint32_t *cpu, uint64_t *phys, uint64_t *size_bytes)
+{
+    uint32_t x = i * 2654435761u;
+    *kind = STATUS_MEMORY_PER_CPU + (x >> 7) % 3;
+    *cpu = (x >> 11) % 5 == 4 ? STATUS_MEMORY_CPU_NONE : (x >> 11) % 5;
+    *phys = 0x1000000 + (uint64_t)((x >> 15) % 48) * 4096 + (x >> 3) % 64;
+    *size_bytes = 1 + (uint64_t)((x >> 23) % 5) * 4096;
+}
+
+TEST(a_batch_of_many_mixed_ranges_gives_the_ranges_of_one_by_one)
+{
+    /* More inserts than the table holds: the batch merges when it fills, then once at its end. */
+    struct status_page *page = page_of_area();
+    CHECK_EQ(status_init_area(page, 0x7f000, 4, 4000), 0);
+    uint32_t inserts = 3 * page->header.memory_range_capacity;
+    for (uint32_t i = 0; i < inserts; i++) {
+        uint32_t kind, cpu;
+        uint64_t phys, size_bytes;
+        mixed_range(i, &kind, &cpu, &phys, &size_bytes);
+        CHECK_EQ(status_memory_insert(page, kind, cpu, phys, size_bytes), 0);
+    }
+    const struct status_memory_block *block = ranges_after(page);
+    CHECK_EQ(block->flags, 0);
+    uint32_t count = block->count;
+    CHECK(count > 8);
+    static struct status_memory_range expected[4096];
+    CHECK(count <= 4096);
+    memcpy(expected, block->ranges, count * sizeof expected[0]);
+    qsort(expected, count, sizeof expected[0], by_phys_kind_cpu); /* one by one, ties keep insertion order */
+
+    CHECK_EQ(status_init_area(page, 0x7f000, 4, 4000), 0);
+    CHECK_EQ(status_memory_batch_begin(page), 0);
+    for (uint32_t i = 0; i < inserts; i++) {
+        uint32_t kind, cpu;
+        uint64_t phys, size_bytes;
+        mixed_range(i, &kind, &cpu, &phys, &size_bytes);
+        CHECK_EQ(status_memory_insert_batched(page, kind, cpu, phys, size_bytes), 0);
+    }
+    status_memory_batch_end(page);
+    block = ranges_after(page);
+    CHECK_EQ(block->flags, 0);
+    CHECK_EQ(block->count, count);
+    CHECK_EQ(memcmp(block->ranges, expected, count * sizeof expected[0]), 0);
+}
+
+TEST(a_batch_that_overflows_refuses_the_rest_and_says_incomplete)
+{
+    struct status_page *page = page_of_area();
+    CHECK_EQ(status_init_area(page, 0x7f000, 1, 4000), 0);
+    uint32_t capacity = page->header.memory_range_capacity;
+    CHECK_EQ(status_memory_batch_begin(page), 0);
+    for (uint32_t i = 0; i < capacity; i++) /* every other page: nothing merges */
+        CHECK_EQ(
+            status_memory_insert_batched(page, STATUS_MEMORY_EPT, 0, 0x1000000 + (uint64_t)i * 0x2000, 4096),
+            0);
+    CHECK_EQ(status_memory_insert_batched(page, STATUS_MEMORY_EPT, 0, 0x100000000ull, 4096), E_NOMEM);
+    /* A range that joins two already there still goes in, and leaves room for one more. */
+    CHECK_EQ(status_memory_insert_batched(page, STATUS_MEMORY_EPT, 0, 0x1001000, 4096), 0);
+    CHECK_EQ(status_memory_insert_batched(page, STATUS_MEMORY_VMCS, 0, 0x200000000ull, 4096), 0);
+    status_memory_batch_end(page);
+    const struct status_memory_block *block = ranges_after(page);
+    CHECK_EQ(block->count, capacity);
+    CHECK_EQ(block->flags, STATUS_MEMORY_INCOMPLETE);
+    CHECK_EQ(block->ranges[0].phys, 0x1000000);
+    CHECK_EQ(block->ranges[0].size_pages, 3);
+    CHECK_EQ(block->ranges[capacity - 1].kind, STATUS_MEMORY_VMCS);
+}
+
 /* --- compatibility ----------------------------------------------------------------- */
 
 /* A 1.0 reader, from the 1.0 document alone: what it knows of one CPU record. */

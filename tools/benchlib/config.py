@@ -17,15 +17,23 @@ QUICK_QEMU_SMPS = (1, 4)
 QUICK_BOCHS_SMPS = (1,)
 
 
+# The mode each emulator's kernel-boot scaling target is judged on (benchlib/targets.py).
+TARGET_MODE = {"qemu": "parallel", "bochs": "com1"}
+
+
 # mode name -> kernel command line. "classic" is the reference: one AP at a time with the
 # 10 ms INIT wait of the SDM's MP initialization example.
-MODES = {"parallel": "smp=parallel", "serial": "smp=serial", "classic": "smp=serial init_wait=on"}
+# "com1": parallel with the serial console only. Bochs draws the screen console in emulated time
+# (about 0.77 s a boot, whatever the CPU count), which would hide the kernel's per-CPU growth in
+# a ratio: the Bochs scaling target is judged on com1 boots.
+MODES = {"parallel": "smp=parallel", "serial": "smp=serial", "classic": "smp=serial init_wait=on",
+         "com1": "smp=parallel console=com1"}
 
 
 QEMU_MODES = ("parallel", "serial", "classic")
 
 
-BOCHS_MODES = ("parallel", "serial")
+BOCHS_MODES = ("parallel", "serial", "com1")
 
 
 QUICK_MODES = ("parallel", "serial")

@@ -6,8 +6,11 @@ in MEASUREMENTS). Changing a limit or adding a target of a known kind is a chang
 
 Figures other benchmarks make (the guest launch's CPUID round trip, a Linux guest's time to init,
 kvm-unit-tests' vmexit) come in as `external`, a dict by figure name that bench.py fills from
-those benchmarks' own measure(); a target whose figure is not there says "not measured yet", and
-judges itself once the benchmark that makes it hands its figure over under that name.
+the sources of benchlib/figures.py (each source's figures()). A target whose measurement is
+"external:<figure name>" is judged on that figure, value at most its limit (limit None: shown
+as "reported"), with no entry in MEASUREMENTS needed; while no source hands the figure over it
+says "not measured yet". Adding such a row: one Target line below, and the source
+(benchlib/figures.py says how).
 """
 import dataclasses
 import statistics
@@ -29,7 +32,8 @@ class Target:
 TARGETS = (
     Target("kernel", "kernel boot (entry to ready, `boot_us`), {top} CPUs at most {limit:g}x 1 CPU, QEMU -M pc, "
            "same run", "boot_us_ratio_qemu", 3.0),
-    Target("kernel_bochs", "kernel boot (`boot_us`), {top} CPUs at most {limit:g}x 1 CPU, Bochs with VMX, same run",
+    Target("kernel_bochs", "kernel boot (`boot_us`), {top} CPUs at most {limit:g}x 1 CPU, Bochs with VMX, same run, "
+           "`console=com1`",
            "boot_us_ratio_bochs", 1.5),
     Target("whole", "whole-process boot, {top} CPUs at most {limit:g}x 1 CPU", "whole_ratio", 3.0),
     Target("bringup", "parallel bring-up of {top} CPUs at most 1/10 of serial", "bringup_ratio", 0.1),
@@ -65,6 +69,16 @@ def _top_smp(samples):
 
 
 def _boot_us_ratio(emulator, largest):
+    def ratio_text(samples, top, mode):
+        ratios = paired_ratios(samples, select(samples, emulator, top, mode), select(samples, emulator, 1, mode),
+                               "boot_us")
+        if not ratios:
+            return None, None
+        many = [s.boot_us for s in select(samples, emulator, top, mode) if s.ok and s.boot_us]
+        one = [s.boot_us for s in select(samples, emulator, 1, mode) if s.ok and s.boot_us]
+        return ratios, "%s (%.1f ms against %.1f ms, medians)" % (fmt_ratio(ratios), statistics.median(many) / 1e3,
+                                                                  statistics.median(one) / 1e3)
+
     def measure(t, samples, load_mem, external):
         top = max((s.smp for s in select(samples, emulator)), default=None)
         if top is None:
@@ -72,16 +86,15 @@ def _boot_us_ratio(emulator, largest):
         if top < max(largest()) or top == 1:
             return (t.text.format(top=max(largest()), limit=t.limit),
                     "not judged: this run went up to %s CPUs (--quick)" % top, None)
+        mode = config.TARGET_MODE[emulator]
         text = t.text.format(top=top, limit=t.limit)
-        ratios = paired_ratios(samples, select(samples, emulator, top, "parallel"),
-                               select(samples, emulator, 1, "parallel"), "boot_us")
+        ratios, shown = ratio_text(samples, top, mode)
         if not ratios:
-            return text, "no successful pair of runs", False
-        many = [s.boot_us for s in select(samples, emulator, top, "parallel") if s.ok and s.boot_us]
-        one = [s.boot_us for s in select(samples, emulator, 1, "parallel") if s.ok and s.boot_us]
-        return (text, "%s (%.1f ms against %.1f ms, medians)" % (fmt_ratio(ratios), statistics.median(many) / 1e3,
-                                                                statistics.median(one) / 1e3),
-                statistics.median(ratios) <= t.limit)
+            return text, "no successful pair of runs (%s)" % mode, False
+        if mode != "parallel":
+            _, default = ratio_text(samples, top, "parallel")
+            shown = "%s: %s%s" % (mode, shown, "; the default console (screen too): %s" % default if default else "")
+        return text, shown, statistics.median(ratios) <= t.limit
     return measure
 
 
@@ -145,15 +158,20 @@ def _memory_per_cpu(t, samples, load_mem, external):
 MEASUREMENTS = {
     "boot_us_ratio_qemu": _boot_us_ratio("qemu", lambda: config.QEMU_SMPS),
     "boot_us_ratio_bochs": _boot_us_ratio("bochs", lambda: config.BOCHS_SMPS),
-    "external:cpuid_exit_ticks": _external("cpuid_exit_ticks"),
-    "external:first_exit_ticks": _external("first_exit_ticks"),
-    "external:linux_guest_vs_direct": _external("linux_guest_vs_direct"),
-    "external:kut_vmexit_cpuid_ticks": _external("kut_vmexit_cpuid_ticks"),
     "whole_ratio": _whole_ratio,
     "bringup_ratio": _bringup_ratio,
     "loadable_bytes": _loadable_bytes,
     "memory_per_cpu": _memory_per_cpu,
 }
+
+
+def measurement_of(t):
+    """The function that judges target t: its MEASUREMENTS entry, or an "external:" figure's."""
+    if t.measurement in MEASUREMENTS:
+        return MEASUREMENTS[t.measurement]
+    if t.measurement.startswith("external:"):
+        return _external(t.measurement.split(":", 1)[1])
+    raise KeyError("target %s: no measurement %r" % (t.key, t.measurement))
 
 
 def targets_section(samples, load_mem, external=None):
@@ -163,7 +181,7 @@ def targets_section(samples, load_mem, external=None):
            "until the benchmark that makes its figure exists).", "", "| target | measured | |", "|---|---|---|"]
     missed = []
     for t in TARGETS:
-        row = MEASUREMENTS[t.measurement](t, samples, load_mem, external)
+        row = measurement_of(t)(t, samples, load_mem, external)
         if row is None:
             continue
         text, measured, met = row
@@ -172,5 +190,11 @@ def targets_section(samples, load_mem, external=None):
         out.append("| %s | %s | %s |" % (text, measured, judged))
         if met is False:
             missed.append(t.key)
-    out.append("")
+    out += ["", "Adding a row: a benchmark module under tools/ with `measure(runs)`, `figures(samples)` and",
+            "`markdown(samples)` (tools/bench_guest.py is the model), one `Source` line in",
+            "tools/benchlib/figures.py, and one `Target` line in tools/benchlib/targets.py whose measurement",
+            "is `external:<figure name>` (the value is judged at most the limit; no limit: \"reported\"). The",
+            "row says \"not measured yet\" until a run's module hands that figure over; `make bench` runs it",
+            "after the boots above and keeps its samples in samples.json (`tools/bench.py --runs-of NAME=N`",
+            "sets how many runs, `--render` draws the table again).", ""]
     return out, missed

@@ -42,16 +42,32 @@ static uint32_t refused[MAX_CPUS / 32];
 
 static bool was_refused(uint32_t index) { return refused[index / 32] & (1u << (index % 32)); }
 
-/* Wakes every online AP; returns how many took the IPI. */
+/*
+ * Wakes every online AP; returns how many took the IPI. One broadcast
+ * (all excluding self) instead of an IPI each: under QEMU's TCG every ICR
+ * access takes the emulator's global lock, which 254 waking APs need too.
+ * The vector only wakes: a CPU in ap_idle finds no work and sleeps again,
+ * one halted with interrupts off (a CPU the trampoline found no slot for)
+ * stays halted. Only a refused broadcast falls back to one IPI per AP.
+ */
 static uint32_t wake_all(void)
 {
-    uint32_t woken = 0;
+    uint32_t woken = 0, waiting = 0;
     __atomic_store_n(&work_go, 1, __ATOMIC_RELEASE);
+    for (uint32_t i = 1; i < cpu_count_found; i++)
+        waiting += is_waiting(cpu_table[i]);
+    if (!waiting)
+        return 0;
+    int err = lapic_send_fixed_all_but_self(VECTOR_WAKE);
+    if (!err)
+        return waiting;
+    log_warn("smp: the local APIC did not accept the wake-up broadcast (%s): one IPI per AP",
+             error_name(err));
     for (uint32_t i = 1; i < cpu_count_found; i++) {
         struct percpu *cpu = cpu_table[i];
         if (!is_waiting(cpu))
             continue;
-        int err = lapic_send_fixed(cpu->apic_id, VECTOR_WAKE);
+        err = lapic_send_fixed(cpu->apic_id, VECTOR_WAKE);
         if (err) {
             refused[i / 32] |= 1u << (i % 32);
             log_warn("cpu%u (apic %u): the local APIC did not accept the wake-up IPI (%s)", i, cpu->apic_id,

@@ -50,6 +50,7 @@ void cpu_discovery_run(const struct boot_info *info, uint64_t ebda_phys,
     out->lapic_phys = 0xFEE00000; /* the architectural default, until the MADT says otherwise */
     out->found = 1;
     out->max_apic_id = boot_cpu->apic_id;
+    out->every_listed_cpu_starts = false;
     cpu_count_found = 1;
 
     const struct acpi_header *madt_table = find_madt(info, ebda_phys, &acpi);
@@ -71,12 +72,14 @@ void cpu_discovery_run(const struct boot_info *info, uint64_t ebda_phys,
     }
     out->lapic_phys = madt->lapic_phys;
 
-    bool boot_cpu_listed = false;
+    bool boot_cpu_listed = false, every_listed_cpu_starts = madt->disabled == 0;
     uint32_t index = 1;
     for (uint32_t i = 0; i < madt->cpu_count; i++) {
         const struct madt_cpu *entry = &madt->cpus[i];
-        if (!entry->enabled)
+        if (!entry->enabled) {
+            every_listed_cpu_starts = false;
             continue; /* online capable: could be hot-added later, not started now */
+        }
         if (entry->apic_id > out->max_apic_id)
             out->max_apic_id = entry->apic_id;
         if (entry->apic_id == boot_cpu->apic_id) {
@@ -84,6 +87,7 @@ void cpu_discovery_run(const struct boot_info *info, uint64_t ebda_phys,
             continue;
         }
         if (index >= MAX_CPUS) {
+            every_listed_cpu_starts = false;
             log_warn("smp: more than %u CPUs: apic %u and later are left out", MAX_CPUS, entry->apic_id);
             break;
         }
@@ -92,11 +96,15 @@ void cpu_discovery_run(const struct boot_info *info, uint64_t ebda_phys,
             reason = REASON_SMP_OFF;
         else if (opts->max_cpus && index >= opts->max_cpus)
             reason = REASON_MAXCPUS;
+        every_listed_cpu_starts = every_listed_cpu_starts && reason == REASON_NONE;
         if (add_cpu(index, entry->apic_id, reason == REASON_NONE, reason) == 0)
             index++;
+        else
+            every_listed_cpu_starts = false;
     }
     cpu_count_found = index;
     out->found = index;
+    out->every_listed_cpu_starts = every_listed_cpu_starts && boot_cpu_listed;
     if (!boot_cpu_listed)
         log_warn("smp: the MADT does not list the boot CPU (apic %u); using it anyway", boot_cpu->apic_id);
     if (opts->smp_off && index > 1)

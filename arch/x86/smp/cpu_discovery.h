@@ -21,6 +21,12 @@ struct cpu_discovery {
     uint64_t lapic_phys;
     uint32_t found; /* usable CPUs the firmware lists (boot CPU included) */
     uint32_t max_apic_id;
+    /*
+     * Every CPU the MADT lists is enabled and to be started (none left out by
+     * smp=off, maxcpus= or the table's size, none disabled or only online
+     * capable): an INIT-SIPI broadcast then reaches no CPU that must stay off.
+     */
+    bool every_listed_cpu_starts;
 };
 
 /*

@@ -137,6 +137,26 @@ int lapic_send_fixed(uint32_t apic_id, uint8_t vector)
     return send_ipi(apic_id, ICR_DELIVERY_FIXED | ICR_LEVEL_ASSERT | vector);
 }
 
+int lapic_send_init_all_but_self(void)
+{
+    return send_ipi(0, ICR_DELIVERY_INIT | ICR_LEVEL_ASSERT | ICR_TRIGGER_LEVEL | ICR_ALL_BUT_SELF);
+}
+
+int lapic_send_init_deassert_all_but_self(void)
+{
+    return x2apic ? 0 : send_ipi(0, ICR_DELIVERY_INIT | ICR_TRIGGER_LEVEL | ICR_ALL_BUT_SELF);
+}
+
+int lapic_send_startup_all_but_self(uint8_t vector_page)
+{
+    return send_ipi(0, ICR_DELIVERY_STARTUP | ICR_ALL_BUT_SELF | vector_page);
+}
+
+int lapic_send_fixed_all_but_self(uint8_t vector)
+{
+    return send_ipi(0, ICR_DELIVERY_FIXED | ICR_LEVEL_ASSERT | ICR_ALL_BUT_SELF | vector);
+}
+
 int lapic_send_nmi(uint32_t apic_id) { return send_ipi(apic_id, ICR_DELIVERY_NMI | ICR_LEVEL_ASSERT); }
 
 int lapic_send_nmi_all_but_self(void)

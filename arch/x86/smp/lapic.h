@@ -27,6 +27,11 @@ MUST_CHECK int lapic_send_init(uint32_t apic_id);
 MUST_CHECK int lapic_send_init_deassert(uint32_t apic_id);
 MUST_CHECK int lapic_send_startup(uint32_t apic_id, uint8_t vector_page);
 MUST_CHECK int lapic_send_fixed(uint32_t apic_id, uint8_t vector);
+/* The same to every other CPU at once (the all-excluding-self shorthand): one ICR write for all of them. */
+MUST_CHECK int lapic_send_init_all_but_self(void);
+MUST_CHECK int lapic_send_init_deassert_all_but_self(void);
+MUST_CHECK int lapic_send_startup_all_but_self(uint8_t vector_page);
+MUST_CHECK int lapic_send_fixed_all_but_self(uint8_t vector);
 MUST_CHECK int lapic_send_nmi(uint32_t apic_id);
 MUST_CHECK int lapic_send_nmi_all_but_self(void);
 

@@ -46,7 +46,8 @@ int percpu_create(uint32_t index, uint32_t apic_id, bool startable)
         cpu_table[index] = cpu;
         return 0;
     }
-    if (frames_alloc(CPU_STACK_AREA_BYTES / PAGE_SIZE_BYTES, 0, &stacks_phys) < 0) {
+    /* An AP zeroes its own stacks in the trampoline before it uses them, all APs at once; the boot CPU's here. */
+    if (frames_alloc(CPU_STACK_AREA_BYTES / PAGE_SIZE_BYTES, index ? FRAMES_UNZEROED : 0, &stacks_phys) < 0) {
         frames_free(struct_phys, 1);
         return E_NOMEM;
     }

@@ -83,19 +83,79 @@ static void send_init(uint32_t index, struct percpu *cpu)
                  error_name(err));
 }
 
+/* How far the broadcast got: the one-by-one path goes on from there. */
+enum broadcast_outcome { BROADCAST_DONE, BROADCAST_NO_INIT, BROADCAST_NO_SIPI };
+
+/*
+ * INIT, SIPI, 200 us, SIPI to every other CPU at once. If an APIC refuses
+ * one, the APs are sent the rest one by one: all of INIT-SIPI-SIPI when the
+ * INIT went wrong (no AP has run yet, so a second INIT harms none), only the
+ * SIPIs when a SIPI did (one to a running AP is ignored). A CPU that answers
+ * without a slot (none can, see every_listed_cpu_starts) halts in the
+ * trampoline.
+ */
+static enum broadcast_outcome start_all_at_once(uint8_t sipi_page, const struct smp_options *opts)
+{
+    int err = lapic_send_init_all_but_self();
+    if (!err)
+        err = lapic_send_init_deassert_all_but_self();
+    if (err) {
+        log_warn("smp: the local APIC did not accept the INIT broadcast (%s): one AP at a time",
+                 error_name(err));
+        return BROADCAST_NO_INIT;
+    }
+    if (opts->init_wait)
+        delay_us(INIT_WAIT_US);
+    err = lapic_send_startup_all_but_self(sipi_page);
+    if (!err) {
+        delay_us(SIPI_GAP_US);
+        err = lapic_send_startup_all_but_self(sipi_page);
+    }
+    if (err) {
+        log_warn("smp: the local APIC did not accept the SIPI broadcast (%s): one AP at a time",
+                 error_name(err));
+        return BROADCAST_NO_SIPI;
+    }
+    return BROADCAST_DONE;
+}
+
+/* Every AP in [first, last] still FOUND, and nothing withheld from one: a broadcast may start them. */
+static bool may_broadcast(uint32_t first, uint32_t last, const struct smp_options *opts)
+{
+    if (opts->mode != SMP_PARALLEL || !opts->broadcast || opts->inject_no_sipi || first != 1 ||
+        last != cpu_count_found - 1)
+        return false;
+    for (uint32_t i = first; i <= last; i++)
+        if (!cpu_table[i] || cpu_table[i]->state != CPU_STATE_FOUND)
+            return false;
+    return true;
+}
+
 /* INIT to every AP in [first, last] still FOUND, then SIPI, 200 us, SIPI to those not yet in C. */
 static void start_group(uint32_t first, uint32_t last, uint8_t sipi_page, const struct smp_options *opts)
 {
-    for (uint32_t i = first; i <= last; i++) {
+    bool init_each = true, broadcast_started = false;
+    if (may_broadcast(first, last, opts)) {
+        for (uint32_t i = first; i <= last; i++) {
+            cpu_table[i]->state = CPU_STATE_STARTING;
+            __atomic_store_n(&cpu_table[i]->handshake, HANDSHAKE_SENT, __ATOMIC_RELEASE);
+        }
+        enum broadcast_outcome outcome = start_all_at_once(sipi_page, opts);
+        if (outcome == BROADCAST_DONE)
+            return;
+        broadcast_started = true;
+        init_each = outcome == BROADCAST_NO_INIT;
+    }
+    for (uint32_t i = first; i <= last && init_each; i++) {
         struct percpu *cpu = cpu_table[i];
-        if (!cpu || cpu->state != CPU_STATE_FOUND)
+        if (!cpu || cpu->state != (broadcast_started ? CPU_STATE_STARTING : CPU_STATE_FOUND))
             continue;
         cpu->state = CPU_STATE_STARTING;
         __atomic_store_n(&cpu->handshake, HANDSHAKE_SENT, __ATOMIC_RELEASE);
         if (!hook_picks(opts->inject_no_sipi, i)) /* hook point: an injected AP is never sent anything */
             send_init(i, cpu);
     }
-    if (opts->init_wait)
+    if (opts->init_wait && init_each)
         delay_us(INIT_WAIT_US);
     for (int round = 0; round < 2; round++) {
         for (uint32_t i = first; i <= last; i++) {

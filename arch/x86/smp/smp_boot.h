@@ -19,6 +19,13 @@ struct smp_options {
     bool init_wait;           /* init_wait=on: the classic 10 ms wait after INIT */
     uint32_t sipi_timeout_ms; /* sipi_timeout_ms=: how long an AP has to answer */
     /*
+     * cpu_discovery's every_listed_cpu_starts: parallel mode may then send
+     * INIT, SIPI, SIPI once each to all other CPUs (the all-excluding-self
+     * shorthand) instead of to each AP: 3 ICR writes instead of 3 per AP,
+     * each of which takes QEMU's global lock that the starting APs need too.
+     */
+    bool broadcast;
+    /*
      * Fault-injection hook points, NULL in a normal boot. inject_no_sipi: true
      * withholds INIT and SIPI from this AP (inject=ap-no-answer). inject_stall:
      * true makes this AP answer, then halt before online (inject=ap-stall).

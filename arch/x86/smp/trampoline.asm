@@ -88,7 +88,16 @@ trampoline_long_mode:
     dec ecx
     jmp .next
 .found:
-    mov rsp, [rsi + AP_SLOT_STACK]
+    ; Our stacks come unzeroed (percpu_create): each AP zeroes its own, all at once, before it uses them.
+    mov rdx, [rsi + AP_SLOT_STACK]
+    xor eax, eax
+    lea rdi, [rdx - KERNEL_STACK_BYTES]
+    mov ecx, KERNEL_STACK_BYTES / 8
+    rep stosq
+    lea rdi, [rdx + IST_AREA_OFFSET]
+    mov ecx, IST_AREA_BYTES / 8
+    rep stosq
+    mov rsp, rdx
     xor ebp, ebp
     mov rdi, [rsi + AP_SLOT_PERCPU]
     ; The stage marker: from here on a hang is "stalled in trampoline", not "no answer" (ap_handshake.h).
