@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define REQUIRE(cond)                                                                                        \
     do {                                                                                                     \
         if (!(cond)) {                                                                                       \
-            fprintf(stderr, "fuzz_exit_qualification: %s:%d: %s\n", __FILE__, __LINE__, #cond);             \
+            fprintf(stderr, "fuzz_exit_qualification: %s:%d: %s\n", __FILE__, __LINE__, #cond);              \
             abort();                                                                                         \
         }                                                                                                    \
     } while (0)
@@ -57,7 +57,7 @@ static uint64_t take(const uint8_t **data, size_t *size, size_t bytes)
         if ((small) > 0) {                                                                                   \
             size_t kept = strlen(tight);                                                                     \
             REQUIRE(kept < (small));                                                                         \
-            REQUIRE(kept == ((size_t)full < (small) ? (size_t)full : (small) - 1));                          \
+            REQUIRE(kept == ((size_t)full < (small) ? (size_t)full : (small)-1));                            \
             REQUIRE(memcmp(tight, big, kept) == 0);                                                          \
         }                                                                                                    \
         free(tight);                                                                                         \
@@ -122,7 +122,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     REQUIRE(insn.address_size_bits == 0 || insn.address_size_bits == 16 || insn.address_size_bits == 32 ||
             insn.address_size_bits == 64);
     REQUIRE(vmx_segment_name(insn.segment) != NULL && vmx_gpr_name(insn.reg1) != NULL);
-#define FMT_INSN(b, n) vmx_instruction_info_format((enum vmx_instruction_kind)kind, &insn, qualification, b, n)
+#define FMT_INSN(b, n)                                                                                       \
+    vmx_instruction_info_format((enum vmx_instruction_kind)kind, &insn, qualification, b, n)
     CHECK_FORMAT(small, FMT_INSN);
     return 0;
 }

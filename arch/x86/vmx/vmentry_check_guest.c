@@ -33,8 +33,7 @@ bool vmentry_ok_guest_dr7_high(struct vmentry_ctx *c, unsigned unused)
 
 bool vmentry_ok_guest_efer_lma(struct vmentry_ctx *c, unsigned unused)
 {
-    return !(c->entry & ENTRY_LOAD_IA32_EFER) ||
-           ((c->v->guest_ia32_efer & EFER_LMA) != 0) == c->ia32e_guest;
+    return !(c->entry & ENTRY_LOAD_IA32_EFER) || ((c->v->guest_ia32_efer & EFER_LMA) != 0) == c->ia32e_guest;
 }
 
 bool vmentry_ok_guest_efer_lme(struct vmentry_ctx *c, unsigned unused)

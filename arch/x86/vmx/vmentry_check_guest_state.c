@@ -154,8 +154,7 @@ bool vmentry_ok_guest_pending_debug_bs(struct vmentry_ctx *c, unsigned must_be_s
 {
     if (!(interruptibility(c) & (BLOCKING_BY_STI | BLOCKING_BY_MOV_SS)) && activity(c) != ACTIVITY_HLT)
         return true;
-    bool single_step =
-        (c->v->guest_rflags & RFLAGS_TF) && !(c->v->guest_ia32_debugctl & DEBUGCTL_BTF);
+    bool single_step = (c->v->guest_rflags & RFLAGS_TF) && !(c->v->guest_ia32_debugctl & DEBUGCTL_BTF);
     bool bs = (c->v->guest_pending_debug_exceptions & PENDING_DEBUG_BS) != 0;
     return must_be_set ? !single_step || bs : single_step || !bs;
 }

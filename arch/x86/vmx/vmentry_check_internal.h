@@ -16,7 +16,6 @@
 /* The control bits are arch/x86/vmx/vmx_controls.h's, the register bits cr.h's, msr.h's and rflags.h's. */
 #define BIT_VMFUNC_EPTP_SWITCHING (1ull << 0)
 
-
 /* Segment access rights (SDM: "Format of the Guest-State Area", access-rights table). */
 #define AR_TYPE(ar) ((uint32_t)(ar)&0xfu)
 #define AR_S (1u << 4)
