@@ -63,6 +63,7 @@ static int alloc_state(struct vcpu *vcpu)
     a->case_mask = attack_plan_case_mask(a->rank, a->ranks);
     vx2apic_reset(&a->apic);
     vcpu->kind_state = a;
+    attack_state_register(a);
     return 0;
 }
 

@@ -118,6 +118,13 @@ uint32_t attack_others_going_on(const struct attack_vcpu *a, uint32_t *others)
     return going;
 }
 
+uint32_t attack_others_not_begun(const struct attack_vcpu *a)
+{
+    uint32_t others;
+    (void)attack_others_going_on(a, &others);
+    return a->ranks > others + 1 ? a->ranks - 1 - others : 0;
+}
+
 void attack_others_mark(struct attack_vcpu *a)
 {
     uint32_t n = 0;

@@ -24,8 +24,13 @@ bool attack_status_read_only(const struct attack_vcpu *a);
 /* True when this CPU's current VMCS is still the vCPU's and the pool holds it as launched. */
 bool attack_vmcs_unchanged(const struct attack_vcpu *a);
 
-/* The other CPUs' attack vCPUs: how many there are, and how many still run or finished every case. */
+/*
+ * The other CPUs' attack vCPUs (those already being built: a CPU that has not begun yet is not counted;
+ * attack_others_not_begun says how many): how many there are, and how many still run or finished every
+ * case with none escaped.
+ */
 uint32_t attack_others_going_on(const struct attack_vcpu *a, uint32_t *others);
+uint32_t attack_others_not_begun(const struct attack_vcpu *a);
 /* Of those, how many handled exits since attack_others_mark (or finished meanwhile). */
 void attack_others_mark(struct attack_vcpu *a);
 uint32_t attack_others_progressed(const struct attack_vcpu *a);

@@ -249,8 +249,9 @@ static void judge_stop(struct attack_vcpu *a, uint32_t c, const struct attack_ca
     uint32_t others, going = attack_others_going_on(a, &others);
     ok = ok && going == others;
     v->result = ok ? ATTACK_CONTAINED : ATTACK_ESCAPED;
-    format(v->detail, sizeof v->detail, "%s%s; other CPUs going on=%u/%u",
-           stopped ? vcpu->stop_reason : "the vCPU did NOT stop", extra, going, others);
+    format(v->detail, sizeof v->detail, "%s%s; other CPUs going on=%u/%u (not begun yet: %u)",
+           stopped ? vcpu->stop_reason : "the vCPU did NOT stop", extra, going, others,
+           attack_others_not_begun(a));
 }
 
 static void judge(struct attack_vcpu *a, bool stopped)

@@ -19,6 +19,11 @@
 
 static struct attack_vcpu *states[MAX_CPUS];
 
+void attack_state_register(struct attack_vcpu *a)
+{
+    __atomic_store_n(&states[a->vcpu->cpu_index], a, __ATOMIC_RELEASE);
+}
+
 struct attack_vcpu *attack_state_of_cpu(uint32_t cpu)
 {
     return cpu < MAX_CPUS ? __atomic_load_n(&states[cpu], __ATOMIC_ACQUIRE) : NULL;
@@ -50,7 +55,6 @@ void attack_guest_run(struct vcpu *vcpu)
 {
     struct attack_vcpu *a = vcpu->kind_state;
     char why[192];
-    __atomic_store_n(&states[vcpu->cpu_index], a, __ATOMIC_RELEASE);
     a->runs = 1;
     for (;;) {
         vcpu_run(vcpu);

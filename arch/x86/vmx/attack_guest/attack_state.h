@@ -45,6 +45,7 @@ struct attack_vcpu {
 };
 
 /* The attack states of every CPU (attack_run.c), for the checks that look at the other CPUs. */
+void attack_state_register(struct attack_vcpu *a); /* as soon as its vCPU is being built */
 struct attack_vcpu *attack_state_of_cpu(uint32_t cpu);
 
 /* The judge (attack_judge.c), called from the exit path and the run loop. */
