@@ -49,7 +49,7 @@ endif
 NASM_FLAGS := -f elf64 -g -F dwarf -I arch/x86/ -I $(BUILD)/gen/
 LDFLAGS    := -nostdlib -static -z max-page-size=4096 --no-dynamic-linker --gc-sections -T arch/x86/boot/linker.ld
 
-.PHONY: all iso clean run run-qemu run-bochs debug test test-slow vmentry-diff unit compile-fail fuzz fuzz-smoke lint bench soak deps images help include-graph
+.PHONY: all iso clean run run-qemu run-bochs debug test test-slow vmentry-diff unit compile-fail fuzz fuzz-smoke lint bench soak deps images help include-graph kvm-unit-tests
 all: $(ELF) $(ISO)
 iso: $(ISO)
 
@@ -192,6 +192,11 @@ vmentry-diff: deps all
 	    --cmdline "guest=none exit=on-guest-exit selftest=vmentry vmentry_cases=$(CASES) vmentry_seed=$(SEED)"; \
 	    $(PYTHON) tools/vmentry_diff_pair.py $(BUILD)/run/serial.log $(BUILD)/run/bochs.log
 
+# kvm-unit-tests as vmxroot guests in Bochs: KVM_UNIT_TESTS_SRC (a directory or .tar.gz; default the pinned
+# tarball beside the project, else upstream at the pinned commit) built into build/, a table at the end.
+kvm-unit-tests: deps all
+	$(Q)PYTHONPATH=tools $(PYTHON) tools/kvm-unit-tests $(KUT_TESTS)
+
 test-slow: deps all
 	cd tests && $(PYTHON) -m pytest -q -p no:cacheprovider -m test_slow --test-slow $(PYTEST_ARGS)
 
@@ -232,6 +237,7 @@ help:
 	@echo "make vmentry-diff  the software VM-entry check against Bochs: CASES=10000 SEED=12345 MODEL=corei7_skylake_x"
 	@echo "make soak           50 boots in a row under QEMU -smp 16, then 50 of Bochs 4 CPUs with the test guest"
 	@echo "make test-slow      the Linux guest boots make test leaves out (Bochs 2 CPUs, ivy bridge)"
+	@echo "make kvm-unit-tests kvm-unit-tests as vmxroot guests in Bochs, one line each and a table (KUT_TESTS='dummy tsc')"
 	@echo "make images         Debian's kernel and a busybox initramfs and Xen 4.17 into build/images/ (tools/fetch-images)"
 	@echo "make run GUEST=linux  Debian's kernel as vmxroot's guest in Bochs with 2 CPUs (SMP=1 for one)"
 	@echo "make deps           install the Debian packages everything needs (tools/install-deps)"

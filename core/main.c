@@ -69,6 +69,7 @@ static struct guest_options guest_options_of(const struct boot_options *opts)
         [INJECT_VMENTRY_GUEST_RFLAGS] = GUEST_FAULT_VMENTRY_GUEST_RFLAGS,
         [INJECT_VMENTRY_GUEST_LINK] = GUEST_FAULT_VMENTRY_GUEST_LINK,
         [INJECT_VMENTRY_GUEST_RIP] = GUEST_FAULT_VMENTRY_GUEST_RIP,
+        [INJECT_AP_PANIC] = GUEST_FAULT_AP_PANIC,
     };
     return (struct guest_options){
         .guest = opts->guest,
@@ -303,7 +304,11 @@ static NORETURN void kernel_main_on_cpu_stack(void)
         status_publish_dump(); /* the way out of Bochs for the status page */
     report_memory_per_cpu();
     report_steps();
-    fault_inject_run(&options); /* inject=<fatal case>: ends here on purpose */
+    bool linux_guest =
+        options.guest == GUEST_LINUX || (options.guest == GUEST_AUTO && boot_info.module_count);
+    if (options.inject != INJECT_AP_PANIC || !linux_guest)
+        fault_inject_run(
+            &options); /* inject=<fatal case>: ends here on purpose (ap-panic: in a Linux guest) */
     log_info("vmxroot: ready cpus=%u/%u vmx=%u vmcs=%u/%u status=0x%lx bringup_us=%lu boot_us=%lu",
              smp.online, cpus.found, in_vmx, vmcs_service_free(), vmcs_service_total(), status_publish_phys(),
              smp.bringup_us, ready_us);

@@ -4,6 +4,7 @@
 #include "core/lib/string.h"
 #include "core/status_area.h"
 #include "core/status_crc32c.h"
+#include "core/status_log.h"
 #include "core/status_vcpu.h"
 #include "arch/x86/smp/lapic.h"
 #include "arch/x86/smp/percpu.h"
@@ -63,6 +64,7 @@ void status_publish_init(uint32_t cpu_count, const struct boot_options *opts, bo
         return;
     }
     page = area;
+    status_log_attach(page);              /* the log's lines from here on, for a guest that owns the UART */
     err = status_vcpu_publish_init(page); /* the memory ranges' page, then the vCPU counters */
     if (!err)
         err =
@@ -220,8 +222,11 @@ static void emit_line(const char *line, void *context) { log_info("%s", line); }
 
 void status_publish_dump(void)
 {
-    if (page)
-        status_hexdump(page, emit_line, NULL);
+    if (!page)
+        return;
+    status_log_pause(true); /* the dump's own lines stay out of the ring it prints */
+    status_hexdump(page, emit_line, NULL);
+    status_log_pause(false);
 }
 
 void status_publish_panic(void)

@@ -1,10 +1,11 @@
 /*
- * The version 1.1 area (core/status_area.h): its sizes, its set-up, the
- * seqlock of one block, and the memory-range block. The 1.0 pages stay as
+ * The version 1.1 area (core/status_area.h): its sizes, its set-up and the
+ * memory-range block (the seqlock of one block is core/status_block.c). The 1.0 pages stay as
  * they were (core/status_page.c); the guest blocks follow them.
  */
 #include "core/status_area.h"
-#include "core/status_crc32c.h"
+#include "core/status_block.h"
+#include "core/status_log_ring.h"
 #include "core/lib/error.h"
 #include "core/lib/spinlock.h"
 #include "core/lib/string.h"
@@ -22,7 +23,7 @@ int status_area_size_for(uint32_t cpu_count, struct status_area_size *size)
                              (uint64_t)VCPU_AREA_ALIGN_BYTES);
     uint64_t end = vcpu + (uint64_t)cpu_count * STATUS_VCPU_RECORD_BYTES;
     uint64_t pages = (end + PAGE_SIZE_BYTES - 1) / PAGE_SIZE_BYTES;
-    if (pages > STATUS_MAX_AREA_PAGES)
+    if (pages + STATUS_LOG_RING_BYTES / PAGE_SIZE_BYTES > STATUS_MAX_AREA_PAGES)
         return E_RANGE;
     /* The last page is allocated anyway: the ranges may use what the vCPU records leave of it. */
     uint64_t spare = pages * PAGE_SIZE_BYTES - end;
@@ -33,32 +34,10 @@ int status_area_size_for(uint32_t cpu_count, struct status_area_size *size)
     size->memory_block_offset = (uint32_t)block;
     size->memory_range_capacity = (uint32_t)capacity;
     size->vcpu_area_offset = (uint32_t)vcpu;
-    size->area_page_count = (uint32_t)pages;
+    /* 1.2: the log ring in a page of its own after them (a 1.1 reader stops at the vCPU records). */
+    size->log_ring_offset = (uint32_t)(pages * PAGE_SIZE_BYTES);
+    size->area_page_count = (uint32_t)(pages + STATUS_LOG_RING_BYTES / PAGE_SIZE_BYTES);
     return 0;
-}
-
-uint32_t status_block_checksum(const void *block, uint32_t covered_bytes)
-{
-    static const uint8_t zeros[8];
-    if (covered_bytes < sizeof zeros)
-        return 0;
-    uint32_t crc = status_crc32c(0, zeros, sizeof zeros);
-    return status_crc32c(crc, (const uint8_t *)block + sizeof zeros, covered_bytes - sizeof zeros);
-}
-
-void status_block_write_begin(uint32_t *generation)
-{
-    /* "| 1": a writer stopped inside (forced after a panic) already left it odd. */
-    __atomic_store_n(generation, *generation | 1, __ATOMIC_RELAXED);
-    __atomic_thread_fence(__ATOMIC_RELEASE);
-}
-
-void status_block_write_end(void *block, uint32_t covered_bytes)
-{
-    uint32_t *words = block;
-    words[1] = status_block_checksum(block, covered_bytes);
-    __atomic_thread_fence(__ATOMIC_RELEASE);
-    __atomic_store_n(&words[0], words[0] + 1, __ATOMIC_RELEASE);
 }
 
 static uint32_t memory_block_bytes(const struct status_memory_block *block)
@@ -89,6 +68,7 @@ int status_init_area(struct status_page *page, uint64_t page_phys, uint32_t cpu_
         record->state = STATUS_VCPU_NOT_LAUNCHED;
         record->checksum = status_block_checksum(record, STATUS_VCPU_RECORD_BYTES);
     }
+    status_log_ring_init((struct status_log_ring *)(bytes + size.log_ring_offset));
     status_write_begin(page);
     struct status_header *header = &page->header;
     header->area_page_count = size.area_page_count;
@@ -99,6 +79,8 @@ int status_init_area(struct status_page *page, uint64_t page_phys, uint32_t cpu_
     header->vcpu_area_offset = size.vcpu_area_offset;
     header->vcpu_record_count = cpu_count;
     header->vcpu_publish_interval_us = publish_interval_us;
+    header->log_ring_offset = size.log_ring_offset;
+    header->log_ring_size_bytes = STATUS_LOG_RING_BYTES;
     status_write_end(page);
     return 0;
 }
@@ -116,6 +98,13 @@ struct status_vcpu_record *status_vcpu_record(struct status_page *page, uint32_t
         return NULL;
     uint8_t *base = (uint8_t *)page + page->header.vcpu_area_offset;
     return (struct status_vcpu_record *)(base + (size_t)index * STATUS_VCPU_RECORD_BYTES);
+}
+
+struct status_log_ring *status_log_ring_of(struct status_page *page)
+{
+    if (!page || !page->header.log_ring_offset)
+        return NULL;
+    return (struct status_log_ring *)((uint8_t *)page + page->header.log_ring_offset);
 }
 
 /* Range adds come from any CPU (the boot CPU, each CPU for its own EPT tables). */

@@ -122,15 +122,16 @@ struct status_area_size {
     uint32_t
         memory_range_capacity; /* STATUS_MEMORY_RANGES_FIXED + _PER_CPU per CPU, and what fills the page */
     uint32_t vcpu_area_offset; /* after the memory block, 64-byte aligned */
+    uint32_t log_ring_offset;  /* 1.2: the log ring's page, after the vCPU records' last page */
     uint32_t area_page_count;  /* every page */
 };
 /* E_RANGE when the 1.0 part would pass STATUS_MAX_PAGES or the whole STATUS_MAX_AREA_PAGES. */
 MUST_CHECK int status_area_size_for(uint32_t cpu_count, struct status_area_size *size);
 
 /*
- * Sets up a 1.1 area: the 1.0 pages (status_init_pages), the 1.1 header
+ * Sets up a 1.2 area: the 1.0 pages (status_init_pages), the 1.1 header
  * fields, an empty memory block and cpu_count vCPU records (not launched),
- * each with a right checksum. page spans area_page_count pages of
+ * then an empty log ring (1.2), each with a right checksum. page spans area_page_count pages of
  * status_area_size_for(cpu_count). 0, E_INVAL or E_RANGE.
  */
 MUST_CHECK int status_init_area(struct status_page *page, uint64_t page_phys, uint32_t cpu_count,
@@ -139,16 +140,11 @@ MUST_CHECK int status_init_area(struct status_page *page, uint64_t page_phys, ui
 struct status_memory_block *status_memory_block(struct status_page *page);
 /* vCPU record index, or NULL beyond vcpu_record_count. */
 struct status_vcpu_record *status_vcpu_record(struct status_page *page, uint32_t index);
+/* The log ring (core/status_log_ring.h), or NULL in an area without one. */
+struct status_log_ring;
+struct status_log_ring *status_log_ring_of(struct status_page *page);
 
-/*
- * The seqlock of one block (a vCPU record, the memory block): begin makes
- * the generation odd; end computes the CRC-32C of the first covered_bytes
- * with bytes 0..7 read as zero, stores it at offset 4, and makes the
- * generation even again. The caller serializes writers of one block.
- */
-void status_block_write_begin(uint32_t *generation);
-void status_block_write_end(void *block, uint32_t covered_bytes);
-uint32_t status_block_checksum(const void *block, uint32_t covered_bytes);
+/* The seqlock of one block: core/status_block.h. */
 
 /*
  * Adds a range to the memory block (merged with a same-kind, same-CPU range

@@ -21,7 +21,7 @@
 /* "VMXROOT\0" read as a little-endian u64. */
 #define STATUS_MAGIC 0x00544f4f52584d56ull
 #define STATUS_VERSION_MAJOR 1
-#define STATUS_VERSION_MINOR 1
+#define STATUS_VERSION_MINOR 2
 #define STATUS_HEADER_BYTES 512u
 #define STATUS_CPU_RECORD_BYTES 56u
 /* CPU records in the first page; records go on into the following pages. */
@@ -108,7 +108,10 @@ struct status_header {
     uint32_t vcpu_area_offset;         /* vCPU record 0, from the area's start */
     uint32_t vcpu_record_count;        /* vCPU records (one per CPU found) */
     uint32_t vcpu_publish_interval_us; /* exit counts are at most this old while a vCPU runs */
-    uint8_t reserved[348];             /* zero; a minor version appends here */
+    /* 1.2: vmxroot's recent log lines (core/status_log_ring.h), 0 = none. */
+    uint32_t log_ring_offset;     /* struct status_log_ring, from the area's start */
+    uint32_t log_ring_size_bytes; /* the ring's bytes, its header included */
+    uint8_t reserved[340];        /* zero; a minor version appends here */
 };
 
 struct status_cpu_record {
@@ -180,7 +183,9 @@ _Static_assert(offsetof(struct status_header, vcpu_record_size_bytes) == 150, "v
 _Static_assert(offsetof(struct status_header, vcpu_area_offset) == 152, "vcpu_area_offset");
 _Static_assert(offsetof(struct status_header, vcpu_record_count) == 156, "vcpu_record_count");
 _Static_assert(offsetof(struct status_header, vcpu_publish_interval_us) == 160, "vcpu_publish_interval_us");
-_Static_assert(offsetof(struct status_header, reserved) == 164, "reserved");
+_Static_assert(offsetof(struct status_header, log_ring_offset) == 164, "log_ring_offset");
+_Static_assert(offsetof(struct status_header, log_ring_size_bytes) == 168, "log_ring_size_bytes");
+_Static_assert(offsetof(struct status_header, reserved) == 172, "reserved");
 _Static_assert(offsetof(struct status_cpu_record, index) == 0, "index");
 _Static_assert(offsetof(struct status_cpu_record, state) == 2, "state");
 _Static_assert(offsetof(struct status_cpu_record, reason) == 3, "reason");

@@ -8,6 +8,7 @@
  * round trip, so writing per exit would double the cost of every exit.
  */
 #include "core/status_vcpu_table.h"
+#include "core/status_block.h"
 #include "core/lib/error.h"
 #include "core/lib/string.h"
 

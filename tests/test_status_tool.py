@@ -28,27 +28,31 @@ def test_tool_layout_is_the_doc_table():
 
 
 def test_doc_table_is_contiguous_and_sized():
-    ends = {"header": 0, "cpu": 0, "memblock": 0, "range": 0, "vcpu": 0}
+    ends = {"header": 0, "cpu": 0, "memblock": 0, "range": 0, "vcpu": 0, "logring": 0, "logline": 0}
     for region, offset, size, _, name in doc_layout():
         assert offset == ends[region], "%s.%s starts at %d, the previous field ends at %d" % (
             region, name, offset, ends[region])
         ends[region] = offset + size
-    assert ends == {"header": 512, "cpu": 56, "memblock": 16, "range": 16, "vcpu": 320}
+    assert ends == {"header": 512, "cpu": 56, "memblock": 16, "range": 16, "vcpu": 320, "logring": 64,
+                    "logline": 128}
+    assert 64 + 31 * 128 <= 4096  # the log ring's page
     assert 512 + 64 * 56 <= 4096
 
 
 def test_c_header_asserts_every_doc_offset():
     """core/status_page.h has a _Static_assert(offsetof(...) == N) per field; they agree with the doc.
     (tests/unit/test_status_page.c checks offsetof and sizeof at run time from the same table.)"""
-    header = (REPO / "core" / "status_page.h").read_text() + (REPO / "core" / "status_area.h").read_text()
+    header = "".join((REPO / "core" / name).read_text() for name in ("status_page.h", "status_area.h",
+                                                                       "status_log_ring.h"))
     regions = {"header": "header", "cpu_record": "cpu", "memory_block": "memblock", "memory_range": "range",
-               "vcpu_record": "vcpu"}
+               "vcpu_record": "vcpu", "log_ring": "logring", "log_line": "logline"}
     asserted = {}
     for struct_name, field, offset in re.findall(
-            r"offsetof\(struct status_(header|cpu_record|memory_block|memory_range|vcpu_record), (\w+)\) == (\d+)",
-            header):
-        asserted[(regions[struct_name], field)] = int(offset)
+            r"offsetof\(struct status_(header|cpu_record|memory_block|memory_range|vcpu_record|log_ring|log_line), "
+            r"(\w+)\) == (\w+)", header):
+        asserted[(regions[struct_name], field)] = int(offset) if offset.isdigit() else offset
     assert asserted.pop(("memblock", "ranges")) == 16  # the flexible array: where the range rows begin
+    assert asserted.pop(("logring", "lines")) == "STATUS_LOG_RING_HEADER_BYTES"  # where the line slots begin
     for region, offset, _, _, name in doc_layout():
         assert asserted.get((region, name)) == offset, "%s.%s" % (region, name)
     assert len(asserted) == len(doc_layout())
@@ -309,7 +313,7 @@ def check_c_sample(status):
     assert cpu["vmfail_invalid_count"] == 1 and cpu["vmfail_valid_count"] == 2
     assert [e["error"] for e in cpu["vmfail_valid_by_error"]] == [10, 11]
     # The 1.1 guest blocks, as the C writer left them.
-    assert header["version_minor"] == 1 and header["area_page_count"] > header["page_count"]
+    assert header["version_minor"] == 2 and header["area_page_count"] > header["page_count"]
     assert status["torn"] == [] and len(status["vcpus"]) == 70
     vcpu = status["vcpus"][0]
     assert (vcpu["state_name"], vcpu["reason_name"], vcpu["reason_text"]) == ("halted", "hlt", "hlt")
@@ -327,6 +331,12 @@ def check_c_sample(status):
     ranges = [(r["phys"], r["size_bytes"], r["kind_name"], r["cpu"]) for r in status["memory"]["ranges"]]
     assert ranges == [(0x7F000, 0x8000, "status", None), (0x100000, 0x9000, "text", None),
                       (0x234000, 0x1000, "vmxon", 3)]
+    # 1.2: the log ring, its lines oldest first, without their newlines.
+    log = status["log"]
+    assert header["log_ring_offset"] == (header["area_page_count"] - 1) * 4096
+    assert log["consistent"] and log["line_count"] == 2 and log["cut_count"] == 0
+    assert log["lines"] == ["cpu0: vmxroot: ready cpus=69/70 vmx=68 vmcs=270/280 status=0x7f000",
+                            "cpu1: guest: cpu1 result=FAIL VMLAUNCH failed"]
 
 
 def test_c_writer_page_decodes(c_sample):

@@ -91,11 +91,12 @@ def markdown(samples):
     ])
 
 
-def replace_section(path, text):
+def replace_section(path, text, begin=SECTION_BEGIN, end=SECTION_END):
+    """The part of path between the markers begin and end becomes text (which holds them), or text is appended."""
     old = path.read_text() if path.exists() else ""
-    if SECTION_BEGIN in old and SECTION_END in old:
-        head, rest = old.split(SECTION_BEGIN, 1)
-        tail = rest.split(SECTION_END, 1)[1]
+    if begin in old and end in old:
+        head, rest = old.split(begin, 1)
+        tail = rest.split(end, 1)[1]
         new = head + text + tail
     else:
         new = old.rstrip("\n") + "\n\n" + text + "\n"

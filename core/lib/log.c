@@ -21,8 +21,8 @@ void log_set_level(enum log_level level) { current_level = level; }
 
 bool log_enabled(enum log_level level) { return level <= current_level; }
 
-/* Consoles besides the UARTs (the screen), in the order they were added. */
-#define LOG_CONSOLES_MAX 2
+/* Consoles besides the UARTs (the screen, the status page's log ring), in the order they were added. */
+#define LOG_CONSOLES_MAX 3
 static const struct log_console *consoles[LOG_CONSOLES_MAX];
 static unsigned console_count;
 

@@ -1,4 +1,4 @@
-// host-sources: arch/x86/loader/bzimage.c arch/x86/loader/boot_params.c mm/memory_map.c core/lib/error.c core/lib/format.c
+// host-sources: arch/x86/loader/bzimage.c arch/x86/loader/loader_common.c arch/x86/loader/boot_params.c mm/memory_map.c core/lib/error.c core/lib/format.c
 /*
  * Fuzzes the bzImage loader's pure parts: bzimage_parse, bzimage_plan and
  * boot_params_build. The input is a 4-byte little-endian word, then the

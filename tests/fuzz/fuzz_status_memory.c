@@ -1,4 +1,4 @@
-// host-sources: core/status_page.c core/status_record.c core/status_area.c core/status_crc32c.c core/lib/format.c
+// host-sources: core/status_page.c core/status_record.c core/status_area.c core/status_block.c core/status_log_ring.c core/status_crc32c.c core/lib/format.c
 /*
  * Fuzzes the memory-range block of the status area (status_memory_insert)
  * with a sequence of ranges: each 8 input bytes are one insert (kind, CPU,
@@ -18,6 +18,7 @@
 #include <string.h>
 #include "core/lib/error.h"
 #include "core/status_area.h"
+#include "core/status_block.h"
 #include "tests/unit/check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

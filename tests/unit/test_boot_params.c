@@ -1,4 +1,4 @@
-// host-sources: arch/x86/loader/boot_params.c arch/x86/loader/bzimage.c mm/memory_map.c core/lib/error.c core/lib/format.c
+// host-sources: arch/x86/loader/boot_params.c arch/x86/loader/bzimage.c arch/x86/loader/loader_common.c mm/memory_map.c core/lib/error.c core/lib/format.c
 /*
  * The zero page for a bzImage guest: the command line with
  * vmxroot.status_page= appended (too long refused), the setup header copied

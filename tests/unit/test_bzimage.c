@@ -1,4 +1,4 @@
-// host-sources: arch/x86/loader/bzimage.c core/lib/error.c core/lib/format.c
+// host-sources: arch/x86/loader/bzimage.c arch/x86/loader/loader_common.c core/lib/error.c core/lib/format.c
 /*
  * The bzImage setup-header parser and the load plan (the x86 boot
  * protocol): Debian 6.1's real header, every refusal with its code and

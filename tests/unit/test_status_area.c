@@ -1,4 +1,4 @@
-// host-sources: core/status_page.c core/status_record.c core/status_area.c core/status_crc32c.c core/status_vcpu_table.c core/lib/format.c
+// host-sources: core/status_page.c core/status_record.c core/status_area.c core/status_block.c core/status_log_ring.c core/status_crc32c.c core/status_vcpu_table.c core/lib/format.c
 /*
  * The version 1.1 status area (core/status_area.c): its sizes from 1 to
  * 4096 CPUs, its set-up, the memory-range block (merging, order, rounding,
@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include "core/lib/error.h"
 #include "core/status_area.h"
+#include "core/status_block.h"
+#include "core/status_log_ring.h"
 #include "core/status_vcpu_table.h"
 #include "tests/unit/check.h"
 
@@ -28,7 +30,7 @@ TEST(sizes_from_one_to_4096_cpus)
     CHECK_EQ(status_area_size_for(4, &size), 0);
     CHECK_EQ(size.page_count, 1);
     CHECK_EQ(size.memory_block_offset, 4096);
-    CHECK_EQ(size.area_page_count, 2);
+    CHECK_EQ(size.area_page_count, 3); /* 1.2: the log ring's page after the guest blocks */
     CHECK(size.memory_range_capacity >= STATUS_MEMORY_RANGES_FIXED + 4 * STATUS_MEMORY_RANGES_PER_CPU);
     CHECK_EQ(size.vcpu_area_offset % 64, 0);
     CHECK(size.vcpu_area_offset + 4 * 320 <= 2 * 4096);
@@ -64,7 +66,7 @@ TEST(init_area_sets_up_every_block)
     const struct status_header *header = &page->header;
     struct status_area_size size;
     CHECK_EQ(status_area_size_for(70, &size), 0);
-    CHECK_EQ(header->version_minor, 1);
+    CHECK_EQ(header->version_minor, 2);
     CHECK_EQ(header->page_count, 2);
     CHECK_EQ(header->area_page_count, size.area_page_count);
     CHECK_EQ(header->memory_block_offset, 2 * 4096);
@@ -420,7 +422,7 @@ TEST(hexdump_covers_the_guest_blocks)
     CHECK_EQ(status_init_area(page, 0x7f000, 4, 4000), 0);
     capture.length = 0;
     status_hexdump(page, capture_line, &capture);
-    CHECK(strncmp(capture.text, "status-dump begin phys=0x7f000 size=8192 pages=2\n", 49) == 0);
+    CHECK(strncmp(capture.text, "status-dump begin phys=0x7f000 size=12288 pages=3\n", 50) == 0);
     /* vCPU record 3's index (3) is in the second page: its line is there. */
     char expected[32];
     uint32_t offset = page->header.vcpu_area_offset + 3 * 320;
@@ -478,6 +480,11 @@ TEST(sample_area_for_the_tool)
     status_vcpu_table_entry_failure(&table, 1, &failure, 200);
     status_vcpu_table_state(&table, 1, STATUS_VCPU_STOPPED, STATUS_VCPU_REASON_ENTRY_FAILED,
                             "VMLAUNCH failed", 201);
+    struct status_log_ring *ring = status_log_ring_of(page);
+    const char *ring_lines[] = { "cpu0: vmxroot: ready cpus=69/70 vmx=68 vmcs=270/280 status=0x7f000\n",
+                                 "cpu1: guest: cpu1 result=FAIL VMLAUNCH failed\n" };
+    for (size_t i = 0; i < ARRAY_SIZE(ring_lines); i++)
+        status_log_ring_append(ring, ring_lines[i], strlen(ring_lines[i]));
     const char *log_path = getenv("VMXROOT_STATUS_SAMPLE_LOG");
     if (log_path) {
         FILE *log = fopen(log_path, "w");

@@ -6,6 +6,7 @@
  * field has a row, and each region's rows run without a gap to its size.
  */
 #include "core/status_area.h"
+#include "core/status_log_ring.h"
 #include "core/status_page.h"
 #include "tests/unit/check.h"
 
@@ -25,6 +26,8 @@ struct layout_field {
 #define MEMBLOCK_FIELD(name) FIELD("memblock", struct status_memory_block, name)
 #define RANGE_FIELD(name) FIELD("range", struct status_memory_range, name)
 #define VCPU_FIELD(name) FIELD("vcpu", struct status_vcpu_record, name)
+#define LOGRING_FIELD(name) FIELD("logring", struct status_log_ring, name)
+#define LOGLINE_FIELD(name) FIELD("logline", struct status_log_line, name)
 
 static const struct layout_field c_layout[] = {
     HEADER_FIELD(magic),
@@ -65,6 +68,8 @@ static const struct layout_field c_layout[] = {
     HEADER_FIELD(vcpu_area_offset),
     HEADER_FIELD(vcpu_record_count),
     HEADER_FIELD(vcpu_publish_interval_us),
+    HEADER_FIELD(log_ring_offset),
+    HEADER_FIELD(log_ring_size_bytes),
     HEADER_FIELD(reserved),
     CPU_FIELD(index),
     CPU_FIELD(state),
@@ -115,6 +120,14 @@ static const struct layout_field c_layout[] = {
     VCPU_FIELD(reason_text),
     VCPU_FIELD(exit_slot_reason),
     VCPU_FIELD(exit_slot_count),
+    LOGRING_FIELD(generation),
+    LOGRING_FIELD(checksum),
+    LOGRING_FIELD(line_count),
+    LOGRING_FIELD(line_slots),
+    LOGRING_FIELD(line_size_bytes),
+    LOGRING_FIELD(cut_count),
+    LOGRING_FIELD(reserved),
+    LOGLINE_FIELD(text),
 };
 
 struct region_size {
@@ -132,6 +145,8 @@ TEST(layout_matches_the_doc_table)
         { "memblock", sizeof(struct status_memory_block), 0 },
         { "range", sizeof(struct status_memory_range), 0 },
         { "vcpu", sizeof(struct status_vcpu_record), 0 },
+        { "logring", sizeof(struct status_log_ring), 0 },
+        { "logline", sizeof(struct status_log_line), 0 },
     };
     FILE *doc = fopen("docs/status-page.md", "r");
     CHECK(doc != NULL);
@@ -191,5 +206,5 @@ TEST(sizes_as_documented)
     CHECK_EQ(sizeof(struct status_vcpu_record), 320);
     CHECK_EQ(sizeof(struct status_memory_range), 16);
     CHECK_EQ(STATUS_VERSION_MAJOR, 1);
-    CHECK_EQ(STATUS_VERSION_MINOR, 1);
+    CHECK_EQ(STATUS_VERSION_MINOR, 2);
 }

@@ -39,7 +39,7 @@ TEST(init_writes_a_valid_empty_page)
     CHECK(memcmp(header, "VMXROOT", 8) == 0);
     CHECK_EQ(header->magic, STATUS_MAGIC);
     CHECK_EQ(header->version_major, 1);
-    CHECK_EQ(header->version_minor, 1);
+    CHECK_EQ(header->version_minor, 2);
     CHECK_EQ(header->header_size_bytes, 512);
     CHECK_EQ(header->record_size_bytes, 56);
     CHECK_EQ(header->record_count, 0);

@@ -1,4 +1,4 @@
-// host-sources: core/status_page.c core/status_record.c core/status_area.c core/status_crc32c.c core/status_vcpu_table.c core/lib/format.c
+// host-sources: core/status_page.c core/status_record.c core/status_area.c core/status_block.c core/status_log_ring.c core/status_crc32c.c core/status_vcpu_table.c core/lib/format.c
 /*
  * The vCPU records of the 1.1 status area (core/status_vcpu_table.c): exit
  * counts by basic reason in slots, the last exit, entry failures by name,
@@ -11,6 +11,7 @@
 #include <sched.h>
 #include "core/lib/error.h"
 #include "core/status_area.h"
+#include "core/status_block.h"
 #include "core/status_vcpu_table.h"
 #include "tests/unit/check.h"
 

@@ -159,3 +159,20 @@ TEST(cpuid_leaf_1_and_the_hypervisor_leaves)
     struct cpuid_regs beyond = guest_cpuid_filter(&ctx, 0x40000002, 0, (struct cpuid_regs){ 1, 2, 3, 4 });
     CHECK_EQ(beyond.eax | beyond.ebx | beyond.ecx | beyond.edx, 0);
 }
+
+/* cpuid_hypervisor=off: CPUID.1:ECX[31] clear even when the processor sets it; vmxroot's leaves stay. */
+TEST(cpuid_hypervisor_off_clears_only_the_hypervisor_bit)
+{
+    struct guest_cpuid_context ctx = {
+        .status_gpa = 0x100000, .status_bytes = 8192, .local_apic = true, .hypervisor_bit_clear = true
+    };
+    struct cpuid_regs leaf1 = guest_cpuid_filter(
+        &ctx, 1, 0,
+        (struct cpuid_regs){ 0, 0, CPUID1_ECX_HYPERVISOR | CPUID1_ECX_VMX | CPUID1_ECX_X2APIC, 1u << 9 });
+    CHECK(!(leaf1.ecx & CPUID1_ECX_HYPERVISOR));
+    CHECK(!(leaf1.ecx & CPUID1_ECX_VMX));
+    CHECK(leaf1.ecx & CPUID1_ECX_X2APIC); /* the Linux guest's APIC bits pass */
+    CHECK(leaf1.edx & (1u << 9));
+    CHECK_EQ(guest_cpuid_filter(&ctx, 0x40000000, 0, (struct cpuid_regs){ 1, 2, 3, 4 }).eax, 0x40000001);
+    CHECK_EQ(guest_cpuid_filter(&ctx, 0x40000001, 0, (struct cpuid_regs){ 1, 2, 3, 4 }).eax, 0x100000);
+}

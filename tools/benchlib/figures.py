@@ -30,6 +30,8 @@ class Source:
 
 SOURCES = (
     Source("guest", "bench_guest", runs=3, quick_runs=1),
+    Source("kut", "bench_kut", runs=1, quick_runs=0),  # kvm-unit-tests' vmexit: ~10 min a run
+    Source("linux", "bench_linux", runs=1, quick_runs=0),  # a Linux guest and its direct boot: ~10 min a round
 )
 
 

@@ -14,8 +14,7 @@ MOVED = """\
 with `loglevel=debug` and kept in words in its own structure (`percpu_note`); the console has one
 summary line per kind of outcome, naming every CPU with a problem (`cpu0: warning: vmx: 1 CPUs
 without VMX (vmx-locked-off): cpu2: VMX disabled by firmware ...`), and the status page keeps each
-CPU's state and reason. The tests
-read the summary (and the per-CPU lines with `loglevel=debug`). The per-CPU work runs on the CPUs
+CPU's state and reason. The tests read the summary (and the per-CPU lines with `loglevel=debug`). The per-CPU work runs on the CPUs
 at once: with every CPU the MADT lists to be started the boot CPU sends INIT, SIPI, SIPI once to
 all (one AP at a time with `smp=serial`, `maxcpus=` or an injected fault), each AP zeroes its own
 stacks in the trampoline, enters VMX itself and is woken for it by one broadcast IPI; the boot's

@@ -9,7 +9,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .paths import BUILD, ELF, REPO
+from . import paths  # paths.ELF read at each call: tools/bench.py boots a snapshot of the kernel
+from .paths import BUILD, REPO
 from .verdict import BootError
 
 IMAGES = BUILD / "images"
@@ -40,27 +41,42 @@ def linux_iso(cmdline, guest_cmdline=GUEST_CMDLINE, kernel=None, initrd=None, mo
         if kernel is None or initrd is None:
             kernel, initrd = fetch_images()
         modules = [(kernel, guest_cmdline), (initrd, "initrd")]
-    if not ELF.exists():
-        raise BootError("%s is missing: run `make` first" % ELF)
+    if not paths.ELF.exists():
+        raise BootError("%s is missing: run `make` first" % paths.ELF)
     lines = ["set timeout=0", "menuentry \"vmxroot with a guest\" {",
              "    multiboot2 /boot/vmxroot.elf %s" % cmdline]
-    digest = hashlib.sha256(ELF.read_bytes())
+    files = [(paths.ELF, "vmxroot.elf")]
     for i, (path, string) in enumerate(modules):
         lines.append("    module2 /boot/module%d %s" % (i, string))
+        files.append((path, "module%d" % i))
+    return _grub_iso("linux", lines + ["    boot", "}", ""], files)
+
+
+def direct_linux_iso(guest_cmdline=GUEST_CMDLINE):
+    """An ISO whose GRUB boots the same kernel and initramfs directly (no vmxroot), with the same
+    command line vmxroot gives its guest (less the status page): the reference of make bench."""
+    kernel, initrd = fetch_images()
+    lines = ["set timeout=0", "menuentry \"Linux without vmxroot\" {", "    linux /boot/vmlinuz %s" % guest_cmdline,
+             "    initrd /boot/initrd.gz", "    boot", "}", ""]
+    return _grub_iso("direct", lines, [(kernel, "vmlinuz"), (initrd, "initrd.gz")])
+
+
+def _grub_iso(prefix, cfg_lines, files):
+    """grub-mkrescue of a grub.cfg and files [(path, name under /boot)], cached by content."""
+    cfg = "\n".join(cfg_lines)
+    digest = hashlib.sha256()
+    for path, _ in files:
         digest.update(Path(path).read_bytes())
-    lines += ["    boot", "}", ""]
-    cfg = "\n".join(lines)
     digest.update(cfg.encode())
-    iso = ISO_DIR / ("linux-%s.iso" % digest.hexdigest()[:16])
+    iso = ISO_DIR / ("%s-%s.iso" % (prefix, digest.hexdigest()[:16]))
     if iso.exists():
         return iso
     ISO_DIR.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=ISO_DIR) as tmp:
         isodir = Path(tmp) / "iso"
         (isodir / "boot" / "grub").mkdir(parents=True)
-        shutil.copyfile(ELF, isodir / "boot" / "vmxroot.elf")
-        for i, (path, _) in enumerate(modules):
-            shutil.copyfile(path, isodir / "boot" / ("module%d" % i))
+        for path, name in files:
+            shutil.copyfile(path, isodir / "boot" / name)
         (isodir / "boot" / "grub" / "grub.cfg").write_text(cfg)
         out = Path(tmp) / "out.iso"
         proc = subprocess.run(["grub-mkrescue", "-o", str(out), str(isodir)], capture_output=True, text=True)

@@ -4,7 +4,7 @@ import zlib
 
 from vmxroot_status.layout import (BOOT_FLAGS, BOOT_PHASES, CPU_FLAGS, ENTRY_FAILURE_FLAGS, ENTRY_FAILURE_KINDS,
                                    EXIT_CHECKSUM, EXIT_MAJOR, EXIT_NOT_FOUND, EXIT_REASONS, EXIT_TORN,
-                                   GENERATION_OFFSET, HEADER_BYTES, KNOWN_MAJOR, LAYOUT, MAGIC, MAX_AREA_PAGES,
+                                   GENERATION_OFFSET, HEADER_BYTES, KNOWN_MAJOR, LAYOUT, LOG_RING_HEADER_BYTES, MAGIC, MAX_AREA_PAGES,
                                    MAX_PAGES, MEMORY_BLOCK_HEADER_BYTES, MEMORY_CPU_NONE, MEMORY_FLAGS,
                                    MEMORY_KINDS, MEMORY_RANGE_BYTES, PAGE_BYTES, REASONS, RECORD_BYTES, STATES,
                                    VCPU_REASONS, VCPU_RECORD_BYTES, VCPU_STATES, VMX_FEATURES, VM_ERRORS)
@@ -166,7 +166,29 @@ def decode_area(area, source):
         status["vcpus"] = [decode_vcpu(area, header, index) for index in range(header["vcpu_record_count"])]
         status["torn"] = ([] if status["memory"]["consistent"] else ["memory"]) + [
             "vcpu%d" % vcpu["index"] for vcpu in status["vcpus"] if not vcpu["consistent"]]
+    if header["version_minor"] >= 2 and header["log_ring_offset"]:
+        status["log"] = decode_log_ring(area, header)
+        if not status["log"]["consistent"]:
+            status.setdefault("torn", []).append("log")
     return status
+
+
+def decode_log_ring(area, header):
+    """The 1.2 log ring: its lines oldest first (slot (line_count - 1) % line_slots is the newest)."""
+    base = header["log_ring_offset"]
+    ring = decode_fields("logring", area, base)
+    slots, stride = ring["line_slots"], ring["line_size_bytes"]
+    covered = LOG_RING_HEADER_BYTES + slots * stride
+    ring["consistent"] = (ring["generation"] % 2 == 0 and slots > 0 and stride > 0 and
+                          covered <= header["log_ring_size_bytes"] and base + covered <= len(area) and
+                          block_checksum(area, base, covered) == ring["checksum"])
+    held = min(ring["line_count"], slots) if ring["consistent"] else 0
+    first = ring["line_count"] - held
+    ring["lines"] = []
+    for n in range(first, ring["line_count"]):
+        start = base + LOG_RING_HEADER_BYTES + (n % slots) * stride
+        ring["lines"].append(bytes(area[start:start + stride]).split(b"\0", 1)[0].decode("utf-8", "replace"))
+    return ring
 
 
 def decode_memory_block(area, header):

@@ -57,7 +57,9 @@ LAYOUT = [
     ("header", 152, 4, "u32", "vcpu_area_offset"),
     ("header", 156, 4, "u32", "vcpu_record_count"),
     ("header", 160, 4, "u32", "vcpu_publish_interval_us"),
-    ("header", 164, 348, "u8[348]", "reserved"),
+    ("header", 164, 4, "u32", "log_ring_offset"),
+    ("header", 168, 4, "u32", "log_ring_size_bytes"),
+    ("header", 172, 340, "u8[340]", "reserved"),
     ("cpu", 0, 2, "u16", "index"),
     ("cpu", 2, 1, "u8", "state"),
     ("cpu", 3, 1, "u8", "reason"),
@@ -107,6 +109,14 @@ LAYOUT = [
     ("vcpu", 128, 32, "char[32]", "reason_text"),
     ("vcpu", 160, 32, "u8[32]", "exit_slot_reason"),
     ("vcpu", 192, 128, "u32[32]", "exit_slot_count"),
+    ("logring", 0, 4, "u32", "generation"),
+    ("logring", 4, 4, "u32", "checksum"),
+    ("logring", 8, 8, "u64", "line_count"),
+    ("logring", 16, 2, "u16", "line_slots"),
+    ("logring", 18, 2, "u16", "line_size_bytes"),
+    ("logring", 20, 4, "u32", "cut_count"),
+    ("logring", 24, 40, "u8[40]", "reserved"),
+    ("logline", 0, 128, "char[128]", "text"),
 ]
 HEADER_BYTES = 512
 RECORD_BYTES = 56
@@ -115,6 +125,8 @@ MAX_AREA_PAGES = 1024
 VCPU_RECORD_BYTES = 320
 MEMORY_RANGE_BYTES = 16
 MEMORY_BLOCK_HEADER_BYTES = 16
+# Version 1.2: the log ring, the area's last page (docs/status-page.md, "Version 1.2").
+LOG_RING_HEADER_BYTES = 64
 
 STATES = ["absent", "found", "starting", "online", "no-answer", "stalled", "excluded", "halted"]
 REASONS = ["none", "no-sipi-answer", "stalled", "maxcpus", "smp-off", "madt-disabled", "no-vmx",

@@ -51,7 +51,17 @@ def format_table(status):
             cpu["vmptrld_skipped_count"], format_errors(cpu)))
     if "vcpus" in status:
         lines += [""] + format_vcpus(status) + [""] + format_memory(status["memory"])
+    if "log" in status:
+        lines += [""] + format_log(status["log"])
     return "\n".join(lines)
+
+
+def format_log(ring):
+    lines = ["log: the last %d of %d line%s vmxroot printed%s%s" % (
+        len(ring["lines"]), ring["line_count"], "" if ring["line_count"] == 1 else "s",
+        ", %d cut to %d bytes" % (ring["cut_count"], ring["line_size_bytes"]) if ring["cut_count"] else "",
+        "" if ring["consistent"] else ", TORN")]
+    return lines + ["  " + line for line in ring["lines"]]
 
 
 def format_exits(exits, limit=3):

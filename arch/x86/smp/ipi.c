@@ -12,9 +12,11 @@
 #define STOP_TIMEOUT_MS 100
 
 static void (*stop_hook)(void);
+static bool (*other_nmi_hook)(void);
 static volatile bool stopping;
 
 void ipi_set_stop_hook(void (*hook)(void)) { stop_hook = hook; }
+void ipi_set_other_nmi_hook(bool (*hook)(void)) { other_nmi_hook = hook; }
 
 static void call_handler(struct interrupt_frame *frame)
 {
@@ -32,7 +34,7 @@ static void call_handler(struct interrupt_frame *frame)
 static bool stop_nmi(struct interrupt_frame *frame)
 {
     if (!stopping)
-        return false;
+        return other_nmi_hook && other_nmi_hook();
     struct percpu *cpu = this_cpu();
     bool was_in_vmx = cpu->in_vmx_root;
     if (stop_hook)

@@ -18,5 +18,7 @@ void ipi_stop_other_cpus(void);
 /* True once a panic stops the other CPUs: an NMI now is vmxroot's own (a guest's NMI otherwise). */
 bool ipi_stopping(void);
 void ipi_set_stop_hook(void (*hook)(void));
+/* An NMI in VMX root while not stopping (a guest's, or vmxroot's ring to a vCPU): true when hook took it. */
+void ipi_set_other_nmi_hook(bool (*hook)(void));
 
 #endif

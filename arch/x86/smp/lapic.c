@@ -1,4 +1,5 @@
 #include "arch/x86/smp/lapic.h"
+#include "arch/x86/cpu_index.h"
 #include "arch/x86/insn.h"
 #include "arch/x86/cpuid.h"
 #include "arch/x86/msr.h"
@@ -31,16 +32,34 @@ static volatile uint32_t *mmio;
 static bool x2apic;
 static bool x2apic_forced; /* lapic_force_x2apic(): x2APIC even where xAPIC would do */
 
+/* CPUs a guest switched to x2APIC (a multiboot1 guest forwards its x2APIC enable): by CPU index. */
+#define SWITCHED_CPUS 256
+static bool switched_to_x2apic[SWITCHED_CPUS];
+
+/* This CPU's mode: the boot's, or x2APIC since a guest switched it (SDM: "x2APIC State Transitions"). */
+static bool mode_x2apic(void)
+{
+    uint32_t index = this_cpu_index();
+    return x2apic || (index < SWITCHED_CPUS && switched_to_x2apic[index]);
+}
+
+void lapic_note_x2apic_this_cpu(void)
+{
+    uint32_t index = this_cpu_index();
+    if (index < SWITCHED_CPUS)
+        switched_to_x2apic[index] = true;
+}
+
 static uint32_t lapic_read(enum lapic_register reg)
 {
-    if (x2apic)
+    if (mode_x2apic())
         return (uint32_t)rdmsr(X2APIC_MSR_BASE + reg / 16);
     return mmio[reg / 4];
 }
 
 static void lapic_write(enum lapic_register reg, uint32_t value)
 {
-    if (x2apic)
+    if (mode_x2apic())
         wrmsr(X2APIC_MSR_BASE + reg / 16, value);
     else
         mmio[reg / 4] = value;
@@ -84,13 +103,13 @@ void lapic_init_ap(void) { enable_this_apic(); }
 
 bool lapic_x2apic_mode(void) { return x2apic; }
 
-uint32_t lapic_id(void) { return x2apic ? lapic_read(LAPIC_ID) : lapic_read(LAPIC_ID) >> 24; }
+uint32_t lapic_id(void) { return mode_x2apic() ? lapic_read(LAPIC_ID) : lapic_read(LAPIC_ID) >> 24; }
 
 void lapic_eoi(void) { lapic_write(LAPIC_EOI, 0); }
 
 static MUST_CHECK int send_ipi(uint32_t apic_id, uint32_t icr_low)
 {
-    if (x2apic) {
+    if (mode_x2apic()) {
         /* x2APIC ICR is one 64-bit MSR; the write is the send (no pending bit). */
         wrmsr(X2APIC_MSR_BASE + LAPIC_ICR_LOW / 16, ((uint64_t)apic_id << 32) | icr_low);
         return 0;
@@ -124,7 +143,7 @@ int lapic_send_init(uint32_t apic_id)
 /* Only old xAPICs need the deassert; x2APIC has no level-triggered INIT deassert. */
 int lapic_send_init_deassert(uint32_t apic_id)
 {
-    return x2apic ? 0 : send_ipi(apic_id, ICR_DELIVERY_INIT | ICR_TRIGGER_LEVEL);
+    return mode_x2apic() ? 0 : send_ipi(apic_id, ICR_DELIVERY_INIT | ICR_TRIGGER_LEVEL);
 }
 
 int lapic_send_startup(uint32_t apic_id, uint8_t vector_page)

@@ -19,6 +19,8 @@ void lapic_init_boot_cpu(uint64_t mmio_phys, uint32_t max_apic_id);
 /* Enables the calling AP's APIC in the chosen mode. */
 void lapic_init_ap(void);
 bool lapic_x2apic_mode(void);
+/* A guest turned this CPU's APIC to x2APIC (vmxroot forwarded the write): its sends use the MSRs from now on. */
+void lapic_note_x2apic_this_cpu(void);
 uint32_t lapic_id(void);
 void lapic_eoi(void);
 

@@ -1,7 +1,9 @@
 #include "arch/x86/vmx/guest_launch.h"
 #include "arch/x86/vmx/linux_guest.h"
+#include "arch/x86/vmx/multiboot1_guest.h"
 #include "arch/x86/vmx/test_guest/test_guest.h"
 #include "arch/x86/vmx/attack_guest/attack_guest.h"
+#include "arch/x86/vmx/vapic.h"
 #include "arch/x86/vmx/vcpu_create.h"
 #include "arch/x86/vmx/vmentry_inject.h"
 #include "arch/x86/vmx/vmx_controls.h"
@@ -104,6 +106,15 @@ static bool linux_checked(const struct guest_options *opts, const struct boot_in
     return linux_vm_load(opts, info, ebda_phys, why, why_bytes) == 0;
 }
 
+/* vm0's kernel checked and loaded by its kind's loader, before anything VMX. */
+static bool vm0_loaded(const struct guest_options *opts, const struct boot_info *info, uint64_t ebda_phys,
+                       char *why, size_t why_bytes)
+{
+    if (kind == GUEST_MULTIBOOT1)
+        return multiboot1_vm_load(opts, info, why, why_bytes) == 0;
+    return linux_checked(opts, info, ebda_phys, why, why_bytes);
+}
+
 /* On each CPU in VMX root: its own vCPU, from setup to stop. */
 static void launch_on_this_cpu(void)
 {
@@ -126,14 +137,14 @@ static void launch_on_this_cpu(void)
     vcpu->kind = kind;
     if (kind == GUEST_ATTACK)
         mode = VMCS_ENTRY_LONG64; /* its own page tables for 4 GiB, given at entry */
-    if (kind == GUEST_LINUX) {
+    if (guest_kind_is_vm0(kind)) {
         vcpu->boot_vcpu = index == 0;
         mode = vcpu->boot_vcpu ? VMCS_ENTRY_PROTECTED32 : VMCS_ENTRY_REAL_MODE;
     }
     enum status_vcpu_reason not_launched_reason = STATUS_VCPU_REASON_CONTROLS;
     int err = recheck_controls(why, sizeof why);
     if (!err) {
-        err = vcpu_create(vcpu, options, kind == GUEST_LINUX ? &linux_controls : &controls, mode, why,
+        err = vcpu_create(vcpu, options, guest_kind_is_vm0(kind) ? &linux_controls : &controls, mode, why,
                           sizeof why);
         not_launched_reason = err == E_NOMEM    ? STATUS_VCPU_REASON_NO_MEMORY
                               : err == E_NOTSUP ? STATUS_VCPU_REASON_CONTROLS
@@ -145,9 +156,13 @@ static void launch_on_this_cpu(void)
     } else if (kind == GUEST_ATTACK) {
         attack_guest_run(vcpu); /* every case, run again after each one that stops it */
     } else {
-        vcpu_run(vcpu);
+        if (guest_kind_is_vm0(kind))
+            vapic_register(vcpu); /* before it runs: the guest's INIT and SIPI reach it through vmxroot */
+        /* An AP of vm0 waits, halted, for the guest's SIPI; then its first entry is at the SIPI's vector. */
+        if (!guest_kind_is_vm0(kind) || vcpu->boot_vcpu || vapic_wait_for_start(vcpu) == VMEXIT_RESUME)
+            vcpu_run(vcpu);
     }
-    if (kind == GUEST_LINUX)
+    if (guest_kind_is_vm0(kind))
         linux_vcpu_stopped(vcpu);
     else
         report_result(vcpu);
@@ -180,13 +195,16 @@ uint32_t guest_launch_all(const struct guest_options *opts, const struct boot_in
 {
     char why[192];
     options = opts;
-    kind = opts->guest == GUEST_AUTO ? (info->module_count ? GUEST_LINUX : GUEST_TEST) : opts->guest;
+    kind = opts->guest != GUEST_AUTO    ? opts->guest
+           : !info->module_count        ? GUEST_TEST
+           : multiboot1_vm_detect(info) ? GUEST_MULTIBOOT1
+                                        : GUEST_LINUX;
     if (opts->guest == GUEST_NONE) {
         publish_not_launched(STATUS_VCPU_REASON_GUEST_NONE, "guest=none", false);
         summary(0, 0, 0, "(guest=none)");
         return 0;
     }
-    if (kind == GUEST_LINUX && !linux_checked(opts, info, ebda_phys, why, sizeof why)) {
+    if (guest_kind_is_vm0(kind) && !vm0_loaded(opts, info, ebda_phys, why, sizeof why)) {
         log_warn("guest: vm0 not launched: %s", why);
         publish_not_launched(STATUS_VCPU_REASON_HANDLER_ERROR, why, false);
         summary(0, 0, 0, "(guest vm0 not launched: see the line above)");
@@ -203,7 +221,7 @@ uint32_t guest_launch_all(const struct guest_options *opts, const struct boot_in
         summary(0, 0, 0, "(the VMX controls vmxroot needs are missing: see the line above)");
         return 0;
     }
-    if (kind == GUEST_LINUX) {
+    if (guest_kind_is_vm0(kind)) {
         if (!cpu_table[0]->in_vmx_root)
             format(why, sizeof why,
                    "the boot CPU, which runs the guest's boot CPU, is not in VMX root operation");
@@ -213,8 +231,11 @@ uint32_t guest_launch_all(const struct guest_options *opts, const struct boot_in
             summary(0, 0, 0, "(guest vm0 not launched: see the line above)");
             return 0;
         }
+        if (kind == GUEST_MULTIBOOT1)
+            multiboot1_vm_build();
         vmx_controls_pass_through(vmx_boot_caps(), &controls, &linux_controls);
-        guest_report->screen_handover("guest vm0 (Linux)");
+        guest_report->screen_handover(kind == GUEST_MULTIBOOT1 ? "guest vm0 (multiboot1)"
+                                                               : "guest vm0 (Linux)");
     }
     uint32_t launched = 0;
     publish_not_launched(STATUS_VCPU_REASON_NOT_IN_VMX_ROOT, NULL, true);
@@ -222,7 +243,7 @@ uint32_t guest_launch_all(const struct guest_options *opts, const struct boot_in
         struct percpu *cpu = cpu_table[i];
         if (!cpu || cpu->state != CPU_STATE_ONLINE || !cpu->in_vmx_root)
             continue;
-        if (kind == GUEST_LINUX && opts->guest_cpus && launched + 1 >= opts->guest_cpus)
+        if (guest_kind_is_vm0(kind) && opts->guest_cpus && launched + 1 >= opts->guest_cpus)
             continue; /* guest_cpus=N: the boot CPU is one of the N */
         if (smp_post_idle_work(i, launch_on_this_cpu) == 0)
             launched++;

@@ -9,8 +9,25 @@
 
 #include "core/lib/compiler.h"
 
-/* guest=: what runs after the ready line; auto: the Linux kernel of GRUB's first module2, else the test guest; attack: the hostile guest. */
-enum guest_kind { GUEST_TEST = 0, GUEST_NONE = 1, GUEST_LINUX = 2, GUEST_AUTO = 3, GUEST_ATTACK = 4 };
+/*
+ * guest=: what runs after the ready line; auto: the kernel of GRUB's first
+ * module2 (multiboot1 when it has that header, else Linux), else the test guest;
+ * attack: the hostile guest on every CPU.
+ */
+enum guest_kind {
+    GUEST_TEST = 0,
+    GUEST_NONE = 1,
+    GUEST_LINUX = 2,
+    GUEST_AUTO = 3,
+    GUEST_MULTIBOOT1 = 4,
+    GUEST_ATTACK = 5
+};
+
+/* The kinds that run as vm0, the one pass-through machine over every CPU (arch/x86/vmx/linux_guest.h). */
+static inline bool guest_kind_is_vm0(enum guest_kind kind)
+{
+    return kind == GUEST_LINUX || kind == GUEST_MULTIBOOT1;
+}
 
 /* The inject= cases the guest layer carries out (on the vCPU of inject_cpu only). */
 enum guest_fault {
@@ -26,10 +43,11 @@ enum guest_fault {
     GUEST_FAULT_VMENTRY_GUEST_RFLAGS,
     GUEST_FAULT_VMENTRY_GUEST_LINK,
     GUEST_FAULT_VMENTRY_GUEST_RIP,
+    GUEST_FAULT_AP_PANIC, /* inject=ap-panic with a Linux guest: vmxroot panics on fault_cpu once Linux runs there */
 };
 
 struct guest_options {
-    enum guest_kind guest;   /* guest=auto|test|none|linux */
+    enum guest_kind guest;   /* guest=auto|test|none|linux|multiboot1 */
     enum guest_fault fault;  /* from inject=<case>; GUEST_FAULT_NONE for the others */
     const char *fault_name;  /* inject=<case>'s name, for the result lines */
     uint32_t fault_cpu;      /* inject_cpu=N */

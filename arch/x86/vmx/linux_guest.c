@@ -7,6 +7,7 @@
  */
 #include "arch/x86/vmx/linux_guest.h"
 #include "arch/x86/vmx/passthrough_space.h"
+#include "arch/x86/vmx/vapic.h"
 #include "arch/x86/vmx/vcpu.h"
 #include "arch/x86/vmx/vmexit_dispatch.h"
 #include "arch/x86/vmx/vmx_cpu.h"
@@ -26,7 +27,7 @@
 #include "drivers/serial/uart16550.h"
 #include "mm/frames.h"
 
-#define OWN_MAX (4 + BOOT_INFO_MAX_REGIONS)
+#define OWN_MAX LINUX_VM_OWN_MAX
 /* The I/O ports a Linux guest's end goes through besides the FADT's: PCI reset control, the 8042. */
 #define PORT_RESET_CONTROL 0xCF9
 #define PORT_KBD_COMMAND 0x64
@@ -86,8 +87,8 @@ static uint64_t guest_acpi(const struct guest_options *opts, const struct boot_i
 struct linux_vm *linux_vm(void) { return &vm; }
 
 /* vmxroot's own memory: its image and its region (everything it allocates), plus RAM past guest_mem=. */
-static size_t own_ranges(const struct guest_options *opts, const struct boot_info *info,
-                         struct mem_region *own)
+size_t linux_vm_own_ranges(const struct guest_options *opts, const struct boot_info *info,
+                           struct mem_region *own)
 {
     size_t n = passthrough_own_ranges(own);
     uint64_t limit = (uint64_t)opts->guest_mem_mb << 20;
@@ -108,6 +109,9 @@ static int build_space(const struct mem_region *own, size_t own_count, char *why
     int err = passthrough_space_build(&vm.ept, own, own_count, vm.status_phys, vm.status_bytes);
     if (!err && vm.acpi_phys)
         err = ept_map_range_typed(&vm.ept, vm.acpi_phys, vm.acpi_phys, vm.acpi_bytes, EPT_READ, MTRR_TYPE_WB);
+    if (!err) /* the local APIC: reads pass, writes exit (vapic.h) */
+        err = ept_map_range_typed(&vm.ept, vapic_apic_phys(), vapic_apic_phys(), PAGE_SIZE_BYTES, EPT_READ,
+                                  MTRR_TYPE_UC);
     if (err)
         format(why, why_bytes, "cannot build the guest-physical space (%s)", error_name(err));
     return err;
@@ -171,7 +175,7 @@ static int load(const struct guest_options *opts, const struct boot_info *info, 
     if (err)
         return err;
     struct mem_region own[OWN_MAX + BOOT_INFO_MAX_MODULES];
-    size_t own_count = own_ranges(opts, info, own), plan_own = own_count, plan_count;
+    size_t own_count = linux_vm_own_ranges(opts, info, own), plan_own = own_count, plan_count;
     for (uint32_t i = 0; i < info->module_count && i < 2; i++)
         if (info->modules[i].end_phys > info->modules[i].start_phys)
             own[plan_own++] =
@@ -249,6 +253,7 @@ bool linux_vm_end(const struct linux_vm_end *end)
     if (!__atomic_compare_exchange_n(&vm.ended, &expected, 1, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
         return false;
     vm.end = *end;
+    vapic_report();
     log_info("vmxroot: guest vm0 ended: %s", end->reason);
     return true;
 }

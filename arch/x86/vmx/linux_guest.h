@@ -34,6 +34,7 @@ struct linux_vm {
     uint64_t msr_bitmap_phys; /* one page */
     uint64_t entry32_phys;    /* the kernel's 32-bit entry: ESI = zero page */
     uint64_t boot_params_phys;
+    uint32_t entry_eax, entry_ebx; /* a multiboot1 kernel's: the loader's magic and its information block */
     uint64_t status_phys, status_bytes;
     struct acpi_power power;        /* the FADT's PM1 control and reset registers */
     struct mem_region own[2];       /* vmxroot's image and its region: not mapped */
@@ -54,6 +55,10 @@ int linux_vm_load(const struct guest_options *opts, const struct boot_info *info
 /* Then its bitmaps and its guest-physical space (EPT): 0 or E_* with why. */
 int linux_vm_build(const struct boot_info *info, uint64_t ebda_phys, char *why, size_t why_bytes);
 struct linux_vm *linux_vm(void);
+/* vmxroot's own memory (its image, its region, RAM past guest_mem=) as reserved ranges, at most LINUX_VM_OWN_MAX. */
+#define LINUX_VM_OWN_MAX (4 + BOOT_INFO_MAX_REGIONS)
+size_t linux_vm_own_ranges(const struct guest_options *opts, const struct boot_info *info,
+                           struct mem_region *own);
 
 /*
  * The guest asked its machine to end (reason says how): the first caller

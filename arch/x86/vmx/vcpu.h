@@ -25,13 +25,16 @@ enum vmexit_action { VMEXIT_RESUME = 0, VMEXIT_STOP = 1 };
  * (test_guest.c, linux_ports.c) fill one each, vcpu_create picks it, and
  * the generic handlers call through it, so the vCPU includes no kind.
  */
+/* What a kind's MSR hook did with an RDMSR/WRMSR. */
+enum vcpu_msr_outcome { VCPU_MSR_NOT_OURS = 0, VCPU_MSR_DONE, VCPU_MSR_GP };
+
 struct vcpu_kind_ops {
     /* An I/O access to port: true when the kind's device took it (*value read or written). */
     bool (*port)(struct vcpu *vcpu, uint16_t port, bool in, unsigned size_bytes, uint32_t *value);
+    /* An MSR the kind's policy owns (NULL: none): DONE (*value read or written), GP, or NOT_OURS. */
+    enum vcpu_msr_outcome (*msr)(struct vcpu *vcpu, uint32_t msr, bool write, uint64_t *value);
     /* Optional (NULL: the generic policy). An EPT violation: the kind's own handling (the hostile guest's). */
     enum vmexit_action (*ept_violation)(struct vcpu *vcpu);
-    /* An RDMSR/WRMSR: 1 done (*value read or written), 0 not the kind's, -1 #GP. */
-    int (*msr)(struct vcpu *vcpu, uint32_t msr, bool write, uint64_t *value);
 };
 
 /* The dispatch table covers the basic exit reasons the SDM defines (VMX_EXIT_REASON_MAX) and some room. */
@@ -55,12 +58,11 @@ struct vcpu {
     const struct guest_options *options;
     const struct vmx_controls *controls; /* the boot's control words */
     enum vmcs_entry_mode mode;
-    enum guest_kind kind; /* GUEST_TEST, GUEST_LINUX or GUEST_ATTACK: picks the policies of docs/guests.md */
+    enum guest_kind
+        kind; /* GUEST_TEST, GUEST_LINUX, GUEST_MULTIBOOT1 or GUEST_ATTACK: the policies of docs/guests.md */
     const struct vcpu_kind_ops *kind_ops; /* the kind's devices */
     void *kind_state;                     /* the kind's own per-vCPU state (the hostile guest's), or NULL */
     bool boot_vcpu;                       /* Linux: the guest's boot CPU (the others wait for its SIPI) */
-    bool sipi_entered; /* entered at a SIPI's vector, no exit since: an INIT now is the held-over one */
-    uint64_t sipi_cs_base;
     /* the exit being handled */
     uint32_t exit_reason; /* basic reason, bits 15:0 */
     uint64_t exit_qualification;

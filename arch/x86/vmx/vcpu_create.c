@@ -6,6 +6,7 @@
  */
 #include "arch/x86/vmx/vcpu_create.h"
 #include "arch/x86/vmx/linux_guest.h"
+#include "arch/x86/vmx/multiboot1_guest.h"
 #include "arch/x86/vmx/vmcs_load.h"
 #include "arch/x86/vmx/vmcs_pool.h"
 #include "arch/x86/vmx/vmcs_service.h"
@@ -108,7 +109,7 @@ static int linux_memory(struct vcpu *vcpu)
 /* The guest's memory: RAM, the status page read-only, and nothing of vmxroot's (docs/guests.md). */
 static int build_memory(struct vcpu *vcpu, char *why, size_t why_bytes)
 {
-    if (vcpu->kind == GUEST_LINUX)
+    if (guest_kind_is_vm0(vcpu->kind))
         return linux_memory(vcpu);
     if (vcpu->kind == GUEST_ATTACK)
         return attack_guest_memory(vcpu, why, why_bytes);
@@ -146,15 +147,15 @@ static uint32_t preemption_timer_value(const struct vmx_caps *caps)
     return ticks > UINT32_MAX ? UINT32_MAX : (uint32_t)ticks;
 }
 
-#define ACTIVITY_WAIT_FOR_SIPI 3
 #define LINUX_BOOT_CS 0x10 /* the boot protocol's __BOOT_CS and __BOOT_DS */
 #define LINUX_BOOT_DS 0x18
 
 /*
  * Linux's entry: the guest's boot CPU at the 32-bit entry of the boot
  * protocol (flat protected mode, paging off, interrupts off, ESI = the zero
- * page; the kernel loads its own GDT first thing); every other vCPU in the
- * wait-for-SIPI activity state, as an AP after INIT (SDM: "INIT Signal").
+ * page; the kernel loads its own GDT first thing); every other vCPU in real
+ * mode, launched only once the guest's SIPI reaches it (it waits in VMX
+ * root: vapic_icr.c says why not in the wait-for-SIPI activity state).
  */
 static int linux_entry(struct vcpu *vcpu, const struct vmx_caps *caps, const struct vmx_controls *controls,
                        char *why, size_t why_bytes)
@@ -165,11 +166,10 @@ static int linux_entry(struct vcpu *vcpu, const struct vmx_caps *caps, const str
         entry.code_selector = LINUX_BOOT_CS;
         entry.data_selector = LINUX_BOOT_DS;
         vcpu->regs.rsi = linux_vm()->boot_params_phys;
+        vcpu->regs.rax = linux_vm()->entry_eax; /* multiboot1: the loader's magic, EBX its information */
+        vcpu->regs.rbx = linux_vm()->entry_ebx;
     }
-    int err = vmcs_setup_guest(&vcpu->image, caps, controls, &entry, why, why_bytes);
-    if (!err && !vcpu->boot_vcpu)
-        vmcs_image_set(&vcpu->image, VMCS_GUEST_ACTIVITY_STATE, ACTIVITY_WAIT_FOR_SIPI);
-    return err;
+    return vmcs_setup_guest(&vcpu->image, caps, controls, &entry, why, why_bytes);
 }
 
 static int build_vmcs_image(struct vcpu *vcpu, const struct vmx_controls *controls, char *why,
@@ -198,7 +198,7 @@ static int build_vmcs_image(struct vcpu *vcpu, const struct vmx_controls *contro
         return err;
     host_state_read(&host);
     vmcs_setup_host(&vcpu->image, controls, &host);
-    if (vcpu->kind == GUEST_LINUX)
+    if (guest_kind_is_vm0(vcpu->kind))
         return linux_entry(vcpu, caps, controls, why, why_bytes);
     if (vcpu->kind == GUEST_ATTACK)
         attack_guest_entry(vcpu, &entry);
@@ -257,9 +257,10 @@ int vcpu_create(struct vcpu *vcpu, const struct guest_options *opts, const struc
     vcpu->options = opts;
     vcpu->controls = controls;
     vcpu->mode = mode;
-    vcpu->kind_ops = vcpu->kind == GUEST_LINUX    ? &linux_guest_kind_ops
-                     : vcpu->kind == GUEST_ATTACK ? &attack_guest_kind_ops
-                                                  : &test_guest_kind_ops;
+    vcpu->kind_ops = vcpu->kind == GUEST_LINUX        ? &linux_guest_kind_ops
+                     : vcpu->kind == GUEST_MULTIBOOT1 ? &multiboot1_guest_kind_ops
+                     : vcpu->kind == GUEST_ATTACK     ? &attack_guest_kind_ops
+                                                      : &test_guest_kind_ops;
     vcpu->vmcs = VMCS_NONE;
     vcpu->setup_tsc = rdtsc();
     /* vmxroot executes XSETBV for the guest: CR4.OSXSAVE on this CPU (and so in the host-state CR4). */
@@ -270,7 +271,7 @@ int vcpu_create(struct vcpu *vcpu, const struct guest_options *opts, const struc
         return err;
     if (vcpu->kind == GUEST_ATTACK)
         attack_guest_load(vcpu);
-    else if (vcpu->kind != GUEST_LINUX)
+    else if (!guest_kind_is_vm0(vcpu->kind))
         test_guest_load(vcpu);
     err = build_vmcs_image(vcpu, controls, why, why_bytes);
     if (err)

@@ -40,6 +40,8 @@ enum vmexit_action vmexit_external_interrupt(struct vcpu *vcpu);
 enum vmexit_action vmexit_triple_fault(struct vcpu *vcpu);
 enum vmexit_action vmexit_init_signal(struct vcpu *vcpu);
 enum vmexit_action vmexit_sipi(struct vcpu *vcpu);
+/* A SIPI's effect on the vCPU (real mode at vector << 12), also for the SIPIs vmxroot emulates (vapic_icr.c). */
+enum vmexit_action vmexit_start_up(struct vcpu *vcpu, uint32_t vector);
 enum vmexit_action vmexit_preemption_timer(struct vcpu *vcpu);
 enum vmexit_action vmexit_hlt(struct vcpu *vcpu);
 enum vmexit_action vmexit_cache_flush(struct vcpu *vcpu);

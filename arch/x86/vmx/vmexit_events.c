@@ -7,6 +7,7 @@
 #include "arch/x86/vmx/vmexit_dispatch.h"
 #include "arch/x86/vmx/vmcs_load.h"
 #include "arch/x86/vmx/vmx_cpu.h"
+#include "arch/x86/vmx/vapic.h"
 #include "arch/x86/smp/ipi.h"
 #include "arch/x86/cr.h"
 
@@ -41,9 +42,12 @@ enum vmexit_action vmexit_nmi_window(struct vcpu *vcpu)
 enum vmexit_action vmexit_exception_or_nmi(struct vcpu *vcpu)
 {
     uint64_t info = vcpu_read_field(vcpu, VMCS_VM_EXIT_INTERRUPTION_INFO);
-    if (((info >> 8) & 7) == INTERRUPTION_TYPE_NMI && vcpu->kind == GUEST_LINUX && !ipi_stopping()) {
-        /* Not the panic stop: the NMI was the guest's own (a Linux NMI IPI). */
+    if (((info >> 8) & 7) == INTERRUPTION_TYPE_NMI && guest_kind_is_vm0(vcpu->kind) && !ipi_stopping()) {
+        /* Not the panic stop: vmxroot's INIT for this vCPU (vapic_icr.c), or the guest's own (a Linux NMI IPI). */
         cpu_iret_to_self();
+        enum vmexit_action action;
+        if (vapic_nmi_exit(vcpu, &action))
+            return action;
         reinject_nmi(vcpu);
         return VMEXIT_RESUME;
     }
@@ -67,37 +71,31 @@ enum vmexit_action vmexit_external_interrupt(struct vcpu *vcpu)
 }
 
 /*
- * INIT: the vCPU waits for a SIPI. Linux sends INIT, SIPI, SIPI about 20 us
- * apart; Bochs keeps an INIT that arrives in wait-for-SIPI pending and
- * delivers it right after the entry the SIPI started, at the SIPI's entry
- * point itself. That INIT is the one already obeyed: the vCPU goes on from
- * the entry point instead of waiting for a second SIPI (which Bochs drops
- * when it arrives while the vCPU is in VMX root), as the SDM's order of
- * INIT then SIPI says it should.
+ * INIT's effect (SDM: "INIT Signal"): the vCPU waits for a SIPI, with no
+ * event blocking, pending debug exception or injection left (the VM-entry
+ * checks refuse an injection into wait-for-SIPI). A Linux guest's INIT
+ * never reaches the CPU (vapic.h says why): vapic_icr.c does it.
  */
 enum vmexit_action vmexit_init_signal(struct vcpu *vcpu)
 {
-    bool held_over = vcpu->sipi_entered && vcpu_read_field(vcpu, VMCS_GUEST_RIP) == 0 &&
-                     vcpu_read_field(vcpu, VMCS_GUEST_CS_BASE) == vcpu->sipi_cs_base;
-    vcpu->sipi_entered = false;
     /*
-     * INIT leaves no event blocking (SDM: "INIT Signal"); Bochs saves "blocking
-     * by SMI" in the interruptibility state of an INIT exit, which the next
-     * VM entry then refuses outside SMM ("VMCS SMI blocked when not in SMM mode").
+     * Bochs saves "blocking by SMI" in the interruptibility state of an INIT
+     * exit, which the next VM entry then refuses outside SMM ("VMCS SMI
+     * blocked when not in SMM mode").
      */
     vcpu_write_field(vcpu, VMCS_GUEST_INTERRUPTIBILITY_STATE, 0);
     vcpu_write_field(vcpu, VMCS_GUEST_PENDING_DEBUG_EXCEPTIONS, 0);
-    if (held_over)
-        return VMEXIT_RESUME;
+    vcpu_write_field(vcpu, VMCS_VM_ENTRY_INTERRUPTION_INFO, 0);
+    uint64_t proc = vcpu_read_field(vcpu, VMCS_CPU_BASED_VM_EXEC_CONTROL);
+    vcpu_write_field(vcpu, VMCS_CPU_BASED_VM_EXEC_CONTROL, proc & ~(uint64_t)PROC_NMI_WINDOW_EXITING);
     vcpu_write_field(vcpu, VMCS_GUEST_ACTIVITY_STATE, ACTIVITY_WAIT_FOR_SIPI);
     vcpu->recheck_entry = true;
     return VMEXIT_RESUME;
 }
 
 /* SDM "Start-up IPI": real mode at vector << 12 (CS selector vector << 8), RIP 0. */
-enum vmexit_action vmexit_sipi(struct vcpu *vcpu)
+enum vmexit_action vmexit_start_up(struct vcpu *vcpu, uint32_t vector)
 {
-    uint32_t vector = (uint32_t)(vcpu->exit_qualification & 0xff);
     char why[160];
     struct vmcs_guest_entry entry = { .mode = VMCS_ENTRY_REAL_MODE, .rip = 0, .rsp = 0 };
     if (vmcs_setup_guest(&vcpu->image, vmx_boot_caps(), vcpu->controls, &entry, why, sizeof why) != 0) {
@@ -112,10 +110,26 @@ enum vmexit_action vmexit_sipi(struct vcpu *vcpu)
         vcpu_stop(vcpu, STATUS_VCPU_REASON_HANDLER_ERROR, "SIPI: the new guest state could not be written");
         return VMEXIT_STOP;
     }
+    /* Nothing of the vCPU's past: no injection or NMI window left over from the exit that ended it. */
+    vcpu_write_field(vcpu, VMCS_VM_ENTRY_INTERRUPTION_INFO, 0);
+    uint64_t proc = vcpu_read_field(vcpu, VMCS_CPU_BASED_VM_EXEC_CONTROL);
+    vcpu_write_field(vcpu, VMCS_CPU_BASED_VM_EXEC_CONTROL, proc & ~(uint64_t)PROC_NMI_WINDOW_EXITING);
     vcpu->regs.host_rsp = 0; /* the loop wrote the image's HOST_RSP too: vmx_enter writes its own again */
     vcpu->mode = VMCS_ENTRY_REAL_MODE;
     vcpu->recheck_entry = true;
-    vcpu->sipi_entered = true;
-    vcpu->sipi_cs_base = (uint64_t)vector << 12;
     return VMEXIT_RESUME;
+}
+
+enum vmexit_action vmexit_sipi(struct vcpu *vcpu)
+{
+    /*
+     * Bochs 2.7 masks NMIs and SMIs on entering wait-for-SIPI (cpu/proc_ctrl.cc,
+     * enter_sleep_state) and unmasks them in deliver_SIPI only after the
+     * SIPI's VM exit, which does not return (cpu/event.cc): an IRET in VMX
+     * root unmasks NMIs; SMIs stay masked (only RSM unmasks them), so every
+     * later exit saves "blocking by SMI", which VM entry refuses outside SMM.
+     * The Linux guest's vCPUs therefore never wait in that state (vapic_icr.c).
+     */
+    cpu_iret_to_self();
+    return vmexit_start_up(vcpu, (uint32_t)(vcpu->exit_qualification & 0xff));
 }

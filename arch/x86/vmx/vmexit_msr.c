@@ -104,6 +104,12 @@ static uint32_t field_of(const struct vcpu *vcpu, uint32_t msr)
     }
 }
 
+/* The guest kind's own MSR policy first (multiboot1: IA32_APIC_BASE). */
+static enum vcpu_msr_outcome kind_msr(struct vcpu *vcpu, uint32_t msr, bool write, uint64_t *value)
+{
+    return vcpu->kind_ops->msr ? vcpu->kind_ops->msr(vcpu, msr, write, value) : VCPU_MSR_NOT_OURS;
+}
+
 static enum vmexit_action refuse(struct vcpu *vcpu)
 {
     vcpu_inject_exception(vcpu, VECTOR_GP, true, 0);
@@ -115,17 +121,15 @@ enum vmexit_action vmexit_rdmsr(struct vcpu *vcpu)
     uint32_t msr = (uint32_t)vcpu->regs.rcx;
     uint64_t value = 0;
     uint32_t field = field_of(vcpu, msr);
-    int kind = vcpu->kind_ops->msr ? vcpu->kind_ops->msr(vcpu, msr, false, &value) : 0;
-    if (kind < 0)
+    enum vcpu_msr_outcome kind = kind_msr(vcpu, msr, false, &value);
+    if (kind == VCPU_MSR_GP)
         return refuse(vcpu);
-    if (kind == 0) {
-        if (field)
-            value = vcpu_read_field(vcpu, field);
-        else if (msr == MSR_IA32_TSC)
-            value = rdtsc();
-        else
-            return refuse(vcpu);
-    }
+    if (kind == VCPU_MSR_NOT_OURS && field)
+        value = vcpu_read_field(vcpu, field);
+    else if (kind == VCPU_MSR_NOT_OURS && msr == MSR_IA32_TSC)
+        value = rdtsc();
+    else if (kind == VCPU_MSR_NOT_OURS)
+        return refuse(vcpu);
     vcpu->regs.rax = value & 0xffffffffull;
     vcpu->regs.rdx = value >> 32;
     vcpu_skip_instruction(vcpu);
@@ -137,14 +141,14 @@ enum vmexit_action vmexit_wrmsr(struct vcpu *vcpu)
     uint32_t msr = (uint32_t)vcpu->regs.rcx;
     uint64_t value = ((vcpu->regs.rdx & 0xffffffffull) << 32) | (vcpu->regs.rax & 0xffffffffull);
     uint32_t field = field_of(vcpu, msr);
-    int kind = vcpu->kind_ops->msr ? vcpu->kind_ops->msr(vcpu, msr, true, &value) : 0;
-    if (kind != 0) {
-        if (kind < 0)
+    enum vcpu_msr_outcome kind = kind_msr(vcpu, msr, true, &value);
+    if (kind != VCPU_MSR_NOT_OURS) {
+        if (kind == VCPU_MSR_GP)
             return refuse(vcpu);
         vcpu_skip_instruction(vcpu);
         return VMEXIT_RESUME;
     }
-    if (vcpu->kind == GUEST_LINUX && !field) {
+    if (guest_kind_is_vm0(vcpu->kind) && !field) {
         if (msr == MSR_IA32_APIC_BASE && !(value & APIC_BASE_X2APIC_ENABLE)) {
             wrmsr(msr, value); /* the guest owns its xAPIC: base address, enable */
         } else if (msr != MSR_IA32_TSC && msr != MSR_IA32_TSC_ADJUST) {

@@ -215,9 +215,10 @@ static enum vmexit_action attack_ept_violation(struct vcpu *vcpu)
     return VMEXIT_RESUME;
 }
 
-static int attack_msr(struct vcpu *vcpu, uint32_t msr, bool write, uint64_t *value)
+static enum vcpu_msr_outcome attack_msr(struct vcpu *vcpu, uint32_t msr, bool write, uint64_t *value)
 {
-    return vx2apic_msr(vcpu, &state_of(vcpu)->apic, msr, write, value);
+    int done = vx2apic_msr(vcpu, &state_of(vcpu)->apic, msr, write, value);
+    return done > 0 ? VCPU_MSR_DONE : done < 0 ? VCPU_MSR_GP : VCPU_MSR_NOT_OURS;
 }
 
 const struct vcpu_kind_ops attack_guest_kind_ops = {
