@@ -243,8 +243,10 @@ uint32_t guest_launch_all(const struct guest_options *opts, const struct boot_in
         struct percpu *cpu = cpu_table[i];
         if (!cpu || cpu->state != CPU_STATE_ONLINE || !cpu->in_vmx_root)
             continue;
-        if (guest_kind_is_vm0(kind) && opts->guest_cpus && launched + 1 >= opts->guest_cpus)
-            continue; /* guest_cpus=N: the boot CPU is one of the N */
+        if (guest_kind_is_vm0(kind) && opts->guest_cpus && launched + 1 >= opts->guest_cpus) {
+            log_info("guest: cpu%u not offered to vm0 (guest_cpus=%u)", i, opts->guest_cpus);
+            continue; /* the boot CPU is one of the N */
+        }
         if (smp_post_idle_work(i, launch_on_this_cpu) == 0)
             launched++;
         else

@@ -112,6 +112,11 @@ static int build_space(const struct mem_region *own, size_t own_count, char *why
     if (!err) /* the local APIC: reads pass, writes exit (vapic.h) */
         err = ept_map_range_typed(&vm.ept, vapic_apic_phys(), vapic_apic_phys(), PAGE_SIZE_BYTES, EPT_READ,
                                   MTRR_TYPE_UC);
+    /* The FADT's power registers in memory space: reads pass, writes exit (linux_power_mmio.h). */
+    uint64_t pages[ACPI_POWER_MMIO_PAGES_MAX];
+    unsigned power_pages = acpi_power_mmio_pages(&vm.power, pages);
+    for (unsigned i = 0; !err && i < power_pages; i++)
+        err = ept_map_range_typed(&vm.ept, pages[i], pages[i], PAGE_SIZE_BYTES, EPT_READ, MTRR_TYPE_UC);
     if (err)
         format(why, why_bytes, "cannot build the guest-physical space (%s)", error_name(err));
     return err;
@@ -150,9 +155,8 @@ static void find_power_registers(const struct boot_info *info, uint64_t ebda_phy
     if (!fadt || acpi_power_parse(fadt, &vm.power) != 0)
         log_warn("guest: vm0: no FADT PM1 control register: an ACPI power-off of the guest is not seen");
     else if (vm.power.pm1a_control.mmio)
-        log_warn(
-            "guest: vm0: the FADT's PM1 control is MMIO at 0x%lx: not trapped, an ACPI power-off is not seen",
-            vm.power.pm1a_control.address);
+        log_info("guest: vm0: the FADT's PM1 control is MMIO at 0x%lx: its page is write-protected",
+                 vm.power.pm1a_control.address);
 }
 
 static int load(const struct guest_options *opts, const struct boot_info *info, uint64_t ebda_phys, char *why,

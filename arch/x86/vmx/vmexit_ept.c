@@ -6,6 +6,7 @@
  */
 #include "arch/x86/vmx/vmexit_dispatch.h"
 #include "arch/x86/vmx/vmx_exit_qualification.h"
+#include "arch/x86/vmx/linux_power_mmio.h"
 #include "arch/x86/vmx/vapic.h"
 
 #define EPT_VIOLATION_WRITE (1ull << 1)
@@ -29,6 +30,10 @@ enum vmexit_action vmexit_ept_violation(struct vcpu *vcpu)
     if (guest_kind_is_vm0(vcpu->kind) && (vcpu->exit_qualification & EPT_VIOLATION_WRITE) &&
         (gpa & ~0xFFFull) == vapic_apic_phys())
         return vapic_write(vcpu, gpa);
+    /* So are the pages of the FADT's power registers in memory space (linux_power_mmio.h). */
+    if (guest_kind_is_vm0(vcpu->kind) && (vcpu->exit_qualification & EPT_VIOLATION_WRITE) &&
+        linux_power_mmio_page(gpa & ~0xFFFull))
+        return linux_power_mmio_write(vcpu, gpa);
     uint64_t rip = vcpu_read_field(vcpu, VMCS_GUEST_RIP);
     char text[192];
     (void)vmexit_ept_violation_read(vcpu, &gpa, text, sizeof text);
