@@ -235,7 +235,7 @@ help:
 	@echo "make include-graph  the kernel's include graph has no circle and no upward include (dot in build/)"
 	@echo "make bench          benchmarks, table into BENCHMARKS.md (QUICK=1 for a short run)"
 	@echo "make vmentry-diff  the software VM-entry check against Bochs: CASES=10000 SEED=12345 MODEL=corei7_skylake_x"
-	@echo "make soak           50 boots in a row under QEMU -smp 16"
+	@echo "make soak           50 boots in a row under QEMU -smp 16, then 50 of Bochs 4 CPUs with the test guest"
 	@echo "make test-slow      the Linux guest boots make test leaves out (Bochs 2 CPUs, ivy bridge)"
 	@echo "make kvm-unit-tests kvm-unit-tests as vmxroot guests in Bochs, one line each and a table (KUT_TESTS='dummy tsc')"
 	@echo "make images         Debian's kernel and a busybox initramfs and Xen 4.17 into build/images/ (tools/fetch-images)"
@@ -252,6 +252,14 @@ $(TEST_GUEST_BIN): arch/x86/vmx/test_guest/test_guest.nasm
 	$(Q)$(NASM) -f bin -o $@ $<
 $(BUILD)/kernel/arch/x86/vmx/test_guest/test_guest_blob.asm.o: $(TEST_GUEST_BIN)
 $(BUILD)/kernel/arch/x86/vmx/test_guest/test_guest_blob.asm.o: NASM_FLAGS += -DTEST_GUEST_BIN='"$(TEST_GUEST_BIN)"'
+
+# --- the hostile guest (guest=attack): the same way ----------------------------
+ATTACK_GUEST_BIN := $(BUILD)/attack_guest/attack_guest.bin
+$(ATTACK_GUEST_BIN): arch/x86/vmx/attack_guest/attack_guest.nasm
+	@mkdir -p $(dir $@)
+	$(Q)$(NASM) -f bin -o $@ $<
+$(BUILD)/kernel/arch/x86/vmx/attack_guest/attack_guest_blob.asm.o: $(ATTACK_GUEST_BIN)
+$(BUILD)/kernel/arch/x86/vmx/attack_guest/attack_guest_blob.asm.o: NASM_FLAGS += -DATTACK_GUEST_BIN='"$(ATTACK_GUEST_BIN)"'
 
 # The VM-exit round trip (vcpu_run -> dispatch -> handler -> entry) is the one hot path of the
 # kernel: -O2 there (inlining, no frame setup per field access) against -Oz elsewhere.

@@ -32,7 +32,7 @@ struct cmdline_option {
 
 static const char *const log_level_names[] = { "error", "warn", "info", "debug" };
 static const char *const exit_names[] = { "never", "on-ready", "on-guest-exit" };
-static const char *const guest_names[] = { "test", "none", "linux", "auto", "multiboot1" };
+static const char *const guest_names[] = { "test", "none", "linux", "auto", "multiboot1", "attack" };
 static const char *const smp_names[] = { "parallel", "serial", "off" };
 static const char *const on_off_names[] = { "off", "on" };
 static const char *const status_names[] = { "off", "dump" };
@@ -73,7 +73,7 @@ static const uint16_t com_ports[] = { 0x3F8, 0x2F8, 0x3E8, 0x2E8 };
 _Static_assert(LOG_ERROR == 0 && LOG_DEBUG == 3, "log_level_names order");
 _Static_assert(EXIT_NEVER == 0 && EXIT_ON_READY == 1 && EXIT_ON_GUEST_EXIT == 2, "exit_names order");
 _Static_assert(GUEST_TEST == 0 && GUEST_NONE == 1 && GUEST_LINUX == 2 && GUEST_AUTO == 3 &&
-                   GUEST_MULTIBOOT1 == 4,
+                   GUEST_MULTIBOOT1 == 4 && GUEST_ATTACK == 5,
                "guest_names order");
 _Static_assert(SMP_PARALLEL == 0 && SMP_SERIAL == 1 && SMP_OFF == 2, "smp_names order");
 _Static_assert(STATUS_DUMP_OFF == 0 && STATUS_DUMP_HEX == 1, "status_names order");

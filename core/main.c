@@ -124,8 +124,10 @@ static void apply_options(void)
 
 static void memory_init(void)
 {
-    /* With a module2 (a guest kernel), vmxroot's memory is one region at the top of RAM (docs/guests.md). */
-    int err = frames_init(&boot_info, boot_info.module_count ? VMXROOT_REGION_BYTES : 0);
+    /* With a module2 (a guest kernel) or guest=attack, vmxroot's memory is one region at the top of RAM (docs/guests.md). */
+    bool passthrough =
+        boot_info.module_count || options.guest == GUEST_ATTACK; /* guests that see all but it */
+    int err = frames_init(&boot_info, passthrough ? VMXROOT_REGION_BYTES : 0);
     if (err)
         panic("no usable memory for the frame allocator (%s)", error_name(err));
     err = paging_init(frames_ram_end_phys());

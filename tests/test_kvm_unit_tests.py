@@ -161,3 +161,21 @@ def test_guest_auto_picks_multiboot1_by_its_header(tmp_path):
     iso = linux_iso("exit=on-guest-exit", modules=[(kernel, "")])
     result = boot("qemu", iso=iso, exit_on_ready=False, timeout_s=60)
     assert MEM_UPPER_RE.search(result.log), result.describe()
+
+
+APIC_LINE_RE = re.compile(r"guest: vm0 cpu(\d+) apic: ")
+
+
+@pytest.mark.bochs
+def test_guest_cpus_offers_two_of_three_cpus_to_smptest(suite):
+    """guest_cpus=2 on a 3-CPU Bochs: smptest (env NR_CPUS=2) finds 2 CPUs and IPIs each; vmxroot says
+    cpu2 is not offered, and only cpu0 and cpu1 were vm0's vCPUs (their `apic:` lines at vm0's end)."""
+    spec = next(s for s in kut.TESTS if s.name == "smptest")
+    result = kut.run_test(spec, suite, name="kvm-unit-tests-smptest-guest-cpus", machine_cpus=3,
+                          cmdline="guest_cpus=2")
+    detail = "%s\nlog %s:\n%s" % (result.line(), result.log_path, result.log[-4000:])
+    assert result.verdict == "PASS" and result.detail.startswith("SUMMARY: 1 tests"), detail
+    assert "found 2 cpus" in result.log, detail
+    assert "ipi called, cpu 1" in result.log and "but wrong cpu" not in result.log, detail
+    assert "guest: cpu2 not offered to vm0 (guest_cpus=2)" in result.log, detail
+    assert sorted(int(n) for n in APIC_LINE_RE.findall(result.log)) == [0, 1], detail

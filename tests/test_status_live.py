@@ -114,9 +114,11 @@ def kernel_symbols():
 
 
 def check_guest_blocks(page, facts, where):
-    """Version 1.1: a vCPU record per CPU, every block consistent, and vmxroot's own memory as it is."""
+    """Version 1.1 and 1.2: a vCPU record per CPU, every block consistent (the log ring of 1.2 too), vmxroot's
+    own memory as it is, and the log ring holding lines the serial log has."""
     header = page["header"]
-    assert header["version_minor"] == 1 and page["torn"] == [], (header, page.get("torn"), where)
+    assert header["version_minor"] == 2 and page["torn"] == [], (header, page.get("torn"), where)
+    assert page["log"]["lines"] and all(line in where for line in page["log"]["lines"][-3:]), (page["log"], where)
     assert header["vcpu_record_count"] == len(page["vcpus"]) == facts["found"], header
     assert [vcpu["index"] for vcpu in page["vcpus"]] == list(range(facts["found"])), page["vcpus"]
     ranges = page["memory"]["ranges"]

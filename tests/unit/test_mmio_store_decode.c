@@ -147,3 +147,20 @@ TEST(refused)
     CHECK_EQ(mmio_store_decode(long_one + 1, 15, MMIO_CODE_64, gpr, &s, why, sizeof why), 0);
     CHECK_EQ(s.length_bytes, 15);
 }
+
+TEST(exchange_register_after_xchg)
+{
+    /* xchgl %eax, (%rdx): a 32-bit operand zero-extends the old memory value into RAX. */
+    struct mmio_store s = DECODE(MMIO_CODE_64, 0, 0x87, 0x02);
+    CHECK(mmio_store_exchange_register(&s, gpr[0], 0xdeadbeefcafef00dull) == 0xcafef00dull);
+    s = DECODE(MMIO_CODE_64, 0, 0x66, 0x87, 0x02); /* xchgw %ax, (%rdx): bits 63:16 stay */
+    CHECK_EQ(s.size_bytes, 2);
+    CHECK(mmio_store_exchange_register(&s, 0x1111222233334444ull, 0xabcd) == 0x111122223333abcdull);
+    s = DECODE(MMIO_CODE_64, 0, 0x86, 0x22); /* xchgb %ah, (%rdx): bits 15:8 only */
+    CHECK(s.high_byte);
+    CHECK(mmio_store_exchange_register(&s, 0x1111222233334444ull, 0x5a) == 0x1111222233335a44ull);
+    s = DECODE(MMIO_CODE_64, 0, 0x86, 0x02); /* xchgb %al, (%rdx) */
+    CHECK(mmio_store_exchange_register(&s, 0x1111222233334444ull, 0x5a) == 0x111122223333445aull);
+    s = DECODE(MMIO_CODE_64, 0, 0x48, 0x87, 0x02); /* xchgq %rax, (%rdx) */
+    CHECK(mmio_store_exchange_register(&s, 1, 0xdeadbeefcafef00dull) == 0xdeadbeefcafef00dull);
+}

@@ -205,13 +205,15 @@ def judge(name, cpus, log, wall_s, timed_out=False):
     return Result(name, cpus, verdict, detail, code, wall_s, log)
 
 
-def run_test(spec, x86_dir, model=None, name=None):
-    """Boots one test as vmxroot's guest in Bochs; its Result (a timeout is a CRASH)."""
+def run_test(spec, x86_dir, model=None, name=None, machine_cpus=None, cmdline=""):
+    """Boots one test as vmxroot's guest in Bochs; its Result (a timeout is a CRASH). machine_cpus: Bochs's
+    CPUs when the guest gets fewer (spec.cpus, with guest_cpus= in cmdline, vmxroot's own options)."""
     image = Path(x86_dir) / ("%s.flat" % spec.name)
     if not image.exists():
         return Result(spec.name, spec.cpus, "SKIP", "%s was not built" % image, None, 0.0)
-    iso = linux_iso("exit=on-guest-exit", modules=[(image, spec.args), (env_module(spec.cpus), "env")])
-    with Boot("bochs", smp=spec.cpus, memory_mb=MEMORY_MB, cpu_model=model, iso=iso, timeout_s=spec.timeout_s,
+    iso = linux_iso(("exit=on-guest-exit " + cmdline).strip(),
+                    modules=[(image, spec.args), (env_module(spec.cpus), "env")])
+    with Boot("bochs", smp=machine_cpus or spec.cpus, memory_mb=MEMORY_MB, cpu_model=model, iso=iso, timeout_s=spec.timeout_s,
               name=name or "kvm-unit-tests-%s" % spec.name) as running:
         result = running.wait(expect_timeout=True)
     verdict = judge(spec.name, spec.cpus, result.log, result.wall_s, result.timed_out)

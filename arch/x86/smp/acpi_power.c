@@ -65,3 +65,37 @@ int acpi_power_parse(const struct acpi_header *fadt, struct acpi_power *out)
     }
     return out->pm1a_control.address ? 0 : E_NOENT;
 }
+
+static bool is_register(const struct acpi_power_register *reg, bool mmio, uint64_t address)
+{
+    return reg->address && reg->mmio == mmio && reg->address == address;
+}
+
+enum acpi_power_write acpi_power_classify_write(const struct acpi_power *power, bool mmio, uint64_t address,
+                                                uint64_t value)
+{
+    if ((is_register(&power->pm1a_control, mmio, address) ||
+         is_register(&power->pm1b_control, mmio, address)) &&
+        (value & ACPI_PM1_SLP_EN))
+        return ACPI_POWER_WRITE_SLEEP;
+    if (is_register(&power->reset, mmio, address) && (value & 0xff) == power->reset_value)
+        return ACPI_POWER_WRITE_RESET;
+    return ACPI_POWER_WRITE_OTHER;
+}
+
+unsigned acpi_power_mmio_pages(const struct acpi_power *power, uint64_t pages[ACPI_POWER_MMIO_PAGES_MAX])
+{
+    const struct acpi_power_register *regs[] = { &power->pm1a_control, &power->pm1b_control, &power->reset };
+    unsigned count = 0;
+    for (unsigned i = 0; i < ACPI_POWER_MMIO_PAGES_MAX; i++) {
+        if (!regs[i]->mmio || !regs[i]->address)
+            continue;
+        uint64_t page = regs[i]->address & ~0xFFFull;
+        bool seen = false;
+        for (unsigned j = 0; j < count; j++)
+            seen |= pages[j] == page;
+        if (!seen)
+            pages[count++] = page;
+    }
+    return count;
+}

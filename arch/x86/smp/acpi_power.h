@@ -29,4 +29,21 @@ struct acpi_power {
 /* 0, or E_NOENT (no FADT fields: too short, hardware-reduced without the sleep registers parsed here). */
 int acpi_power_parse(const struct acpi_header *fadt, struct acpi_power *out);
 
+/* What a write does to the machine: nothing vmxroot must see, a sleep request (SLP_EN), a reset. */
+enum acpi_power_write { ACPI_POWER_WRITE_OTHER = 0, ACPI_POWER_WRITE_SLEEP, ACPI_POWER_WRITE_RESET };
+
+/*
+ * A write of value to an I/O port (mmio false) or a physical address: a
+ * sleep request when it is PM1a or PM1b control with SLP_EN set, a reset
+ * when it is the reset register with the reset value. vmxroot does not read
+ * the DSDT's \_S5, so every SLP_TYP counts as the end (it does not resume a
+ * guest from a sleep state).
+ */
+enum acpi_power_write acpi_power_classify_write(const struct acpi_power *power, bool mmio, uint64_t address,
+                                                uint64_t value);
+
+#define ACPI_POWER_MMIO_PAGES_MAX 3
+/* The distinct 4 KiB pages of the registers above that are in memory space (the page addresses); how many. */
+unsigned acpi_power_mmio_pages(const struct acpi_power *power, uint64_t pages[ACPI_POWER_MMIO_PAGES_MAX]);
+
 #endif

@@ -2,6 +2,7 @@
 #include "arch/x86/vmx/linux_guest.h"
 #include "arch/x86/vmx/multiboot1_guest.h"
 #include "arch/x86/vmx/test_guest/test_guest.h"
+#include "arch/x86/vmx/attack_guest/attack_guest.h"
 #include "arch/x86/vmx/vapic.h"
 #include "arch/x86/vmx/vcpu_create.h"
 #include "arch/x86/vmx/vmentry_inject.h"
@@ -134,6 +135,8 @@ static void launch_on_this_cpu(void)
     if (index == options->fault_cpu)
         mode = vmentry_inject_mode(options->fault, mode);
     vcpu->kind = kind;
+    if (kind == GUEST_ATTACK)
+        mode = VMCS_ENTRY_LONG64; /* its own page tables for 4 GiB, given at entry */
     if (guest_kind_is_vm0(kind)) {
         vcpu->boot_vcpu = index == 0;
         mode = vcpu->boot_vcpu ? VMCS_ENTRY_PROTECTED32 : VMCS_ENTRY_REAL_MODE;
@@ -150,6 +153,8 @@ static void launch_on_this_cpu(void)
     if (err) {
         vcpu->cpu_index = index;
         vcpu_stop(vcpu, not_launched_reason, "not launched: %s", why);
+    } else if (kind == GUEST_ATTACK) {
+        attack_guest_run(vcpu); /* every case, run again after each one that stops it */
     } else {
         if (guest_kind_is_vm0(kind))
             vapic_register(vcpu); /* before it runs: the guest's INIT and SIPI reach it through vmxroot */
@@ -238,8 +243,10 @@ uint32_t guest_launch_all(const struct guest_options *opts, const struct boot_in
         struct percpu *cpu = cpu_table[i];
         if (!cpu || cpu->state != CPU_STATE_ONLINE || !cpu->in_vmx_root)
             continue;
-        if (guest_kind_is_vm0(kind) && opts->guest_cpus && launched + 1 >= opts->guest_cpus)
-            continue; /* guest_cpus=N: the boot CPU is one of the N */
+        if (guest_kind_is_vm0(kind) && opts->guest_cpus && launched + 1 >= opts->guest_cpus) {
+            log_info("guest: cpu%u not offered to vm0 (guest_cpus=%u)", i, opts->guest_cpus);
+            continue; /* the boot CPU is one of the N */
+        }
         if (smp_post_idle_work(i, launch_on_this_cpu) == 0)
             launched++;
         else
@@ -270,6 +277,8 @@ uint32_t guest_launch_all(const struct guest_options *opts, const struct boot_in
         exits += vcpu->exits_total;
         passed += vcpu->passed && vcpu->state == VCPU_HALTED;
     }
+    if (kind == GUEST_ATTACK)
+        attack_guest_summary();
     summary(passed, launched, exits, done == launched ? "" : "(some vCPUs never stopped)");
     return passed;
 }

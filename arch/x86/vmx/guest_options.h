@@ -11,9 +11,17 @@
 
 /*
  * guest=: what runs after the ready line; auto: the kernel of GRUB's first
- * module2 (multiboot1 when it has that header, else Linux), else the test guest.
+ * module2 (multiboot1 when it has that header, else Linux), else the test guest;
+ * attack: the hostile guest on every CPU.
  */
-enum guest_kind { GUEST_TEST = 0, GUEST_NONE = 1, GUEST_LINUX = 2, GUEST_AUTO = 3, GUEST_MULTIBOOT1 = 4 };
+enum guest_kind {
+    GUEST_TEST = 0,
+    GUEST_NONE = 1,
+    GUEST_LINUX = 2,
+    GUEST_AUTO = 3,
+    GUEST_MULTIBOOT1 = 4,
+    GUEST_ATTACK = 5
+};
 
 /* The kinds that run as vm0, the one pass-through machine over every CPU (arch/x86/vmx/linux_guest.h). */
 static inline bool guest_kind_is_vm0(enum guest_kind kind)

@@ -6,7 +6,7 @@
  * e820 the guest gets gives the modules' memory back to it.
  */
 #include "arch/x86/vmx/linux_guest.h"
-#include "arch/x86/vmx/ept_passthrough.h"
+#include "arch/x86/vmx/passthrough_space.h"
 #include "arch/x86/vmx/vapic.h"
 #include "arch/x86/vmx/vcpu.h"
 #include "arch/x86/vmx/vmexit_dispatch.h"
@@ -26,8 +26,6 @@
 #include "arch/x86/vmx/guest_report.h"
 #include "drivers/serial/uart16550.h"
 #include "mm/frames.h"
-
-extern char kernel_image_start[], kernel_image_end[];
 
 #define OWN_MAX LINUX_VM_OWN_MAX
 /* The I/O ports a Linux guest's end goes through besides the FADT's: PCI reset control, the 8042. */
@@ -92,14 +90,7 @@ struct linux_vm *linux_vm(void) { return &vm; }
 size_t linux_vm_own_ranges(const struct guest_options *opts, const struct boot_info *info,
                            struct mem_region *own)
 {
-    size_t n = 0;
-    uint64_t base, end;
-    uint64_t image = ALIGN_DOWN((uint64_t)(uintptr_t)kernel_image_start, PAGE_SIZE_BYTES);
-    own[n++] =
-        (struct mem_region){ image, ALIGN_UP((uint64_t)(uintptr_t)kernel_image_end, PAGE_SIZE_BYTES) - image,
-                             MEM_RESERVED };
-    if (frames_region(&base, &end))
-        own[n++] = (struct mem_region){ base, end - base, MEM_RESERVED };
+    size_t n = passthrough_own_ranges(own);
     uint64_t limit = (uint64_t)opts->guest_mem_mb << 20;
     for (uint32_t i = 0; limit && i < info->region_count && n < OWN_MAX; i++) {
         const struct mem_region *r = &info->regions[i];
@@ -115,26 +106,17 @@ size_t linux_vm_own_ranges(const struct guest_options *opts, const struct boot_i
 /* gpa = hpa everywhere the guest may go; vmxroot's ranges unmapped; the status area read-only. */
 static int build_space(const struct mem_region *own, size_t own_count, char *why, size_t why_bytes)
 {
-    struct mtrr_map mtrr;
-    int err = mtrr_read_this_cpu(&mtrr);
-    if (!err)
-        err =
-            ept_space_init(&vm.ept, &vcpu_ept_allocator, vmx_boot_caps()->ept_vpid_cap, cpu_phys_addr_bits());
-    struct ept_passthrough layout = {
-        .end_phys = frames_ram_end_phys() > GiB(4) ? ALIGN_UP(frames_ram_end_phys(), GiB(1)) : GiB(4),
-        .own = own,
-        .own_count = own_count,
-        .status_phys = vm.status_phys,
-        .status_bytes = vm.status_bytes,
-        .mtrr = &mtrr,
-    };
-    if (!err)
-        err = ept_passthrough_build(&vm.ept, &layout);
+    int err = passthrough_space_build(&vm.ept, own, own_count, vm.status_phys, vm.status_bytes);
     if (!err && vm.acpi_phys)
         err = ept_map_range_typed(&vm.ept, vm.acpi_phys, vm.acpi_phys, vm.acpi_bytes, EPT_READ, MTRR_TYPE_WB);
     if (!err) /* the local APIC: reads pass, writes exit (vapic.h) */
         err = ept_map_range_typed(&vm.ept, vapic_apic_phys(), vapic_apic_phys(), PAGE_SIZE_BYTES, EPT_READ,
                                   MTRR_TYPE_UC);
+    /* The FADT's power registers in memory space: reads pass, writes exit (linux_power_mmio.h). */
+    uint64_t pages[ACPI_POWER_MMIO_PAGES_MAX];
+    unsigned power_pages = acpi_power_mmio_pages(&vm.power, pages);
+    for (unsigned i = 0; !err && i < power_pages; i++)
+        err = ept_map_range_typed(&vm.ept, pages[i], pages[i], PAGE_SIZE_BYTES, EPT_READ, MTRR_TYPE_UC);
     if (err)
         format(why, why_bytes, "cannot build the guest-physical space (%s)", error_name(err));
     return err;
@@ -173,9 +155,8 @@ static void find_power_registers(const struct boot_info *info, uint64_t ebda_phy
     if (!fadt || acpi_power_parse(fadt, &vm.power) != 0)
         log_warn("guest: vm0: no FADT PM1 control register: an ACPI power-off of the guest is not seen");
     else if (vm.power.pm1a_control.mmio)
-        log_warn(
-            "guest: vm0: the FADT's PM1 control is MMIO at 0x%lx: not trapped, an ACPI power-off is not seen",
-            vm.power.pm1a_control.address);
+        log_info("guest: vm0: the FADT's PM1 control is MMIO at 0x%lx: its page is write-protected",
+                 vm.power.pm1a_control.address);
 }
 
 static int load(const struct guest_options *opts, const struct boot_info *info, uint64_t ebda_phys, char *why,

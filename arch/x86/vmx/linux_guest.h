@@ -66,6 +66,17 @@ size_t linux_vm_own_ranges(const struct guest_options *opts, const struct boot_i
  * calls linux_vm_finish. Later callers return false.
  */
 bool linux_vm_end(const struct linux_vm_end *end);
+/*
+ * A guest write of value (size_bytes wide) to a port or an MMIO address:
+ * when it is the FADT's sleep (PM1 control with SLP_EN) or reset write
+ * (acpi_power_classify_write), vm0 ends (this vCPU is stopped, or the
+ * machine ended) and it returns true; else false, the write is the
+ * caller's to do.
+ */
+struct vcpu;
+bool linux_vm_power_write(struct vcpu *vcpu, bool mmio, uint64_t address, unsigned size_bytes,
+                          uint64_t value);
+
 /* Its devices on the exit path (linux_ports.c): the console UART, the end of the machine, the rest passed or denied. */
 extern const struct vcpu_kind_ops linux_guest_kind_ops;
 

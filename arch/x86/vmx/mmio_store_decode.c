@@ -198,3 +198,20 @@ int mmio_store_decode(const uint8_t *bytes, size_t available_bytes, enum mmio_co
     format(why, why_bytes, "the instruction is cut off after %zu bytes", c.at);
     return E_RANGE;
 }
+
+uint64_t mmio_store_exchange_register(const struct mmio_store *store, uint64_t register_value,
+                                      uint64_t old_value)
+{
+    switch (store->size_bytes) {
+    case 1:
+        if (store->high_byte)
+            return (register_value & ~0xFF00ull) | ((old_value & 0xFF) << 8);
+        return (register_value & ~0xFFull) | (old_value & 0xFF);
+    case 2:
+        return (register_value & ~0xFFFFull) | (old_value & 0xFFFF);
+    case 4:
+        return old_value & 0xFFFFFFFFull;
+    default:
+        return old_value;
+    }
+}

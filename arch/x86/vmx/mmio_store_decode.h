@@ -39,4 +39,13 @@ struct mmio_store {
 MUST_CHECK int mmio_store_decode(const uint8_t *bytes, size_t available_bytes, enum mmio_code_mode mode,
                                  const uint64_t gpr[16], struct mmio_store *out, char *why, size_t why_bytes);
 
+/*
+ * An XCHG's source register after it: register (its value before) with the
+ * memory's old value in the stored part; a 32-bit operand zero-extends into
+ * the whole register, 8- and 16-bit ones leave the rest (SDM: "General-Purpose
+ * Registers in 64-Bit Mode").
+ */
+uint64_t mmio_store_exchange_register(const struct mmio_store *store, uint64_t register_value,
+                                      uint64_t old_value);
+
 #endif

@@ -6,6 +6,7 @@
 #include "arch/x86/vmx/vcpu.h"
 #include "arch/x86/vmx/vmx_insn.h"
 #include "arch/x86/smp/percpu.h"
+#include "core/lib/error.h"
 #include "core/lib/format.h"
 #include "core/lib/log.h"
 #include "arch/x86/vmx/guest_report.h"
@@ -46,6 +47,26 @@ void vcpu_inject_exception(struct vcpu *vcpu, uint32_t vector, bool has_error_co
     if (has_error_code)
         vcpu_write_field(vcpu, VMCS_VM_ENTRY_EXCEPTION_ERROR_CODE, error_code);
     vcpu_write_field(vcpu, VMCS_VM_ENTRY_INTERRUPTION_INFO, info);
+}
+
+int vcpu_memory_alloc(struct vcpu *vcpu, uint64_t ram_gpa, uint64_t ram_bytes, char *why, size_t why_bytes)
+{
+    vcpu->ram_gpa = ram_gpa;
+    vcpu->ram_bytes = ram_bytes;
+    int err = frames_alloc(ram_bytes / PAGE_SIZE_BYTES, 0, &vcpu->ram_phys);
+    if (!err)
+        err = frames_alloc(2, 0, &vcpu->io_bitmap_phys);
+    if (!err)
+        err = frames_alloc(1, 0, &vcpu->msr_bitmap_phys);
+    if (err) {
+        format(why, why_bytes, "no memory for the guest (%s)", error_name(err));
+        return err;
+    }
+    (void)guest_report->memory_range_add_cpu(STATUS_MEMORY_BITMAPS, vcpu->cpu_index, vcpu->io_bitmap_phys,
+                                             2ull * PAGE_SIZE_BYTES);
+    (void)guest_report->memory_range_add_cpu(STATUS_MEMORY_BITMAPS, vcpu->cpu_index, vcpu->msr_bitmap_phys,
+                                             PAGE_SIZE_BYTES);
+    return 0;
 }
 
 void *vcpu_guest_ram(struct vcpu *vcpu, uint64_t gpa, uint64_t size_bytes)

@@ -17,6 +17,9 @@
 
 struct vcpu;
 
+/* What an exit handler tells the run loop. */
+enum vmexit_action { VMEXIT_RESUME = 0, VMEXIT_STOP = 1 };
+
 /*
  * What differs by guest kind on the exit path (docs/guests.md): the kinds
  * (test_guest.c, linux_ports.c) fill one each, vcpu_create picks it, and
@@ -30,6 +33,8 @@ struct vcpu_kind_ops {
     bool (*port)(struct vcpu *vcpu, uint16_t port, bool in, unsigned size_bytes, uint32_t *value);
     /* An MSR the kind's policy owns (NULL: none): DONE (*value read or written), GP, or NOT_OURS. */
     enum vcpu_msr_outcome (*msr)(struct vcpu *vcpu, uint32_t msr, bool write, uint64_t *value);
+    /* Optional (NULL: the generic policy). An EPT violation: the kind's own handling (the hostile guest's). */
+    enum vmexit_action (*ept_violation)(struct vcpu *vcpu);
 };
 
 /* The dispatch table covers the basic exit reasons the SDM defines (VMX_EXIT_REASON_MAX) and some room. */
@@ -42,9 +47,6 @@ enum vcpu_state {
     VCPU_STOPPED, /* stopped by vmxroot: stop_reason says why */
 };
 
-/* What an exit handler tells the run loop. */
-enum vmexit_action { VMEXIT_RESUME = 0, VMEXIT_STOP = 1 };
-
 struct vcpu {
     struct vmx_guest_regs regs; /* vmx_entry.asm: first member (vmx_enter's argument) */
     uint32_t cpu_index;
@@ -56,8 +58,10 @@ struct vcpu {
     const struct guest_options *options;
     const struct vmx_controls *controls; /* the boot's control words */
     enum vmcs_entry_mode mode;
-    enum guest_kind kind; /* GUEST_TEST, GUEST_LINUX or GUEST_MULTIBOOT1: the policies of docs/guests.md */
+    enum guest_kind
+        kind; /* GUEST_TEST, GUEST_LINUX, GUEST_MULTIBOOT1 or GUEST_ATTACK: the policies of docs/guests.md */
     const struct vcpu_kind_ops *kind_ops; /* the kind's devices */
+    void *kind_state;                     /* the kind's own per-vCPU state (the hostile guest's), or NULL */
     bool boot_vcpu;                       /* Linux: the guest's boot CPU (the others wait for its SIPI) */
     /* the exit being handled */
     uint32_t exit_reason; /* basic reason, bits 15:0 */
@@ -151,6 +155,8 @@ static inline __attribute__((always_inline)) void vcpu_skip_instruction(struct v
     if (blocking & 3)
         vcpu_write_field(vcpu, VMCS_GUEST_INTERRUPTIBILITY_STATE, blocking & ~3ull);
 }
+/* Its own RAM at ram_gpa and its I/O and MSR bitmap pages (on the status page): 0 or E_NOMEM with why. */
+int vcpu_memory_alloc(struct vcpu *vcpu, uint64_t ram_gpa, uint64_t ram_bytes, char *why, size_t why_bytes);
 /* The guest's RAM as vmxroot reaches it: NULL unless [gpa, gpa+size) is inside it. */
 void *vcpu_guest_ram(struct vcpu *vcpu, uint64_t gpa, uint64_t size_bytes);
 /* A general register by the number exit qualifications use (0 RAX .. 15 R15; 4 is RSP, from the VMCS). */

@@ -15,6 +15,7 @@
 #include "arch/x86/vmx/vmx_cpu.h"
 #include "arch/x86/vmx/vmx_insn.h"
 #include "arch/x86/vmx/test_guest/test_guest.h"
+#include "arch/x86/vmx/attack_guest/attack_guest.h"
 #include "arch/x86/cpuid.h"
 #include "arch/x86/cr.h"
 #include "arch/x86/msr.h"
@@ -110,23 +111,13 @@ static int build_memory(struct vcpu *vcpu, char *why, size_t why_bytes)
 {
     if (guest_kind_is_vm0(vcpu->kind))
         return linux_memory(vcpu);
+    if (vcpu->kind == GUEST_ATTACK)
+        return attack_guest_memory(vcpu, why, why_bytes);
     const struct vmx_caps *caps = vmx_boot_caps();
     struct ept_allocator allocator = vcpu_ept_allocator;
-    vcpu->ram_gpa = TEST_GUEST_RAM_GPA;
-    vcpu->ram_bytes = TEST_GUEST_RAM_BYTES;
-    int err = frames_alloc(TEST_GUEST_RAM_BYTES / PAGE_SIZE_BYTES, 0, &vcpu->ram_phys);
-    if (!err)
-        err = frames_alloc(2, 0, &vcpu->io_bitmap_phys);
-    if (!err)
-        err = frames_alloc(1, 0, &vcpu->msr_bitmap_phys);
-    if (err) {
-        format(why, why_bytes, "no memory for the guest (%s)", error_name(err));
+    int err = vcpu_memory_alloc(vcpu, TEST_GUEST_RAM_GPA, TEST_GUEST_RAM_BYTES, why, why_bytes);
+    if (err)
         return err;
-    }
-    (void)guest_report->memory_range_add_cpu(STATUS_MEMORY_BITMAPS, vcpu->cpu_index, vcpu->io_bitmap_phys,
-                                             2ull * PAGE_SIZE_BYTES);
-    (void)guest_report->memory_range_add_cpu(STATUS_MEMORY_BITMAPS, vcpu->cpu_index, vcpu->msr_bitmap_phys,
-                                             PAGE_SIZE_BYTES);
     vmexit_io_bitmap_init(vcpu);
     vmexit_msr_bitmap_init(vcpu);
     err = ept_space_init(&vcpu->ept, &allocator, caps->ept_vpid_cap, cpu_phys_addr_bits());
@@ -209,7 +200,10 @@ static int build_vmcs_image(struct vcpu *vcpu, const struct vmx_controls *contro
     vmcs_setup_host(&vcpu->image, controls, &host);
     if (guest_kind_is_vm0(vcpu->kind))
         return linux_entry(vcpu, caps, controls, why, why_bytes);
-    test_guest_entry(vcpu, &entry);
+    if (vcpu->kind == GUEST_ATTACK)
+        attack_guest_entry(vcpu, &entry);
+    else
+        test_guest_entry(vcpu, &entry);
     vcpu->regs.rax = entry.rax;
     vcpu->regs.rbx = entry.rbx;
     return vmcs_setup_guest(&vcpu->image, caps, controls, &entry, why, why_bytes);
@@ -265,6 +259,7 @@ int vcpu_create(struct vcpu *vcpu, const struct guest_options *opts, const struc
     vcpu->mode = mode;
     vcpu->kind_ops = vcpu->kind == GUEST_LINUX        ? &linux_guest_kind_ops
                      : vcpu->kind == GUEST_MULTIBOOT1 ? &multiboot1_guest_kind_ops
+                     : vcpu->kind == GUEST_ATTACK     ? &attack_guest_kind_ops
                                                       : &test_guest_kind_ops;
     vcpu->vmcs = VMCS_NONE;
     vcpu->setup_tsc = rdtsc();
@@ -274,7 +269,9 @@ int vcpu_create(struct vcpu *vcpu, const struct guest_options *opts, const struc
     int err = build_memory(vcpu, why, why_bytes);
     if (err)
         return err;
-    if (!guest_kind_is_vm0(vcpu->kind))
+    if (vcpu->kind == GUEST_ATTACK)
+        attack_guest_load(vcpu);
+    else if (!guest_kind_is_vm0(vcpu->kind))
         test_guest_load(vcpu);
     err = build_vmcs_image(vcpu, controls, why, why_bytes);
     if (err)

@@ -120,9 +120,11 @@ void vcpu_run(struct vcpu *vcpu)
     guest_report->vcpu_state(vcpu->cpu_index, STATUS_VCPU_RUNNING, STATUS_VCPU_REASON_NONE, NULL);
     if (vcpu_check_before_entry(vcpu) != 0)
         return; /* the software check refused this VMCS: stopped with the check's name */
-    vcpu->setup_ticks = rdtsc() - vcpu->setup_tsc;
-    if (!enter_and_handle(vcpu, false))
-        return;
+    if (!vcpu->launched) {
+        vcpu->setup_ticks = rdtsc() - vcpu->setup_tsc;
+        if (!enter_and_handle(vcpu, false))
+            return;
+    } /* else a stopped vCPU run again with new guest state (the hostile guest's next cases): VMRESUME */
     /* VMRESUME only while the pool holds this VMCS as LAUNCHED (mark_launched checked it). */
     while (!(vcpu->recheck_entry && vcpu_check_before_entry(vcpu) != 0) && enter_and_handle(vcpu, true))
         ;

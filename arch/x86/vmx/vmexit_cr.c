@@ -14,6 +14,7 @@
 #include "arch/x86/msr.h"
 
 #define VECTOR_GP 13
+#define CS_LONG_MODE (1ull << 13) /* access rights: L */
 
 static enum vmexit_action guest_write_cr0(struct vcpu *vcpu, uint64_t value)
 {
@@ -22,6 +23,12 @@ static enum vmexit_action guest_write_cr0(struct vcpu *vcpu, uint64_t value)
     /* SDM "MOV to CR0": #GP for bits 63:32, PG without PE, NW without CD. */
     if ((value >> 32) || ((value & CR0_PG) && !(value & CR0_PE)) ||
         ((value & (1ull << 29)) && !(value & (1ull << 30)))) {
+        vcpu_inject_exception(vcpu, VECTOR_GP, true, 0);
+        return VMEXIT_RESUME;
+    }
+    /* SDM "IA-32e Mode Operation": paging is turned off only from compatibility mode, never from 64-bit code. */
+    if (!(value & CR0_PG) && (vcpu_read_field(vcpu, VMCS_GUEST_IA32_EFER) & EFER_LMA) &&
+        (vcpu_read_field(vcpu, VMCS_GUEST_CS_ACCESS_RIGHTS) & CS_LONG_MODE)) {
         vcpu_inject_exception(vcpu, VECTOR_GP, true, 0);
         return VMEXIT_RESUME;
     }

@@ -10,6 +10,7 @@
 #define ARCH_X86_VMX_VMEXIT_DISPATCH_H
 
 #include "arch/x86/vmx/vcpu.h"
+#include "arch/x86/vmx/vmx_exit_qualification.h"
 #include "arch/x86/vmx/vmx_exit_reason.h"
 
 typedef enum vmexit_action (*vmexit_handler)(struct vcpu *vcpu);
@@ -47,6 +48,10 @@ enum vmexit_action vmexit_cache_flush(struct vcpu *vcpu);
 enum vmexit_action vmexit_vmx_instruction(struct vcpu *vcpu);
 enum vmexit_action vmexit_ept_violation(struct vcpu *vcpu);
 enum vmexit_action vmexit_ept_misconfiguration(struct vcpu *vcpu);
+
+/* An EPT violation's address (*gpa), its decoded qualification, and both as text ("write at gpa ..."). */
+struct vmx_ept_violation vmexit_ept_violation_read(struct vcpu *vcpu, uint64_t *gpa, char *text,
+                                                   size_t text_bytes);
 
 /* The policies the handlers apply, set up with the vCPU (docs/guests.md). */
 void vmexit_io_bitmap_init(struct vcpu *vcpu);
