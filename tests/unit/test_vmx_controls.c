@@ -176,3 +176,33 @@ TEST(cpuid_hypervisor_off_clears_only_the_hypervisor_bit)
     CHECK_EQ(guest_cpuid_filter(&ctx, 0x40000000, 0, (struct cpuid_regs){ 1, 2, 3, 4 }).eax, 0x40000001);
     CHECK_EQ(guest_cpuid_filter(&ctx, 0x40000001, 0, (struct cpuid_regs){ 1, 2, 3, 4 }).eax, 0x100000);
 }
+
+/* CPUID.1:EDX.APIC follows the vCPU's IA32_APIC_BASE view (clear while its global enable is clear). */
+TEST(cpuid_apic_bit_follows_the_apic_view)
+{
+    struct guest_cpuid_context ctx = { .local_apic = true };
+    struct cpuid_regs in = { 0, 0, CPUID1_ECX_X2APIC, 1u << 9 };
+    CHECK(guest_cpuid_filter(&ctx, 1, 0, in).edx & (1u << 9));
+    ctx.apic_disabled = true;
+    struct cpuid_regs disabled = guest_cpuid_filter(&ctx, 1, 0, in);
+    CHECK(!(disabled.edx & (1u << 9)));
+    CHECK(disabled.ecx & CPUID1_ECX_X2APIC); /* the x2APIC feature bit is the processor's, not the mode's */
+}
+
+/* The CPUID exit's fast path: a leaf the filter does not change is the processor's answer as it is. */
+TEST(cpuid_unfiltered_leaves_pass_unchanged_and_every_pair_leaf_is_filtered)
+{
+    size_t count = 0;
+    const struct guest_cpuid_pair *pairs = guest_cpuid_pairs(&count);
+    for (size_t i = 0; i < count; i++)
+        CHECK(guest_cpuid_leaf_filtered(pairs[i].leaf));
+    CHECK(guest_cpuid_leaf_filtered(1));
+    struct guest_cpuid_context none = { 0 };
+    struct cpuid_regs all = { ~0u, ~0u, ~0u, ~0u };
+    const uint32_t leaves[] = { 0, 2, 4, 0xB, 0x16, 0x80000000u, 0x80000008u };
+    for (size_t i = 0; i < ARRAY_SIZE(leaves); i++) {
+        CHECK(!guest_cpuid_leaf_filtered(leaves[i]));
+        struct cpuid_regs out = guest_cpuid_filter(&none, leaves[i], 0, all);
+        CHECK_EQ(out.eax & out.ebx & out.ecx & out.edx, ~0u);
+    }
+}

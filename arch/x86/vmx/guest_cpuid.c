@@ -43,6 +43,8 @@ struct cpuid_regs guest_cpuid_filter(const struct guest_cpuid_context *ctx, uint
 {
     if (guest_cpuid_is_hypervisor_leaf(leaf))
         return guest_cpuid_hypervisor_leaf(ctx, leaf);
+    if (!guest_cpuid_leaf_filtered(leaf))
+        return regs;
     if (leaf == 1) {
         if (ctx->hypervisor_bit_clear)
             regs.ecx &= ~CPUID1_ECX_HYPERVISOR;
@@ -53,6 +55,9 @@ struct cpuid_regs guest_cpuid_filter(const struct guest_cpuid_context *ctx, uint
             regs.edx &= ~CPUID1_EDX_APIC_BIT;
             regs.ecx &= ~(CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE);
         }
+        /* SDM "Enabling or Disabling the Local APIC": with IA32_APIC_BASE[11] clear CPUID.1:EDX.APIC is 0. */
+        if (ctx->apic_disabled)
+            regs.edx &= ~CPUID1_EDX_APIC_BIT;
     }
     for (size_t i = 0; i < ARRAY_SIZE(pairs); i++) {
         const struct guest_cpuid_pair *pair = &pairs[i];

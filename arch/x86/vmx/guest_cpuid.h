@@ -39,7 +39,18 @@ struct guest_cpuid_context {
     uint32_t status_bytes;
     bool local_apic;           /* false: the APIC and x2APIC bits are cleared */
     bool hypervisor_bit_clear; /* cpuid_hypervisor=off: CPUID.1:ECX[31] left clear (the leaves stay) */
+    bool apic_disabled; /* the vCPU's IA32_APIC_BASE view has the global enable clear: no CPUID.1:EDX.APIC */
 };
+
+/*
+ * The leaves the filter changes (leaf 1 and the pairs' leaves: a host test
+ * checks every pair against it): every other leaf is the processor's answer
+ * as it is, without a walk of the table on the CPUID exit's path.
+ */
+static inline bool guest_cpuid_leaf_filtered(uint32_t leaf)
+{
+    return leaf == 1 || leaf == 7 || leaf == 0xD || leaf == 0x80000001u;
+}
 
 /* The pairs, for tests and docs. */
 const struct guest_cpuid_pair *guest_cpuid_pairs(size_t *count);

@@ -109,5 +109,7 @@ enum vcpu_msr_outcome multiboot1_apic_base_msr(struct vcpu *vcpu, uint32_t msr, 
     if (real_x2apic && (to & APIC_BASE_EXTD) != (view & APIC_BASE_EXTD))
         trap_x2apic_msrs(vcpu, !(to & APIC_BASE_EXTD));
     guest_view[vcpu->cpu_index] = (to & ~APIC_BASE_BSP) | (real & APIC_BASE_BSP);
+    /* CPUID.1:EDX.APIC and the APIC page follow the view (guest_cpuid.c, vapic_write.c). */
+    vcpu->cpuid_context.apic_disabled = !(to & APIC_BASE_EN);
     return VCPU_MSR_DONE;
 }

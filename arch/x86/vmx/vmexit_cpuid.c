@@ -30,7 +30,11 @@ enum vmexit_action vmexit_cpuid(struct vcpu *vcpu)
     /* vmxroot's own leaves first: no question to the processor, no leaf-1 fix-up on this path. */
     if (guest_cpuid_is_hypervisor_leaf(leaf))
         return answer(vcpu, guest_cpuid_hypervisor_leaf(&vcpu->cpuid_context, leaf));
-    struct cpuid_regs regs = guest_cpuid_filter(&vcpu->cpuid_context, leaf, subleaf, cpuid(leaf, subleaf));
+    struct cpuid_regs regs = cpuid(leaf, subleaf);
+    /* Most leaves are the processor's answer as it is: no call to the filter on their path. */
+    if (!guest_cpuid_leaf_filtered(leaf))
+        return answer(vcpu, regs);
+    regs = guest_cpuid_filter(&vcpu->cpuid_context, leaf, subleaf, regs);
     if (leaf == 1) {
         bool osxsave = vcpu_read_field(vcpu, VMCS_GUEST_CR4) & CPUID1_ECX_OSXSAVE_CR4;
         regs.ecx = osxsave ? regs.ecx | CPUID1_ECX_OSXSAVE : regs.ecx & ~CPUID1_ECX_OSXSAVE;

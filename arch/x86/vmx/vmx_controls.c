@@ -107,13 +107,19 @@ void vmx_controls_requests(struct vmx_control_request requests[VMX_CONTROL_WORD_
         .optional = PROC2_ENABLE_VPID | PROC2_UNRESTRICTED_GUEST | PROC2_ENABLE_RDTSCP |
                     PROC2_ENABLE_INVPCID | PROC2_ENABLE_XSAVES | PROC2_WBINVD_EXITING,
     };
-    /* EFER is switched by the CPU on every entry and exit: a guest's NXE/SCE never leak into vmxroot. */
+    /*
+     * EFER is switched by the CPU on every entry and exit: a guest's NXE/SCE never leak into vmxroot.
+     * DR7 and IA32_DEBUGCTL too (SDM "Loading Host Control Registers, Debug Registers, MSRs": every
+     * exit sets DR7 to 400H and clears IA32_DEBUGCTL): saved at exit, loaded at entry, or a guest's
+     * breakpoints vanish at its next exit.
+     */
     requests[VMX_CONTROL_EXIT] = (struct vmx_control_request){
-        .required = EXIT_HOST_ADDRESS_SPACE_SIZE | EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER,
+        .required = EXIT_HOST_ADDRESS_SPACE_SIZE | EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER |
+                    EXIT_SAVE_DEBUG_CONTROLS,
         .optional = EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT,
     };
     requests[VMX_CONTROL_ENTRY] = (struct vmx_control_request){
-        .required = ENTRY_LOAD_IA32_EFER,
+        .required = ENTRY_LOAD_IA32_EFER | ENTRY_LOAD_DEBUG_CONTROLS,
         .optional = ENTRY_LOAD_IA32_PAT,
     };
 }
