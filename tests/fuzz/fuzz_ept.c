@@ -18,14 +18,7 @@
 #include "tests/unit/ept_pages.h"
 #include "tests/unit/mtrr_build.h"
 #include "tests/unit/check.h"
-
-#define REQUIRE(cond)                                                                                        \
-    do {                                                                                                     \
-        if (!(cond)) {                                                                                       \
-            fprintf(stderr, "fuzz_ept: %s:%d: %s\n", __FILE__, __LINE__, #cond);                             \
-            abort();                                                                                         \
-        }                                                                                                    \
-    } while (0)
+#include "tests/fuzz/fuzz_require.h"
 
 #define WINDOW_PAGES (1u << 19) /* 2 GiB of guest-physical space */
 #define HPA_PAGES (1u << 21)    /* host addresses within 8 GiB */

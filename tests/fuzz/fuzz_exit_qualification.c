@@ -19,14 +19,7 @@
 #include "arch/x86/vmx/vmx_exit_reason.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define REQUIRE(cond)                                                                                        \
-    do {                                                                                                     \
-        if (!(cond)) {                                                                                       \
-            fprintf(stderr, "fuzz_exit_qualification: %s:%d: %s\n", __FILE__, __LINE__, #cond);              \
-            abort();                                                                                         \
-        }                                                                                                    \
-    } while (0)
+#include "tests/fuzz/fuzz_require.h"
 
 #define BIG_BYTES 512
 

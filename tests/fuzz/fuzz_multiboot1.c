@@ -19,14 +19,7 @@
 #include "arch/x86/loader/multiboot1.h"
 #include "core/lib/error.h"
 #include "tests/unit/check.h"
-
-#define REQUIRE(cond)                                                                                        \
-    do {                                                                                                     \
-        if (!(cond)) {                                                                                       \
-            fprintf(stderr, "fuzz_multiboot1: %s:%d: %s\n", __FILE__, __LINE__, #cond);                      \
-            abort();                                                                                         \
-        }                                                                                                    \
-    } while (0)
+#include "tests/fuzz/fuzz_require.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -11,14 +11,7 @@
 #include "mm/multiboot2.h"
 #include "mm/pmm.h"
 #include "core/lib/error.h"
-
-#define REQUIRE(cond)                                                                                        \
-    do {                                                                                                     \
-        if (!(cond)) {                                                                                       \
-            fprintf(stderr, "fuzz_multiboot2: %s:%d: %s\n", __FILE__, __LINE__, #cond);                      \
-            abort();                                                                                         \
-        }                                                                                                    \
-    } while (0)
+#include "tests/fuzz/fuzz_require.h"
 
 static struct boot_info info;
 static struct pmm pmm;

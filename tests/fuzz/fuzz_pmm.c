@@ -12,14 +12,7 @@
 #include <stdio.h>
 #include "mm/pmm.h"
 #include "core/lib/error.h"
-
-#define REQUIRE(cond)                                                                                        \
-    do {                                                                                                     \
-        if (!(cond)) {                                                                                       \
-            fprintf(stderr, "fuzz_pmm: %s:%d: %s\n", __FILE__, __LINE__, #cond);                             \
-            abort();                                                                                         \
-        }                                                                                                    \
-    } while (0)
+#include "tests/fuzz/fuzz_require.h"
 
 #define FRAME PMM_FRAME_BYTES
 #define WINDOW_FRAMES 128u
