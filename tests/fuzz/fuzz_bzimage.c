@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "arch/x86/loader/boot_params.h"
+#include "arch/x86/loader/little_endian.h"
 #include "core/lib/error.h"
 #include "tests/unit/check.h"
 #include "tests/fuzz/fuzz_require.h"
@@ -49,14 +50,6 @@ static bool in_usable(const struct mem_region *ram, size_t count, uint64_t base,
     return false;
 }
 
-static uint64_t get_le(const uint8_t *p, unsigned bytes)
-{
-    uint64_t v = 0;
-    for (unsigned i = 0; i < bytes; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
-
 static void check_plan(const struct bzimage_info *info, const struct bzimage_plan *plan, const uint8_t *image,
                        const struct mem_region *map, size_t map_count)
 {
@@ -86,11 +79,11 @@ static void check_plan(const struct bzimage_info *info, const struct bzimage_pla
     struct boot_params_input in = { image,  info, plan, map, map_count, own_ranges, ARRAY_SIZE(own_ranges),
                                     0xF6A20 };
     REQUIRE(boot_params_build(&in, zero_page, why, sizeof why) == 0);
-    REQUIRE(get_le(zero_page + BZIMAGE_HEADER, 4) == BZIMAGE_MAGIC);
+    REQUIRE(le_get(zero_page + BZIMAGE_HEADER, 4) == BZIMAGE_MAGIC);
     REQUIRE(memcmp(zero_page + BZIMAGE_VERSION, image + BZIMAGE_VERSION, 0x210 - BZIMAGE_VERSION) == 0);
     REQUIRE(zero_page[BZIMAGE_TYPE_OF_LOADER] == BOOT_PARAMS_LOADER_UNDEFINED);
-    REQUIRE(get_le(zero_page + BZIMAGE_CMD_LINE_PTR, 4) == plan->cmdline_phys);
-    REQUIRE(get_le(zero_page + BZIMAGE_RAMDISK_SIZE, 4) == plan->initrd_bytes);
+    REQUIRE(le_get(zero_page + BZIMAGE_CMD_LINE_PTR, 4) == plan->cmdline_phys);
+    REQUIRE(le_get(zero_page + BZIMAGE_RAMDISK_SIZE, 4) == plan->initrd_bytes);
     REQUIRE(zero_page[BOOT_PARAMS_E820_ENTRIES] == guest_count);
     for (unsigned i = info->header_end; i < BOOT_PARAMS_E820_TABLE; i++)
         REQUIRE(zero_page[i] == 0);
@@ -100,7 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 4)
         return 0;
-    uint32_t word = (uint32_t)get_le(data, 4);
+    uint32_t word = (uint32_t)le_get(data, 4);
     size_t prefix = size - 4, module = word & 0xFFFFFF;
     if (module < prefix)
         module = prefix;
