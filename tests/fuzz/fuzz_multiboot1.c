@@ -19,6 +19,7 @@
 #include "arch/x86/loader/multiboot1.h"
 #include "core/lib/error.h"
 #include "tests/unit/check.h"
+#include "tests/fuzz/fuzz_module.h"
 #include "tests/fuzz/fuzz_require.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -79,16 +80,11 @@ static void check_info(const struct multiboot1_image *img, uint64_t module_bytes
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size < 4)
-        return 0;
-    uint32_t word = (uint32_t)le_get(data, 4);
-    size_t prefix = size - 4, module = word & 0xFFFFF;
-    if (module < prefix)
-        module = prefix;
-    uint8_t *image = calloc(1, module ? module : 1);
+    uint32_t word;
+    size_t module;
+    uint8_t *image = fuzz_module_image(data, size, 20, &word, &module);
     if (image == NULL)
         return 0;
-    memcpy(image, data + 4, prefix);
     struct multiboot1_image img;
     char why[256] = "";
     int err = multiboot1_parse(image, module, &img, why, sizeof why);
