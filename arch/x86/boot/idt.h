@@ -18,7 +18,10 @@ struct interrupt_frame {
 };
 _Static_assert(sizeof(struct interrupt_frame) == 22 * 8, "matches interrupt_stubs.asm push order");
 
+#define VECTOR_DEBUG 1
 #define VECTOR_NMI 2
+#define VECTOR_BREAKPOINT 3
+#define VECTOR_OVERFLOW 4
 #define VECTOR_DOUBLE_FAULT 8
 #define VECTOR_MACHINE_CHECK 18
 #define VECTOR_FIRST_EXTERNAL 32

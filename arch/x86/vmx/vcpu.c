@@ -4,6 +4,8 @@
  * Building one is vcpu_create.c, entering and the exit loop vcpu_run.c.
  */
 #include "arch/x86/vmx/vcpu.h"
+#include "arch/x86/boot/idt.h"
+#include "arch/x86/rflags.h"
 #include "arch/x86/vmx/vmx_insn.h"
 #include "arch/x86/smp/percpu.h"
 #include "core/lib/error.h"
@@ -40,10 +42,20 @@ void vcpu_field_access_failed(struct vcpu *vcpu, const char *insn, uint32_t enco
               name ? name : "a field", value, text);
 }
 
-/* SDM: "VM-Entry Controls for Event Injection": vector, type 3 (hardware exception), error code, valid. */
+/*
+ * SDM: "VM-Entry Controls for Event Injection": vector, type 3 (hardware exception), error code, valid.
+ * A fault delivered by the processor pushes RFLAGS with RF set (SDM Vol. 3: "Exception Classifications",
+ * and RF in "System Flags and Fields in the EFLAGS Register"), but an injected event pushes the guest
+ * RFLAGS field as it is, so a fault's RF is set there first, as KVM does (kvm-unit-tests' idt_test checks
+ * it for the #GP of a MOV to CR4). #DB, #BP and #OF are traps, #DF and #MC aborts: they keep RFLAGS.
+ */
 void vcpu_inject_exception(struct vcpu *vcpu, uint32_t vector, bool has_error_code, uint32_t error_code)
 {
     uint32_t info = (vector & 0xff) | (3u << 8) | (has_error_code ? 1u << 11 : 0) | (1u << 31);
+    bool fault = vector != VECTOR_DEBUG && vector != VECTOR_BREAKPOINT && vector != VECTOR_OVERFLOW &&
+                 vector != VECTOR_DOUBLE_FAULT && vector != VECTOR_MACHINE_CHECK;
+    if (fault)
+        vcpu_write_field(vcpu, VMCS_GUEST_RFLAGS, vcpu_read_field(vcpu, VMCS_GUEST_RFLAGS) | RFLAGS_RF);
     if (has_error_code)
         vcpu_write_field(vcpu, VMCS_VM_ENTRY_EXCEPTION_ERROR_CODE, error_code);
     vcpu_write_field(vcpu, VMCS_VM_ENTRY_INTERRUPTION_INFO, info);
