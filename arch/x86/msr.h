@@ -4,8 +4,11 @@
 
 #include <stdint.h>
 
+#define MSR_IA32_TSC 0x10
 #define MSR_IA32_APIC_BASE 0x1B
 #define MSR_IA32_FEATURE_CONTROL 0x3A
+#define MSR_IA32_TSC_ADJUST 0x3B
+#define MSR_IA32_TSC_DEADLINE 0x6E0
 #define MSR_IA32_PAT 0x277
 #define MSR_EFER 0xC0000080
 #define MSR_GS_BASE 0xC0000101

@@ -13,16 +13,17 @@
  * deny-list: EFER and PAT, switched by the VMCS, emulated on their fields;
  * IA32_FEATURE_CONTROL and the VMX capability MSRs (#GP: no nested VMX);
  * IA32_APIC_BASE writes that would turn x2APIC on (#GP: the guest keeps the
- * xAPIC); and writes to the TSC and IA32_TSC_ADJUST, dropped (vmxroot's
- * clock is the TSC, offset 0). IA32_TSC_DEADLINE passes through.
+ * xAPIC); and IA32_TSC and IA32_TSC_ADJUST, on the vCPU's TSC offset
+ * (vmexit_tsc.c: vmxroot's clock, the processor's TSC, never moves).
+ * IA32_TSC_DEADLINE passes through while that offset is 0.
  */
 #include "arch/x86/vmx/vmexit_dispatch.h"
+#include "arch/x86/vmx/vmexit_tsc.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/tsc.h"
 #include "core/lib/string.h"
 
 #define VECTOR_GP 13
-#define MSR_IA32_TSC 0x10
 #define MSR_IA32_SYSENTER_CS 0x174
 #define MSR_IA32_SYSENTER_ESP 0x175
 #define MSR_IA32_SYSENTER_EIP 0x176
@@ -36,7 +37,6 @@
 #define MSR_GS_BASE 0xC0000101
 #define MSR_KERNEL_GS_BASE 0xC0000102
 #define MSR_IA32_FEATURE_CONTROL 0x3A
-#define MSR_IA32_TSC_ADJUST 0x3B
 #define MSR_IA32_VMX_FIRST 0x480
 #define MSR_IA32_VMX_LAST 0x493
 #define EFER_WRITABLE (EFER_SCE | EFER_LME | EFER_NXE)
@@ -67,8 +67,8 @@ void vmexit_msr_bitmap_linux(uint8_t *bitmap)
     for (uint32_t msr = MSR_IA32_VMX_FIRST; msr <= MSR_IA32_VMX_LAST; msr++)
         trap(bitmap, msr, true, true);
     trap(bitmap, MSR_IA32_APIC_BASE, false, true);
-    trap(bitmap, MSR_IA32_TSC, false, true);
-    trap(bitmap, MSR_IA32_TSC_ADJUST, false, true);
+    trap(bitmap, MSR_IA32_TSC, true, true);
+    trap(bitmap, MSR_IA32_TSC_ADJUST, true, true);
 }
 
 void vmexit_msr_bitmap_init(struct vcpu *vcpu)
@@ -124,6 +124,8 @@ enum vmexit_action vmexit_rdmsr(struct vcpu *vcpu)
     enum vcpu_msr_outcome kind = kind_msr(vcpu, msr, false, &value);
     if (kind == VCPU_MSR_GP)
         return refuse(vcpu);
+    if (kind == VCPU_MSR_NOT_OURS && guest_kind_is_vm0(vcpu->kind) && vmexit_tsc_read(vcpu, msr, &value))
+        kind = VCPU_MSR_DONE;
     if (kind == VCPU_MSR_NOT_OURS && field)
         value = vcpu_read_field(vcpu, field);
     else if (kind == VCPU_MSR_NOT_OURS && msr == MSR_IA32_TSC)
@@ -151,7 +153,7 @@ enum vmexit_action vmexit_wrmsr(struct vcpu *vcpu)
     if (guest_kind_is_vm0(vcpu->kind) && !field) {
         if (msr == MSR_IA32_APIC_BASE && !(value & APIC_BASE_X2APIC_ENABLE)) {
             wrmsr(msr, value); /* the guest owns its xAPIC: base address, enable */
-        } else if (msr != MSR_IA32_TSC && msr != MSR_IA32_TSC_ADJUST) {
+        } else if (!vmexit_tsc_write(vcpu, msr, value)) {
             return refuse(vcpu); /* feature control, VMX capabilities, x2APIC on */
         }
         vcpu_skip_instruction(vcpu);

@@ -176,6 +176,8 @@ void vmx_controls_pass_through(const struct vmx_caps *caps, const struct vmx_con
     out->value[VMX_CONTROL_PINBASED] &=
         ~((PIN_EXTERNAL_INTERRUPT_EXITING | PIN_ACTIVATE_PREEMPTION_TIMER) & ~pin_must);
     out->value[VMX_CONTROL_PROCBASED] &= ~(PROC_HLT_EXITING & ~proc_must);
+    /* The guest's TSC writes move its TSC offset, not the processor's TSC (vmexit_tsc.c). */
+    out->value[VMX_CONTROL_PROCBASED] |= out->allowed1[VMX_CONTROL_PROCBASED] & PROC_USE_TSC_OFFSETTING;
     /* SDM: "virtual NMIs" needs "NMI exiting"; NMI-window exiting needs virtual NMIs. */
     if ((out->allowed1[VMX_CONTROL_PINBASED] & PIN_VIRTUAL_NMIS) &&
         (out->value[VMX_CONTROL_PINBASED] & PIN_NMI_EXITING))
