@@ -18,7 +18,7 @@
 #include "arch/x86/cpuid.h"
 #include "arch/x86/emulator_exit.h"
 #include "arch/x86/insn.h"
-#include "arch/x86/io.h"
+#include "arch/x86/legacy_pic.h"
 #include "arch/x86/tsc.h"
 #include "arch/x86/time/tsc_calibrate.h"
 #include "arch/x86/smp/ap_work.h"
@@ -88,13 +88,6 @@ static struct guest_options guest_options_of(const struct boot_options *opts)
 }
 static uint64_t ebda_phys;
 static uint64_t entry_tsc;
-
-static void mask_legacy_pic(void)
-{
-    /* The 8259s still deliver timer and keyboard interrupts unless masked (we use only the local APIC). */
-    outb(0x21, 0xff);
-    outb(0xa1, 0xff);
-}
 
 static void parse_boot_information(uint32_t boot_magic, uint32_t boot_info_phys)
 {
@@ -200,7 +193,7 @@ void kernel_main(uint32_t boot_magic, uint32_t boot_info_phys)
     serial_init(SERIAL_COM1_PORT); /* COM1 until the command line names another */
     idt_init();                    /* exceptions print a decoded panic from here on */
     idt_load();
-    mask_legacy_pic();
+    legacy_pic_mask_all(); /* the 8259s deliver timer and keyboard interrupts unless masked: only the local APIC */
     parse_boot_information(boot_magic, boot_info_phys); /* before anything touches low memory */
     apply_options();                                    /* console=, loglevel=, exit= ... */
     log_info("vmxroot: booting from %s (%s), command line \"%s\"", boot_info.loader_name,

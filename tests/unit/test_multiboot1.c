@@ -234,3 +234,31 @@ TEST(multiboot1_info_block)
     CHECK(strstr(why, "module of 2147483648 bytes") != NULL);
     free(p);
 }
+
+TEST(multiboot1_info_block_of_a_kernel_in_conventional_memory)
+{
+    /* kvm-unit-tests' realmode is linked at 0x8000: mem_upper is the first run above 1 MiB's, the block
+       goes above the kernel's end. */
+    size_t size;
+    uint8_t *p = mb1_flat(0x8000, 0xDA30, &size);
+    struct multiboot1_image img;
+    CHECK_EQ(parse(p, size, &img), 0);
+    struct multiboot1_info_input in = {
+        .map = guest_map,
+        .map_count = ARRAY_SIZE(guest_map),
+        .image = &img,
+        .loader_name = "vmxroot",
+    };
+    struct multiboot1_info_plan plan;
+    CHECK_EQ(multiboot1_info_plan(&in, &plan, why, sizeof why), 0);
+    CHECK_EQ(plan.mem_upper_kib, (0x7D000000 - 0x100000) >> 10);
+    CHECK(plan.block_phys >= 0xE000);
+    free(p);
+    /* One whose end is in no usable RAM (the reserved range below 1 MiB) is still refused. */
+    p = mb1_flat(0x9F000, 0xA0000, &size);
+    CHECK_EQ(parse(p, size, &img), 0);
+    in.image = &img;
+    CHECK_EQ(multiboot1_info_plan(&in, &plan, why, sizeof why), E_RANGE);
+    CHECK(strstr(why, "not in usable RAM") != NULL);
+    free(p);
+}

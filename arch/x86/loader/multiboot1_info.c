@@ -84,13 +84,43 @@ static const struct mem_region *region_holding(const struct multiboot1_info_inpu
     return NULL;
 }
 
+/* The lowest usable region that ends above 1 MiB, or NULL. */
+static const struct mem_region *first_run_above_1mib(const struct multiboot1_info_input *in)
+{
+    const struct mem_region *first = NULL;
+    for (size_t i = 0; i < in->map_count; i++) {
+        const struct mem_region *r = &in->map[i];
+        if (r->type == MEM_USABLE && r->base_phys + r->length_bytes > MiB(1) &&
+            (first == NULL || r->base_phys < first->base_phys))
+            first = r;
+    }
+    return first;
+}
+
+/*
+ * The run mem_upper counts to: the one the kernel ends in; for a kernel in
+ * conventional memory (kvm-unit-tests' realmode, linked at 0x8000) the first
+ * one above 1 MiB, as a loader's mem_upper would be for it.
+ */
+static const struct mem_region *upper_run(const struct multiboot1_info_input *in)
+{
+    uint64_t end = in->image->end_phys;
+    if (end <= LOW_END) {
+        if (region_holding(in, in->image->lowest_phys, end) == NULL)
+            return NULL;
+        return first_run_above_1mib(in);
+    }
+    const struct mem_region *run = region_holding(in, end - 1, end);
+    return run == NULL || run->base_phys + run->length_bytes <= MiB(1) ? NULL : run;
+}
+
 int multiboot1_info_plan(const struct multiboot1_info_input *in, struct multiboot1_info_plan *out, char *why,
                          size_t why_bytes)
 {
     memset(out, 0, sizeof *out);
-    const struct mem_region *run = region_holding(in, in->image->end_phys - 1, in->image->end_phys);
-    if (run == NULL || run->base_phys + run->length_bytes <= MiB(1)) {
-        format(why, why_bytes, "the kernel's end 0x%llx is not in usable RAM above 1 MiB",
+    const struct mem_region *run = upper_run(in);
+    if (run == NULL) {
+        format(why, why_bytes, "the kernel's end 0x%llx is not in usable RAM below 640 KiB or above 1 MiB",
                (unsigned long long)in->image->end_phys);
         return E_RANGE;
     }

@@ -12,6 +12,7 @@
 #include "arch/x86/loader/boot_params.h"
 #include "arch/x86/loader/multiboot1.h"
 #include "arch/x86/msr.h"
+#include "arch/x86/legacy_pic.h"
 #include "core/lib/error.h"
 #include "core/lib/format.h"
 #include "core/lib/log.h"
@@ -172,6 +173,7 @@ void multiboot1_vm_build(void)
     uint8_t *msr = (uint8_t *)(uintptr_t)vm->msr_bitmap_phys; /* reads of low MSRs at 0, writes at 2048 */
     msr[MSR_IA32_APIC_BASE / 8] |= (uint8_t)(1u << (MSR_IA32_APIC_BASE % 8));
     msr[2048 + MSR_IA32_APIC_BASE / 8] |= (uint8_t)(1u << (MSR_IA32_APIC_BASE % 8));
+    legacy_pic_restore_loader_masks(); /* the machine as the loader left it: the firmware's timer line */
 }
 
 /* The guest ended itself: the first vCPU to see it prints the line (after the guest's last byte) and exits. */
