@@ -17,6 +17,7 @@ import pytest
 
 from vmxboot import assert_ready, boot, Boot
 from vmxboot import kvm_unit_tests as kut
+from vmxboot import kut_native
 from vmxboot.linux_guest import linux_iso
 
 
@@ -59,6 +60,63 @@ def test_kvm_unit_test_known_gap(spec, suite):
     result = kut.run_test(spec, suite, name="kvm-unit-tests-gap-%s" % spec.name)
     if not kut.same_as_native(spec, result):
         pytest.xfail("%s: %s" % (result.line(), spec.known_gap))
+
+
+# ----- the native baseline (tools/kvm-unit-tests --native) ---------------------------------------
+
+def test_native_bochs_refuses_other_bytes(tmp_path):
+    """The patched copy is made only from the checked bytes: another binary or version is refused."""
+    other = tmp_path / "bochs-bin"
+    other.write_bytes(b"\0" * (kut_native.GATE_OFFSET + 16))
+    with pytest.raises(kut_native.NativeBochsRefused, match="not patching"):
+        kut_native.patched_bochs(source=other, version=kut_native.BOCHS_PACKAGE_VERSION, into=tmp_path / "copy")
+    with pytest.raises(kut_native.NativeBochsRefused, match="known only for"):
+        kut_native.patched_bochs(source=other, version="2.8-1", into=tmp_path / "copy")
+    assert not (tmp_path / "copy").exists()
+
+
+def test_native_bochs_copy_differs_only_at_the_gate(tmp_path):
+    try:
+        copy = kut_native.patched_bochs(into=tmp_path / "bochs-bin")
+    except kut_native.NativeBochsRefused as why:
+        pytest.skip(str(why))
+    original, patched = kut_native.BOCHS_SOURCE.read_bytes(), copy.read_bytes()
+    assert len(original) == len(patched)
+    differing = [i for i in range(len(original)) if original[i] != patched[i]]
+    assert differing == list(range(kut_native.GATE_OFFSET, kut_native.GATE_OFFSET + 6))
+    assert patched[kut_native.GATE_OFFSET:kut_native.GATE_OFFSET + 6] == b"\x90" * 6
+
+
+def test_native_exit_code_from_the_register_dump():
+    assert kut_native.exit_code_from_debugger("rax: 00000000_00000000\nrdi: 00000000_0000003f\n") == 63
+    assert kut_native.exit_code_from_debugger("edi: 0x00000001 esi: 0x0\n") == 1
+    assert kut_native.exit_code_from_debugger("(0) [0x0000fffffff0] f000:fff0\n") is None
+
+
+def test_native_exit_code_from_the_bochs_log():
+    log = ("00000320115d[UNMAP ] unmapped: 8-bit write to 0278 = aa\n"
+           "00104817208d[UNMAP ] unmapped: 32-bit write to 00f4 = 0000003f\n"
+           "00104817213d[UNMAP ] unmapped: 8-bit write to 8900 = 53\n")
+    assert kut_native.exit_code_from_bochs_log(log) == 63
+    assert kut_native.exit_code_from_bochs_log("00000320115d[UNMAP ] unmapped: 8-bit write to 00f4 = 01\n") == 1
+    assert kut_native.exit_code_from_bochs_log(log.replace("00f4", "00f8")) is None
+
+
+@pytest.mark.bochs
+def test_native_baseline_of_the_fast_ones(suite):
+    """The bare CPU's result (the patched Bochs, no vmxroot) is still what TESTS records, for the fast
+    tests that need a second or two natively."""
+    try:
+        bochs = kut_native.patched_bochs()
+    except kut_native.NativeBochsRefused as why:
+        pytest.skip(str(why))
+    for spec in [s for s in kut.TESTS if s.fast and 0 < s.native_s <= 5][:NATIVE_CHECKED]:
+        result = kut_native.run_native(spec, suite, bochs=bochs)
+        assert kut.same_as_native(spec, result), "%s\nrecorded natively: %s, exit %d\nlog %s:\n%s" % (
+            result.line(), spec.native, spec.native_exit, result.log_path, result.log[-3000:])
+
+
+NATIVE_CHECKED = 3  # a few seconds each: the rest with tools/kvm-unit-tests --native
 
 
 # ----- the loader, with no suite needed --------------------------------------------------------

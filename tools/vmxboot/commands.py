@@ -59,8 +59,8 @@ def bochs_config(iso, serial_path, log_path, smp=1, memory_mb=256, cpu_model=Non
     return "\n".join(lines + list(extra_lines)) + "\n"
 
 
-def bochs_command(bochsrc, debugger_rc):
-    return [BOCHS, "-q", "-f", str(bochsrc), "-rc", str(debugger_rc)]
+def bochs_command(bochsrc, debugger_rc, binary=BOCHS):
+    return [str(binary), "-q", "-f", str(bochsrc), "-rc", str(debugger_rc)]
 
 
 def bochs_environment():
@@ -69,14 +69,15 @@ def bochs_environment():
 
 
 def write_bochs_files(directory, stem, iso, serial_path, emulator_log_path, smp, memory_mb, cpu_model,
-                      extra_lines=()):
-    """Writes STEM.bochsrc and STEM.bochs-rc (debugger: continue, then quit) and returns the
-    Bochs command line. The debugger built into Debian's bochs-bin stops at a prompt otherwise."""
+                      extra_lines=(), binary=BOCHS, debugger_lines=("c", "quit")):
+    """Writes STEM.bochsrc and STEM.bochs-rc (debugger: continue, then quit, unless debugger_lines
+    say more) and returns the Bochs command line. The debugger built into Debian's bochs-bin stops
+    at a prompt otherwise."""
     bochsrc = directory / (stem + ".bochsrc")
     debugger_rc = directory / (stem + ".bochs-rc")
     bochsrc.write_text(bochs_config(iso, serial_path, emulator_log_path, smp, memory_mb, cpu_model, extra_lines))
-    debugger_rc.write_text("c\nquit\n")
-    return bochs_command(bochsrc, debugger_rc)
+    debugger_rc.write_text("".join(line + "\n" for line in debugger_lines))
+    return bochs_command(bochsrc, debugger_rc, binary)
 
 
 def host_has_vmx_kvm():

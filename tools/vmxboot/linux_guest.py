@@ -49,7 +49,7 @@ def linux_iso(cmdline, guest_cmdline=GUEST_CMDLINE, kernel=None, initrd=None, mo
     for i, (path, string) in enumerate(modules):
         lines.append("    module2 /boot/module%d %s" % (i, string))
         files.append((path, "module%d" % i))
-    return _grub_iso("linux", lines + ["    boot", "}", ""], files)
+    return grub_iso("linux", lines + ["    boot", "}", ""], files)
 
 
 def direct_linux_iso(guest_cmdline=GUEST_CMDLINE):
@@ -58,10 +58,10 @@ def direct_linux_iso(guest_cmdline=GUEST_CMDLINE):
     kernel, initrd = fetch_images()
     lines = ["set timeout=0", "menuentry \"Linux without vmxroot\" {", "    linux /boot/vmlinuz %s" % guest_cmdline,
              "    initrd /boot/initrd.gz", "    boot", "}", ""]
-    return _grub_iso("direct", lines, [(kernel, "vmlinuz"), (initrd, "initrd.gz")])
+    return grub_iso("direct", lines, [(kernel, "vmlinuz"), (initrd, "initrd.gz")])
 
 
-def _grub_iso(prefix, cfg_lines, files):
+def grub_iso(prefix, cfg_lines, files):
     """grub-mkrescue of a grub.cfg and files [(path, name under /boot)], cached by content."""
     cfg = "\n".join(cfg_lines)
     digest = hashlib.sha256()

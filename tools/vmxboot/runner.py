@@ -44,13 +44,23 @@ def default_timeout_s(emulator, smp, firmware):
     return base * TIMEOUT_SCALE
 
 
+def _bochs_overrides(binary, debugger_lines):
+    """Another bochs-bin (the native baseline's patched copy) or debugger commands, where given."""
+    overrides = {}
+    if binary is not None:
+        overrides["binary"] = binary
+    if debugger_lines is not None:
+        overrides["debugger_lines"] = debugger_lines
+    return overrides
+
+
 class Boot:
     """A running emulator. wait() ends it and returns the BootResult; for tests that talk to
     a running kernel (QMP, exit=never), stop() kills it early."""
 
     def __init__(self, emulator="qemu", smp=1, memory_mb=256, firmware="bios", machine="pc", cpu_model=None,
                  cmdline="", exit_on_ready=True, extra_args=(), timeout_s=None, name=None, qmp_socket=None,
-                 iso=None, bochs_lines=(), serial_port=True):
+                 iso=None, bochs_lines=(), serial_port=True, bochs_binary=None, bochs_debugger=None):
         if emulator not in ("qemu", "bochs"):
             raise ValueError("emulator must be 'qemu' or 'bochs', not %r" % emulator)
         if emulator == "bochs" and (firmware != "bios" or machine != "pc"):
@@ -75,7 +85,8 @@ class Boot:
         else:
             self.emulator_log_path = paths.LOG_DIR / (self.name + ".bochs.log")
             self.command = write_bochs_files(paths.LOG_DIR, self.name, self.iso, self.log_path,
-                                             self.emulator_log_path, smp, memory_mb, cpu_model, bochs_lines)
+                                             self.emulator_log_path, smp, memory_mb, cpu_model, bochs_lines,
+                                             **_bochs_overrides(bochs_binary, bochs_debugger))
             self.command += [str(a) for a in extra_args]
             env = bochs_environment()
         self._stderr = open(self.emulator_log_path if emulator == "qemu" else
