@@ -1,4 +1,4 @@
-// host-sources: arch/x86/vmx/mmio_store_decode.c core/lib/format.c
+// host-sources: arch/x86/vmx/mmio_store_decode.c arch/x86/vmx/mmio_insn_format.c core/lib/format.c
 /*
  * Fuzzes mmio_store_decode with arbitrary bytes in each code mode: the
  * input is copied to an exact-size heap buffer, so ASan catches a read past

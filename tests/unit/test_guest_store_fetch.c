@@ -1,4 +1,4 @@
-// host-sources: arch/x86/vmx/guest_store_fetch.c arch/x86/vmx/guest_page_walk.c arch/x86/vmx/mmio_store_decode.c arch/x86/smp/acpi_power.c core/lib/format.c
+// host-sources: arch/x86/vmx/guest_store_fetch.c arch/x86/vmx/guest_page_walk.c arch/x86/vmx/mmio_store_decode.c arch/x86/vmx/mmio_insn_format.c arch/x86/vmx/mmio_load_decode.c arch/x86/smp/acpi_power.c core/lib/format.c
 /*
  * The store at a guest's RIP, as vm0's EPT-violation handlers get it: the
  * instruction fetched from a host buffer that stands for guest-physical
