@@ -9,8 +9,8 @@
  * must say why.
  */
 #include <stdlib.h>
-#include <string.h>
 #include "arch/x86/vmx/mmio_load_decode.h"
+#include "tests/fuzz/fuzz_instruction.h"
 #include "tests/unit/check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -19,14 +19,11 @@ static bool size_ok(unsigned n) { return n == 1 || n == 2 || n == 4 || n == 8; }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size < 1)
-        return 0;
-    enum mmio_code_mode mode = (enum mmio_code_mode)(data[0] % 3);
-    size_t n = size - 1;
-    uint8_t *bytes = malloc(n ? n : 1);
+    enum mmio_code_mode mode;
+    size_t n;
+    uint8_t *bytes = fuzz_instruction_bytes(data, size, &mode, &n);
     if (!bytes)
         return 0;
-    memcpy(bytes, data + 1, n);
     struct mmio_load l;
     char why[160] = "";
     int err = mmio_load_decode(bytes, n, mode, &l, why, sizeof why);
