@@ -10,7 +10,10 @@
  * per vCPU: from then on every vCPU's loads exit, and a vCPU whose
  * processor is still in xAPIC mode gets each load done on its real APIC
  * (slower, the same value). Only a multiboot1 guest gets there (a Linux
- * guest cannot turn x2APIC on: vmexit_msr.c).
+ * guest cannot turn x2APIC on: vmexit_msr.c). Not followed: a view
+ * disabled while the processor is in xAPIC mode and the page is still in
+ * the EPT reads the real registers (its stores are dropped); kvm-unit-tests'
+ * start-up disables and enables again with no load in between.
  */
 #ifndef ARCH_X86_VMX_VAPIC_X2APIC_H
 #define ARCH_X86_VMX_VAPIC_X2APIC_H
