@@ -108,6 +108,8 @@ void vapic_count_write(struct vcpu *vcpu, uint32_t offset, uint64_t ticks)
     c->write_ticks += ticks;
 }
 
+void vapic_count_load(struct vcpu *vcpu) { mailboxes[vcpu->cpu_index].counts.loads++; }
+
 void vapic_report(void)
 {
     for (uint32_t i = 0; i < cpu_count_found && i < MAX_CPUS; i++) {
@@ -115,9 +117,9 @@ void vapic_report(void)
         if (!__atomic_load_n(&mailboxes[i].vcpu, __ATOMIC_ACQUIRE))
             continue;
         log_info("guest: vm0 cpu%u apic: writes=%lu eoi=%lu icr=%lu inits=%lu sipis=%lu sipis_ignored=%lu "
-                 "guest_nmis_in_root=%lu ticks_per_write=%lu",
+                 "guest_nmis_in_root=%lu ticks_per_write=%lu loads=%lu",
                  i, c->writes, c->eoi_writes, c->icr_writes, c->inits, c->sipis, c->sipis_ignored,
-                 c->guest_nmis_in_root, c->writes ? c->write_ticks / c->writes : 0);
+                 c->guest_nmis_in_root, c->writes ? c->write_ticks / c->writes : 0, c->loads);
     }
 }
 

@@ -150,6 +150,7 @@ static enum vmexit_action load(struct vcpu *vcpu, struct vapic_x2apic_cpu *c, ui
     vcpu_set_gpr(vcpu, load.dest_register,
                  mmio_load_register_value(&load, vcpu_gpr(vcpu, load.dest_register), value));
     guest_access_done(vcpu, load.length_bytes);
+    vapic_count_load(vcpu);
     return VMEXIT_RESUME;
 }
 
