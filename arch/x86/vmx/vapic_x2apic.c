@@ -117,7 +117,8 @@ static enum vmexit_action refused(struct vcpu *vcpu, uint64_t gpa, const char *w
     return VMEXIT_STOP;
 }
 
-static enum vmexit_action emulated_store(struct vcpu *vcpu, struct vapic_x2apic_cpu *c, uint64_t gpa)
+/* A store while the page is emulated (done on the x2APIC) or has nothing (dropped: XCHG reads all ones). */
+static enum vmexit_action store_by_state(struct vcpu *vcpu, struct vapic_x2apic_cpu *c, uint64_t gpa)
 {
     uint64_t start = rdtsc();
     struct mmio_store store;
@@ -131,7 +132,7 @@ static enum vmexit_action emulated_store(struct vcpu *vcpu, struct vapic_x2apic_
                      mmio_store_exchange_register(&store, vcpu_gpr(vcpu, store.source_register), old));
     }
     /* As on the real page (vapic_write.c): only 32-bit aligned stores reach a register. */
-    if (store.size_bytes == 4 && !(offset & 0xF)) {
+    if (c->state == XAPIC_PAGE_EMULATED && store.size_bytes == 4 && !(offset & 0xF)) {
         struct xapic_on_x2apic_ops ops = ops_for(vcpu);
         xapic_on_x2apic_write(&c->view, offset, (uint32_t)store.value, &ops);
     }
@@ -159,7 +160,7 @@ enum vmexit_action vapic_access(struct vcpu *vcpu, uint64_t gpa)
     struct vapic_x2apic_cpu *c = &cpus[vcpu->cpu_index];
     if (!(vcpu->exit_qualification & EPT_VIOLATION_WRITE))
         return load(vcpu, c, gpa);
-    if (c->state == XAPIC_PAGE_EMULATED)
-        return emulated_store(vcpu, c, gpa);
-    return vapic_write(vcpu, gpa); /* the real APIC, or dropped while the view is disabled */
+    if (c->state != XAPIC_PAGE_REAL)
+        return store_by_state(vcpu, c, gpa);
+    return vapic_write(vcpu, gpa); /* the real APIC (vapic_write.c drops it while the view is disabled) */
 }
