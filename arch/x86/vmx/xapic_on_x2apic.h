@@ -88,10 +88,10 @@ uint32_t xapic_ldr_from_x2apic(uint32_t x2apic_ldr, uint32_t dfr);
 
 /*
  * What a load of size_bytes at offset sees of a register slot whose first
- * 4 bytes are value: its bytes from offset & 0xF on, 0 past the register
- * (SDM "Local APIC Register Address Map": other than 32-bit aligned
- * accesses are model specific; this is what Bochs's read does within a
- * register).
+ * 4 bytes are value: its bytes from offset & 0xF on, 0 past the register's
+ * 4 bytes (SDM "Local APIC Register Address Map": accesses other than
+ * 32-bit aligned ones are model specific; Bochs's read gives the
+ * register's bytes within its 4 and repeats them in the slot's other 12).
  */
 uint64_t xapic_register_bytes(uint32_t value, uint32_t offset, unsigned size_bytes);
 
