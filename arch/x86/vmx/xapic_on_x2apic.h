@@ -4,11 +4,12 @@
  * keeps the processor's APIC enabled across the guest's disable (Bochs 2.7
  * never undoes a real one, multiboot1_apic.c), so it stays in x2APIC mode
  * while the guest believes it has an xAPIC, and an xAPIC access to the
- * APIC page would reach nothing (SDM: "x2APIC Register Address Space": in
- * x2APIC mode the memory-mapped interface is off). vmxroot then takes the
- * page out of the guest's EPT, decodes each load and store, and does it as
- * the x2APIC MSR access the SDM's table of x2APIC registers pairs with
- * that offset (MSR 0x800 + offset / 16), with these differences:
+ * APIC page would reach nothing (SDM: "x2APIC Register Availability": in
+ * x2APIC mode an MMIO access behaves as with a globally disabled xAPIC).
+ * vmxroot then takes the page out of the guest's EPT, decodes each load
+ * and store, and does it as the x2APIC MSR access the SDM's table of
+ * x2APIC registers pairs with that offset (MSR 0x800 + offset / 16), with
+ * these differences:
  *
  *   ICR, ICR2   one 64-bit x2APIC ICR (0x830): ICR2 is kept here and sent
  *               with the ICR low write, its destination (bits 31:24)
@@ -33,7 +34,8 @@
  *               8:0, as Bochs's write_x2apic: no focus-disable bit 9, no
  *               EOI-broadcast suppression bit 12);
  *   LVTs, timer the same registers; writes masked to the defined bits
- *               (reserved bits fault in x2APIC mode); CMCI only where the
+ *               (SDM "Reserved Bit Checking": a non-zero reserved bit in an
+ *               x2APIC WRMSR is a #GP); CMCI only where the
  *               version register counts 7 LVT entries;
  *   others      reserved offsets and SELF IPI (0x3F0: x2APIC only) read 0,
  *               writes are dropped.
