@@ -86,6 +86,21 @@ static COLD void entry_failed_late(struct vcpu *vcpu, uint32_t raw_reason)
 }
 
 /*
+ * Counts the exit in the vCPU's own counts (core/lib/status_vcpu_exits.h):
+ * a few stores, no call; core reads them whenever it writes the vCPU's
+ * record, and the exit asks for that write only when it is due (at most
+ * once per STATUS_VCPU_PUBLISH_INTERVAL_US of TSC time).
+ */
+static inline __attribute__((always_inline)) void count_exit(struct vcpu *vcpu, uint32_t raw_reason,
+                                                             uint64_t qualification)
+{
+    uint64_t now_tsc = rdtsc();
+    if (__builtin_expect(
+            status_vcpu_exits_count(&vcpu->exits, raw_reason, qualification, vcpu->exit_rip, now_tsc), 0))
+        guest_report->vcpu_exits_due(vcpu->cpu_index, now_tsc);
+}
+
+/*
  * One entry and its exit, up to the handler: false when the vCPU is to stop
  * (a failed entry, a handler that stopped it). Inlined twice: the first
  * VMLAUNCH and the VMRESUME loop, so the loop tests no launch state.
@@ -106,11 +121,8 @@ static inline __attribute__((always_inline)) bool enter_and_handle(struct vcpu *
     }
     if (!resume && !mark_launched(vcpu))
         return false;
-    vcpu->exits_total++;
     vcpu->exit_rip = vcpu_read_field(vcpu, VMCS_GUEST_RIP);
-    /* Counted by reason per exit, written to the page at a bounded rate (guest_report.h; core/status_vcpu.c does it). */
-    guest_report->vcpu_exit(vcpu->cpu_index, (uint32_t)raw_reason, vcpu->exit_qualification, vcpu->exit_rip,
-                            rdtsc());
+    count_exit(vcpu, (uint32_t)raw_reason, vcpu->exit_qualification);
     return vmexit_dispatch(vcpu) == VMEXIT_RESUME && vcpu->state == VCPU_RUNNING;
 }
 
