@@ -8,6 +8,7 @@
 #include "arch/x86/vmx/vcpu_check.h"
 #include "arch/x86/vmx/vmcs_pool.h"
 #include "arch/x86/vmx/vmcs_service.h"
+#include "arch/x86/vmx/vmexit_cpuid.h"
 #include "arch/x86/vmx/vmexit_dispatch.h"
 #include "arch/x86/vmx/vmx_error.h"
 #include "arch/x86/vmx/vmx_exit_reason.h"
@@ -114,6 +115,23 @@ static inline __attribute__((always_inline)) bool enter_and_handle(struct vcpu *
     }
     uint64_t raw_reason = vcpu_read_field(vcpu, VMCS_EXIT_REASON);
     vcpu->exit_reason = (uint32_t)raw_reason & 0xffff;
+    /* Every handler's RIP: read once here (vcpu_skip_instruction, the stop messages use it). */
+    vcpu->exit_rip = vcpu_read_field(vcpu, VMCS_GUEST_RIP);
+    /*
+     * The short path of the commonest exit: the whole field equal to 10 is
+     * a CPUID exit and nothing else (no entry failure, bit 31; no other
+     * flag; VMRESUME only, so the VMCS is already marked launched). SDM
+     * "Basic VM-Exit Information": the exit qualification is saved only for
+     * the exits it lists, CPUID is not one, and for all others the field is
+     * cleared: 0 is what a VMREAD would give, so none is made. The table's
+     * vmexit_cpuid does the same work for the other way here (the first
+     * exit, after VMLAUNCH).
+     */
+    if (resume && raw_reason == VMX_EXIT_CPUID) {
+        vcpu->exit_qualification = 0;
+        count_exit(vcpu, (uint32_t)raw_reason, 0);
+        return vmexit_cpuid_inline(vcpu) == VMEXIT_RESUME && vcpu->state == VCPU_RUNNING;
+    }
     vcpu->exit_qualification = vcpu_read_field(vcpu, VMCS_EXIT_QUALIFICATION);
     if (__builtin_expect((raw_reason & VMX_EXIT_REASON_ENTRY_FAILURE) != 0, 0)) {
         entry_failed_late(vcpu, (uint32_t)raw_reason);
@@ -121,7 +139,6 @@ static inline __attribute__((always_inline)) bool enter_and_handle(struct vcpu *
     }
     if (!resume && !mark_launched(vcpu))
         return false;
-    vcpu->exit_rip = vcpu_read_field(vcpu, VMCS_GUEST_RIP);
     count_exit(vcpu, (uint32_t)raw_reason, vcpu->exit_qualification);
     return vmexit_dispatch(vcpu) == VMEXIT_RESUME && vcpu->state == VCPU_RUNNING;
 }
