@@ -224,6 +224,9 @@ int vcpu_create(struct vcpu *vcpu, const struct guest_options *opts, const struc
                      : vcpu->kind == GUEST_ATTACK     ? &attack_guest_kind_ops
                                                       : &test_guest_kind_ops;
     vcpu->vmcs = VMCS_NONE;
+    /* Its exit counts, read by the status page's publisher from here on (guest_report.h). */
+    status_vcpu_exits_init(&vcpu->exits);
+    guest_report->vcpu_attach_exits(vcpu->cpu_index, &vcpu->exits);
     vcpu->setup_tsc = rdtsc();
     /* vmxroot executes XSETBV for the guest: CR4.OSXSAVE on this CPU (and so in the host-state CR4). */
     if (cpuid(1, 0).ecx & CPUID1_ECX_XSAVE)
