@@ -113,6 +113,13 @@ TESTS += [
          "400f4d 4001ad", native_exit=63, native_s=2.7),  # #UD at VMCALL, as with hypercall
     Spec("realmode", fast=True, native="127 PASS lines, then its exit port write (natively `--- DONE: 0 ---`)",
          expect="", native_s=2.5),  # no SUMMARY; its exit code is 1 on any failure
+    # vmexit's timing loops: each runs until 2^30 TSC ticks have passed (Bochs's TSC counts instructions).
+    Spec("vmexit_mov_from_cr8", flat="vmexit", args="mov_from_cr8", native="mov_from_cr8 7", expect="mov_from_cr8 ",
+         native_s=111, native_timeout_s=600, timeout_s=900),
+    Spec("vmexit_mov_to_cr8", flat="vmexit", args="mov_to_cr8", native="mov_to_cr8 8", expect="mov_to_cr8 ",
+         native_s=54, native_timeout_s=600, timeout_s=900),
+    Spec("vmexit_inl_pmtimer", flat="vmexit", args="inl_from_pmtimer", native="inl_from_pmtimer 13",
+         expect="inl_from_pmtimer ", native_s=70, native_timeout_s=600, timeout_s=900),
     Spec("smptest3", fast=True, flat="smptest", cpus=3, native="SUMMARY: 1 tests", native_s=3.7),
     Spec("access", flat="access_test", native="SUMMARY: 1 tests", native_s=43, timeout_s=600),
     Spec("pmu", native="STACK: 401b22 401db7 4001ad", native_exit=63, native_s=46,  # #GP at RDPMC(1 << 30)
