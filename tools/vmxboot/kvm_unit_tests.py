@@ -120,6 +120,8 @@ TESTS += [
          native_s=54, native_timeout_s=600, timeout_s=900),
     Spec("vmexit_inl_pmtimer", flat="vmexit", args="inl_from_pmtimer", native="inl_from_pmtimer 13",
          expect="inl_from_pmtimer ", native_s=70, native_timeout_s=600, timeout_s=900),
+    Spec("vmexit_tscdeadline_immed", flat="vmexit", args="tscdeadline_immed", native="eoi tscdeadline_immed 26",
+         expect="eoi tscdeadline_immed ", native_s=101, native_timeout_s=600, timeout_s=900),  # its last line
     Spec("smptest3", fast=True, flat="smptest", cpus=3, native="SUMMARY: 1 tests", native_s=3.7),
     Spec("access", flat="access_test", native="SUMMARY: 1 tests", native_s=43, timeout_s=600),
     Spec("pmu", native="STACK: 401b22 401db7 4001ad", native_exit=63, native_s=46,  # #GP at RDPMC(1 << 30)
