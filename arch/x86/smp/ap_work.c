@@ -7,7 +7,7 @@
 #include "core/lib/log.h"
 
 /* How often the BSP looks at the APs that have not finished. */
-#define POLL_INTERVAL_US 20
+#define POLL_INTERVAL_US 100
 /* The vector that wakes an AP: the IPI-call vector, whose handler only acknowledges an empty call. */
 #define VECTOR_WAKE VECTOR_IPI_CALL
 
@@ -97,7 +97,7 @@ uint32_t smp_run_ap_work(uint32_t timeout_ms)
             break;
         }
         if (waiting)
-            delay_poll_us(POLL_INTERVAL_US);
+            lapic_timer_wait_us(POLL_INTERVAL_US); /* asleep: the APs get the host CPU (lapic.h) */
     }
     for (uint32_t i = 1; i < cpu_count_found; i++)
         if (is_waiting(cpu_table[i]) && !was_refused(i))

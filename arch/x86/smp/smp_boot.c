@@ -33,8 +33,16 @@
 /* After answering, an AP has this long to get from its first C line to online. */
 #define STALL_TIMEOUT_MS 100
 /* How often the BSP looks at the APs it waits for, and the gap between looks that means it was not running. */
-#define POLL_INTERVAL_US 20
+#define POLL_INTERVAL_US 100
 #define HOST_GAP_US 5000
+
+/* The SDM's waits between INIT and SIPIs, asleep (lapic_timer_wait_us) but never shorter than asked. */
+static void wait_us(uint64_t us)
+{
+    uint64_t end = rdtsc() + tsc_from_us(us);
+    for (uint64_t now = rdtsc(); now < end; now = rdtsc())
+        lapic_timer_wait_us((uint32_t)tsc_to_us(end - now) + 1);
+}
 
 /* One step of the handshake; false if the other side moved it first. */
 static bool handshake_move(struct percpu *cpu, uint32_t from, uint32_t to)
@@ -62,7 +70,6 @@ void ap_entry(struct percpu *cpu)
     if (cpu->stall_injected)
         cpu_halt_forever(); /* inject=ap-stall: answer the SIPI, never come online */
     lapic_init_ap();
-    cpu->online_tsc = rdtsc();
     if (!handshake_move(cpu, HANDSHAKE_ALIVE, HANDSHAKE_ONLINE)) {
         log_warn("came up after the boot CPU gave up on it (stalled): halting");
         cpu_halt_forever();
@@ -105,10 +112,10 @@ static enum broadcast_outcome start_all_at_once(uint8_t sipi_page, const struct 
         return BROADCAST_NO_INIT;
     }
     if (opts->init_wait)
-        delay_us(INIT_WAIT_US);
+        wait_us(INIT_WAIT_US);
     err = lapic_send_startup_all_but_self(sipi_page);
     if (!err) {
-        delay_us(SIPI_GAP_US);
+        wait_us(SIPI_GAP_US);
         err = lapic_send_startup_all_but_self(sipi_page);
     }
     if (err) {
@@ -156,7 +163,7 @@ static void start_group(uint32_t first, uint32_t last, uint8_t sipi_page, const 
             send_init(i, cpu);
     }
     if (opts->init_wait && init_each)
-        delay_us(INIT_WAIT_US);
+        wait_us(INIT_WAIT_US);
     for (int round = 0; round < 2; round++) {
         for (uint32_t i = first; i <= last; i++) {
             struct percpu *cpu = cpu_table[i];
@@ -169,7 +176,7 @@ static void start_group(uint32_t first, uint32_t last, uint8_t sipi_page, const 
                          error_name(err));
         }
         if (round == 0)
-            delay_us(SIPI_GAP_US);
+            wait_us(SIPI_GAP_US);
     }
 }
 
@@ -236,6 +243,7 @@ static void wait_online(uint32_t first, uint32_t last, uint64_t sent_tsc, const 
                 continue;
             if (handshake == HANDSHAKE_ONLINE) {
                 cpu->state = CPU_STATE_ONLINE;
+                cpu->online_tsc = now; /* seen by the boot CPU: no AP reads the TSC (lapic_timer_sleep_us) */
             } else if (handshake == HANDSHAKE_SENT && now - progress_tsc > answer_ticks) {
                 waiting += !give_up(i, cpu, HANDSHAKE_SENT, sent_tsc);
             } else if (handshake == HANDSHAKE_ALIVE && now - progress_tsc > stall_ticks) {
@@ -250,7 +258,7 @@ static void wait_online(uint32_t first, uint32_t last, uint64_t sent_tsc, const 
             last_moves = moves;
             progress_tsc = now > progress_tsc ? now : progress_tsc;
         }
-        delay_poll_us(POLL_INTERVAL_US);
+        lapic_timer_wait_us(POLL_INTERVAL_US); /* asleep: the APs get the host CPU (lapic.h) */
     }
 }
 
@@ -299,6 +307,7 @@ static MUST_CHECK int start_all(const struct smp_options *opts, struct smp_resul
         return err;
     }
     uint8_t sipi_page = (uint8_t)(trampoline_phys >> 12);
+    lapic_timer_init(); /* the boot CPU's waits below sleep on it */
 
     uint64_t start_tsc = rdtsc();
     if (opts->mode == SMP_SERIAL) {
