@@ -262,6 +262,8 @@ def main(argv=None):
                         help="only N interleaved pairs of QEMU -smp 1 and -smp --pair-smp: the kernel-boot ratio")
     parser.add_argument("--pair-smp", type=int, default=255, help="the CPU count of --pairs (default 255)")
     parser.add_argument("--pair-mode", default="parallel", choices=sorted(MODES), help="the mode of --pairs")
+    parser.add_argument("--elf", type=Path, default=None,
+                        help="boot this kernel instead of build/vmxroot.elf (another commit's, to compare)")
     args = parser.parse_args(argv)
     runs = args.runs or (1 if args.quick else 5)
     output = args.output or (vmxboot.BUILD / "BENCHMARKS-quick.md" if args.quick else REPO / "BENCHMARKS.md")
@@ -285,6 +287,8 @@ def main(argv=None):
     def progress(text):
         print(text, file=sys.stderr, flush=True)
 
+    if args.elf:
+        vmxboot.ELF = vmxboot.paths.ELF = args.elf.resolve()
     if args.pairs:
         if not vmxboot.ELF.exists():
             progress("bench: %s is missing: run `make` first" % vmxboot.ELF)
