@@ -59,6 +59,18 @@ static uint32_t handshake_of(const struct percpu *cpu)
     return __atomic_load_n(&cpu->handshake, __ATOMIC_ACQUIRE);
 }
 
+/*
+ * Every handshake move an AP made itself (ALIVE, then ONLINE): the boot CPU's
+ * wait reads this one word at each look and goes through every AP only once
+ * all have moved or a bound may have passed (under QEMU's TCG a pass over 254
+ * APs every 100 us was most of the boot CPU's time in the bring-up).
+ */
+static uint32_t ap_moves_made;
+
+static void count_ap_move(void) { __atomic_add_fetch(&ap_moves_made, 1, __ATOMIC_RELEASE); }
+
+static uint32_t ap_moves_so_far(void) { return __atomic_load_n(&ap_moves_made, __ATOMIC_ACQUIRE); }
+
 /* First C code of every AP, on its own stack (arch/x86/smp/trampoline.asm). */
 NORETURN void ap_entry(struct percpu *cpu);
 void ap_entry(struct percpu *cpu)
@@ -66,6 +78,7 @@ void ap_entry(struct percpu *cpu)
     cpu->stage = STAGE_DESCRIPTORS;
     if (!handshake_move(cpu, HANDSHAKE_SENT, HANDSHAKE_ALIVE))
         cpu_halt_forever(); /* too late: the BSP logged this CPU as not answering (no GS base yet to log with) */
+    count_ap_move();
     percpu_load(cpu);
     paging_load_pat(); /* the same memory types as the boot CPU (the framebuffer is write-combining) */
     cpu->stage = STAGE_LAPIC;
@@ -76,6 +89,7 @@ void ap_entry(struct percpu *cpu)
         log_warn("came up after the boot CPU gave up on it (stalled): halting");
         cpu_halt_forever();
     }
+    count_ap_move();
     ap_work_loop(cpu);
 }
 
@@ -225,14 +239,6 @@ static bool give_up(uint32_t index, struct percpu *cpu, uint32_t from, uint64_t 
     return true;
 }
 
-/* How far the AP itself moved the handshake (0, 1 or 2): the BSP's own give-ups are no progress. */
-static uint32_t ap_moves(const struct percpu *cpu, uint32_t handshake)
-{
-    if (handshake == HANDSHAKE_ONLINE)
-        return 2;
-    return handshake == HANDSHAKE_ALIVE || cpu->state == CPU_STATE_STALLED;
-}
-
 /*
  * Waits for the APs in [first, last] that are STARTING until each is online
  * or given up. An AP has sipi_timeout_ms to reach C and STALL_TIMEOUT_MS more
@@ -241,29 +247,40 @@ static uint32_t ap_moves(const struct percpu *cpu, uint32_t handshake)
  * a few at a time, and an AP still queued behind others is slow, not dead.
  * Time in which the BSP itself did not run (a gap of over HOST_GAP_US between
  * two looks: the host took the CPU away) does not count either.
- * Each AP moves at most twice, so the wait stays bounded.
+ * Each AP moves at most twice, so the wait stays bounded. The APs' moves are
+ * counted from moves_before (ap_moves_so_far before the first SIPI): until
+ * every AP of the group has made both, and no bound can have passed, a look
+ * reads only that count.
  */
-static void wait_online(uint32_t first, uint32_t last, uint64_t sent_tsc, const struct smp_options *opts)
+static void wait_online(uint32_t first, uint32_t last, uint64_t sent_tsc, uint32_t moves_before,
+                        const struct smp_options *opts)
 {
     uint64_t answer_ticks = tsc_from_us(opts->sipi_timeout_ms * 1000ull);
     uint64_t stall_ticks = answer_ticks + tsc_from_us(STALL_TIMEOUT_MS * 1000ull);
     uint64_t progress_tsc = sent_tsc;
     uint64_t host_gap_ticks = tsc_from_us(HOST_GAP_US), last_now = sent_tsc;
-    uint32_t last_moves = ~0u;
+    uint32_t last_moves = 0, starting = 0;
+    for (uint32_t i = first; i <= last; i++)
+        starting += cpu_table[i] && cpu_table[i]->state == CPU_STATE_STARTING;
     for (;;) {
-        uint32_t waiting = 0, moves = 0;
+        uint32_t waiting = 0, moves = ap_moves_so_far() - moves_before;
         uint64_t now = rdtsc();
         if (now - last_now > host_gap_ticks)
             progress_tsc += now - last_now;
         last_now = now;
+        if (moves != last_moves) {
+            last_moves = moves;
+            progress_tsc = now > progress_tsc ? now : progress_tsc;
+        }
+        if (moves < 2 * starting && now - progress_tsc <= answer_ticks) {
+            lapic_timer_wait_us(POLL_INTERVAL_US); /* asleep: the APs get the host CPU (lapic.h) */
+            continue;
+        }
         for (uint32_t i = first; i <= last; i++) {
             struct percpu *cpu = cpu_table[i];
-            if (!cpu)
+            if (!cpu || cpu->state != CPU_STATE_STARTING)
                 continue;
             uint32_t handshake = handshake_of(cpu);
-            moves += ap_moves(cpu, handshake);
-            if (cpu->state != CPU_STATE_STARTING)
-                continue;
             if (handshake == HANDSHAKE_ONLINE) {
                 cpu->state = CPU_STATE_ONLINE;
                 cpu->online_tsc = now; /* seen by the boot CPU: no AP reads the TSC (lapic_timer_sleep_us) */
@@ -277,10 +294,6 @@ static void wait_online(uint32_t first, uint32_t last, uint64_t sent_tsc, const 
         }
         if (!waiting)
             return;
-        if (moves != last_moves) {
-            last_moves = moves;
-            progress_tsc = now > progress_tsc ? now : progress_tsc;
-        }
         lapic_timer_wait_us(POLL_INTERVAL_US); /* asleep: the APs get the host CPU (lapic.h) */
     }
 }
@@ -336,12 +349,14 @@ static MUST_CHECK int start_all(const struct smp_options *opts, struct smp_resul
     if (opts->mode == SMP_SERIAL) {
         for (uint32_t i = 1; i < cpu_count_found; i++) {
             uint64_t sent_tsc = rdtsc();
+            uint32_t moves_before = ap_moves_so_far();
             start_group(i, i, sipi_page, opts);
-            wait_online(i, i, sent_tsc, opts);
+            wait_online(i, i, sent_tsc, moves_before, opts);
         }
     } else {
+        uint32_t moves_before = ap_moves_so_far();
         start_group(1, cpu_count_found - 1, sipi_page, opts);
-        wait_online(1, cpu_count_found - 1, start_tsc, opts);
+        wait_online(1, cpu_count_found - 1, start_tsc, moves_before, opts);
     }
     uint64_t last_online_tsc = start_tsc;
     for (uint32_t i = 1; i < cpu_count_found; i++) {
