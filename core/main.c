@@ -46,7 +46,8 @@ static struct boot_options options;
 /* What the guest layer reports (arch/x86/vmx/guest_report.h), done by core's status page and console. */
 static const struct guest_report_ops guest_report_core = {
     .vcpu_state = status_vcpu_state,
-    .vcpu_exit = status_vcpu_exit,
+    .vcpu_attach_exits = status_vcpu_attach_exits,
+    .vcpu_exits_due = status_vcpu_exits_due,
     .vcpu_entry_failure = status_vcpu_entry_failure,
     .vcpu_flush = status_vcpu_flush,
     .memory_range_add_cpu = status_memory_range_add_cpu,

@@ -16,15 +16,12 @@
 
 #include "core/lib/compiler.h"
 #include "core/lib/status_vcpu.h"
+#include "core/lib/status_vcpu_exits.h" /* STATUS_EXIT_SLOTS, STATUS_EXIT_REASON_LIMIT */
 #include "core/status_page.h"
 
 #define STATUS_VCPU_RECORD_BYTES 320u
 #define STATUS_MEMORY_RANGE_BYTES 16u
 #define STATUS_MEMORY_BLOCK_HEADER_BYTES 16u
-/* Exit-count slots per vCPU record: one per basic exit reason, given out on first use. */
-#define STATUS_EXIT_SLOTS 32u
-/* Basic exit reasons a slot can name (the reason is a u8 in the record). */
-#define STATUS_EXIT_REASON_LIMIT 256u
 #define STATUS_ENTRY_FAILURE_NAME_BYTES 48u
 #define STATUS_REASON_TEXT_BYTES 32u
 /* Memory ranges: a few for the kernel image and the page itself, a few per CPU (stacks, VMXON, VMCSs, EPT). */

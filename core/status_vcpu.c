@@ -1,7 +1,8 @@
 /*
  * The status API of the guest layer (core/lib/status_vcpu.h) over this
- * system's one status area: the counts live in frames of vmxroot's own,
- * the TSC comes from the caller on the exit path and from RDTSC elsewhere.
+ * system's one status area: the events live in frames of vmxroot's own, the
+ * exit counts in each vCPU (attached here), the TSC comes from the caller on
+ * the exit path and from RDTSC elsewhere.
  */
 #include "core/status_vcpu.h"
 #include "core/lib/error.h"
@@ -42,11 +43,16 @@ void status_vcpu_state(uint32_t cpu, enum status_vcpu_state state, enum status_v
         status_vcpu_table_state(&table, cpu, state, reason, why, rdtsc());
 }
 
-void status_vcpu_exit(uint32_t cpu, uint32_t exit_reason, uint64_t qualification, uint64_t guest_rip,
-                      uint64_t now_tsc)
+void status_vcpu_attach_exits(uint32_t cpu, struct status_vcpu_exits *exits)
 {
     if (area)
-        (void)status_vcpu_table_exit(&table, cpu, exit_reason, qualification, guest_rip, now_tsc);
+        status_vcpu_table_attach_exits(&table, cpu, exits);
+}
+
+void status_vcpu_exits_due(uint32_t cpu, uint64_t now_tsc)
+{
+    if (area)
+        status_vcpu_table_exits_due(&table, cpu, now_tsc);
 }
 
 void status_vcpu_entry_failure(uint32_t cpu, const struct status_entry_failure *failure)

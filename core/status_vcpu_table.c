@@ -2,10 +2,11 @@
  * Exit counts per vCPU, and when they reach the page (core/status_vcpu_table.h).
  *
  * Why counts live off the page: an exit is counted with a few stores into
- * this CPU's own struct (no lock, no checksum); the page is written only on
- * events and at most once per interval of TSC time while exits come. Under
- * Bochs a record write (320 bytes hashed) costs about as much as an exit
- * round trip, so writing per exit would double the cost of every exit.
+ * its vCPU's own struct by the exit path itself (core/lib/status_vcpu_exits.h:
+ * no call, no lock, no checksum); the page is written only on events and at
+ * most once per interval of TSC time while exits come. Under Bochs a record
+ * write (320 bytes hashed) costs about as much as an exit round trip, so
+ * writing per exit would double the cost of every exit.
  */
 #include "core/status_vcpu_table.h"
 #include "core/status_block.h"
@@ -23,21 +24,31 @@ static void copy_text(char *to, size_t size_bytes, const char *from)
         to[i] = from[i];
 }
 
-/* What every publish writes: the counts and the last exit. Slot reasons never change once given. */
+/*
+ * What every publish writes: the counts and the last exit, read from the
+ * vCPU's exit counts (none attached: all zero, as before its first exit).
+ * The record's TSC is that of the later of its last exit and its last
+ * event. Every slot's reason is written each time: a vCPU created again on
+ * this CPU attaches counts of its own.
+ */
 static void write_counts(struct status_vcpu_record *record, const struct status_vcpu_counts *counts)
 {
-    record->last_exit_reason = counts->last_exit_reason;
-    record->last_exit_qualification = counts->last_exit_qualification;
-    record->last_exit_guest_rip = counts->last_exit_guest_rip;
-    record->exit_count_total = counts->exit_count_total;
-    record->published_tsc = counts->last_event_tsc;
-    record->exit_count_other = (uint32_t)counts->exit_count_other; /* modulo 2^32, as documented */
+    static const struct status_vcpu_exits no_exits;
+    const struct status_vcpu_exits *exits = counts->exits ? counts->exits : &no_exits;
+    record->last_exit_reason = exits->last_reason;
+    record->last_exit_qualification = exits->last_qualification;
+    record->last_exit_guest_rip = exits->last_guest_rip;
+    record->exit_count_total = exits->total;
+    record->published_tsc =
+        exits->last_tsc > counts->last_event_tsc ? exits->last_tsc : counts->last_event_tsc;
+    record->exit_count_other = exits->other;
     record->publish_count = counts->publish_count;
-    for (uint32_t slot = record->exit_slots_used; slot < counts->slots_used; slot++)
-        record->exit_slot_reason[slot] = counts->slot_reason[slot];
-    record->exit_slots_used = counts->slots_used;
-    for (uint32_t slot = 0; slot < counts->slots_used; slot++)
-        record->exit_slot_count[slot] = (uint32_t)counts->slot_count[slot];
+    uint8_t used = exits->slots_used < STATUS_EXIT_SLOTS ? exits->slots_used : (uint8_t)STATUS_EXIT_SLOTS;
+    record->exit_slots_used = used;
+    for (uint32_t slot = 0; slot < used; slot++) {
+        record->exit_slot_reason[slot] = exits->slot_reason[slot];
+        record->exit_slot_count[slot] = exits->slot_count[slot];
+    }
 }
 
 /* What only events change: the state and its reason, the last entry failure. */
@@ -68,7 +79,7 @@ static void publish(struct status_vcpu_table *table, struct status_vcpu_counts *
     if (!record)
         return;
     counts->publish_count++;
-    counts->dirty = false;
+    counts->published_total = counts->exits ? counts->exits->total : 0;
     status_block_write_begin(&record->generation);
     write_counts(record, counts);
     if (events)
@@ -96,7 +107,6 @@ int status_vcpu_table_init(struct status_vcpu_table *table, struct status_page *
     for (uint32_t i = 0; i < table->count; i++) {
         counts[i].index = i;
         counts[i].state = STATUS_VCPU_NOT_LAUNCHED;
-        memset(counts[i].slot_of_reason, STATUS_SLOT_NONE, sizeof counts[i].slot_of_reason);
         spin_lock(&counts[i].lock);
         publish(table, &counts[i], true);
         spin_unlock(&counts[i].lock);
@@ -119,48 +129,28 @@ void status_vcpu_table_state(struct status_vcpu_table *table, uint32_t cpu, enum
     spin_unlock(&counts->lock);
 }
 
-/* The slot of a basic reason, given out on first use; STATUS_SLOT_NONE when none is left. */
-static uint8_t slot_for(struct status_vcpu_counts *counts, uint32_t basic)
-{
-    if (basic >= STATUS_EXIT_REASON_LIMIT)
-        return STATUS_SLOT_NONE;
-    uint8_t slot = counts->slot_of_reason[basic];
-    if (slot != STATUS_SLOT_NONE || counts->slots_used >= STATUS_EXIT_SLOTS)
-        return slot;
-    slot = counts->slots_used;
-    counts->slot_reason[slot] = (uint8_t)basic;
-    counts->slot_count[slot] = 0;
-    counts->slot_of_reason[basic] = slot;
-    counts->slots_used++;
-    return slot;
-}
-
-bool status_vcpu_table_exit(struct status_vcpu_table *table, uint32_t cpu, uint32_t exit_reason,
-                            uint64_t qualification, uint64_t guest_rip, uint64_t now_tsc)
+void status_vcpu_table_attach_exits(struct status_vcpu_table *table, uint32_t cpu,
+                                    struct status_vcpu_exits *exits)
 {
     struct status_vcpu_counts *counts = counts_of(table, cpu);
-    if (!counts)
-        return false;
-    /* The counts are this CPU's own: plain stores, the lock only when a publish is due. */
-    uint8_t slot = slot_for(counts, exit_reason & 0xffffu);
-    if (slot == STATUS_SLOT_NONE)
-        counts->exit_count_other++;
-    else
-        counts->slot_count[slot]++;
-    counts->exit_count_total++;
-    counts->last_exit_reason = exit_reason;
-    counts->last_exit_qualification = qualification;
-    counts->last_exit_guest_rip = guest_rip;
-    counts->last_event_tsc = now_tsc;
-    counts->dirty = true;
-    /* Unsigned difference: a TSC that went backwards (another CPU's, a reset) counts as due. */
-    if (now_tsc - counts->published_tsc < table->interval_tsc && now_tsc >= counts->published_tsc)
-        return false;
+    if (!counts || !exits)
+        return;
     spin_lock(&counts->lock);
-    counts->published_tsc = now_tsc;
+    counts->exits = exits;
+    counts->published_total = 0; /* what it counted before is unpublished here */
+    exits->interval_tsc = table->interval_tsc;
+    spin_unlock(&counts->lock);
+}
+
+void status_vcpu_table_exits_due(struct status_vcpu_table *table, uint32_t cpu, uint64_t now_tsc)
+{
+    struct status_vcpu_counts *counts = counts_of(table, cpu);
+    if (!counts || !counts->exits)
+        return;
+    spin_lock(&counts->lock);
+    counts->exits->published_tsc = now_tsc;
     publish(table, counts, false);
     spin_unlock(&counts->lock);
-    return true;
 }
 
 void status_vcpu_table_entry_failure(struct status_vcpu_table *table, uint32_t cpu,
@@ -188,8 +178,8 @@ void status_vcpu_table_flush(struct status_vcpu_table *table, uint32_t cpu, uint
     if (!counts)
         return;
     spin_lock(&counts->lock);
-    if (counts->dirty) {
-        counts->published_tsc = now_tsc;
+    if (counts->exits && counts->exits->total != counts->published_total) {
+        counts->exits->published_tsc = now_tsc;
         publish(table, counts, false);
     }
     spin_unlock(&counts->lock);
@@ -203,7 +193,8 @@ void status_vcpu_table_flush_all_forced(struct status_vcpu_table *table)
         struct status_vcpu_counts *counts = &table->counts[i];
         const struct status_vcpu_record *record = status_vcpu_record(table->page, i);
         /* Unpublished counts, or a write its CPU stopped inside (the generation left odd). */
-        if (!counts->dirty && !(record && __atomic_load_n(&record->generation, __ATOMIC_RELAXED) % 2))
+        bool unpublished = counts->exits && counts->exits->total != counts->published_total;
+        if (!unpublished && !(record && __atomic_load_n(&record->generation, __ATOMIC_RELAXED) % 2))
             continue;
         bool locked = spin_trylock_bounded(&counts->lock, FORCED_LOCK_SPINS);
         publish(table, counts, true);

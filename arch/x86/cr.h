@@ -45,6 +45,9 @@ static inline uint64_t read_cr2(void)
     return value;
 }
 
+/* A guest's CR2 before its VMRESUME (vmx_entry.asm loads CR2 only at VMLAUNCH). */
+static inline void write_cr2(uint64_t value) { __asm__ volatile("mov %0, %%cr2" : : "r"(value) : "memory"); }
+
 /*
  * IRET to the next instruction, same privilege: ends the NMI blocking an NMI
  * VM exit leaves in VMX root (SDM: "Event Blocking ... After a VM Exit")

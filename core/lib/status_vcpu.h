@@ -4,13 +4,15 @@
  * library, so arch/ may call it as it calls log_printf(); it is implemented
  * by the status publisher at the top (core/status_vcpu.c, core/status.c),
  * which is the only one that knows the page. Each CPU's counts live in memory
- * vmxroot owns (struct status_vcpu_counts, core/status_vcpu_table.h); the
- * CPU's vCPU record on the page is rewritten only when it is due:
+ * vmxroot owns: the events in struct status_vcpu_counts (core/status_vcpu_table.h),
+ * the exit counts in the vCPU's own struct status_vcpu_exits, which its exit
+ * path fills without a call (core/lib/status_vcpu_exits.h). The CPU's vCPU
+ * record on the page is rewritten only when it is due:
  *
  *   - at once on a state change, an entry failure and status_vcpu_flush();
  *   - on an exit, only when STATUS_VCPU_PUBLISH_INTERVAL_US of TSC time has
- *     passed since this record was last written (the caller passes the TSC
- *     it read at the exit: no extra RDTSC, no lock, no checksum per exit).
+ *     passed since this record was last written (the exit path compares the
+ *     TSC it read at the exit: no call, no lock, no checksum per exit).
  *
  * A record is written by one CPU at a time under a per-vCPU lock, with a
  * seqlock generation and a CRC-32C of its own, so CPUs never wait for each
@@ -27,6 +29,7 @@
 #define CORE_LIB_STATUS_VCPU_H
 
 #include "core/lib/compiler.h"
+#include "core/lib/status_vcpu_exits.h"
 
 #define STATUS_MEMORY_CPU_NONE 0xffffu /* a range that belongs to no one CPU */
 
@@ -124,13 +127,14 @@ void status_vcpu_state(uint32_t cpu, enum status_vcpu_state state, enum status_v
                        const char *why);
 
 /*
- * One VM exit: exit_reason as read from the VMCS (bits 15:0 the basic
- * reason; bit 31 set for an entry failure), the exit qualification, the
- * guest RIP, and the TSC the caller read. Counts it, keeps it as the last
- * exit, and publishes only when due.
+ * The exit counts of cpu's vCPU (core/lib/status_vcpu_exits.h), which its
+ * exit path keeps: from now on every write of the record reads them, and
+ * the first exit is due at once. They must stay valid as long as the page.
  */
-void status_vcpu_exit(uint32_t cpu, uint32_t exit_reason, uint64_t qualification, uint64_t guest_rip,
-                      uint64_t now_tsc);
+void status_vcpu_attach_exits(uint32_t cpu, struct status_vcpu_exits *exits);
+
+/* An exit found a publish due (status_vcpu_exits_count said so): the record is written, on cpu. */
+void status_vcpu_exits_due(uint32_t cpu, uint64_t now_tsc);
 
 /* A failed or refused VM entry: counted and published at once (the name is copied). */
 void status_vcpu_entry_failure(uint32_t cpu, const struct status_entry_failure *failure);

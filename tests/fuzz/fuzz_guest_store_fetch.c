@@ -1,4 +1,4 @@
-// host-sources: arch/x86/vmx/guest_store_fetch.c arch/x86/vmx/guest_page_walk.c arch/x86/vmx/mmio_store_decode.c core/lib/format.c
+// host-sources: arch/x86/vmx/guest_store_fetch.c arch/x86/vmx/guest_page_walk.c arch/x86/vmx/mmio_store_decode.c arch/x86/vmx/mmio_insn_format.c arch/x86/vmx/mmio_load_decode.c core/lib/format.c
 /*
  * Fuzzes guest_store_fetch_decode: the input is the guest state (control
  * registers, EFER, CS access rights and base, RIP) and then its

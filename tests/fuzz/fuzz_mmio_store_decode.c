@@ -1,4 +1,4 @@
-// host-sources: arch/x86/vmx/mmio_store_decode.c core/lib/format.c
+// host-sources: arch/x86/vmx/mmio_store_decode.c arch/x86/vmx/mmio_insn_format.c core/lib/format.c
 /*
  * Fuzzes mmio_store_decode with arbitrary bytes in each code mode: the
  * input is copied to an exact-size heap buffer, so ASan catches a read past
@@ -7,22 +7,19 @@
  * value within it, a source register 0-15; a refusal must say why.
  */
 #include <stdlib.h>
-#include <string.h>
 #include "arch/x86/vmx/mmio_store_decode.h"
+#include "tests/fuzz/fuzz_instruction.h"
 #include "tests/unit/check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size < 1)
-        return 0;
-    enum mmio_code_mode mode = (enum mmio_code_mode)(data[0] % 3);
-    size_t n = size - 1;
-    uint8_t *bytes = malloc(n ? n : 1);
+    enum mmio_code_mode mode;
+    size_t n;
+    uint8_t *bytes = fuzz_instruction_bytes(data, size, &mode, &n);
     if (!bytes)
         return 0;
-    memcpy(bytes, data + 1, n);
     uint64_t gpr[16];
     for (unsigned i = 0; i < 16; i++)
         gpr[i] = ~0ull - i;

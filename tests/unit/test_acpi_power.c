@@ -6,7 +6,7 @@
  * instructions a guest uses on a PM1 control word in memory space, and the
  * pages vm0's EPT write-protects for them.
  */
-// host-sources: arch/x86/smp/acpi_power.c arch/x86/smp/acpi.c arch/x86/vmx/mmio_store_decode.c core/lib/format.c
+// host-sources: arch/x86/smp/acpi_power.c arch/x86/smp/acpi.c arch/x86/vmx/mmio_store_decode.c arch/x86/vmx/mmio_insn_format.c core/lib/format.c
 #include "arch/x86/smp/acpi_power.h"
 #include "arch/x86/vmx/mmio_store_decode.h"
 #include "core/lib/error.h"

@@ -1,8 +1,8 @@
-// host-sources: arch/x86/vmx/guest_store_fetch.c arch/x86/vmx/guest_page_walk.c arch/x86/vmx/mmio_store_decode.c arch/x86/smp/acpi_power.c core/lib/format.c
+// host-sources: arch/x86/vmx/guest_store_fetch.c arch/x86/vmx/guest_page_walk.c arch/x86/vmx/mmio_store_decode.c arch/x86/vmx/mmio_insn_format.c arch/x86/vmx/mmio_load_decode.c arch/x86/smp/acpi_power.c core/lib/format.c
 /*
- * The store at a guest's RIP, as vm0's EPT-violation handlers get it: the
- * instruction fetched from a host buffer that stands for guest-physical
- * memory, through the guest's 4-level page tables (an instruction split
+ * The store (and a load) at a guest's RIP, as vm0's EPT-violation
+ * handlers get it: the instruction fetched from a host buffer that stands
+ * for guest-physical memory, through the guest's 4-level page tables (an instruction split
  * over two pages that are not adjacent in guest-physical memory), with
  * paging off in 32-bit and 16-bit code, and a second page the EPT does not
  * let it read; then the PM1 control write a guest makes that way, from its
@@ -74,6 +74,22 @@ TEST(an_instruction_split_over_two_pages)
     unreadable_page = ~0ull;
     put(0x4000 + 1 * 8, 0);
     CHECK_EQ(guest_store_fetch_decode(&s, &store, why, sizeof why), E_RANGE);
+}
+
+TEST(a_load_split_over_two_pages)
+{
+    /* movabs 0xfee00020, %eax (kvm-unit-tests' xapic_id): A1 and its 8-byte offset, 4 bytes on each page. */
+    struct guest_store_state s = long_mode(0xffffffff81000ffcull, 0x6000, 0x9000);
+    static const uint8_t insn[] = { 0xa1, 0x20, 0x00, 0xe0, 0xfe, 0x00, 0x00, 0x00, 0x00 };
+    memcpy(memory + 0x6ffc, insn, 4);
+    memcpy(memory + 0x9000, insn + 4, sizeof insn - 4);
+    struct mmio_load load;
+    CHECK_EQ(guest_load_fetch_decode(&s, &load, why, sizeof why), 0);
+    CHECK_EQ(load.length_bytes, 9);
+    CHECK_EQ(load.size_bytes, 4);
+    CHECK_EQ(load.dest_register, 0);
+    unreadable_page = 0x9000;
+    CHECK_EQ(guest_load_fetch_decode(&s, &load, why, sizeof why), E_RANGE);
 }
 
 TEST(paging_off_32_and_16_bit_code)

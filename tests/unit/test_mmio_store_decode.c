@@ -1,4 +1,4 @@
-// host-sources: arch/x86/vmx/mmio_store_decode.c core/lib/format.c
+// host-sources: arch/x86/vmx/mmio_store_decode.c arch/x86/vmx/mmio_insn_format.c core/lib/format.c
 /*
  * The MMIO store decoder against encodings llvm-mc gave for the stores
  * Linux and ACPI code use on device registers (the xAPIC's EOI and ICR, a

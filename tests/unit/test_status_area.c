@@ -1,4 +1,4 @@
-// host-sources: core/status_page.c core/status_record.c core/status_area.c core/status_block.c core/status_log_ring.c core/status_crc32c.c core/status_vcpu_table.c core/lib/format.c
+// host-sources: core/status_page.c core/status_record.c core/status_area.c core/status_block.c core/status_log_ring.c core/status_crc32c.c core/status_vcpu_table.c core/lib/status_vcpu_exits.c core/lib/format.c
 /*
  * The version 1.1 status area (core/status_area.c): its sizes from 1 to
  * 4096 CPUs, its set-up, the memory-range block (merging, order, rounding,
@@ -23,6 +23,14 @@
 static uint8_t area[AREA_PAGES * 4096] ALIGNED(4096);
 
 static struct status_page *page_of_area(void) { return (struct status_page *)area; }
+
+/* cpu's exits as vcpu_run counts them, attached to table; the record written when due. */
+static void exit_on(struct status_vcpu_table *table, struct status_vcpu_exits *exits, uint32_t cpu,
+                    uint32_t exit_reason, uint64_t qualification, uint64_t guest_rip, uint64_t now_tsc)
+{
+    if (status_vcpu_exits_count(exits, exit_reason, qualification, guest_rip, now_tsc))
+        status_vcpu_table_exits_due(table, cpu, now_tsc);
+}
 
 TEST(sizes_from_one_to_4096_cpus)
 {
@@ -364,7 +372,10 @@ TEST(a_1_0_reader_reads_a_1_1_area)
     static struct status_vcpu_counts counts[70];
     struct status_vcpu_table table;
     CHECK_EQ(status_vcpu_table_init(&table, page, counts, 1), 0);
-    status_vcpu_table_exit(&table, 5, 10, 0, 0, 100);
+    static struct status_vcpu_exits exits;
+    status_vcpu_exits_init(&exits);
+    status_vcpu_table_attach_exits(&table, 5, &exits);
+    exit_on(&table, &exits, 5, 10, 0, 0, 100);
     static struct reader_1_0_cpu cpus[80];
     uint32_t count = 0;
     /* A 1.0 reader copies page_count pages: the guest blocks after them are not in its copy at all. */
@@ -467,9 +478,12 @@ TEST(sample_area_for_the_tool)
     static struct status_vcpu_counts counts[70];
     struct status_vcpu_table table;
     CHECK_EQ(status_vcpu_table_init(&table, page, counts, 1000), 0);
+    static struct status_vcpu_exits exits;
+    status_vcpu_exits_init(&exits);
+    status_vcpu_table_attach_exits(&table, 0, &exits);
     status_vcpu_table_state(&table, 0, STATUS_VCPU_RUNNING, STATUS_VCPU_REASON_NONE, NULL, 10);
     for (uint64_t i = 0; i < 30; i++)
-        status_vcpu_table_exit(&table, 0, i % 3 ? 10 : 30, 0x3f8, 0x100000 + i, 20 + i);
+        exit_on(&table, &exits, 0, i % 3 ? 10 : 30, 0x3f8, 0x100000 + i, 20 + i);
     status_vcpu_table_state(&table, 0, STATUS_VCPU_HALTED, STATUS_VCPU_REASON_HLT, "hlt", 100);
     struct status_entry_failure failure = { .kind = STATUS_ENTRY_FAILURE_VMFAIL_VALID,
                                             .flags = STATUS_ENTRY_NAMED_BY_CHECK,

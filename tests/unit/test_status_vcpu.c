@@ -1,7 +1,8 @@
-// host-sources: core/status_page.c core/status_record.c core/status_area.c core/status_block.c core/status_log_ring.c core/status_crc32c.c core/status_vcpu_table.c core/lib/format.c
+// host-sources: core/status_page.c core/status_record.c core/status_area.c core/status_block.c core/status_log_ring.c core/status_crc32c.c core/status_vcpu_table.c core/lib/status_vcpu_exits.c core/lib/format.c
 /*
  * The vCPU records of the 1.1 status area (core/status_vcpu_table.c): exit
- * counts by basic reason in slots, the last exit, entry failures by name,
+ * counts by basic reason in slots as the exit path keeps them
+ * (core/lib/status_vcpu_exits.h) and the record shows them, the last exit, entry failures by name,
  * states with their reason, the rate limit (a running vCPU writes its record
  * at most once per interval of TSC time, and a flush or a state change
  * carries every count), the panic path past a held lock, and a vCPU writer
@@ -20,7 +21,18 @@
 
 static uint8_t area[8 * 4096] ALIGNED(4096);
 static struct status_vcpu_counts counts[CPUS];
+static struct status_vcpu_exits exits[CPUS];
 static struct status_vcpu_table table;
+
+/* One exit of cpu's vCPU as vcpu_run counts it: into its own counts, the record written when due. */
+static bool exit_on(uint32_t cpu, uint32_t exit_reason, uint64_t qualification, uint64_t guest_rip,
+                    uint64_t now_tsc)
+{
+    if (!status_vcpu_exits_count(&exits[cpu], exit_reason, qualification, guest_rip, now_tsc))
+        return false;
+    status_vcpu_table_exits_due(&table, cpu, now_tsc);
+    return true;
+}
 
 static struct status_page *fresh_area(uint64_t interval_tsc)
 {
@@ -30,6 +42,10 @@ static struct status_page *fresh_area(uint64_t interval_tsc)
     CHECK(size.area_page_count * 4096u <= sizeof area);
     CHECK_EQ(status_init_area(page, 0x7f000, CPUS, 4000), 0);
     CHECK_EQ(status_vcpu_table_init(&table, page, counts, interval_tsc), 0);
+    for (uint32_t cpu = 0; cpu < CPUS; cpu++) {
+        status_vcpu_exits_init(&exits[cpu]);
+        status_vcpu_table_attach_exits(&table, cpu, &exits[cpu]);
+    }
     return page;
 }
 
@@ -73,7 +89,7 @@ TEST(exits_are_counted_by_basic_reason_in_first_use_order)
     status_vcpu_table_state(&table, 1, STATUS_VCPU_RUNNING, STATUS_VCPU_REASON_NONE, NULL, 100);
     uint32_t reasons[] = { 10, 10, 31, 30, 10, 0x80000021u /* entry failure, basic 33 */, 12 };
     for (uint32_t i = 0; i < ARRAY_SIZE(reasons); i++)
-        status_vcpu_table_exit(&table, 1, reasons[i], 0x100 + i, 0xfff0 + i, 200 + i);
+        exit_on(1, reasons[i], 0x100 + i, 0xfff0 + i, 200 + i);
     status_vcpu_table_flush(&table, 1, 300);
     const struct status_vcpu_record *record = status_vcpu_record(page, 1);
     CHECK(record_ok(record));
@@ -102,9 +118,9 @@ TEST(reasons_past_the_slots_count_as_other)
 {
     struct status_page *page = fresh_area(INTERVAL_TSC);
     for (uint32_t reason = 0; reason < STATUS_EXIT_SLOTS + 5; reason++)
-        status_vcpu_table_exit(&table, 2, reason, 0, 0, 10);
-    status_vcpu_table_exit(&table, 2, 300, 0, 0, 11); /* beyond what a u8 slot can name */
-    status_vcpu_table_exit(&table, 2, 3, 0, 0, 12);   /* has a slot */
+        exit_on(2, reason, 0, 0, 10);
+    exit_on(2, 300, 0, 0, 11); /* beyond what a u8 slot can name */
+    exit_on(2, 3, 0, 0, 12);   /* has a slot */
     status_vcpu_table_flush(&table, 2, 13);
     const struct status_vcpu_record *record = status_vcpu_record(page, 2);
     CHECK_EQ(record->exit_slots_used, STATUS_EXIT_SLOTS);
@@ -123,9 +139,9 @@ TEST(exits_publish_at_most_once_per_interval)
     uint32_t before = record->publish_count, published = 0;
     /* 100 exits per interval for 20 intervals: at most one write per interval. */
     for (uint64_t tsc = 1; tsc <= 20 * INTERVAL_TSC; tsc += 10) {
-        published += status_vcpu_table_exit(&table, 0, 10, 0, tsc, tsc);
+        published += exit_on(0, 10, 0, tsc, tsc);
         /* What the page shows is never older than one interval. */
-        CHECK(counts[0].exit_count_total - record->exit_count_total <= INTERVAL_TSC / 10);
+        CHECK(exits[0].total - record->exit_count_total <= INTERVAL_TSC / 10);
         CHECK(tsc - record->published_tsc <= INTERVAL_TSC || record->exit_count_total == 0);
     }
     CHECK_EQ(record->publish_count - before, published);
@@ -147,8 +163,8 @@ TEST(a_state_change_publishes_at_once_with_every_count)
     struct status_page *page = fresh_area(INTERVAL_TSC);
     const struct status_vcpu_record *record = status_vcpu_record(page, 3);
     status_vcpu_table_state(&table, 3, STATUS_VCPU_RUNNING, STATUS_VCPU_REASON_NONE, NULL, 5000);
-    status_vcpu_table_exit(&table, 3, 10, 0, 0x1000, 5001); /* the first exit is due: nothing since TSC 0 */
-    status_vcpu_table_exit(&table, 3, 12, 0, 0x1002, 5002); /* HLT: within the interval, not written */
+    exit_on(3, 10, 0, 0x1000, 5001); /* the first exit is due: nothing since TSC 0 */
+    exit_on(3, 12, 0, 0x1002, 5002); /* HLT: within the interval, not written */
     CHECK_EQ(record->exit_count_total, 1);
     status_vcpu_table_state(&table, 3, STATUS_VCPU_HALTED, STATUS_VCPU_REASON_HLT, "hlt", 5003);
     CHECK_EQ(record->state, STATUS_VCPU_HALTED);
@@ -209,12 +225,52 @@ TEST(a_cpu_beyond_the_table_is_ignored)
     struct status_page *page = fresh_area(INTERVAL_TSC);
     uint32_t generation = page->header.generation;
     status_vcpu_table_state(&table, CPUS, STATUS_VCPU_RUNNING, STATUS_VCPU_REASON_NONE, "x", 1);
-    CHECK(!status_vcpu_table_exit(&table, CPUS, 10, 0, 0, 1 << 30));
+    struct status_vcpu_exits beyond;
+    status_vcpu_exits_init(&beyond);
+    status_vcpu_table_attach_exits(&table, CPUS, &beyond); /* ignored: never due */
+    CHECK(!status_vcpu_exits_count(&beyond, 10, 0, 0, 1 << 30));
+    status_vcpu_table_exits_due(&table, CPUS, 1 << 30);
     status_vcpu_table_flush(&table, 1000, 1);
     status_vcpu_table_state(NULL, 0, STATUS_VCPU_RUNNING, STATUS_VCPU_REASON_NONE, "x", 1);
     CHECK_EQ(page->header.generation, generation);
     for (uint32_t cpu = 0; cpu < CPUS; cpu++)
         CHECK_EQ(status_vcpu_record(page, cpu)->publish_count, 1);
+}
+
+TEST(counts_no_publisher_attached_are_never_due)
+{
+    struct status_vcpu_exits alone;
+    status_vcpu_exits_init(&alone);
+    for (uint64_t tsc = 0; tsc < 4; tsc++)
+        CHECK(!status_vcpu_exits_count(&alone, 10, 0, 0, tsc << 62));
+    CHECK(!status_vcpu_exits_count(&alone, 10, 0, 0, 0)); /* nor a TSC that went backwards */
+    CHECK_EQ(alone.total, 5);
+    CHECK_EQ(alone.slots_used, 1);
+    CHECK_EQ(alone.slot_count[0], 5);
+}
+
+TEST(a_vcpu_created_again_attaches_counts_of_its_own)
+{
+    struct status_page *page = fresh_area(INTERVAL_TSC);
+    const struct status_vcpu_record *record = status_vcpu_record(page, 1);
+    exit_on(1, 30, 0, 0, 10);
+    exit_on(1, 10, 0, 0, 11);
+    status_vcpu_table_flush(&table, 1, 12);
+    CHECK_EQ(record->exit_slots_used, 2);
+    /* A second vCPU on CPU 1 (the VM-entry selftest's, then the guest's): its counts from zero. */
+    struct status_vcpu_exits second;
+    status_vcpu_exits_init(&second);
+    status_vcpu_table_attach_exits(&table, 1, &second);
+    CHECK(status_vcpu_exits_count(&second, 12, 0, 0x40, 5013)); /* its first exit is due: nothing since 0 */
+    status_vcpu_table_exits_due(&table, 1, 5013);
+    CHECK(record_ok(record));
+    CHECK_EQ(record->exit_count_total, 1);
+    CHECK_EQ(record->exit_slots_used, 1);
+    CHECK_EQ(record->exit_slot_reason[0], 12);
+    CHECK_EQ(record->exit_slot_count[0], 1);
+    CHECK_EQ(record->last_exit_guest_rip, 0x40);
+    CHECK(counts_add_up(record));
+    status_vcpu_table_attach_exits(&table, 1, &exits[1]); /* the static counts again, for later tests */
 }
 
 TEST(panic_publishes_past_a_held_vcpu_lock)
@@ -223,7 +279,7 @@ TEST(panic_publishes_past_a_held_vcpu_lock)
     const struct status_vcpu_record *record = status_vcpu_record(page, 2);
     status_vcpu_table_state(&table, 2, STATUS_VCPU_RUNNING, STATUS_VCPU_REASON_NONE, NULL, 10);
     for (int i = 0; i < 5; i++)
-        status_vcpu_table_exit(&table, 2, 30, 0x3f8, 0x2000, 11 + (uint64_t)i);
+        exit_on(2, 30, 0x3f8, 0x2000, 11 + (uint64_t)i);
     /* CPU 2 stopped inside a publish: its lock held, its record's generation odd. */
     spin_lock(&counts[2].lock);
     status_block_write_begin(&status_vcpu_record(page, 2)->generation);
@@ -239,7 +295,7 @@ TEST(panic_publishes_past_a_held_vcpu_lock)
     spin_lock(&counts[3].lock);
     status_block_write_begin(&status_vcpu_record(page, 3)->generation);
     status_vcpu_record(page, 3)->state = 0x5a; /* half-written */
-    CHECK(!counts[3].dirty);
+    CHECK_EQ(counts[3].published_total, exits[3].total);
     status_vcpu_table_flush_all_forced(&table);
     CHECK(record_ok(status_vcpu_record(page, 3)));
     CHECK_EQ(status_vcpu_record(page, 3)->state, STATUS_VCPU_RUNNING);
@@ -256,7 +312,7 @@ static void *vcpu_thread(void *arg)
     (void)arg;
     status_vcpu_table_state(&table, 1, STATUS_VCPU_RUNNING, STATUS_VCPU_REASON_NONE, "running", 1);
     for (uint64_t i = 0; i < WRITER_EXITS; i++)
-        status_vcpu_table_exit(&table, 1, (uint32_t)(i % 40), i, i, 2 + i); /* due every 4th exit */
+        exit_on(1, (uint32_t)(i % 40), i, i, 2 + i); /* due every 4th exit */
     status_vcpu_table_state(&table, 1, STATUS_VCPU_STOPPED, STATUS_VCPU_REASON_GUEST_PASSED, "done", 1);
     writer_done = true;
     return NULL;

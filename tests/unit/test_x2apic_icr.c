@@ -1,7 +1,7 @@
 // host-sources: arch/x86/vmx/x2apic_icr.c
 /*
- * The x2APIC ICR of a VM of one vCPU (arch/x86/vmx/x2apic_icr.h): the
- * fields decoded, and every destination but the sender itself refused by
+ * The ICR decoder (arch/x86/vmx/x2apic_icr.h) in both forms, and the x2APIC
+ * ICR of a VM of one vCPU: the fields decoded, and every destination but the sender itself refused by
  * name; to itself only fixed, lowest-priority and NMI are delivered.
  */
 #include "arch/x86/vmx/x2apic_icr.h"
@@ -20,6 +20,22 @@ TEST(decode_takes_every_field_from_its_bits)
     CHECK_EQ(icr.shorthand, X2APIC_SHORTHAND_ALL_EXCLUDING_SELF);
     CHECK_EQ(icr.destination, 7u);
     CHECK(x2apic_icr_decode(ICR(0x800, 0)).logical);
+}
+
+TEST(the_xapic_form_decodes_the_same_with_its_8_bit_destination)
+{
+    /* kvm-unit-tests' INIT and SIPI broadcasts, as vapic_icr.c sees them: ICR2 is 0 */
+    struct x2apic_icr icr = x2apic_icr_decode_xapic(0x000C4500, 0);
+    CHECK_EQ(icr.delivery, X2APIC_DELIVERY_INIT);
+    CHECK_EQ(icr.shorthand, X2APIC_SHORTHAND_ALL_EXCLUDING_SELF);
+    CHECK(icr.level_assert);
+    icr = x2apic_icr_decode_xapic(0x00000699,
+                                  0x03ffffff); /* Linux's SIPI to APIC id 3: bits 23:0 of ICR2 reserved */
+    CHECK_EQ(icr.delivery, X2APIC_DELIVERY_SIPI);
+    CHECK_EQ(icr.vector, 0x99);
+    CHECK_EQ(icr.destination, 3u);
+    CHECK_EQ(x2apic_icr_decode_xapic(0x4000, 0xff000000).destination, 0xffu); /* broadcast stays 0xFF */
+    CHECK(x2apic_icr_decode_xapic(0x8000, 0).level_triggered);
 }
 
 TEST(an_ipi_to_another_cpu_is_refused_by_name)

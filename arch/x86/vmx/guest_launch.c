@@ -67,7 +67,7 @@ static void report_result(struct vcpu *vcpu)
              pass ? "PASS" : "FAIL", detail[0] ? detail : "stopped without a report",
              vcpu->stop_reason[0] && vcpu->result_detail[0] ? "; " : "",
              vcpu->stop_reason[0] ? vcpu->result_detail : "", vcpu->setup_ticks, vcpu->first_exit_ticks,
-             vcpu->exits_total);
+             vcpu->exits.total);
 }
 
 /*
@@ -274,7 +274,7 @@ uint32_t guest_launch_all(const struct guest_options *opts, const struct boot_in
         struct vcpu *vcpu = vcpus[i];
         if (!vcpu)
             continue;
-        exits += vcpu->exits_total;
+        exits += vcpu->exits.total;
         passed += vcpu->passed && vcpu->state == VCPU_HALTED;
     }
     if (kind == GUEST_ATTACK)

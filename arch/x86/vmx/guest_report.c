@@ -11,11 +11,9 @@ static void none_vcpu_state(uint32_t cpu, enum status_vcpu_state state, enum sta
 {
     (void)cpu, (void)state, (void)reason, (void)why;
 }
-static void none_vcpu_exit(uint32_t cpu, uint32_t exit_reason, uint64_t qualification, uint64_t guest_rip,
-                           uint64_t now_tsc)
-{
-    (void)cpu, (void)exit_reason, (void)qualification, (void)guest_rip, (void)now_tsc;
-}
+/* Nothing attached: the counts' interval stays UINT64_MAX (status_vcpu_exits_init), so never due. */
+static void none_vcpu_attach_exits(uint32_t cpu, struct status_vcpu_exits *exits) { (void)cpu, (void)exits; }
+static void none_vcpu_exits_due(uint32_t cpu, uint64_t now_tsc) { (void)cpu, (void)now_tsc; }
 static void none_vcpu_entry_failure(uint32_t cpu, const struct status_entry_failure *failure)
 {
     (void)cpu, (void)failure;
@@ -32,7 +30,8 @@ static void none_screen_handover(const char *owner) { (void)owner; }
 
 static const struct guest_report_ops none = {
     .vcpu_state = none_vcpu_state,
-    .vcpu_exit = none_vcpu_exit,
+    .vcpu_attach_exits = none_vcpu_attach_exits,
+    .vcpu_exits_due = none_vcpu_exits_due,
     .vcpu_entry_failure = none_vcpu_entry_failure,
     .vcpu_flush = none_vcpu_flush,
     .memory_range_add_cpu = none_memory_range_add_cpu,
@@ -45,8 +44,9 @@ const struct guest_report_ops *guest_report = &none;
 
 void guest_report_register(const struct guest_report_ops *ops)
 {
-    if (!ops || !ops->vcpu_state || !ops->vcpu_exit || !ops->vcpu_entry_failure || !ops->vcpu_flush ||
-        !ops->memory_range_add_cpu || !ops->area_phys || !ops->area_size_bytes || !ops->screen_handover)
+    if (!ops || !ops->vcpu_state || !ops->vcpu_attach_exits || !ops->vcpu_exits_due ||
+        !ops->vcpu_entry_failure || !ops->vcpu_flush || !ops->memory_range_add_cpu || !ops->area_phys ||
+        !ops->area_size_bytes || !ops->screen_handover)
         panic("guest_report_register: a reporting call is missing");
     guest_report = ops;
 }

@@ -16,9 +16,13 @@ struct guest_report_ops {
     /* A vCPU's state change, published at once (why: a short text or NULL). */
     void (*vcpu_state)(uint32_t cpu, enum status_vcpu_state state, enum status_vcpu_reason reason,
                        const char *why);
-    /* One VM exit as read from the VMCS, with the TSC the caller read: counted, published when due. */
-    void (*vcpu_exit)(uint32_t cpu, uint32_t exit_reason, uint64_t qualification, uint64_t guest_rip,
-                      uint64_t now_tsc);
+    /*
+     * The exit counts the vCPU's exit path keeps (core/lib/status_vcpu_exits.h), once per vCPU
+     * before it runs: core reads them whenever it publishes, so an exit costs no call here.
+     */
+    void (*vcpu_attach_exits)(uint32_t cpu, struct status_vcpu_exits *exits);
+    /* An exit found a publish due (status_vcpu_exits_count): at most once per interval, on cpu. */
+    void (*vcpu_exits_due)(uint32_t cpu, uint64_t now_tsc);
     /* A failed or refused VM entry, published at once. */
     void (*vcpu_entry_failure)(uint32_t cpu, const struct status_entry_failure *failure);
     /* What the vCPU counted since its last publish (before a report line, after it stopped). */

@@ -14,7 +14,7 @@ static int translate(void *ctx, uint64_t gpa, uint64_t *hpa)
     return 0;
 }
 
-int guest_store_decode(struct vcpu *vcpu, struct mmio_store *store, char *why, size_t why_bytes)
+static struct guest_store_state state_of(struct vcpu *vcpu)
 {
     struct guest_store_state state = {
         .cr0 = vcpu_read_field(vcpu, VMCS_GUEST_CR0),
@@ -29,13 +29,30 @@ int guest_store_decode(struct vcpu *vcpu, struct mmio_store *store, char *why, s
     };
     for (unsigned i = 0; i < 16; i++)
         state.gpr[i] = vcpu_gpr(vcpu, i);
+    return state;
+}
+
+int guest_store_decode(struct vcpu *vcpu, struct mmio_store *store, char *why, size_t why_bytes)
+{
+    struct guest_store_state state = state_of(vcpu);
     return guest_store_fetch_decode(&state, store, why, why_bytes);
+}
+
+int guest_load_decode(struct vcpu *vcpu, struct mmio_load *load, char *why, size_t why_bytes)
+{
+    struct guest_store_state state = state_of(vcpu);
+    return guest_load_fetch_decode(&state, load, why, why_bytes);
+}
+
+void guest_access_done(struct vcpu *vcpu, unsigned length_bytes)
+{
+    vcpu_write_field(vcpu, VMCS_GUEST_RIP, vcpu->exit_rip + length_bytes);
+    uint64_t blocking = vcpu_read_field(vcpu, VMCS_GUEST_INTERRUPTIBILITY_STATE);
+    if (blocking & 3)
+        vcpu_write_field(vcpu, VMCS_GUEST_INTERRUPTIBILITY_STATE, blocking & ~3ull);
 }
 
 void guest_store_done(struct vcpu *vcpu, const struct mmio_store *store)
 {
-    vcpu_write_field(vcpu, VMCS_GUEST_RIP, vcpu->exit_rip + store->length_bytes);
-    uint64_t blocking = vcpu_read_field(vcpu, VMCS_GUEST_INTERRUPTIBILITY_STATE);
-    if (blocking & 3)
-        vcpu_write_field(vcpu, VMCS_GUEST_INTERRUPTIBILITY_STATE, blocking & ~3ull);
+    guest_access_done(vcpu, store->length_bytes);
 }

@@ -64,3 +64,12 @@ int guest_store_fetch_decode(const struct guest_store_state *state, struct mmio_
     return mmio_store_decode(bytes, n, guest_store_code_mode(state->cs_access_rights, state->efer),
                              state->gpr, store, why, why_bytes);
 }
+
+int guest_load_fetch_decode(const struct guest_store_state *state, struct mmio_load *load, char *why,
+                            size_t why_bytes)
+{
+    uint8_t bytes[MMIO_INSTRUCTION_MAX_BYTES];
+    size_t n = fetch(state, bytes);
+    return mmio_load_decode(bytes, n, guest_store_code_mode(state->cs_access_rights, state->efer), load, why,
+                            why_bytes);
+}

@@ -12,13 +12,7 @@
 #ifndef ARCH_X86_VMX_MMIO_STORE_DECODE_H
 #define ARCH_X86_VMX_MMIO_STORE_DECODE_H
 
-#include "core/lib/compiler.h"
-
-/* The default operand and address size of the code segment (CS.L, CS.D; SDM: "Operand-Size and Address-Size Attributes"). */
-enum mmio_code_mode { MMIO_CODE_16 = 0, MMIO_CODE_32, MMIO_CODE_64 };
-
-/* SDM: "General Instruction Format": no instruction is longer. */
-#define MMIO_INSTRUCTION_MAX_BYTES 15
+#include "arch/x86/vmx/mmio_insn_format.h"
 
 struct mmio_store {
     unsigned size_bytes;      /* 1, 2, 4 or 8 */

@@ -14,9 +14,11 @@
  * has the APIC page where the firmware put it. When the view leaves x2APIC
  * while the processor's APIC stays in it, the vCPU gets an MSR bitmap of its
  * own that traps the x2APIC MSRs, so they give #GP as they do outside
- * x2APIC mode (SDM: "x2APIC Register Address Space").
+ * x2APIC mode (SDM: "x2APIC Register Address Space"), and its APIC page
+ * accesses become vmxroot's: an xAPIC over the x2APIC (vapic_x2apic.h).
  */
 #include "arch/x86/vmx/multiboot1_guest.h"
+#include "arch/x86/vmx/vapic_x2apic.h"
 #include "arch/x86/smp/lapic.h"
 #include "arch/x86/smp/percpu.h"
 #include "arch/x86/cpuid.h"
@@ -101,15 +103,16 @@ enum vcpu_msr_outcome multiboot1_apic_base_msr(struct vcpu *vcpu, uint32_t msr, 
     }
     /*
      * A disable, or xAPIC again after one, stays in the view: the processor's
-     * APIC stays enabled. One case cannot be followed: x2APIC, disabled, then
-     * xAPIC: the processor's APIC stays in x2APIC mode (leaving it needs the
-     * disable Bochs never undoes), so the guest's MMIO reaches no APIC.
+     * APIC stays enabled. After x2APIC, disabled, then xAPIC the processor's
+     * APIC stays in x2APIC mode (leaving it needs the disable Bochs never
+     * undoes): the guest's xAPIC is then emulated over it (vapic_x2apic.h).
      */
     bool real_x2apic = (rdmsr(MSR_IA32_APIC_BASE) & APIC_BASE_EXTD) != 0;
     if (real_x2apic && (to & APIC_BASE_EXTD) != (view & APIC_BASE_EXTD))
         trap_x2apic_msrs(vcpu, !(to & APIC_BASE_EXTD));
     guest_view[vcpu->cpu_index] = (to & ~APIC_BASE_BSP) | (real & APIC_BASE_BSP);
-    /* CPUID.1:EDX.APIC and the APIC page follow the view (guest_cpuid.c, vapic_write.c). */
+    /* CPUID.1:EDX.APIC and the APIC page follow the view (guest_cpuid.c, vapic_x2apic.c). */
     vcpu->cpuid_context.apic_disabled = !(to & APIC_BASE_EN);
+    vapic_x2apic_view_changed(vcpu, guest_view[vcpu->cpu_index], real_x2apic);
     return VCPU_MSR_DONE;
 }

@@ -27,6 +27,7 @@
 /* Counts for the status and the tests. */
 struct vapic_counts {
     uint64_t writes;        /* APIC-page write exits */
+    uint64_t loads;         /* APIC-page load exits (once the page left the EPT: vapic_x2apic.h) */
     uint64_t eoi_writes;    /* of them, EOI */
     uint64_t icr_writes;    /* ICR low writes */
     uint64_t inits, sipis;  /* emulated (sent by the guest to one of its vCPUs) */
@@ -51,5 +52,6 @@ void vapic_counts(uint32_t cpu_index, struct vapic_counts *out);
 /* One line per vCPU with its counts: `guest: vm0 cpuN apic: writes=... eoi=... ...` (vm0's end). */
 void vapic_report(void);
 void vapic_count_write(struct vcpu *vcpu, uint32_t offset, uint64_t ticks);
+void vapic_count_load(struct vcpu *vcpu);
 
 #endif

@@ -23,6 +23,7 @@
  */
 #include "arch/x86/vmx/vapic.h"
 #include "arch/x86/vmx/vmexit_dispatch.h"
+#include "arch/x86/vmx/x2apic_icr.h"
 #include "arch/x86/smp/ipi.h"
 #include "arch/x86/smp/lapic.h"
 #include "arch/x86/smp/percpu.h"
@@ -30,17 +31,6 @@
 #include "arch/x86/tsc.h"
 #include "core/lib/log.h"
 #include "core/lib/spinlock.h"
-
-#define ICR_DELIVERY_MODE(icr) (((icr) >> 8) & 7)
-#define ICR_DELIVERY_INIT 5
-#define ICR_DELIVERY_STARTUP 6
-#define ICR_DESTINATION_LOGICAL (1u << 11)
-#define ICR_LEVEL_ASSERT (1u << 14)
-#define ICR_TRIGGER_LEVEL (1u << 15)
-#define ICR_SHORTHAND(icr) (((icr) >> 18) & 3)
-#define SHORTHAND_NONE 0
-#define SHORTHAND_ALL 2
-#define SHORTHAND_ALL_BUT_SELF 3
 
 /* A ring is sent again after RING_INTERVAL_US without an answer, for at most RING_TIMEOUT_US. */
 #define RING_INTERVAL_US 200
@@ -118,6 +108,8 @@ void vapic_count_write(struct vcpu *vcpu, uint32_t offset, uint64_t ticks)
     c->write_ticks += ticks;
 }
 
+void vapic_count_load(struct vcpu *vcpu) { mailboxes[vcpu->cpu_index].counts.loads++; }
+
 void vapic_report(void)
 {
     for (uint32_t i = 0; i < cpu_count_found && i < MAX_CPUS; i++) {
@@ -125,9 +117,9 @@ void vapic_report(void)
         if (!__atomic_load_n(&mailboxes[i].vcpu, __ATOMIC_ACQUIRE))
             continue;
         log_info("guest: vm0 cpu%u apic: writes=%lu eoi=%lu icr=%lu inits=%lu sipis=%lu sipis_ignored=%lu "
-                 "guest_nmis_in_root=%lu ticks_per_write=%lu",
+                 "guest_nmis_in_root=%lu ticks_per_write=%lu loads=%lu",
                  i, c->writes, c->eoi_writes, c->icr_writes, c->inits, c->sipis, c->sipis_ignored,
-                 c->guest_nmis_in_root, c->writes ? c->write_ticks / c->writes : 0);
+                 c->guest_nmis_in_root, c->writes ? c->write_ticks / c->writes : 0, c->loads);
     }
 }
 
@@ -204,7 +196,7 @@ static void send_sipi(struct vcpu *sender, uint32_t target_cpu, uint8_t vector)
 }
 
 /* One destination: emulated when it is one of vm0's vCPUs; false (write the ICR) for any other CPU. */
-static bool deliver(struct vcpu *sender, int target_cpu, uint32_t mode, uint8_t vector)
+static bool deliver(struct vcpu *sender, int target_cpu, uint8_t mode, uint8_t vector)
 {
     if (target_cpu < 0 || (uint32_t)target_cpu == sender->cpu_index)
         return false;
@@ -212,7 +204,7 @@ static bool deliver(struct vcpu *sender, int target_cpu, uint32_t mode, uint8_t 
     const struct percpu *cpu = cpu_table[target_cpu];
     if (!cpu->in_vmx_root || !registered(m))
         return false; /* a CPU vm0 was not given: INIT/SIPI reach it natively (docs/guests.md) */
-    if (mode == ICR_DELIVERY_INIT)
+    if (mode == X2APIC_DELIVERY_INIT)
         send_init(sender, (uint32_t)target_cpu);
     else
         send_sipi(sender, (uint32_t)target_cpu, vector);
@@ -221,25 +213,23 @@ static bool deliver(struct vcpu *sender, int target_cpu, uint32_t mode, uint8_t 
 
 bool vapic_icr_write(struct vcpu *vcpu, uint32_t icr_low, uint32_t icr_high)
 {
-    uint32_t mode = ICR_DELIVERY_MODE(icr_low);
-    if (mode != ICR_DELIVERY_INIT && mode != ICR_DELIVERY_STARTUP)
+    struct x2apic_icr icr = x2apic_icr_decode_xapic(icr_low, icr_high);
+    if (icr.delivery != X2APIC_DELIVERY_INIT && icr.delivery != X2APIC_DELIVERY_SIPI)
         return false;
     /* SDM: "INIT Level De-assert" has no effect on current processors: nothing to do, nothing to send. */
-    if (mode == ICR_DELIVERY_INIT && (icr_low & ICR_TRIGGER_LEVEL) && !(icr_low & ICR_LEVEL_ASSERT))
+    if (icr.delivery == X2APIC_DELIVERY_INIT && icr.level_triggered && !icr.level_assert)
         return true;
-    uint8_t vector = (uint8_t)icr_low;
-    uint32_t shorthand = ICR_SHORTHAND(icr_low);
-    if (shorthand == SHORTHAND_NONE) {
-        if (icr_low & ICR_DESTINATION_LOGICAL)
+    if (icr.shorthand == X2APIC_SHORTHAND_NONE) {
+        if (icr.logical)
             return false; /* Linux starts CPUs by physical APIC id; a logical one goes to the APIC as written */
-        return deliver(vcpu, cpu_of_apic(icr_high >> 24), mode, vector);
+        return deliver(vcpu, cpu_of_apic(icr.destination), icr.delivery, icr.vector);
     }
-    if (shorthand != SHORTHAND_ALL && shorthand != SHORTHAND_ALL_BUT_SELF)
+    if (icr.shorthand == X2APIC_SHORTHAND_SELF)
         return false; /* to itself: the CPU's own business */
     /* A broadcast: each of vm0's vCPUs gets it from vmxroot; a CPU vm0 was not given would need the real one. */
     for (uint32_t i = 0; i < cpu_count_found; i++)
         if (cpu_table[i] && i != vcpu->cpu_index)
-            (void)deliver(vcpu, (int)i, mode, vector);
+            (void)deliver(vcpu, (int)i, icr.delivery, icr.vector);
     return true;
 }
 

@@ -80,12 +80,12 @@ struct vcpu {
     bool passed;
     uint64_t xcr0;
     /* counts and times */
-    uint64_t exits_total;
-    uint64_t exit_rip;         /* guest RIP at this exit */
-    uint64_t setup_tsc;        /* when VMCS setup began */
-    uint64_t first_exit_ticks; /* setup to the first VM exit */
-    uint64_t setup_ticks;      /* setup to the first VMLAUNCH (memory, EPT, image, check, VMWRITEs) */
-    uint32_t cpuid_exit_ticks; /* as the guest measured it */
+    struct status_vcpu_exits exits; /* counted by vcpu_run on every exit, read by core when it publishes */
+    uint64_t exit_rip;              /* guest RIP at this exit */
+    uint64_t setup_tsc;             /* when VMCS setup began */
+    uint64_t first_exit_ticks;      /* setup to the first VM exit */
+    uint64_t setup_ticks;           /* setup to the first VMLAUNCH (memory, EPT, image, check, VMWRITEs) */
+    uint32_t cpuid_exit_ticks;      /* as the guest measured it */
     /* how an entry failed or was refused, for the inject= cases and the status page */
     bool refused_by_check;
     uint32_t check_verdict_error, check_verdict_exit; /* what the check says the CPU would give */

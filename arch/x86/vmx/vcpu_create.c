@@ -5,6 +5,7 @@
  * kinds and the exit handlers' policies: nothing below includes this.
  */
 #include "arch/x86/vmx/vcpu_create.h"
+#include "arch/x86/vmx/vcpu_invalidate.h"
 #include "arch/x86/vmx/linux_guest.h"
 #include "arch/x86/vmx/multiboot1_guest.h"
 #include "arch/x86/vmx/vmcs_load.h"
@@ -209,45 +210,6 @@ static int build_vmcs_image(struct vcpu *vcpu, const struct vmx_controls *contro
     return vmcs_setup_guest(&vcpu->image, caps, controls, &entry, why, why_bytes);
 }
 
-#define VPID_CAP_INVVPID (1ull << 32)
-#define VPID_CAP_INVVPID_SINGLE_CONTEXT (1ull << 41)
-#define VPID_CAP_INVVPID_ALL_CONTEXT (1ull << 42)
-#define INVALIDATION_SINGLE_CONTEXT 1
-#define INVALIDATION_ALL_CONTEXT 2
-
-/*
- * SDM "Guidelines for Use of the INVEPT Instruction" / "... INVVPID ...":
- * before a space or a VPID is used, and whenever ept_invalidation_needed()
- * says a present entry changed, this CPU drops what it may have cached for
- * them (single-context where supported, else all-context).
- */
-static int invalidate_translations(struct vcpu *vcpu, char *why, size_t why_bytes)
-{
-    uint64_t cap = vmx_boot_caps()->ept_vpid_cap;
-    struct vmx_outcome outcome = vmx_outcome_succeed();
-    const char *insn = "INVEPT";
-    if (cap & EPT_CAP_INVEPT) {
-        uint64_t type =
-            (cap & EPT_CAP_INVEPT_SINGLE_CONTEXT) ? INVALIDATION_SINGLE_CONTEXT : INVALIDATION_ALL_CONTEXT;
-        outcome = vmx_invept(type, (struct vmx_invalidation_descriptor){ ept_pointer(&vcpu->ept), 0 });
-    }
-    if (vmx_succeeded(outcome) && vcpu->vpid &&
-        (vcpu->controls->value[VMX_CONTROL_SECONDARY] & PROC2_ENABLE_VPID) && (cap & VPID_CAP_INVVPID)) {
-        insn = "INVVPID";
-        uint64_t type =
-            (cap & VPID_CAP_INVVPID_SINGLE_CONTEXT) ? INVALIDATION_SINGLE_CONTEXT : INVALIDATION_ALL_CONTEXT;
-        outcome = vmx_invvpid(type, (struct vmx_invalidation_descriptor){ vcpu->vpid, 0 });
-    }
-    if (vmx_succeeded(outcome)) {
-        ept_invalidation_done(&vcpu->ept);
-        return 0;
-    }
-    char text[VMX_OUTCOME_TEXT_BYTES];
-    vmx_outcome_format(outcome, text, sizeof text);
-    format(why, why_bytes, "%s failed: %s", insn, text);
-    return E_VMX;
-}
-
 int vcpu_create(struct vcpu *vcpu, const struct guest_options *opts, const struct vmx_controls *controls,
                 enum vmcs_entry_mode mode, char *why, size_t why_bytes)
 {
@@ -262,6 +224,9 @@ int vcpu_create(struct vcpu *vcpu, const struct guest_options *opts, const struc
                      : vcpu->kind == GUEST_ATTACK     ? &attack_guest_kind_ops
                                                       : &test_guest_kind_ops;
     vcpu->vmcs = VMCS_NONE;
+    /* Its exit counts, read by the status page's publisher from here on (guest_report.h). */
+    status_vcpu_exits_init(&vcpu->exits);
+    guest_report->vcpu_attach_exits(vcpu->cpu_index, &vcpu->exits);
     vcpu->setup_tsc = rdtsc();
     /* vmxroot executes XSETBV for the guest: CR4.OSXSAVE on this CPU (and so in the host-state CR4). */
     if (cpuid(1, 0).ecx & CPUID1_ECX_XSAVE)
@@ -286,5 +251,5 @@ int vcpu_create(struct vcpu *vcpu, const struct guest_options *opts, const struc
         format(why, why_bytes, "the VMCS could not be written (see the VMWRITE error above)");
         return err;
     }
-    return invalidate_translations(vcpu, why, why_bytes);
+    return vcpu_invalidate_translations(vcpu, why, why_bytes);
 }

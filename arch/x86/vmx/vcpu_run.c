@@ -8,6 +8,7 @@
 #include "arch/x86/vmx/vcpu_check.h"
 #include "arch/x86/vmx/vmcs_pool.h"
 #include "arch/x86/vmx/vmcs_service.h"
+#include "arch/x86/vmx/vmexit_cpuid.h"
 #include "arch/x86/vmx/vmexit_dispatch.h"
 #include "arch/x86/vmx/vmx_error.h"
 #include "arch/x86/vmx/vmx_exit_reason.h"
@@ -86,6 +87,21 @@ static COLD void entry_failed_late(struct vcpu *vcpu, uint32_t raw_reason)
 }
 
 /*
+ * Counts the exit in the vCPU's own counts (core/lib/status_vcpu_exits.h):
+ * a few stores, no call; core reads them whenever it writes the vCPU's
+ * record, and the exit asks for that write only when it is due (at most
+ * once per STATUS_VCPU_PUBLISH_INTERVAL_US of TSC time).
+ */
+static inline __attribute__((always_inline)) void count_exit(struct vcpu *vcpu, uint32_t raw_reason,
+                                                             uint64_t qualification)
+{
+    uint64_t now_tsc = rdtsc();
+    if (__builtin_expect(
+            status_vcpu_exits_count(&vcpu->exits, raw_reason, qualification, vcpu->exit_rip, now_tsc), 0))
+        guest_report->vcpu_exits_due(vcpu->cpu_index, now_tsc);
+}
+
+/*
  * One entry and its exit, up to the handler: false when the vCPU is to stop
  * (a failed entry, a handler that stopped it). Inlined twice: the first
  * VMLAUNCH and the VMRESUME loop, so the loop tests no launch state.
@@ -99,6 +115,23 @@ static inline __attribute__((always_inline)) bool enter_and_handle(struct vcpu *
     }
     uint64_t raw_reason = vcpu_read_field(vcpu, VMCS_EXIT_REASON);
     vcpu->exit_reason = (uint32_t)raw_reason & 0xffff;
+    /* Every handler's RIP: read once here (vcpu_skip_instruction, the stop messages use it). */
+    vcpu->exit_rip = vcpu_read_field(vcpu, VMCS_GUEST_RIP);
+    /*
+     * The short path of the commonest exit: the whole field equal to 10 is
+     * a CPUID exit and nothing else (no entry failure, bit 31; no other
+     * flag; VMRESUME only, so the VMCS is already marked launched). SDM
+     * "Basic VM-Exit Information": the exit qualification is saved only for
+     * the exits it lists, CPUID is not one, and for all others the field is
+     * cleared: 0 is what a VMREAD would give, so none is made. The table's
+     * vmexit_cpuid does the same work for the other way here (the first
+     * exit, after VMLAUNCH).
+     */
+    if (resume && raw_reason == VMX_EXIT_CPUID) {
+        vcpu->exit_qualification = 0;
+        count_exit(vcpu, (uint32_t)raw_reason, 0);
+        return vmexit_cpuid_inline(vcpu) == VMEXIT_RESUME && vcpu->state == VCPU_RUNNING;
+    }
     vcpu->exit_qualification = vcpu_read_field(vcpu, VMCS_EXIT_QUALIFICATION);
     if (__builtin_expect((raw_reason & VMX_EXIT_REASON_ENTRY_FAILURE) != 0, 0)) {
         entry_failed_late(vcpu, (uint32_t)raw_reason);
@@ -106,11 +139,7 @@ static inline __attribute__((always_inline)) bool enter_and_handle(struct vcpu *
     }
     if (!resume && !mark_launched(vcpu))
         return false;
-    vcpu->exits_total++;
-    vcpu->exit_rip = vcpu_read_field(vcpu, VMCS_GUEST_RIP);
-    /* Counted by reason per exit, written to the page at a bounded rate (guest_report.h; core/status_vcpu.c does it). */
-    guest_report->vcpu_exit(vcpu->cpu_index, (uint32_t)raw_reason, vcpu->exit_qualification, vcpu->exit_rip,
-                            rdtsc());
+    count_exit(vcpu, (uint32_t)raw_reason, vcpu->exit_qualification);
     return vmexit_dispatch(vcpu) == VMEXIT_RESUME && vcpu->state == VCPU_RUNNING;
 }
 

@@ -8,8 +8,10 @@
 #include "arch/x86/vmx/vmx_exit_qualification.h"
 #include "arch/x86/vmx/linux_power_mmio.h"
 #include "arch/x86/vmx/vapic.h"
+#include "arch/x86/vmx/vapic_x2apic.h"
 
 #define EPT_VIOLATION_WRITE (1ull << 1)
+#define EPT_VIOLATION_FETCH (1ull << 2)
 
 struct vmx_ept_violation vmexit_ept_violation_read(struct vcpu *vcpu, uint64_t *gpa, char *text,
                                                    size_t text_bytes)
@@ -26,10 +28,10 @@ enum vmexit_action vmexit_ept_violation(struct vcpu *vcpu)
     if (vcpu->kind_ops->ept_violation)
         return vcpu->kind_ops->ept_violation(vcpu); /* the hostile guest: counted, #GP, goes on */
     uint64_t gpa = vcpu_read_field(vcpu, VMCS_GUEST_PHYSICAL_ADDRESS);
-    /* vm0's local APIC page is read-only to it: each write is vmxroot's to do (vapic.h). */
-    if (guest_kind_is_vm0(vcpu->kind) && (vcpu->exit_qualification & EPT_VIOLATION_WRITE) &&
+    /* vm0's local APIC page is read-only to it, or not there: each access that exits is vmxroot's (vapic_x2apic.h). */
+    if (guest_kind_is_vm0(vcpu->kind) && !(vcpu->exit_qualification & EPT_VIOLATION_FETCH) &&
         (gpa & ~0xFFFull) == vapic_apic_phys())
-        return vapic_write(vcpu, gpa);
+        return vapic_access(vcpu, gpa);
     /* So are the pages of the FADT's power registers in memory space (linux_power_mmio.h). */
     if (guest_kind_is_vm0(vcpu->kind) && (vcpu->exit_qualification & EPT_VIOLATION_WRITE) &&
         linux_power_mmio_page(gpa & ~0xFFFull))

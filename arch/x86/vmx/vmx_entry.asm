@@ -2,8 +2,8 @@
 ; saves vmxroot's callee-saved registers on this CPU's stack, writes that
 ; stack pointer to the VMCS's HOST_RSP, loads the guest's registers from
 ; struct vmx_guest_regs (arch/x86/vmx/vmx_guest_regs.h, offsets asserted
-; there) and enters. A VM exit resumes at vmx_exit_stub with RSP = HOST_RSP:
-; it stores the guest's registers and returns VMX_ENTER_EXITED. A failed
+; there; CR2 at VMLAUNCH only) and enters. A VM exit resumes at vmx_exit_stub with RSP = HOST_RSP:
+; it stores the guest's general registers and returns VMX_ENTER_EXITED. A failed
 ; VMLAUNCH/VMRESUME falls through: the flags say how (CF: VMfailInvalid,
 ; ZF: VMfailValid), and nothing here touches the VMCS after it, so the
 ; caller reads the VM-instruction error first.
@@ -40,6 +40,25 @@ ENTER_FAIL_VALID   equ 2
 global vmx_enter
 global vmx_exit_stub
 
+; The guest's general registers from [rdi], RDI itself last. Flags unchanged (mov only).
+%macro LOAD_GUEST_REGS 0
+    mov rax, [rdi + GUEST_RAX]
+    mov rcx, [rdi + GUEST_RCX]
+    mov rdx, [rdi + GUEST_RDX]
+    mov rbx, [rdi + GUEST_RBX]
+    mov rbp, [rdi + GUEST_RBP]
+    mov rsi, [rdi + GUEST_RSI]
+    mov r8,  [rdi + GUEST_R8]
+    mov r9,  [rdi + GUEST_R9]
+    mov r10, [rdi + GUEST_R10]
+    mov r11, [rdi + GUEST_R11]
+    mov r12, [rdi + GUEST_R12]
+    mov r13, [rdi + GUEST_R13]
+    mov r14, [rdi + GUEST_R14]
+    mov r15, [rdi + GUEST_R15]
+    mov rdi, [rdi + GUEST_RDI]
+%endmacro
+
 ; enum vmx_enter_result vmx_enter(struct vmx_guest_regs *regs /* rdi */, bool resume /* sil */)
 vmx_enter:
     push rbp
@@ -57,28 +76,19 @@ vmx_enter:
     jbe .write_failed           ; CF or ZF: the VMCS is not usable, do not enter
     mov [rdi + HOST_RSP_WRITTEN], rsp
 .host_rsp_current:
+    test sil, sil
+    jnz .resume
+    ; VMLAUNCH: CR2 is not in the VMCS (SDM: "Guest Register State"), so the guest's first value is
+    ; loaded here. After that it is never switched: CR2 keeps the guest's value across every exit and
+    ; VMRESUME, because in VMX root only a page fault writes CR2 and every host exception ends in a
+    ; panic (arch/x86/boot/idt.c), and nothing in vmxroot writes CR2 itself.
     mov rax, [rdi + GUEST_CR2]
     mov cr2, rax
-    test sil, sil               ; resume? (flags kept across the loads below: mov does not change them)
-    mov rax, [rdi + GUEST_RAX]
-    mov rcx, [rdi + GUEST_RCX]
-    mov rdx, [rdi + GUEST_RDX]
-    mov rbx, [rdi + GUEST_RBX]
-    mov rbp, [rdi + GUEST_RBP]
-    mov rsi, [rdi + GUEST_RSI]
-    mov r8,  [rdi + GUEST_R8]
-    mov r9,  [rdi + GUEST_R9]
-    mov r10, [rdi + GUEST_R10]
-    mov r11, [rdi + GUEST_R11]
-    mov r12, [rdi + GUEST_R12]
-    mov r13, [rdi + GUEST_R13]
-    mov r14, [rdi + GUEST_R14]
-    mov r15, [rdi + GUEST_R15]
-    mov rdi, [rdi + GUEST_RDI]
-    jnz .resume
+    LOAD_GUEST_REGS
     vmlaunch
     jmp .failed
 .resume:
+    LOAD_GUEST_REGS
     vmresume
 .failed:
     ; Only a failed entry gets here, with RSP as it was and the guest's values in the registers.
@@ -120,8 +130,7 @@ vmx_exit_stub:
     mov [rdi + GUEST_R15], r15
     pop rax
     mov [rdi + GUEST_RDI], rax
-    mov rax, cr2
-    mov [rdi + GUEST_CR2], rax
+    ; CR2 stays as the guest left it: not saved (see the VMLAUNCH path above).
     xor eax, eax                ; ENTER_EXITED
     pop rdi
     pop r15

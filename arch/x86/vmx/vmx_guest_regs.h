@@ -12,7 +12,7 @@
 struct vmx_guest_regs {
     uint64_t rax, rcx, rdx, rbx, rbp, rsi, rdi;
     uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
-    uint64_t cr2;      /* not in the VMCS: switched by hand around entry and exit */
+    uint64_t cr2;      /* not in the VMCS: loaded at VMLAUNCH only (vmx_entry.asm says why) */
     uint64_t host_rsp; /* what vmx_enter last wrote to HOST_RSP (0: nothing yet) */
 };
 

@@ -21,6 +21,11 @@ struct x2apic_icr x2apic_icr_decode(uint64_t icr)
     };
 }
 
+struct x2apic_icr x2apic_icr_decode_xapic(uint32_t icr_low, uint32_t icr_high)
+{
+    return x2apic_icr_decode(icr_low | ((uint64_t)(icr_high >> 24) << 32));
+}
+
 const char *x2apic_delivery_name(uint8_t delivery)
 {
     static const char *const names[8] = { "fixed", "lowest-priority", "SMI", "reserved", "NMI", "INIT",

@@ -1,7 +1,9 @@
 /*
- * The x2APIC interrupt command register as a guest writes it (SDM:
- * "Interrupt Command Register (ICR)" in x2APIC mode: one 64-bit MSR 0x830,
- * the destination in bits 63:32) and what vmxroot does with it for a guest
+ * The interrupt command register as a guest writes it, decoded in one
+ * place for both forms (SDM: "Interrupt Command Register (ICR)"): x2APIC
+ * mode's one 64-bit MSR 0x830 with the destination in bits 63:32, and the
+ * xAPIC's two 32-bit registers with an 8-bit destination in ICR2 bits 31:24
+ * (vapic_icr.c, vm0's INIT and SIPI); and what vmxroot does with it for a guest
  * whose local APIC is emulated: an IPI is delivered only to the guest's own
  * vCPUs, everything else is refused with its reason. Each such guest is a
  * VM of one vCPU, x2APIC id 0 (docs/guests.md, the hostile guest), so only
@@ -49,6 +51,8 @@ struct x2apic_ipi_decision {
 };
 
 struct x2apic_icr x2apic_icr_decode(uint64_t icr);
+/* The xAPIC form: ICR low and ICR2; destination = ICR2 bits 31:24, as is (0xFF stays 0xFF). */
+struct x2apic_icr x2apic_icr_decode_xapic(uint32_t icr_low, uint32_t icr_high);
 /* "INIT", "SIPI", "NMI", "fixed", "lowest-priority", "SMI", "reserved" */
 const char *x2apic_delivery_name(uint8_t delivery);
 /* The logical x2APIC id (LDR) of x2APIC id own_id: cluster in 31:16, one bit of 15:0 (SDM: "Logical Destination Mode in x2APIC Mode"). */

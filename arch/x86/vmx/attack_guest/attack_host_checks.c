@@ -131,7 +131,7 @@ void attack_others_mark(struct attack_vcpu *a)
     for (uint32_t i = 0; i < cpu_count_found && n < ARRAY_SIZE(a->other_exits_at_begin); i++) {
         struct attack_vcpu *o = attack_state_of_cpu(i);
         if (o && o != a)
-            a->other_exits_at_begin[n++] = __atomic_load_n(&o->vcpu->exits_total, __ATOMIC_RELAXED);
+            a->other_exits_at_begin[n++] = __atomic_load_n(&o->vcpu->exits.total, __ATOMIC_RELAXED);
     }
 }
 
@@ -142,7 +142,7 @@ uint32_t attack_others_progressed(const struct attack_vcpu *a)
         struct attack_vcpu *o = attack_state_of_cpu(i);
         if (!o || o == a)
             continue;
-        uint64_t exits = __atomic_load_n(&o->vcpu->exits_total, __ATOMIC_RELAXED);
+        uint64_t exits = __atomic_load_n(&o->vcpu->exits.total, __ATOMIC_RELAXED);
         progressed += exits > a->other_exits_at_begin[n++] || __atomic_load_n(&o->finished, __ATOMIC_ACQUIRE);
     }
     return progressed;

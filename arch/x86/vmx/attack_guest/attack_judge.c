@@ -70,7 +70,7 @@ void attack_judge_begin(struct attack_vcpu *a, uint32_t case_word)
     a->current = case_word;
     a->ept_read = a->ept_write = a->ept_fetch = a->ept_status_write = a->pattern_found = 0;
     a->stop_kind = ATTACK_STOP_NONE;
-    a->exits_at_begin = a->vcpu->exits_total;
+    a->exits_at_begin = a->vcpu->exits.total;
     a->tsc_at_begin = rdtsc();
     a->apic_refused_at_begin = a->apic.refused;
     a->pci_writes_dropped = 0;
@@ -143,7 +143,7 @@ static void judge_frames(struct attack_vcpu *a, const struct attack_case_report 
 static void judge_vmx(struct attack_vcpu *a, const struct attack_case_report *r, struct verdict *v)
 {
     bool vmcs = attack_vmcs_unchanged(a);
-    uint64_t exits = a->vcpu->exits_total - a->exits_at_begin - 1; /* less the report's OUT */
+    uint64_t exits = a->vcpu->exits.total - a->exits_at_begin - 1; /* less the report's OUT */
     bool ok = r->tried == 12 && r->faulted == 12 && r->wrong == 0 && vmcs;
     v->result = ok ? ATTACK_CONTAINED : ATTACK_ESCAPED;
     format(v->detail, sizeof v->detail,
@@ -202,7 +202,7 @@ static void judge_flood(struct attack_vcpu *a, const struct attack_case_report *
                         struct verdict *v)
 {
     bool timer = a->vcpu->controls->value[VMX_CONTROL_PINBASED] & PIN_ACTIVATE_PREEMPTION_TIMER;
-    uint64_t exits = a->vcpu->exits_total - a->exits_at_begin;
+    uint64_t exits = a->vcpu->exits.total - a->exits_at_begin;
     uint64_t expected = (uint64_t)ATTACK_FLOOD_MS * 1000 / STATUS_VCPU_PUBLISH_INTERVAL_US;
     uint32_t others, going = attack_others_going_on(a, &others), progressed = attack_others_progressed(a);
     bool bounded = timer ? stopped && a->vcpu->stop_status_reason == STATUS_VCPU_REASON_WATCHDOG : !stopped;

@@ -12,6 +12,7 @@
 #include "arch/x86/vmx/attack_guest/attack_state.h"
 #include "arch/x86/vmx/vmcs_load.h"
 #include "arch/x86/vmx/vmx_cpu.h"
+#include "arch/x86/cr.h"
 #include "arch/x86/smp/percpu.h"
 #include "core/lib/format.h"
 #include "core/lib/log.h"
@@ -43,6 +44,7 @@ static int restart(struct vcpu *vcpu, struct attack_vcpu *a, char *why, size_t w
     if (err)
         return err;
     memset(&vcpu->regs, 0, sizeof vcpu->regs); /* host_rsp 0: vmx_enter writes its own again */
+    write_cr2(0); /* CR2 as at the first entry too: vmx_enter loads it only at VMLAUNCH */
     vcpu->stop_reason[0] = '\0';
     vcpu->reported = false;
     vx2apic_reset(&a->apic);
