@@ -48,6 +48,9 @@ KERNEL_CFLAGS += -DVMENTRY_CHECK_BROKEN_ID=VMENTRY_CHECK_$(VMENTRY_BROKEN_CHECK)
 endif
 NASM_FLAGS := -f elf64 -g -F dwarf -I arch/x86/ -I $(BUILD)/gen/
 LDFLAGS    := -nostdlib -static -z max-page-size=4096 --no-dynamic-linker --gc-sections -T arch/x86/boot/linker.ld
+# The boot path's functions first, in the order a boot runs them (tools/boot-path-order writes the list).
+BOOT_PATH_ORDER := arch/x86/boot/boot_path.order
+LDFLAGS    += --symbol-ordering-file=$(BOOT_PATH_ORDER) --no-warn-symbol-ordering
 
 .PHONY: all iso clean run run-qemu run-bochs debug test test-slow vmentry-diff unit compile-fail fuzz fuzz-smoke lint bench soak deps images help include-graph kvm-unit-tests
 all: $(ELF) $(ISO)
@@ -84,7 +87,7 @@ $(ASM_DEFS): $(ASM_DEFS_C)
 	@test -s $@.tmp || { echo "asm_defs.inc came out empty"; exit 1; }
 	$(Q)mv $@.tmp $@
 
-$(ELF): $(KERNEL_OBJS) arch/x86/boot/linker.ld
+$(ELF): $(KERNEL_OBJS) arch/x86/boot/linker.ld $(BOOT_PATH_ORDER)
 	$(call msg,LD,$@)
 	$(Q)$(LD) $(LDFLAGS) $(KERNEL_OBJS) -o $@
 	$(Q)grub-file --is-x86-multiboot2 $@

@@ -271,11 +271,12 @@ static NORETURN void kernel_main_on_cpu_stack(void)
     boot_cpu_vmx_init();                   /* capabilities every AP is checked against */
     vmcs_service_prepare(cpu_count_found); /* pool records, VMXON-pointer guard */
     vmx_root_enter_this_cpu();             /* the boot CPU into VMX root */
+    /* Each AP's VMX enable, which it runs as soon as it is online. */
     smp_set_ap_work(vmx_root_enter_this_cpu);
     step_done(STEP_SETUP);
     start_aps(&cpus, &smp); /* INIT-SIPI-SIPI, parallel (at once to all when every CPU starts) or serial */
     step_done(STEP_BRINGUP);
-    smp_run_ap_work(AP_WORK_TIMEOUT_MS); /* every AP's VMX enable, all at once */
+    smp_run_ap_work(AP_WORK_TIMEOUT_MS); /* the wait for every AP's VMX enable (each runs it once online) */
     step_done(STEP_AP_WORK);
     status_publish_phase(STATUS_PHASE_VMX);
     uint32_t in_vmx = vmx_report_summary(); /* one line per kind of outcome, every CPU named */

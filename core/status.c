@@ -36,7 +36,8 @@ void status_publish_init(uint32_t cpu_count, const struct boot_options *opts, bo
         return;
     }
     page_count = size.area_page_count; /* the 1.0 pages and the guest blocks after them */
-    err = frames_alloc(page_count, FRAMES_BELOW_4GIB, &page_phys);
+    /* Unzeroed: status_init_area zeroes every page of the area itself (it was zeroed twice). */
+    err = frames_alloc(page_count, FRAMES_BELOW_4GIB | FRAMES_UNZEROED, &page_phys);
     if (err) {
         log_warn("status: no memory for the status page: going on without one");
         page_phys = 0;

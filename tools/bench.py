@@ -6,6 +6,8 @@
                                    writes build/BENCHMARKS-quick.md
     make bench [QUICK=1]           the same through make
     tools/bench.py --quick --xen-smps 1,16    the quick run plus Xen at 1 and 16 CPUs
+    tools/bench.py --pairs 8       only the kernel-boot scaling figure: 8 interleaved pairs of QEMU
+                                   -smp 1 and -smp 255 (a few minutes; benchlib/pairs); writes no report
 
 What is measured, per boot (the kernel is booted with exit=on-ready):
 - bringup_us and boot_us from the kernel's ready line. Both come from the TSC: bringup_us is
@@ -48,7 +50,7 @@ import time
 from pathlib import Path
 
 import vmxboot  # the boot runner package, tools/vmxboot
-from benchlib import config, figures, plot, steps, xen
+from benchlib import config, figures, pairs, plot, steps, xen
 from benchlib.config import BOCHS_MODES, BOCHS_SMPS, MODES, QEMU_MODES, QUICK_BOCHS_SMPS, QUICK_MODES, QUICK_QEMU_SMPS
 from benchlib.image import elf_sizes
 from benchlib.machine import load_average, machine_info
@@ -256,6 +258,12 @@ def main(argv=None):
                         help="guest-launch boots (tools/bench_guest.py; default 3, quick 1; 0 for none)")
     parser.add_argument("--runs-of", action="append", default=[], metavar="NAME=N",
                         help="runs of one of benchlib/figures.py's sources (guest=3; 0 for none)")
+    parser.add_argument("--pairs", type=int, default=None, metavar="N",
+                        help="only N interleaved pairs of QEMU -smp 1 and -smp --pair-smp: the kernel-boot ratio")
+    parser.add_argument("--pair-smp", type=int, default=255, help="the CPU count of --pairs (default 255)")
+    parser.add_argument("--pair-mode", default="parallel", choices=sorted(MODES), help="the mode of --pairs")
+    parser.add_argument("--elf", type=Path, default=None,
+                        help="boot this kernel instead of build/vmxroot.elf (another commit's, to compare)")
     args = parser.parse_args(argv)
     runs = args.runs or (1 if args.quick else 5)
     output = args.output or (vmxboot.BUILD / "BENCHMARKS-quick.md" if args.quick else REPO / "BENCHMARKS.md")
@@ -279,6 +287,16 @@ def main(argv=None):
     def progress(text):
         print(text, file=sys.stderr, flush=True)
 
+    if args.elf:
+        vmxboot.ELF = vmxboot.paths.ELF = args.elf.resolve()
+    if args.pairs:
+        if not vmxboot.ELF.exists():
+            progress("bench: %s is missing: run `make` first" % vmxboot.ELF)
+            return 2
+        snapshot_kernel("bench-pairs")
+        low, high, ratios = pairs.measure(args.pairs, args.pair_smp, args.pair_mode, progress, args.timeout_s)
+        print("\n".join(pairs.report(low, high, ratios, args.pair_smp, args.pair_mode)))
+        return 0 if all(s.ok for s in low + high) else 1
     if args.render:
         saved = json.loads(args.render.read_text())
         fields = {f.name for f in dataclasses.fields(Sample)}

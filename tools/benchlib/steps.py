@@ -6,7 +6,8 @@ The kernel prints, before its ready line,
 
 (early: entry to the per-CPU stack, with the TSC calibration and the memory map; discovery: ACPI,
 the MADT and every CPU's structure; setup: the status page, the local APIC, the boot CPU's VMX;
-bringup: INIT-SIPI-SIPI until every AP is online; ap_work: every AP's VMX step, all at once;
+bringup: INIT-SIPI-SIPI until every AP is online (each AP runs its VMX step once online); ap_work:
+the wait for the last of those steps;
 summary: the VMX summary lines; pool: the VMCS pool and the status page's sync). The table is
 read from the serial logs the samples kept, so `bench.py --render` can draw it again.
 """
@@ -37,8 +38,9 @@ def section(samples):
     out = ["## Where the kernel's time goes (its own TSC, parallel bring-up)", "",
            "Medians of the `boot: us by step` line of each run (ms): early = entry to the per-CPU stack (TSC",
            "calibration, memory map, page tables); discovery = ACPI, MADT and every CPU's structure; setup = status",
-           "page, local APIC, the boot CPU's VMX; bringup = INIT-SIPI-SIPI to every AP online; ap_work = every AP's",
-           "VMX step, all at once; summary = the VMX summary lines; pool = the VMCS pool and the status sync. In",
+           "page, local APIC, the boot CPU's VMX; bringup = INIT-SIPI-SIPI to every AP online (each AP runs its VMX",
+           "step as soon as it is online); ap_work = the wait for the last of those steps; summary = the VMX",
+           "summary lines; pool = the VMCS pool and the status sync. In",
            "Bochs the console costs emulated time too (the UART runs at 115200 baud of emulated time, and the",
            "screen console is drawn one emulated instruction at a time: mode com1 boots without it).", "",
            "| emulator | mode | CPUs | runs | " + " | ".join(STEPS) + " | sum |",

@@ -7,27 +7,25 @@
 #include "core/lib/log.h"
 
 /* How often the BSP looks at the APs that have not finished. */
-#define POLL_INTERVAL_US 20
+#define POLL_INTERVAL_US 100
 /* The vector that wakes an AP: the IPI-call vector, whose handler only acknowledges an empty call. */
 #define VECTOR_WAKE VECTOR_IPI_CALL
 
 static void (*ap_work)(void);
-/* BSP: set once, when every online AP may run ap_work. */
-static volatile uint32_t work_go;
+/* APs: one each when done with ap_work; the BSP's wait reads this word, not every AP's flag. */
+static uint32_t work_done_count;
 
-void smp_set_ap_work(void (*work)(void)) { ap_work = work; }
+void smp_set_ap_work(void (*work)(void)) { __atomic_store_n(&ap_work, work, __ATOMIC_RELEASE); }
 
 void ap_work_loop(struct percpu *cpu)
 {
-    /* Wait asleep: the wake-up IPI ends the HLT (sti; hlt takes a pending one without a lost wake-up). */
-    cpu->stage = STAGE_IDLE;
-    while (!__atomic_load_n(&work_go, __ATOMIC_ACQUIRE))
-        cpu_sleep_until_interrupt();
     cpu->stage = STAGE_VMX;
-    if (ap_work)
-        ap_work();
+    void (*work)(void) = __atomic_load_n(&ap_work, __ATOMIC_ACQUIRE);
+    if (work)
+        work();
     cpu->stage = STAGE_IDLE;
     __atomic_store_n(&cpu->ap_work_done, 1, __ATOMIC_RELEASE);
+    __atomic_add_fetch(&work_done_count, 1, __ATOMIC_RELEASE);
     ap_idle();
 }
 
@@ -37,73 +35,44 @@ static bool is_waiting(const struct percpu *cpu)
            !__atomic_load_n(&cpu->ap_work_done, __ATOMIC_ACQUIRE);
 }
 
-/* APs whose local APIC refused the wake-up IPI: named once, not waited for. One bit per CPU. */
-static uint32_t refused[MAX_CPUS / 32];
-
-static bool was_refused(uint32_t index) { return refused[index / 32] & (1u << (index % 32)); }
-
 /*
- * Wakes every online AP; returns how many took the IPI. One broadcast
- * (all excluding self) instead of an IPI each: under QEMU's TCG every ICR
- * access takes the emulator's global lock, which 254 waking APs need too.
- * The vector only wakes: a CPU in ap_idle finds no work and sleeps again,
- * one halted with interrupts off (a CPU the trampoline found no slot for)
- * stays halted. Only a refused broadcast falls back to one IPI per AP.
+ * Waits (asleep) until every online AP has counted itself done, or none has
+ * for timeout_ms; then one pass names each AP still at it. The APs started
+ * their work as they came online (no wake-up IPI: under QEMU's TCG a
+ * broadcast kicks 254 host threads from the boot CPU's), and a look reads
+ * one counter: a pass over 254 APs every 100 us cost the boot CPU more than
+ * the APs' work.
  */
-static uint32_t wake_all(void)
-{
-    uint32_t woken = 0, waiting = 0;
-    __atomic_store_n(&work_go, 1, __ATOMIC_RELEASE);
-    for (uint32_t i = 1; i < cpu_count_found; i++)
-        waiting += is_waiting(cpu_table[i]);
-    if (!waiting)
-        return 0;
-    int err = lapic_send_fixed_all_but_self(VECTOR_WAKE);
-    if (!err)
-        return waiting;
-    log_warn("smp: the local APIC did not accept the wake-up broadcast (%s): one IPI per AP",
-             error_name(err));
-    for (uint32_t i = 1; i < cpu_count_found; i++) {
-        struct percpu *cpu = cpu_table[i];
-        if (!is_waiting(cpu))
-            continue;
-        err = lapic_send_fixed(cpu->apic_id, VECTOR_WAKE);
-        if (err) {
-            refused[i / 32] |= 1u << (i % 32);
-            log_warn("cpu%u (apic %u): the local APIC did not accept the wake-up IPI (%s)", i, cpu->apic_id,
-                     error_name(err));
-            continue;
-        }
-        woken++;
-    }
-    return woken;
-}
-
 uint32_t smp_run_ap_work(uint32_t timeout_ms)
 {
-    uint32_t woken = wake_all();
+    uint32_t online = 0;
+    for (uint32_t i = 1; i < cpu_count_found; i++)
+        online += cpu_table[i] && cpu_table[i]->state == CPU_STATE_ONLINE;
     uint64_t limit_ticks = tsc_from_us(timeout_ms * 1000ull);
     uint64_t progress_tsc = rdtsc();
-    uint32_t waiting = woken, last_waiting = woken;
-    while (waiting) {
-        waiting = 0;
-        for (uint32_t i = 1; i < cpu_count_found; i++)
-            waiting += is_waiting(cpu_table[i]) && !was_refused(i);
+    uint32_t last_done = 0;
+    for (;;) {
+        uint32_t done = __atomic_load_n(&work_done_count, __ATOMIC_ACQUIRE);
         uint64_t now = rdtsc();
-        if (waiting != last_waiting) {
-            last_waiting = waiting;
+        if (done >= online)
+            break;
+        if (done != last_done) {
+            last_done = done;
             progress_tsc = now;
         } else if (now - progress_tsc > limit_ticks) {
             break;
         }
-        if (waiting)
-            delay_poll_us(POLL_INTERVAL_US);
+        lapic_timer_wait_us(POLL_INTERVAL_US); /* asleep: the APs get the host CPU (lapic.h) */
     }
-    for (uint32_t i = 1; i < cpu_count_found; i++)
-        if (is_waiting(cpu_table[i]) && !was_refused(i))
-            log_warn("cpu%u (apic %u): stalled in %s (its post-online work took over %u ms)", i,
-                     cpu_table[i]->apic_id, ap_stage_name(cpu_table[i]->stage), timeout_ms);
-    return woken - waiting;
+    uint32_t waiting = 0;
+    for (uint32_t i = 1; i < cpu_count_found; i++) {
+        if (!is_waiting(cpu_table[i]))
+            continue;
+        waiting++;
+        log_warn("cpu%u (apic %u): stalled in %s (its post-online work took over %u ms)", i,
+                 cpu_table[i]->apic_id, ap_stage_name(cpu_table[i]->stage), timeout_ms);
+    }
+    return online - waiting;
 }
 
 NORETURN void ap_idle(void)

@@ -1,7 +1,7 @@
 /*
- * The APs' work after bring-up (VMX enable), on every AP at once. Each online
- * AP sleeps in HLT until the boot CPU says go (a flag, then one wake-up IPI
- * per AP), runs the work, says it is done and idles. The work writes its
+ * The APs' work (VMX enable), on every AP at once: each AP runs it as soon
+ * as it is online, says it is done and idles in HLT; the boot CPU waits for
+ * all of them after the bring-up (asleep, bounded). The work writes its
  * outcome into the CPU's own structure and prints nothing at the default log
  * level (per-CPU lines are loglevel=debug), so the APs share no console lock:
  * under QEMU's multi-threaded TCG with 255 vCPUs on two host cores, one AP at
@@ -14,17 +14,17 @@
 
 struct percpu;
 
-/* The work each AP runs; set before smp_start_aps. */
+/* The work each AP runs once online; set before smp_start_aps (after the boot CPU's own VMX step). */
 void smp_set_ap_work(void (*work)(void));
 /*
- * Lets every online AP run the work at once and waits until each has
- * finished; returns how many did. An AP is given up on after timeout_ms in
+ * Waits until every online AP has finished the work; returns how many did.
+ * An AP is given up on after timeout_ms in
  * which no AP finished (on a busy host the emulator runs a few vCPUs at a
  * time: an AP still queued is slow, not dead); each one given up on is named
  * with its stage.
  */
 uint32_t smp_run_ap_work(uint32_t timeout_ms);
-/* The AP side, once online (arch/x86/smp/smp_boot.c's ap_entry): wait for go, work, idle. */
+/* The AP side, once online (arch/x86/smp/smp_boot.c's ap_entry): work, idle. */
 NORETURN void ap_work_loop(struct percpu *cpu);
 /* Every AP's idle loop after its turn: sleep, and run the work posted to this CPU. */
 NORETURN void ap_idle(void);

@@ -4,6 +4,7 @@
 #include "arch/x86/cpuid.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/tsc.h"
+#include "arch/x86/boot/idt.h"
 #include "core/lib/error.h"
 #include "core/lib/log.h"
 
@@ -14,6 +15,10 @@ enum lapic_register {
     LAPIC_SPURIOUS = 0xF0,
     LAPIC_ICR_LOW = 0x300,
     LAPIC_ICR_HIGH = 0x310,
+    LAPIC_LVT_TIMER = 0x320,
+    LAPIC_TIMER_INITIAL_COUNT = 0x380,
+    LAPIC_TIMER_CURRENT_COUNT = 0x390,
+    LAPIC_TIMER_DIVIDE = 0x3E0,
 };
 
 #define X2APIC_MSR_BASE 0x800
@@ -27,6 +32,10 @@ enum lapic_register {
 #define ICR_TRIGGER_LEVEL (1u << 15)
 #define ICR_ALL_BUT_SELF (3u << 18)
 #define ICR_SEND_TIMEOUT_US 1000
+#define LVT_MASKED (1u << 16)
+#define TIMER_DIVIDE_BY_1 0xB /* SDM "Divide Configuration Register": 1011b */
+/* How long the timer's rate is measured against the TSC: the boot CPU alone, before any AP runs. */
+#define TIMER_CALIBRATE_US 100
 
 static volatile uint32_t *mmio;
 static bool x2apic;
@@ -122,10 +131,17 @@ static MUST_CHECK int send_ipi(uint32_t apic_id, uint32_t icr_low)
     uint32_t guest_high = lapic_read(LAPIC_ICR_HIGH);
     lapic_write(LAPIC_ICR_HIGH, apic_id << 24);
     lapic_write(LAPIC_ICR_LOW, icr_low);
-    uint64_t deadline = rdtsc() + tsc_from_us(ICR_SEND_TIMEOUT_US);
+    /*
+     * The deadline is read only once the send is seen pending (never, under
+     * QEMU): under QEMU's TCG every RDTSC takes one emulator-wide lock, and
+     * 254 APs sending their wake-up at once would queue on it.
+     */
+    uint64_t deadline = 0;
     int err = 0;
     while (lapic_read(LAPIC_ICR_LOW) & ICR_SEND_PENDING) {
-        if (rdtsc() > deadline) {
+        if (!deadline)
+            deadline = rdtsc() + tsc_from_us(ICR_SEND_TIMEOUT_US);
+        else if (rdtsc() > deadline) {
             err = E_TIMEOUT;
             break;
         }
@@ -181,4 +197,52 @@ int lapic_send_nmi(uint32_t apic_id) { return send_ipi(apic_id, ICR_DELIVERY_NMI
 int lapic_send_nmi_all_but_self(void)
 {
     return send_ipi(0, ICR_DELIVERY_NMI | ICR_LEVEL_ASSERT | ICR_ALL_BUT_SELF);
+}
+
+/*
+ * The APIC timer as a bound on a HLT (SDM: "APIC Timer"): one-shot, divide by
+ * 1, its rate measured once against the TSC. Waiting asleep instead of
+ * reading the TSC in a loop matters under QEMU's TCG, where every vCPU is a
+ * host thread: a spinning boot CPU takes a host core from the APs it waits
+ * for, and every RDTSC takes one emulator-wide lock that the APs need too.
+ */
+static uint64_t timer_ticks_per_ms;
+
+static void timer_handler(struct interrupt_frame *frame) { lapic_eoi(); }
+
+void lapic_timer_init(void)
+{
+    idt_set_handler(VECTOR_LAPIC_TIMER, timer_handler);
+    lapic_write(LAPIC_TIMER_DIVIDE, TIMER_DIVIDE_BY_1);
+    lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | VECTOR_LAPIC_TIMER);
+    lapic_write(LAPIC_TIMER_INITIAL_COUNT, 0xFFFFFFFFu);
+    uint64_t start_tsc = rdtsc();
+    delay_us(TIMER_CALIBRATE_US);
+    uint32_t counted = 0xFFFFFFFFu - lapic_read(LAPIC_TIMER_CURRENT_COUNT);
+    uint64_t elapsed_us = tsc_to_us(rdtsc() - start_tsc);
+    lapic_write(LAPIC_TIMER_INITIAL_COUNT, 0);
+    /* A timer that did not count (or a TSC not measured) leaves the waits polling. */
+    timer_ticks_per_ms = elapsed_us && counted ? counted * 1000ull / elapsed_us : 0;
+    log_debug("lapic: timer at %lu kHz (divide by 1)%s", timer_ticks_per_ms,
+              timer_ticks_per_ms ? "" : ": not counting, waits poll the TSC");
+}
+
+bool lapic_timer_sleep_us(uint32_t us)
+{
+    uint64_t count = timer_ticks_per_ms * us / 1000;
+    if (!count)
+        return false;
+    lapic_write(LAPIC_LVT_TIMER, VECTOR_LAPIC_TIMER); /* one-shot, unmasked */
+    lapic_write(LAPIC_TIMER_INITIAL_COUNT, count > 0xFFFFFFFFu ? 0xFFFFFFFFu : (uint32_t)count);
+    /* STI's one-instruction shadow: an interrupt already pending wakes the HLT, it is not lost before it. */
+    cpu_sleep_until_interrupt();
+    lapic_write(LAPIC_TIMER_INITIAL_COUNT, 0);
+    lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | VECTOR_LAPIC_TIMER);
+    return true;
+}
+
+void lapic_timer_wait_us(uint32_t us)
+{
+    if (!lapic_timer_sleep_us(us))
+        delay_poll_us(us);
 }

@@ -11,6 +11,7 @@
 
 #define VECTOR_IPI_CALL 0xF0 /* arch/x86/smp/ipi.c: run a function on a CPU */
 #define VECTOR_SPURIOUS 0xFF
+#define VECTOR_LAPIC_TIMER 0xEF /* lapic_timer_sleep_us: its handler only acknowledges */
 
 /* x2apic=on: x2APIC mode even when every APIC id fits xAPIC (where the CPU has it). Before lapic_init_boot_cpu. */
 void lapic_force_x2apic(void);
@@ -36,5 +37,18 @@ MUST_CHECK int lapic_send_startup_all_but_self(uint8_t vector_page);
 MUST_CHECK int lapic_send_fixed_all_but_self(uint8_t vector);
 MUST_CHECK int lapic_send_nmi(uint32_t apic_id);
 MUST_CHECK int lapic_send_nmi_all_but_self(void);
+
+/* Measures this CPU's APIC timer against the TSC (about 100 us) and takes its vector. Boot CPU, once. */
+void lapic_timer_init(void);
+/*
+ * Sleeps in HLT with interrupts on until the APIC timer fires after about us
+ * microseconds, or any interrupt comes first (an IPI). Returns false at once,
+ * without sleeping, when the timer is not usable (the caller polls instead).
+ * The caller checks its condition before and after: a wake-up it waits for
+ * that comes as memory, not as an interrupt, is seen at the timer at latest.
+ */
+bool lapic_timer_sleep_us(uint32_t us);
+/* The same, or a TSC poll of us microseconds when the timer is not usable. */
+void lapic_timer_wait_us(uint32_t us);
 
 #endif

@@ -33,8 +33,18 @@
 /* After answering, an AP has this long to get from its first C line to online. */
 #define STALL_TIMEOUT_MS 100
 /* How often the BSP looks at the APs it waits for, and the gap between looks that means it was not running. */
-#define POLL_INTERVAL_US 20
+#define POLL_INTERVAL_US 100
 #define HOST_GAP_US 5000
+/* How long the first AP may take alone before the others start anyway (start_pioneer). */
+#define PIONEER_WAIT_US 20000
+
+/* The SDM's waits between INIT and SIPIs, asleep (lapic_timer_wait_us) but never shorter than asked. */
+static void wait_us(uint64_t us)
+{
+    uint64_t end = rdtsc() + tsc_from_us(us);
+    for (uint64_t now = rdtsc(); now < end; now = rdtsc())
+        lapic_timer_wait_us((uint32_t)tsc_to_us(end - now) + 1);
+}
 
 /* One step of the handshake; false if the other side moved it first. */
 static bool handshake_move(struct percpu *cpu, uint32_t from, uint32_t to)
@@ -49,6 +59,18 @@ static uint32_t handshake_of(const struct percpu *cpu)
     return __atomic_load_n(&cpu->handshake, __ATOMIC_ACQUIRE);
 }
 
+/*
+ * Every handshake move an AP made itself (ALIVE, then ONLINE): the boot CPU's
+ * wait reads this one word at each look and goes through every AP only once
+ * all have moved or a bound may have passed (under QEMU's TCG a pass over 254
+ * APs every 100 us was most of the boot CPU's time in the bring-up).
+ */
+static uint32_t ap_moves_made;
+
+static void count_ap_move(void) { __atomic_add_fetch(&ap_moves_made, 1, __ATOMIC_RELEASE); }
+
+static uint32_t ap_moves_so_far(void) { return __atomic_load_n(&ap_moves_made, __ATOMIC_ACQUIRE); }
+
 /* First C code of every AP, on its own stack (arch/x86/smp/trampoline.asm). */
 NORETURN void ap_entry(struct percpu *cpu);
 void ap_entry(struct percpu *cpu)
@@ -56,17 +78,18 @@ void ap_entry(struct percpu *cpu)
     cpu->stage = STAGE_DESCRIPTORS;
     if (!handshake_move(cpu, HANDSHAKE_SENT, HANDSHAKE_ALIVE))
         cpu_halt_forever(); /* too late: the BSP logged this CPU as not answering (no GS base yet to log with) */
+    count_ap_move();
     percpu_load(cpu);
     paging_load_pat(); /* the same memory types as the boot CPU (the framebuffer is write-combining) */
     cpu->stage = STAGE_LAPIC;
     if (cpu->stall_injected)
         cpu_halt_forever(); /* inject=ap-stall: answer the SIPI, never come online */
     lapic_init_ap();
-    cpu->online_tsc = rdtsc();
     if (!handshake_move(cpu, HANDSHAKE_ALIVE, HANDSHAKE_ONLINE)) {
         log_warn("came up after the boot CPU gave up on it (stalled): halting");
         cpu_halt_forever();
     }
+    count_ap_move();
     ap_work_loop(cpu);
 }
 
@@ -83,11 +106,31 @@ static void send_init(uint32_t index, struct percpu *cpu)
                  error_name(err));
 }
 
+/*
+ * One AP first, alone, until it is online or PIONEER_WAIT_US pass: under
+ * QEMU's TCG the first CPU to run a piece of code translates it, and 254 APs
+ * started at once all translated the trampoline and their first C code
+ * together, queued on the emulator's per-page spinlocks (perf: 22.6 ms of
+ * their 51 ms). The broadcast SIPIs after it start the others on code already
+ * translated; the pioneer, out of wait-for-SIPI by then, ignores them (SDM:
+ * "MP Initialization Protocol Algorithm"). A pioneer that does not come up
+ * in time is only slow: the broadcast and wait_online treat it as any AP.
+ */
+static void start_pioneer(struct percpu *cpu, uint8_t sipi_page)
+{
+    if (lapic_send_startup(cpu->apic_id, sipi_page) != 0)
+        return; /* the broadcast's SIPIs start it with the others */
+    uint64_t start_tsc = rdtsc(), limit_ticks = tsc_from_us(PIONEER_WAIT_US);
+    while (handshake_of(cpu) != HANDSHAKE_ONLINE && rdtsc() - start_tsc < limit_ticks)
+        lapic_timer_wait_us(POLL_INTERVAL_US);
+}
+
 /* How far the broadcast got: the one-by-one path goes on from there. */
 enum broadcast_outcome { BROADCAST_DONE, BROADCAST_NO_INIT, BROADCAST_NO_SIPI };
 
 /*
- * INIT, SIPI, 200 us, SIPI to every other CPU at once. If an APIC refuses
+ * INIT, SIPI, 200 us, SIPI to every other CPU at once (after one AP alone:
+ * start_pioneer). If an APIC refuses
  * one, the APs are sent the rest one by one: all of INIT-SIPI-SIPI when the
  * INIT went wrong (no AP has run yet, so a second INIT harms none), only the
  * SIPIs when a SIPI did (one to a running AP is ignored). A CPU that answers
@@ -105,10 +148,11 @@ static enum broadcast_outcome start_all_at_once(uint8_t sipi_page, const struct 
         return BROADCAST_NO_INIT;
     }
     if (opts->init_wait)
-        delay_us(INIT_WAIT_US);
+        wait_us(INIT_WAIT_US);
+    start_pioneer(cpu_table[1], sipi_page);
     err = lapic_send_startup_all_but_self(sipi_page);
     if (!err) {
-        delay_us(SIPI_GAP_US);
+        wait_us(SIPI_GAP_US);
         err = lapic_send_startup_all_but_self(sipi_page);
     }
     if (err) {
@@ -156,7 +200,7 @@ static void start_group(uint32_t first, uint32_t last, uint8_t sipi_page, const 
             send_init(i, cpu);
     }
     if (opts->init_wait && init_each)
-        delay_us(INIT_WAIT_US);
+        wait_us(INIT_WAIT_US);
     for (int round = 0; round < 2; round++) {
         for (uint32_t i = first; i <= last; i++) {
             struct percpu *cpu = cpu_table[i];
@@ -169,7 +213,7 @@ static void start_group(uint32_t first, uint32_t last, uint8_t sipi_page, const 
                          error_name(err));
         }
         if (round == 0)
-            delay_us(SIPI_GAP_US);
+            wait_us(SIPI_GAP_US);
     }
 }
 
@@ -195,14 +239,6 @@ static bool give_up(uint32_t index, struct percpu *cpu, uint32_t from, uint64_t 
     return true;
 }
 
-/* How far the AP itself moved the handshake (0, 1 or 2): the BSP's own give-ups are no progress. */
-static uint32_t ap_moves(const struct percpu *cpu, uint32_t handshake)
-{
-    if (handshake == HANDSHAKE_ONLINE)
-        return 2;
-    return handshake == HANDSHAKE_ALIVE || cpu->state == CPU_STATE_STALLED;
-}
-
 /*
  * Waits for the APs in [first, last] that are STARTING until each is online
  * or given up. An AP has sipi_timeout_ms to reach C and STALL_TIMEOUT_MS more
@@ -211,31 +247,43 @@ static uint32_t ap_moves(const struct percpu *cpu, uint32_t handshake)
  * a few at a time, and an AP still queued behind others is slow, not dead.
  * Time in which the BSP itself did not run (a gap of over HOST_GAP_US between
  * two looks: the host took the CPU away) does not count either.
- * Each AP moves at most twice, so the wait stays bounded.
+ * Each AP moves at most twice, so the wait stays bounded. The APs' moves are
+ * counted from moves_before (ap_moves_so_far before the first SIPI): until
+ * every AP of the group has made both, and no bound can have passed, a look
+ * reads only that count.
  */
-static void wait_online(uint32_t first, uint32_t last, uint64_t sent_tsc, const struct smp_options *opts)
+static void wait_online(uint32_t first, uint32_t last, uint64_t sent_tsc, uint32_t moves_before,
+                        const struct smp_options *opts)
 {
     uint64_t answer_ticks = tsc_from_us(opts->sipi_timeout_ms * 1000ull);
     uint64_t stall_ticks = answer_ticks + tsc_from_us(STALL_TIMEOUT_MS * 1000ull);
     uint64_t progress_tsc = sent_tsc;
     uint64_t host_gap_ticks = tsc_from_us(HOST_GAP_US), last_now = sent_tsc;
-    uint32_t last_moves = ~0u;
+    uint32_t last_moves = 0, starting = 0;
+    for (uint32_t i = first; i <= last; i++)
+        starting += cpu_table[i] && cpu_table[i]->state == CPU_STATE_STARTING;
     for (;;) {
-        uint32_t waiting = 0, moves = 0;
+        uint32_t waiting = 0, moves = ap_moves_so_far() - moves_before;
         uint64_t now = rdtsc();
         if (now - last_now > host_gap_ticks)
             progress_tsc += now - last_now;
         last_now = now;
+        if (moves != last_moves) {
+            last_moves = moves;
+            progress_tsc = now > progress_tsc ? now : progress_tsc;
+        }
+        if (moves < 2 * starting && now - progress_tsc <= answer_ticks) {
+            lapic_timer_wait_us(POLL_INTERVAL_US); /* asleep: the APs get the host CPU (lapic.h) */
+            continue;
+        }
         for (uint32_t i = first; i <= last; i++) {
             struct percpu *cpu = cpu_table[i];
-            if (!cpu)
+            if (!cpu || cpu->state != CPU_STATE_STARTING)
                 continue;
             uint32_t handshake = handshake_of(cpu);
-            moves += ap_moves(cpu, handshake);
-            if (cpu->state != CPU_STATE_STARTING)
-                continue;
             if (handshake == HANDSHAKE_ONLINE) {
                 cpu->state = CPU_STATE_ONLINE;
+                cpu->online_tsc = now; /* seen by the boot CPU: no AP reads the TSC (lapic_timer_sleep_us) */
             } else if (handshake == HANDSHAKE_SENT && now - progress_tsc > answer_ticks) {
                 waiting += !give_up(i, cpu, HANDSHAKE_SENT, sent_tsc);
             } else if (handshake == HANDSHAKE_ALIVE && now - progress_tsc > stall_ticks) {
@@ -246,11 +294,7 @@ static void wait_online(uint32_t first, uint32_t last, uint64_t sent_tsc, const 
         }
         if (!waiting)
             return;
-        if (moves != last_moves) {
-            last_moves = moves;
-            progress_tsc = now > progress_tsc ? now : progress_tsc;
-        }
-        delay_poll_us(POLL_INTERVAL_US);
+        lapic_timer_wait_us(POLL_INTERVAL_US); /* asleep: the APs get the host CPU (lapic.h) */
     }
 }
 
@@ -299,17 +343,20 @@ static MUST_CHECK int start_all(const struct smp_options *opts, struct smp_resul
         return err;
     }
     uint8_t sipi_page = (uint8_t)(trampoline_phys >> 12);
+    lapic_timer_init(); /* the boot CPU's waits below sleep on it */
 
     uint64_t start_tsc = rdtsc();
     if (opts->mode == SMP_SERIAL) {
         for (uint32_t i = 1; i < cpu_count_found; i++) {
             uint64_t sent_tsc = rdtsc();
+            uint32_t moves_before = ap_moves_so_far();
             start_group(i, i, sipi_page, opts);
-            wait_online(i, i, sent_tsc, opts);
+            wait_online(i, i, sent_tsc, moves_before, opts);
         }
     } else {
+        uint32_t moves_before = ap_moves_so_far();
         start_group(1, cpu_count_found - 1, sipi_page, opts);
-        wait_online(1, cpu_count_found - 1, start_tsc, opts);
+        wait_online(1, cpu_count_found - 1, start_tsc, moves_before, opts);
     }
     uint64_t last_online_tsc = start_tsc;
     for (uint32_t i = 1; i < cpu_count_found; i++) {

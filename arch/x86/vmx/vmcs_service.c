@@ -32,7 +32,8 @@ void vmcs_service_prepare(uint32_t cpu_count)
 {
     size_t frames = (sizeof *pool + PAGE_SIZE_BYTES - 1) / PAGE_SIZE_BYTES;
     uint64_t phys;
-    int err = frames_alloc(frames, 0, &phys);
+    /* Unzeroed: vmcs_pool_prepare zeroes the records itself (they were zeroed twice). */
+    int err = frames_alloc(frames, FRAMES_UNZEROED, &phys);
     if (err) {
         log_error("vmx: no memory for the VMCS pool's records (%lu KiB)", (uint64_t)(sizeof *pool >> 10));
         return;
