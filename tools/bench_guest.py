@@ -3,8 +3,9 @@
 CPU's emulated instructions, so each figure is deterministic:
 
   - ticks per CPUID exit round trip as the test guest measures it with RDTSC: the fastest of its
-    64 timed CPUIDs (target at most 200), and their average (which also carries the status page's
-    rate-limited publishes: one every 4 ms of TSC time, i.e. every 16,000 ticks at ips=4000000);
+    64 timed CPUIDs (target at most 200), and their average (which carries a status-page publish
+    only when one falls due inside the 64: one every 4 ms of TSC time, i.e. every 16,000 ticks at
+    ips=4000000, so at about 130 ticks a round trip the 64 usually hold none);
   - ticks from the start of VMCS setup to the first VM exit (vmxroot's own RDTSC, printed as
     first_exit_ticks= on the result line; it includes building the guest's memory and EPT space,
     the software VM-entry check, the VMWRITE loop and the guest's first instructions).
@@ -80,7 +81,7 @@ def markdown(samples):
         "|---|---|---|",
         "| CPUID exit round trip, fastest of 64 (guest RDTSC) | %s | target <= %d: %s |" % (
             cell("cpuid_exit_ticks"), TARGET_CPUID_TICKS, verdict),
-        "| CPUID exit round trip, average of the 64 (with the status page's rate-limited publishes) | %s | |" % (
+        "| CPUID exit round trip, average of the 64 (a status-page publish counted in it when one falls due) | %s | |" % (
             cell("cpuid_exit_ticks_average")),
         "| VMCS setup start to first VM exit (vmxroot's RDTSC) | %s | |" % cell("first_exit_ticks"),
         "| of which setup to the first VMLAUNCH: zeroed guest RAM, EPT tables, bitmaps, image, entry check, "
