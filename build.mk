@@ -167,9 +167,17 @@ fuzz-smoke: fuzz
 deps:
 	@tools/install-deps
 
-test: deps all unit fuzz-smoke lint include-graph
-	$(call msg,PYTEST,tests/)
-	$(Q)cd tests && $(PYTHON) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+# make test uses every core: the checks before the boot tests run side by side, and the boot tests
+# run on JOBS pytest workers when pytest-xdist is there (python3-pytest-xdist, tools/install-deps).
+# --dist loadfile keeps each test file on one worker: a file's module fixtures build a variant kernel
+# or boot once for all of its tests. Without xdist the boot tests run one at a time, as before.
+JOBS ?= $(shell nproc)
+PYTEST_PARALLEL = $(shell $(PYTHON) -c 'import xdist' 2>/dev/null && echo "-n $(JOBS) --dist loadfile")
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory -j$(JOBS) --output-sync=target all unit fuzz-smoke lint include-graph
+	$(call msg,PYTEST,tests/ ($(or $(PYTEST_PARALLEL),one worker)))
+	$(Q)cd tests && $(PYTHON) -m pytest -q -p no:cacheprovider $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 lint: deps
 	@tools/lint
@@ -201,7 +209,7 @@ kvm-unit-tests: deps all
 	$(Q)PYTHONPATH=tools $(PYTHON) tools/kvm-unit-tests $(KUT_TESTS)
 
 test-slow: deps all
-	cd tests && $(PYTHON) -m pytest -q -p no:cacheprovider -m test_slow --test-slow $(PYTEST_ARGS)
+	cd tests && $(PYTHON) -m pytest -q -p no:cacheprovider -m test_slow --test-slow $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 soak: deps all
 	$(Q)cd tests && $(PYTHON) -m pytest -q -p no:cacheprovider -m soak --soak
