@@ -29,11 +29,6 @@
 #include "core/lib/string.h"
 #include "mm/frames.h"
 
-#define MSR_IA32_SYSENTER_CS 0x174
-#define MSR_IA32_SYSENTER_ESP 0x175
-#define MSR_IA32_SYSENTER_EIP 0x176
-#define MSR_IA32_PAT 0x277
-#define MSR_FS_BASE 0xC0000100
 #define CPUID1_ECX_XSAVE (1u << 26)
 /* A guest that runs this long without any exit is stopped by the preemption-timer watchdog. */
 #define VCPU_WATCHDOG_MS 2000ull

@@ -24,19 +24,6 @@
 #include "core/lib/string.h"
 
 #define VECTOR_GP 13
-#define MSR_IA32_SYSENTER_CS 0x174
-#define MSR_IA32_SYSENTER_ESP 0x175
-#define MSR_IA32_SYSENTER_EIP 0x176
-#define MSR_IA32_PAT 0x277
-#define MSR_IA32_EFER 0xC0000080
-#define MSR_STAR 0xC0000081
-#define MSR_LSTAR 0xC0000082
-#define MSR_CSTAR 0xC0000083
-#define MSR_SFMASK 0xC0000084
-#define MSR_FS_BASE 0xC0000100
-#define MSR_GS_BASE 0xC0000101
-#define MSR_KERNEL_GS_BASE 0xC0000102
-#define MSR_IA32_FEATURE_CONTROL 0x3A
 #define MSR_IA32_VMX_FIRST 0x480
 #define MSR_IA32_VMX_LAST 0x493
 #define EFER_WRITABLE (EFER_SCE | EFER_LME | EFER_NXE)
@@ -61,7 +48,7 @@ static void trap(uint8_t *bitmap, uint32_t msr, bool reads, bool writes)
 void vmexit_msr_bitmap_linux(uint8_t *bitmap)
 {
     memset(bitmap, 0, PAGE_SIZE_BYTES);
-    trap(bitmap, MSR_IA32_EFER, true, true);
+    trap(bitmap, MSR_EFER, true, true);
     trap(bitmap, MSR_IA32_PAT, true, true);
     trap(bitmap, MSR_IA32_FEATURE_CONTROL, true, true);
     for (uint32_t msr = MSR_IA32_VMX_FIRST; msr <= MSR_IA32_VMX_LAST; msr++)
@@ -95,7 +82,7 @@ static uint32_t field_of(const struct vcpu *vcpu, uint32_t msr)
         return VMCS_GUEST_FS_BASE;
     case MSR_GS_BASE:
         return VMCS_GUEST_GS_BASE;
-    case MSR_IA32_EFER:
+    case MSR_EFER:
         return VMCS_GUEST_IA32_EFER;
     case MSR_IA32_PAT:
         return (vcpu->controls->value[VMX_CONTROL_ENTRY] & ENTRY_LOAD_IA32_PAT) ? VMCS_GUEST_IA32_PAT : 0;
@@ -165,7 +152,7 @@ enum vmexit_action vmexit_wrmsr(struct vcpu *vcpu)
                          msr == MSR_IA32_SYSENTER_EIP;
     if (holds_address && (uint64_t)((int64_t)(value << 16) >> 16) != value)
         return refuse(vcpu); /* not canonical: #GP, as the instruction would */
-    if (msr == MSR_IA32_EFER) {
+    if (msr == MSR_EFER) {
         /* LMA is the processor's to set (SDM: "IA32_EFER"): kept as it is; reserved bits fault. */
         if (value & ~(EFER_WRITABLE | EFER_LMA))
             return refuse(vcpu);
