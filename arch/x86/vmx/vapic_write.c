@@ -18,14 +18,7 @@ static uint64_t exchange_result(uint64_t old, const struct mmio_store *store, ui
     uint64_t loaded = 0;
     for (unsigned i = 0; i < store->size_bytes && (gpa & 0xFFF) + i < PAGE_SIZE_BYTES; i++)
         loaded |= (uint64_t)page[i] << (8 * i);
-    switch (store->size_bytes) {
-    case 1:
-        return store->high_byte ? (old & ~0xFF00ull) | (loaded << 8) : (old & ~0xFFull) | loaded;
-    case 2:
-        return (old & ~0xFFFFull) | loaded;
-    default:
-        return loaded; /* 8 bytes, or 4: a 32-bit destination zero-extends */
-    }
+    return mmio_store_exchange_register(store, old, loaded);
 }
 
 enum vmexit_action vapic_write(struct vcpu *vcpu, uint64_t gpa)
